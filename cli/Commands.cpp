@@ -1,0 +1,18 @@
+#include "Commands.h"
+
+#include <cstdlib>
+
+namespace rtmtap::cli {
+
+void registerCommands(CLI::App& app, int& exitCode) {
+    setupProxy(app, exitCode);
+    setupSessions(app, exitCode);
+    setupShow(app, exitCode);
+}
+
+std::string defaultDbPath() {
+    const char* env = std::getenv("RTMTAP_DB");
+    return env && *env ? env : "rtmtap.db";
+}
+
+}  // namespace rtmtap::cli

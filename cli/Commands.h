@@ -1,0 +1,18 @@
+#pragma once
+// Each subcommand is one file in cli/ with an options struct, a setup() that binds its flags
+// and a run() that returns the exit code (0 ok, 1 nothing matched, 2 error).
+#include <CLI/CLI.hpp>
+
+namespace rtmtap::cli {
+
+// Adds every subcommand to app; the chosen one's run() stores its exit code in exitCode.
+void registerCommands(CLI::App& app, int& exitCode);
+
+void setupProxy(CLI::App& app, int& exitCode);
+void setupSessions(CLI::App& app, int& exitCode);
+void setupShow(CLI::App& app, int& exitCode);
+
+// --db default: $RTMTAP_DB, else ./rtmtap.db
+std::string defaultDbPath();
+
+}  // namespace rtmtap::cli

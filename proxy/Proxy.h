@@ -1,0 +1,61 @@
+#pragma once
+// The recording WebSocket proxy: accepts clients, opens the upstream for each, relays frames
+// byte for byte and announces every message to the taps. It knows no feature.
+#include "protocol/Clock.h"
+#include "protocol/Tap.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+struct ProxyConfig {
+    std::string listenHost = "127.0.0.1";
+    uint16_t listenPort = 9001;        // 0: pick a free port (see Proxy::port())
+    std::string upstream;              // ws://host[:port][/path] or wss://...
+    bool insecure = false;             // wss upstream: skip certificate verification
+    std::string caFile;                // wss upstream: trust these CAs instead of the system's
+    std::string tlsCert, tlsKey;       // serve wss:// to clients
+    size_t maxMessage = 16u << 20;     // bigger messages close both sides with 1009
+    int connectTimeoutMs = 10000;      // upstream TCP/TLS connect: 502 when refused, 504 on timeout
+    int handshakeTimeoutMs = 10000;    // client request head / upstream response head
+    int closeGraceMs = 2000;           // on shutdown: wait this long for close replies
+    int loops = 0;                     // relay threads; 0 = one per core (at most 4)
+};
+
+struct ProxyStats {
+    uint64_t sessionsAccepted = 0;
+    uint64_t sessionsActive = 0;
+    uint64_t handshakeFailures = 0;
+    uint64_t messagesRelayed = 0;
+};
+
+class Proxy {
+public:
+    // Validates the config (bad upstream URL, unreadable cert: std::invalid_argument with a
+    // one-line reason). Taps are not owned and must outlive the proxy.
+    Proxy(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId = 1,
+          Clock& clock = Clock::system());
+    ~Proxy();  // stop()
+
+    // Binds and starts accepting. Throws std::runtime_error ("port in use" etc.) on failure.
+    void start();
+    uint16_t port() const;
+    std::string listenUrl() const;  // ws://127.0.0.1:9001 or wss://...
+
+    // Stops accepting, closes live sessions with 1001 on both sides, waits up to closeGraceMs
+    // for close replies, drops what is left and returns when every session has ended and been
+    // announced to the taps. Idempotent.
+    void stop();
+    ProxyStats stats() const;
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rtmtap

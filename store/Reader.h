@@ -1,0 +1,53 @@
+#pragma once
+// Read-only access to a recorded database for the CLI and replay. Never touches the relay.
+#include "protocol/Message.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+struct SessionRow {
+    int64_t id = 0;
+    int64_t started_wall_us = 0;
+    std::optional<int64_t> ended_wall_us;
+    std::string client, upstream, path, subprotocol;
+    std::string headers_json;  // redacted request headers as a JSON object
+    std::optional<int64_t> user_id;
+    std::string user_name, client_ip, user_agent, token_expiry, finger_print, auth_token;
+    std::optional<int> close_code;
+    std::string close_reason, closed_by, error;
+    std::optional<int> http_status;
+    int64_t frames = 0;
+    int64_t bytes = 0;
+};
+
+struct FrameRow {
+    Message message;  // payload as stored (redacted where flagged)
+    std::string kind;  // "command" | "event" | "control" | "other"
+    std::string name;  // "" when none
+    std::optional<int64_t> channel_id, message_id, user_id;
+};
+
+class Reader {
+public:
+    // Opens read-only. Throws std::runtime_error with a one-line reason (missing file, not an
+    // rtmtap database, newer schema version).
+    explicit Reader(const std::string& dbPath);
+    ~Reader();
+
+    std::vector<SessionRow> sessions();
+    std::optional<SessionRow> session(int64_t id);
+    // Calls fn for each frame of the session in seq order; fn returns false to stop.
+    void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rtmtap
