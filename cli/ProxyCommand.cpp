@@ -1,0 +1,151 @@
+#include "ProxyCommand.h"
+
+#include "Commands.h"
+#include "proxy/Proxy.h"
+#include "replay/EchoServer.h"
+#include "store/Recorder.h"
+
+#include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <pthread.h>
+
+namespace rtmtap::cli {
+
+bool parseListen(const std::string& text, std::string& host, uint16_t& port) {
+    std::string portText = text;
+    host = "127.0.0.1";
+    if (!text.empty() && text[0] == '[') {
+        auto close = text.find("]:");
+        if (close == std::string::npos) {
+            return false;
+        }
+        host = text.substr(1, close - 1);
+        portText = text.substr(close + 2);
+    } else if (auto colon = text.rfind(':'); colon != std::string::npos) {
+        if (text.find(':') != colon) {
+            return false;  // a bare IPv6 address needs brackets
+        }
+        if (colon > 0) {
+            host = text.substr(0, colon);
+        }
+        portText = text.substr(colon + 1);
+    }
+    unsigned value = 0;
+    if (!Poco::NumberParser::tryParseUnsigned(portText, value) || value > 65535) {
+        return false;
+    }
+    port = static_cast<uint16_t>(value);
+    return true;
+}
+
+namespace {
+
+void waitForStopSignal() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int signal = 0;
+    sigwait(&set, &signal);
+}
+
+}  // namespace
+
+int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
+    // Every thread started below inherits this mask, so the signal reaches only sigwait().
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    ProxyConfig config;
+    if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
+        err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
+        return 2;
+    }
+    config.upstream = options.upstream;
+    config.insecure = options.insecure;
+    config.caFile = options.ca;
+    config.tlsCert = options.tlsCert;
+    config.tlsKey = options.tlsKey;
+    config.maxMessage = options.maxMessage;
+    config.connectTimeoutMs = options.connectTimeoutMs;
+    config.handshakeTimeoutMs = options.handshakeTimeoutMs;
+    config.loops = options.loops;
+    try {
+        std::unique_ptr<EchoServer> echo;
+        if (config.upstream.empty()) {
+            echo = std::make_unique<EchoServer>("127.0.0.1", 0);
+            config.upstream = echo->url();
+        }
+        RecorderOptions recorderOptions;
+        recorderOptions.dbPath = options.db;
+        recorderOptions.keepSecrets = options.keepSecrets;
+        recorderOptions.maxPageCount = options.dbMaxPages;
+        // Validate the upstream before touching the database, so a typo creates no file.
+        Proxy probe(config, {});
+        (void)probe;
+        Recorder recorder(recorderOptions);
+        Proxy proxy(config, {&recorder}, recorder.nextSessionId());
+        proxy.start();
+        out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << config.upstream << (echo ? " (embedded echo)" : "")
+            << " (db " << options.db << ")" << std::endl;
+        waitForStopSignal();
+        err << "rtmtap: stopping: closing live sessions" << std::endl;
+        proxy.stop();
+        recorder.close();
+        RecorderStats stats = recorder.stats();
+        ProxyStats ps = proxy.stats();
+        err << "rtmtap: stopped: " << ps.sessionsAccepted << " connections, " << stats.recordsWritten
+            << " records written";
+        if (stats.writeErrors) {
+            err << ", " << stats.recordsLost << " records NOT written (" << stats.writeErrors << " write failures)";
+        }
+        err << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        err << (what.rfind("rtmtap: ", 0) == 0 ? "" : "rtmtap: ") << what << std::endl;
+        return 2;
+    }
+}
+
+void setupProxy(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<ProxyOptions>();
+    CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
+    cmd->add_option("--listen", options->listen, "Address to accept clients on, HOST:PORT")->capture_default_str();
+    cmd->add_option("--upstream", options->upstream,
+                    "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded echo server)");
+    cmd->add_option("--db", options->db, "SQLite database to record into (default: $RTMTAP_DB or ./rtmtap.db)");
+    cmd->add_flag("--insecure", options->insecure, "wss upstream: do not verify its certificate");
+    cmd->add_option("--ca", options->ca, "wss upstream: trust the CA certificates in this PEM file")->check(CLI::ExistingFile);
+    cmd->add_option("--tls-cert", options->tlsCert, "Serve wss:// to clients with this PEM certificate chain")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--tls-key", options->tlsKey, "Private key for --tls-cert")->check(CLI::ExistingFile);
+    cmd->add_option("--max-message", options->maxMessage,
+                    "Close both sides with 1009 above this message size (bytes; K, M suffixes)")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str();
+    cmd->add_flag("--keep-secrets", options->keepSecrets, "Store ws_auth tokens whole (default: signature removed)");
+    cmd->add_option("--connect-timeout", options->connectTimeoutMs, "Upstream connect timeout, ms (then 504)")
+        ->check(CLI::Range(1, 3600000))
+        ->capture_default_str();
+    cmd->add_option("--handshake-timeout", options->handshakeTimeoutMs,
+                    "Time allowed for the client's request and the upstream's answer, ms")
+        ->check(CLI::Range(1, 3600000))
+        ->capture_default_str();
+    cmd->add_option("--loops", options->loops, "Relay threads (default: one per core, at most 4)")->check(CLI::Range(0, 64));
+    cmd->add_option("--db-max-pages", options->dbMaxPages, "Test hook: SQLite max_page_count")->group("");
+    cmd->callback([options, &exitCode] {
+        if (options->db.empty()) {
+            options->db = defaultDbPath();
+        }
+        exitCode = runProxy(*options, std::cout, std::cerr);
+    });
+}
+
+}  // namespace rtmtap::cli

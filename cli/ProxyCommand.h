@@ -1,0 +1,30 @@
+#pragma once
+// `rtmtap proxy`: relay and record until SIGINT/SIGTERM.
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace rtmtap::cli {
+
+struct ProxyOptions {
+    std::string listen = "127.0.0.1:9001";
+    std::string upstream;  // empty: an embedded echo upstream
+    std::string db;
+    bool insecure = false;
+    std::string ca;
+    std::string tlsCert, tlsKey;
+    uint64_t maxMessage = 16u << 20;
+    bool keepSecrets = false;
+    int connectTimeoutMs = 10000;
+    int handshakeTimeoutMs = 10000;
+    int loops = 0;
+    int64_t dbMaxPages = 0;  // hidden, for tests: simulate a full disk
+};
+
+// Splits "host:port", "[v6]:port" or ":port"/"port" (host 127.0.0.1). False on anything else.
+bool parseListen(const std::string& text, std::string& host, uint16_t& port);
+
+// Blocks until SIGINT/SIGTERM. Signals must be blocked in every thread before calling.
+int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace rtmtap::cli

@@ -1,0 +1,184 @@
+#include "EventLoop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace rtmtap {
+
+EventLoop::EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySettings settings)
+    : taps_(taps), clock_(clock), settings_(settings) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_ < 0 || wakeFd_ < 0) {
+        throw std::runtime_error(std::string("cannot create an event loop: ") + std::strerror(errno));
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;  // nullptr marks the wake-up descriptor
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
+}
+
+EventLoop::~EventLoop() {
+    shutdown();
+    join();
+    ::close(wakeFd_);
+    ::close(epoll_);
+}
+
+void EventLoop::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void EventLoop::adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std::string upstreamEarly) {
+    Relay* raw = relay.release();
+    std::lock_guard<std::mutex> lock(mutex_);
+    posted_.push_back([this, raw, c = std::move(clientEarly), u = std::move(upstreamEarly)] {
+        owned_.emplace_back(raw);
+        relays_.insert(raw);
+        ++count_;
+        raw->start(c, u);
+        touched_.push_back(raw);
+        if (stopping_) {
+            raw->closeBoth(1001, "rtmtap is shutting down", "");
+        }
+    });
+    wake();
+}
+
+void EventLoop::shutdown() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        posted_.push_back([this] {
+            stopping_ = true;
+            for (Relay* r : relays_) {
+                r->closeBoth(1001, "rtmtap is shutting down", "");
+                touched_.push_back(r);
+            }
+        });
+    }
+    wake();
+}
+
+void EventLoop::join() {
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void EventLoop::wake() {
+    uint64_t one = 1;
+    ssize_t ignored = ::write(wakeFd_, &one, sizeof(one));
+    (void)ignored;
+}
+
+void EventLoop::watch(int fd, uint32_t events, void* side) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.ptr = side;
+    if (events == 0) {
+        ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, &ev);
+        return;
+    }
+    if (::epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
+        ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+    }
+}
+
+void EventLoop::runPosted() {
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        tasks.swap(posted_);
+    }
+    for (auto& task : tasks) {
+        task();
+    }
+}
+
+void EventLoop::reap() {
+    uint64_t relayed = 0;
+    for (auto it = owned_.begin(); it != owned_.end();) {
+        if ((*it)->finished()) {
+            relayed += (*it)->messagesRelayed();
+            relays_.erase(it->get());
+            timed_.erase(it->get());
+            it = owned_.erase(it);
+            --count_;
+        } else {
+            ++it;
+        }
+    }
+    relayed_ += relayed;
+}
+
+void EventLoop::run() {
+    constexpr int kMaxEvents = 256;
+    epoll_event events[kMaxEvents];
+    std::vector<Relay*> buffered;
+    for (;;) {
+        int timeoutMs = !buffered.empty() ? 0 : (timed_.empty() ? -1 : 50);
+        int n = ::epoll_wait(epoll_, events, kMaxEvents, timeoutMs);
+        if (n < 0 && errno != EINTR) {
+            break;
+        }
+        for (int i = 0; i < n; ++i) {
+            if (events[i].data.ptr == nullptr) {
+                uint64_t drained;
+                ssize_t ignored = ::read(wakeFd_, &drained, sizeof(drained));
+                (void)ignored;
+                runPosted();
+                continue;
+            }
+            auto* side = static_cast<RelaySide*>(events[i].data.ptr);
+            side->relay->onEvent(*side, events[i].events);
+            touched_.push_back(side->relay);
+        }
+        for (Relay* r : buffered) {
+            r->pumpBuffered();
+            touched_.push_back(r);
+        }
+        buffered.clear();
+        afterRound(buffered);
+        if (stopping_ && relays_.empty()) {
+            break;
+        }
+    }
+}
+
+// Only relays that did something this round are looked at, so an idle session costs nothing.
+void EventLoop::afterRound(std::vector<Relay*>& buffered) {
+    bool finishedAny = false;
+    for (Relay* r : touched_) {
+        if (r->finished()) {
+            finishedAny = true;
+            continue;
+        }
+        if (r->deadlineUs() != 0) {
+            timed_.insert(r);
+        }
+        if (r->hasBufferedInput() && std::find(buffered.begin(), buffered.end(), r) == buffered.end()) {
+            buffered.push_back(r);
+        }
+    }
+    touched_.clear();
+    if (!timed_.empty()) {
+        const int64_t now = clock_.monotonicUs();
+        for (Relay* r : timed_) {
+            r->onTimer(now);
+            finishedAny = finishedAny || r->finished();
+        }
+    }
+    if (finishedAny) {
+        buffered.erase(std::remove_if(buffered.begin(), buffered.end(), [](Relay* r) { return r->finished(); }),
+                       buffered.end());
+        reap();
+    }
+}
+
+}  // namespace rtmtap

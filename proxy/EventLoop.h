@@ -1,0 +1,60 @@
+#pragma once
+// One relay thread: an epoll loop over the sockets of the sessions it owns. A handful of these
+// serve every session (one per core): a session costs buffers, not a thread.
+#include "Relay.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace rtmtap {
+
+class EventLoop : public Poller {
+public:
+    EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySettings settings);
+    ~EventLoop() override;
+
+    void start();
+    // Thread-safe: hands over a session whose upgrade succeeded.
+    void adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std::string upstreamEarly);
+    // Thread-safe: closes every session with 1001 and ends the thread once they have all ended.
+    void shutdown();
+    void join();
+
+    size_t sessions() const { return count_.load(); }
+    uint64_t messagesRelayed() const { return relayed_.load(); }
+    const std::vector<Tap*>& taps() const { return taps_; }
+    const Clock& clock() const { return clock_; }
+    const RelaySettings& settings() const { return settings_; }
+
+    void watch(int fd, uint32_t events, void* side) override;
+
+private:
+    void run();
+    void runPosted();
+    void reap();
+    void afterRound(std::vector<Relay*>& buffered);
+    void wake();
+
+    const std::vector<Tap*>& taps_;
+    const Clock& clock_;
+    RelaySettings settings_;
+    int epoll_ = -1;
+    int wakeFd_ = -1;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::function<void()>> posted_;
+    std::unordered_set<Relay*> relays_;
+    std::unordered_set<Relay*> timed_;   // relays with a close deadline
+    std::vector<Relay*> touched_;        // relays that had work this round
+    std::vector<std::unique_ptr<Relay>> owned_;
+    bool stopping_ = false;  // loop thread only
+    std::atomic<size_t> count_{0};
+    std::atomic<uint64_t> relayed_{0};
+};
+
+}  // namespace rtmtap

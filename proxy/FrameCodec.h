@@ -1,0 +1,34 @@
+#pragma once
+// RFC 6455 frame header parsing and encoding for the non-blocking relay.
+// Written by hand because POCO 1.11's WebSocket cannot run non-blocking (receiveFrame throws
+// on partial frames, sendBytes drops unsent tails; see shared/notes/poco-1.11.md), and a
+// thread-per-socket relay cannot hold 1,000 sessions in the memory budget or share a TLS socket.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace rtmtap {
+
+struct FrameHeader {
+    bool fin = false;
+    uint8_t rsv = 0;      // the three RSV bits, shifted down (0..7)
+    uint8_t opcode = 0;
+    bool masked = false;
+    uint8_t mask[4] = {0, 0, 0, 0};
+    uint64_t length = 0;  // payload length
+    size_t headerSize = 0;
+};
+
+enum class HeaderParse { Incomplete, Ok, Invalid };
+
+// Parses the header at data[0..len). Invalid: a 64-bit length with the top bit set, or a length
+// not in its minimal encoding is tolerated (RFC says MUST, peers rarely violate; we stay lenient).
+HeaderParse parseFrameHeader(const char* data, size_t len, FrameHeader& out);
+
+// Appends a frame header; when mask is non-null the MASK bit is set and the key written.
+void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t length, const uint8_t* mask);
+
+// XORs data with the mask key, starting at key position offset % 4.
+void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset = 0);
+
+}  // namespace rtmtap

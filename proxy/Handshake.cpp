@@ -1,0 +1,239 @@
+#include "Handshake.h"
+
+#include "HttpHead.h"
+#include "Proxy.h"
+#include "TlsTransport.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <set>
+#include <sstream>
+
+namespace rtmtap {
+namespace {
+
+// Headers that belong to one hop, or that the proxy must not pass on (extensions would let the
+// upstream compress frames; the proxy speaks no extension).
+bool isHopByHop(const std::string& name) {
+    static const std::set<std::string> names = {
+        "connection", "upgrade", "host", "keep-alive", "proxy-connection", "proxy-authorization",
+        "proxy-authenticate", "te", "trailer", "transfer-encoding", "content-length", "sec-websocket-extensions"};
+    return names.count(Poco::toLower(name)) > 0;
+}
+
+bool hasToken(const std::string& value, const std::string& token) {
+    Poco::StringTokenizer tokens(value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& t : tokens) {
+        if (Poco::icompare(t, token) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+Handshake::Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
+                     std::shared_ptr<TlsContext> serverTls, InflightSockets& inflight)
+    : config_(config), upstream_(upstream), upstreamTls_(std::move(upstreamTls)),
+      serverTls_(std::move(serverTls)), inflight_(inflight) {}
+
+HandshakeResult Handshake::run(Poco::Net::StreamSocket clientSocket) {
+    HandshakeResult r;
+    deadlineUs_ = monotonicNowUs() + int64_t(config_.handshakeTimeoutMs) * 1000;
+    InflightGuard guard(inflight_, clientSocket.impl()->sockfd());
+    if (serverTls_) {
+        auto tls = std::make_unique<TlsTransport>(clientSocket, serverTls_);
+        tls->setBlocking(true, config_.handshakeTimeoutMs);
+        bool ok = guard.ok() && tls->accept();
+        r.client = std::move(tls);
+        if (!ok) {
+            r.error = "TLS handshake with client failed: " + r.client->error();
+            return r;
+        }
+    } else {
+        r.client = std::make_unique<Transport>(clientSocket);
+    }
+    r.info.client = r.client->peerAddress();
+    if (!guard.ok() || !readRequest(r) || !openUpstream(r)) {
+        return r;
+    }
+    InflightGuard upstreamGuard(inflight_, r.upstream->fd());
+    if (!upstreamGuard.ok()) {
+        fail(r, 503, "Service Unavailable", "rtmtap: the proxy is shutting down");
+        return r;
+    }
+    exchangeWithUpstream(r, upstreamRequest(upstream_.targetFor(r.info.path)));
+    return r;
+}
+
+bool Handshake::readRequest(HandshakeResult& r) {
+    HeadRead head = readHttpHead(*r.client, deadlineUs_);
+    if (head.status == HeadRead::TooLarge) {
+        fail(r, 431, "Request Header Fields Too Large", "rtmtap: request head above 16 KiB");
+        return false;
+    }
+    if (head.status != HeadRead::Ok) {
+        r.error = head.status == HeadRead::Timeout ? "client sent no complete request in time"
+                                                   : "client closed before completing its request";
+        return false;  // nothing worth an answer or a record
+    }
+    Poco::Net::HTTPRequest request;
+    try {
+        std::istringstream in(head.head);
+        request.read(in);
+    } catch (const Poco::Exception& e) {
+        fail(r, 400, "Bad Request", "rtmtap: malformed HTTP request: " + e.displayText());
+        return false;
+    }
+    r.recordable = true;
+    r.clientEarly = head.rest;
+    r.info.path = request.getURI();
+    for (const auto& [name, value] : request) {
+        r.info.headers.emplace_back(name, value);
+    }
+    r.info.upstream = upstream_.urlFor(r.info.path);
+    if (request.getMethod() != "GET" || Poco::icompare(request.get("Upgrade", ""), "websocket") != 0 ||
+        !hasToken(request.get("Connection", ""), "upgrade")) {
+        fail(r, 400, "Bad Request",
+             "rtmtap: this is a WebSocket proxy: send GET with Upgrade: websocket and Connection: Upgrade");
+        return false;
+    }
+    if (request.get("Sec-WebSocket-Version", "") != "13") {
+        fail(r, 426, "Upgrade Required", "rtmtap: only WebSocket version 13 is supported",
+             "Sec-WebSocket-Version: 13\r\n");
+        return false;
+    }
+    clientKey_ = request.get("Sec-WebSocket-Key", "");
+    if (clientKey_.empty()) {
+        fail(r, 400, "Bad Request", "rtmtap: missing Sec-WebSocket-Key");
+        return false;
+    }
+    // Headers named in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+    std::set<std::string> connectionNamed;
+    Poco::StringTokenizer tokens(request.get("Connection", ""), ",",
+                                 Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& t : tokens) {
+        connectionNamed.insert(Poco::toLower(t));
+    }
+    for (const auto& [name, value] : request) {
+        if (!isHopByHop(name) && !connectionNamed.count(Poco::toLower(name))) {
+            forwarded_.emplace_back(name, value);
+        }
+    }
+    return true;
+}
+
+bool Handshake::openUpstream(HandshakeResult& r) {
+    Poco::Net::StreamSocket socket;
+    try {
+        Poco::Net::SocketAddress address(upstream_.host, upstream_.port);
+        socket.connect(address, Poco::Timespan(int64_t(config_.connectTimeoutMs) * 1000));
+    } catch (const Poco::TimeoutException&) {
+        fail(r, 504, "Gateway Timeout",
+             "rtmtap: upstream " + upstream_.hostHeader() + " did not accept the connection in time");
+        return false;
+    } catch (const Poco::Exception& e) {
+        fail(r, 502, "Bad Gateway", "rtmtap: cannot connect to upstream " + upstream_.hostHeader() + ": " + e.displayText());
+        return false;
+    }
+    if (!upstreamTls_) {
+        r.upstream = std::make_unique<Transport>(socket);
+        return true;
+    }
+    auto tls = std::make_unique<TlsTransport>(socket, upstreamTls_);
+    tls->setBlocking(true, config_.connectTimeoutMs);
+    bool ok = tls->connect(upstream_.host);
+    r.upstream = std::move(tls);
+    if (!ok) {
+        bool timedOut = r.upstream->error() == "timed out";
+        fail(r, timedOut ? 504 : 502, timedOut ? "Gateway Timeout" : "Bad Gateway",
+             "rtmtap: TLS handshake with upstream " + upstream_.hostHeader() + " failed: " + r.upstream->error());
+        return false;
+    }
+    return true;
+}
+
+std::string Handshake::upstreamRequest(const std::string& target) {
+    std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + upstream_.hostHeader() +
+                      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    // The client's own key goes upstream, so the upstream's Sec-WebSocket-Accept is valid for the
+    // client too and its 101 can be passed on unchanged.
+    for (const auto& [name, value] : forwarded_) {
+        req += name + ": " + value + "\r\n";
+    }
+    return req + "\r\n";
+}
+
+bool Handshake::exchangeWithUpstream(HandshakeResult& r, const std::string& request) {
+    r.upstream->setBlocking(true, config_.handshakeTimeoutMs);
+    if (!writeAll(*r.upstream, request)) {
+        fail(r, 502, "Bad Gateway", "rtmtap: upstream closed the connection during the upgrade: " + r.upstream->error());
+        return false;
+    }
+    deadlineUs_ = monotonicNowUs() + int64_t(config_.handshakeTimeoutMs) * 1000;
+    HeadRead head = readHttpHead(*r.upstream, deadlineUs_, 64 * 1024);
+    if (head.status == HeadRead::Timeout) {
+        fail(r, 504, "Gateway Timeout", "rtmtap: upstream did not answer the upgrade in time");
+        return false;
+    }
+    if (head.status != HeadRead::Ok) {
+        fail(r, 502, "Bad Gateway", "rtmtap: upstream closed the connection without answering the upgrade");
+        return false;
+    }
+    Poco::Net::HTTPResponse response;
+    try {
+        std::istringstream in(head.head);
+        response.read(in);
+    } catch (const Poco::Exception& e) {
+        fail(r, 502, "Bad Gateway", "rtmtap: malformed upstream response: " + e.displayText());
+        return false;
+    }
+    const int status = static_cast<int>(response.getStatus());
+    if (status != 101) {
+        // Pass the refusal on as the upstream wrote it: status, headers and (bounded) body.
+        size_t length = response.hasContentLength() ? static_cast<size_t>(response.getContentLength64()) : 1u << 20;
+        std::string body = readSome(*r.upstream, std::min<size_t>(length, 1u << 20), deadlineUs_, head.rest);
+        writeAll(*r.client, head.head + body);
+        r.httpStatus = status;
+        r.error = "upstream refused the upgrade: " + std::to_string(status) + " " + response.getReason();
+        return false;
+    }
+    std::string problem;
+    if (Poco::icompare(response.get("Upgrade", ""), "websocket") != 0 || !hasToken(response.get("Connection", ""), "upgrade")) {
+        problem = "upstream answered 101 without Upgrade: websocket";
+    } else if (response.get("Sec-WebSocket-Accept", "") != computeWebSocketAccept(clientKey_)) {
+        problem = "upstream sent a wrong Sec-WebSocket-Accept";
+    } else if (response.has("Sec-WebSocket-Extensions")) {
+        problem = "upstream negotiated an extension that was not offered: " + response.get("Sec-WebSocket-Extensions");
+    }
+    if (!problem.empty()) {
+        fail(r, 502, "Bad Gateway", "rtmtap: " + problem);
+        return false;
+    }
+    r.info.subprotocol = response.get("Sec-WebSocket-Protocol", "");
+    if (!writeAll(*r.client, head.head)) {
+        r.httpStatus = 101;
+        r.error = "client went away during the upgrade";
+        return false;
+    }
+    r.httpStatus = 101;
+    r.upstreamEarly = head.rest;
+    r.upgraded = true;
+    return true;
+}
+
+void Handshake::fail(HandshakeResult& r, int status, const std::string& reason, const std::string& line,
+                     const std::string& extraHeaders) {
+    r.httpStatus = status;
+    r.error = line.rfind("rtmtap: ", 0) == 0 ? line.substr(8) : line;
+    writeAll(*r.client, simpleResponse(status, reason, line, extraHeaders));
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,55 @@
+#pragma once
+// The upgrade of one client connection, run blocking on a handshake thread: read the client's
+// request, open the upstream (TCP, TLS), pass the request on, and answer the client with the
+// upstream's own response (101 as it came, a refusal with its status and body, 502/504 when the
+// upstream fails). Only then does the session move to a relay loop.
+#include "InflightSockets.h"
+#include "TlsContext.h"
+#include "Transport.h"
+#include "UpstreamUrl.h"
+#include "protocol/Session.h"
+
+#include <Poco/Net/StreamSocket.h>
+
+#include <memory>
+#include <string>
+
+namespace rtmtap {
+
+struct ProxyConfig;
+
+struct HandshakeResult {
+    bool upgraded = false;     // true: relay client <-> upstream
+    bool recordable = false;   // the request was HTTP enough to be a session worth recording
+    std::unique_ptr<Transport> client, upstream;
+    std::string clientEarly;   // bytes the client sent after its request head
+    std::string upstreamEarly; // bytes the upstream sent after its 101 head
+    SessionInfo info;
+    int httpStatus = 0;
+    std::string error;
+};
+
+class Handshake {
+public:
+    Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
+              std::shared_ptr<TlsContext> serverTls, InflightSockets& inflight);
+    HandshakeResult run(Poco::Net::StreamSocket clientSocket);
+
+private:
+    bool readRequest(HandshakeResult& r);
+    bool openUpstream(HandshakeResult& r);
+    bool exchangeWithUpstream(HandshakeResult& r, const std::string& request);
+    void fail(HandshakeResult& r, int status, const std::string& reason, const std::string& line,
+              const std::string& extraHeaders = "");
+    std::string upstreamRequest(const std::string& target);
+
+    const ProxyConfig& config_;
+    const UpstreamUrl& upstream_;
+    std::shared_ptr<TlsContext> upstreamTls_, serverTls_;
+    InflightSockets& inflight_;
+    int64_t deadlineUs_ = 0;
+    std::string clientKey_;
+    HeaderList forwarded_;
+};
+
+}  // namespace rtmtap

@@ -1,0 +1,109 @@
+#include "HttpHead.h"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/SHA1Engine.h>
+
+#include <chrono>
+#include <sstream>
+
+namespace rtmtap {
+
+int64_t monotonicNowUs() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+int remainingMs(int64_t deadlineUs) {
+    int64_t left = (deadlineUs - monotonicNowUs()) / 1000;
+    return left < 1 ? 1 : static_cast<int>(left);
+}
+
+}  // namespace
+
+HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit) {
+    HeadRead out;
+    std::string buf;
+    char chunk[4096];
+    for (;;) {
+        if (monotonicNowUs() >= deadlineUs) {
+            out.status = HeadRead::Timeout;
+            return out;
+        }
+        io.setBlocking(true, remainingMs(deadlineUs));
+        ssize_t n = io.read(chunk, sizeof(chunk));
+        if (n == Transport::WouldBlock) {
+            out.status = HeadRead::Timeout;
+            return out;
+        }
+        if (n == 0) {
+            out.status = HeadRead::Closed;
+            return out;
+        }
+        if (n < 0) {
+            out.status = HeadRead::Failed;
+            return out;
+        }
+        size_t searchFrom = buf.size() >= 3 ? buf.size() - 3 : 0;
+        buf.append(chunk, static_cast<size_t>(n));
+        size_t end = buf.find("\r\n\r\n", searchFrom);
+        if (end != std::string::npos) {
+            out.head = buf.substr(0, end + 4);
+            out.rest = buf.substr(end + 4);
+            out.status = HeadRead::Ok;
+            return out;
+        }
+        if (buf.size() > limit) {
+            out.status = HeadRead::TooLarge;
+            return out;
+        }
+    }
+}
+
+std::string readSome(Transport& io, size_t limit, int64_t deadlineUs, const std::string& already) {
+    std::string body = already.substr(0, limit);
+    char chunk[4096];
+    while (body.size() < limit && monotonicNowUs() < deadlineUs) {
+        io.setBlocking(true, remainingMs(deadlineUs));
+        ssize_t n = io.read(chunk, std::min(sizeof(chunk), limit - body.size()));
+        if (n <= 0) {
+            break;
+        }
+        body.append(chunk, static_cast<size_t>(n));
+    }
+    return body;
+}
+
+bool writeAll(Transport& io, const std::string& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = io.write(bytes.data() + done, bytes.size() - done);
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+std::string simpleResponse(int status, const std::string& reason, const std::string& line,
+                           const std::string& extraHeaders) {
+    std::string body = line + "\n";
+    return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+           "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body;
+}
+
+std::string computeWebSocketAccept(const std::string& key) {
+    Poco::SHA1Engine sha1;
+    sha1.update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    const Poco::DigestEngine::Digest& digest = sha1.digest();
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.write(reinterpret_cast<const char*>(digest.data()), static_cast<std::streamsize>(digest.size()));
+    encoder.close();
+    return out.str();
+}
+
+}  // namespace rtmtap

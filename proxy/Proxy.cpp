@@ -1,0 +1,231 @@
+#include "Proxy.h"
+
+#include "EventLoop.h"
+#include "Handshake.h"
+#include "HttpHead.h"
+#include "InflightSockets.h"
+#include "TlsContext.h"
+#include "UpstreamUrl.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Runnable.h>
+#include <Poco/ThreadPool.h>
+
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace rtmtap {
+
+class Proxy::Impl {
+public:
+    Impl(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId, Clock& clock)
+        : config_(std::move(config)), taps_(std::move(taps)), clock_(clock), nextId_(firstSessionId),
+          handshakes_(2, 1024, 30, 256 * 1024) {
+        upstream_ = UpstreamUrl::parse(config_.upstream);
+        if (upstream_.tls) {
+            upstreamTls_ = TlsContext::client(config_.caFile, config_.insecure);
+        }
+        if (config_.tlsCert.empty() != config_.tlsKey.empty()) {
+            throw std::invalid_argument("--tls-cert and --tls-key go together");
+        }
+        if (!config_.tlsCert.empty()) {
+            serverTls_ = TlsContext::server(config_.tlsCert, config_.tlsKey);
+        }
+        if (config_.maxMessage == 0) {
+            throw std::invalid_argument("--max-message must be at least 1 byte");
+        }
+    }
+
+    void start();
+    void stop();
+    void acceptLoop();
+    void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
+    void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
+
+    ProxyConfig config_;
+    std::vector<Tap*> taps_;
+    Clock& clock_;
+    std::atomic<int64_t> nextId_;
+    UpstreamUrl upstream_;
+    std::shared_ptr<TlsContext> upstreamTls_, serverTls_;
+    Poco::Net::ServerSocket server_;
+    uint16_t port_ = 0;
+    std::thread acceptor_;
+    std::atomic<bool> stopping_{false};
+    bool started_ = false;
+    bool stopped_ = false;
+    std::mutex stopMutex_;
+    Poco::ThreadPool handshakes_;
+    InflightSockets inflight_;
+    std::vector<std::unique_ptr<EventLoop>> loops_;
+    std::atomic<size_t> nextLoop_{0};
+    std::atomic<uint64_t> accepted_{0}, failures_{0};
+};
+
+namespace {
+
+// A self-deleting unit of work for the handshake pool.
+class HandshakeTask : public Poco::Runnable {
+public:
+    HandshakeTask(std::function<void()> work) : work_(std::move(work)) {}
+    void run() override {
+        work_();
+        delete this;
+    }
+
+private:
+    std::function<void()> work_;
+};
+
+}  // namespace
+
+void Proxy::Impl::start() {
+    // Writes to a peer that went away must fail with EPIPE, not kill the process (OpenSSL
+    // writes with write(2), which has no MSG_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        Poco::Net::SocketAddress address(config_.listenHost, config_.listenPort);
+        server_.bind(address, true);
+        server_.listen(1024);
+        port_ = server_.address().port();
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot listen on " + config_.listenHost + ":" + std::to_string(config_.listenPort) +
+                                 ": " + e.displayText() + " (pick another --listen address or port)");
+    }
+    RelaySettings settings{config_.maxMessage, config_.closeGraceMs};
+    unsigned loops = config_.loops > 0 ? static_cast<unsigned>(config_.loops)
+                                       : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    for (unsigned i = 0; i < loops; ++i) {
+        loops_.push_back(std::make_unique<EventLoop>(taps_, clock_, settings));
+        loops_.back()->start();
+    }
+    acceptor_ = std::thread([this] { acceptLoop(); });
+    started_ = true;
+}
+
+void Proxy::Impl::acceptLoop() {
+    while (!stopping_) {
+        try {
+            if (!server_.poll(Poco::Timespan(100 * 1000), Poco::Net::Socket::SELECT_READ)) {
+                continue;
+            }
+            Poco::Net::StreamSocket socket = server_.acceptConnection();
+            const int64_t startMono = clock_.monotonicUs();
+            const int64_t startWall = clock_.wallUs();
+            ++accepted_;
+            auto* task = new HandshakeTask([this, socket, startMono, startWall] { handshake(socket, startMono, startWall); });
+            try {
+                handshakes_.start(*task);
+            } catch (const Poco::NoThreadAvailableException&) {
+                delete task;
+                Transport t(socket);
+                writeAll(t, simpleResponse(503, "Service Unavailable", "rtmtap: too many upgrades in progress"));
+            }
+        } catch (const Poco::Exception& e) {
+            if (!stopping_) {
+                std::cerr << "rtmtap: accept failed: " << e.displayText() << std::endl;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));  // e.g. out of descriptors
+            }
+        }
+    }
+}
+
+void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall) {
+    Handshake hs(config_, upstream_, upstreamTls_, serverTls_, inflight_);
+    HandshakeResult r = hs.run(std::move(socket));
+    if (!r.upgraded) {
+        recordFailure(r, startMono, startWall);
+        return;
+    }
+    r.info.id = nextId_++;
+    r.info.started_wall_us = startWall;
+    for (Tap* tap : taps_) {
+        tap->onSessionStart(r.info);
+    }
+    EventLoop& loop = *loops_[nextLoop_++ % loops_.size()];
+    auto relay = std::make_unique<Relay>(r.info, startMono, std::move(r.client), std::move(r.upstream),
+                                         loop.settings(), loop.taps(), clock_, loop);
+    loop.adopt(std::move(relay), std::move(r.clientEarly), std::move(r.upstreamEarly));
+}
+
+void Proxy::Impl::recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall) {
+    ++failures_;
+    if (!r.recordable) {
+        return;  // not even an HTTP request: nothing a user could look at
+    }
+    r.info.id = nextId_++;
+    r.info.started_wall_us = startWall;
+    SessionEnd end;
+    end.id = r.info.id;
+    end.duration_us = clock_.monotonicUs() - startMono;
+    end.ended_wall_us = startWall + end.duration_us;
+    end.error = r.error;
+    end.http_status = r.httpStatus;
+    for (Tap* tap : taps_) {
+        tap->onSessionStart(r.info);
+        tap->onSessionEnd(end);
+    }
+}
+
+void Proxy::Impl::stop() {
+    std::lock_guard<std::mutex> lock(stopMutex_);
+    if (!started_ || stopped_) {
+        return;
+    }
+    stopped_ = true;
+    stopping_ = true;
+    acceptor_.join();
+    server_.close();
+    inflight_.abortAll();
+    handshakes_.joinAll();
+    for (auto& loop : loops_) {
+        loop->shutdown();
+    }
+    for (auto& loop : loops_) {
+        loop->join();
+    }
+}
+
+Proxy::Proxy(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId, Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(taps), firstSessionId, clock)) {}
+
+Proxy::~Proxy() {
+    stop();
+}
+
+void Proxy::start() {
+    impl_->start();
+}
+
+uint16_t Proxy::port() const {
+    return impl_->port_;
+}
+
+std::string Proxy::listenUrl() const {
+    const std::string& host = impl_->config_.listenHost;
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(impl_->serverTls_ ? "wss://" : "ws://") + h + ":" + std::to_string(impl_->port_);
+}
+
+void Proxy::stop() {
+    impl_->stop();
+}
+
+ProxyStats Proxy::stats() const {
+    ProxyStats s;
+    s.sessionsAccepted = impl_->accepted_;
+    s.handshakeFailures = impl_->failures_;
+    for (auto& loop : impl_->loops_) {
+        s.sessionsActive += loop->sessions();
+        s.messagesRelayed += loop->messagesRelayed();
+    }
+    return s;
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,491 @@
+#include "Relay.h"
+
+#include <sys/epoll.h>
+
+#include <iostream>
+#include <random>
+
+namespace rtmtap {
+namespace {
+
+constexpr size_t kReadChunk = 32 * 1024;
+constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy session cannot hog a loop
+constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
+constexpr size_t kLowWater = 256 * 1024;
+
+bool isKnownOpcode(uint8_t op) {
+    return op <= 2 || (op >= 8 && op <= 10);
+}
+
+uint64_t randomSeed() {
+    std::random_device rd;
+    return (uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
+}
+
+}  // namespace
+
+Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> client,
+             std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
+             const Clock& clock, Poller& poller)
+    : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
+      poller_(poller), maskState_(randomSeed()) {
+    end_.id = info_.id;
+    client_.relay = this;
+    client_.io = std::move(client);
+    client_.from = Direction::ClientToServer;
+    client_.name = "client";
+    upstream_.relay = this;
+    upstream_.io = std::move(upstream);
+    upstream_.from = Direction::ServerToClient;
+    upstream_.name = "server";
+}
+
+void Relay::start(const std::string& clientEarly, const std::string& upstreamEarly) {
+    client_.io->setBlocking(false, 0);
+    upstream_.io->setBlocking(false, 0);
+    for (auto [side, early] : {std::pair<RelaySide*, const std::string*>{&client_, &clientEarly},
+                               std::pair<RelaySide*, const std::string*>{&upstream_, &upstreamEarly}}) {
+        if (!early->empty()) {
+            side->in.append(early->data(), early->size());
+            processFrames(*side);
+        }
+    }
+    flush(client_);
+    flush(upstream_);
+    emitPending();
+    maybeFinish();
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+void Relay::onEvent(RelaySide& side, uint32_t events) {
+    if (finished_) {
+        return;
+    }
+    if (events & EPOLLOUT) {
+        flush(side);
+    }
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !side.eof && !side.readPaused) {
+        readSome(side);
+    }
+    flush(other(side));
+    emitPending();
+    maybeFinish();
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+bool Relay::hasBufferedInput() {
+    if (finished_) {
+        return false;
+    }
+    for (RelaySide* s : {&client_, &upstream_}) {
+        if (!s->eof && !s->readPaused && s->io->hasBuffered()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void Relay::pumpBuffered() {
+    for (RelaySide* s : {&client_, &upstream_}) {
+        if (!finished_ && !s->eof && !s->readPaused && s->io->hasBuffered()) {
+            onEvent(*s, EPOLLIN);
+        }
+    }
+}
+
+void Relay::readSome(RelaySide& side) {
+    size_t budget = kReadBudget;
+    while (!side.eof && !side.readPaused && !finished_ && budget > 0) {
+        char* p = side.in.prepare(kReadChunk);
+        ssize_t n = side.io->read(p, kReadChunk);
+        if (n > 0) {
+            side.in.commit(static_cast<size_t>(n));
+            budget -= std::min(budget, static_cast<size_t>(n));
+            if (side.discardInput) {
+                side.in.clear();
+            } else {
+                processFrames(side);
+            }
+            continue;
+        }
+        if (n == Transport::WouldBlock) {
+            return;
+        }
+        onEof(side, n == 0 ? "" : side.io->error());
+        return;
+    }
+}
+
+void Relay::skipOversize(RelaySide& side) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(side.skipBytes, side.in.size()));
+    side.in.consume(n);
+    side.skipBytes -= n;
+}
+
+void Relay::processFrames(RelaySide& side) {
+    while (!side.discardInput && !finished_) {
+        if (side.skipBytes > 0) {
+            skipOversize(side);
+            if (side.skipBytes > 0) {
+                return;
+            }
+        }
+        FrameHeader h;
+        HeaderParse parsed = parseFrameHeader(side.in.data(), side.in.size(), h);
+        if (parsed == HeaderParse::Incomplete) {
+            return;
+        }
+        if (parsed == HeaderParse::Invalid) {
+            failProtocol(side, 1002, "a frame length with the top bit set");
+            return;
+        }
+        if (!validate(side, h)) {
+            return;
+        }
+        const uint64_t total = h.length + (side.inMessage ? side.fragments.size() : 0);
+        if (!isControl(static_cast<Opcode>(h.opcode)) && total > settings_.maxMessage) {
+            uint8_t op = side.inMessage ? side.fragmentOpcode : h.opcode;
+            queue(makeMessage(side, op, total, MessageFlag::Oversize | (side.inMessage ? MessageFlag::Fragmented : 0)));
+            side.inMessage = false;
+            side.fragments.clear();
+            side.in.consume(h.headerSize);
+            side.skipBytes = h.length;
+            closeBoth(1009, "message too big",
+                      std::string(side.name) + " sent a message of " + std::to_string(total) +
+                          " bytes, above --max-message " + std::to_string(settings_.maxMessage));
+            continue;
+        }
+        const size_t frameSize = h.headerSize + static_cast<size_t>(h.length);
+        if (side.in.size() < frameSize) {
+            return;
+        }
+        handleFrame(side, h, side.in.data(), frameSize);
+        side.in.consume(frameSize);
+    }
+}
+
+bool Relay::validate(RelaySide& side, const FrameHeader& h) {
+    std::string why;
+    const bool control = (h.opcode & 0x8) != 0;
+    if (h.rsv != 0) {
+        why = "RSV bits set without a negotiated extension";
+    } else if (!isKnownOpcode(h.opcode)) {
+        why = "unknown opcode " + std::to_string(h.opcode);
+    } else if (side.from == Direction::ClientToServer && !h.masked) {
+        why = "an unmasked frame from the client";
+    } else if (side.from == Direction::ServerToClient && h.masked) {
+        why = "a masked frame from the server";
+    } else if (control && (!h.fin || h.length > 125)) {
+        why = "a fragmented or oversized control frame";
+    } else if (h.opcode == 0 && !side.inMessage) {
+        why = "a continuation frame with no message to continue";
+    } else if (!control && h.opcode != 0 && side.inMessage) {
+        why = "a new message before the fragmented one ended";
+    }
+    if (why.empty()) {
+        return true;
+    }
+    failProtocol(side, 1002, why);
+    return false;
+}
+
+void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame, size_t frameSize) {
+    const char* payload = frame + h.headerSize;
+    const size_t length = static_cast<size_t>(h.length);
+    RelaySide& dest = other(side);
+    const bool deliver = !dest.gotClose && !dest.writeFailed;
+    const bool whole = (h.opcode & 0x8) != 0 || (h.fin && h.opcode != 0);
+    if (whole) {
+        Message m = makeMessage(side, h.opcode, length, deliver ? 0 : MessageFlag::Dropped);
+        m.payload.assign(payload, length);
+        if (h.masked) {
+            applyMask(m.payload.data(), length, h.mask);
+        }
+        if (deliver) {
+            forwardRaw(dest, frame, frameSize);  // the exact bytes, client's mask included
+        }
+        if (h.opcode == 0x8) {
+            if (deliver) {
+                dest.gotClose = true;
+            }
+            noteClose(side, m.payload);
+        }
+        queue(std::move(m));
+        return;
+    }
+    if (h.opcode != 0) {
+        side.inMessage = true;
+        side.fragmentOpcode = h.opcode;
+        side.fragments.clear();
+    }
+    const size_t old = side.fragments.size();
+    side.fragments.append(payload, length);
+    if (h.masked) {
+        applyMask(side.fragments.data() + old, length, h.mask);
+    }
+    if (!h.fin) {
+        return;
+    }
+    Message m = makeMessage(side, side.fragmentOpcode, side.fragments.size(),
+                            MessageFlag::Fragmented | (deliver ? 0 : MessageFlag::Dropped));
+    m.payload = std::move(side.fragments);
+    side.fragments.clear();
+    side.inMessage = false;
+    if (deliver) {
+        forwardEncoded(dest, static_cast<uint8_t>(m.op), m.payload);
+    }
+    queue(std::move(m));
+}
+
+void Relay::forwardRaw(RelaySide& to, const char* frame, size_t size) {
+    to.out.append(frame, size);
+}
+
+void Relay::forwardEncoded(RelaySide& to, uint8_t opcode, const std::string& payload) {
+    // Frames towards the upstream must be masked (RFC 6455 5.3); a fresh key per frame.
+    uint8_t mask[4];
+    const bool masked = &to == &upstream_;
+    if (masked) {
+        maskState_ ^= maskState_ << 13;
+        maskState_ ^= maskState_ >> 7;
+        maskState_ ^= maskState_ << 17;
+        for (int i = 0; i < 4; ++i) {
+            mask[i] = static_cast<uint8_t>(maskState_ >> (8 * i));
+        }
+    }
+    std::string header;
+    appendFrameHeader(header, true, opcode, payload.size(), masked ? mask : nullptr);
+    to.out.append(header.data(), header.size());
+    char* body = to.out.prepare(payload.size());
+    std::copy(payload.begin(), payload.end(), body);
+    if (masked) {
+        applyMask(body, payload.size(), mask);
+    }
+    to.out.commit(payload.size());
+}
+
+Message Relay::makeMessage(RelaySide& side, uint8_t opcode, uint64_t size, uint32_t flags) {
+    Message m;
+    m.dir = side.from;
+    m.op = static_cast<Opcode>(opcode);
+    m.flags = flags;
+    m.t_us = nowUs();
+    m.wall_us = info_.started_wall_us + m.t_us;
+    m.size = size;
+    return m;
+}
+
+void Relay::noteClose(RelaySide& side, const std::string& payload) {
+    side.sentClose = true;
+    if (!end_.closed_by.empty()) {
+        return;
+    }
+    end_.closed_by = side.name;
+    if (payload.size() >= 2) {
+        end_.close_code = (static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]);
+        end_.close_reason = payload.substr(2);
+    } else {
+        end_.close_code = 1005;  // RFC 6455 7.1.5: a close frame without a status code
+    }
+}
+
+void Relay::queue(Message&& m) {
+    pending_.push_back(std::move(m));
+}
+
+void Relay::emitPending() {
+    if (pending_.empty()) {
+        return;
+    }
+    const int64_t forwarded = nowUs();
+    for (Message& m : pending_) {
+        m.session = info_.id;
+        m.seq = ++seq_;
+        if (!(m.flags & (MessageFlag::Dropped | MessageFlag::Oversize))) {
+            m.fwd_us = forwarded;
+            ++relayed_;
+        }
+        for (Tap* tap : taps_) {
+            try {
+                tap->onMessage(m);
+            } catch (const std::exception& e) {
+                reportTapError(e.what());
+            }
+        }
+    }
+    pending_.clear();
+}
+
+void Relay::reportTapError(const char* what) {
+    // One failing observer must not take the relay down (mitmproxy's addon rule).
+    std::cerr << "rtmtap: a tap failed on session " << info_.id << ": " << what << std::endl;
+}
+
+void Relay::flush(RelaySide& side) {
+    while (!side.out.empty() && !side.writeFailed) {
+        ssize_t n = side.io->write(side.out.data(), side.out.size());
+        if (n > 0) {
+            side.out.consume(static_cast<size_t>(n));
+            continue;
+        }
+        if (n == Transport::WouldBlock) {
+            break;
+        }
+        side.writeFailed = true;
+        side.out.clear();
+        onEof(side, "write failed: " + side.io->error());
+    }
+    if (side.out.empty()) {
+        side.out.shrinkIfIdle();
+    }
+    RelaySide& source = other(side);
+    if (side.out.size() > kHighWater) {
+        source.readPaused = true;
+    } else if (side.out.size() < kLowWater) {
+        source.readPaused = false;
+    }
+}
+
+void Relay::onEof(RelaySide& side, const std::string& error) {
+    if (side.eof && error.empty()) {
+        return;
+    }
+    side.eof = true;
+    if (side.sentClose || proxyClosing_) {
+        return;  // a close frame came first: this is the orderly end of the connection
+    }
+    dropped_ = true;
+    if (end_.closed_by.empty()) {
+        end_.closed_by = side.name;
+        end_.close_code = 1006;
+        end_.error = error.empty() ? std::string(side.name) + " dropped the connection without a close frame"
+                                   : std::string(side.name) + " connection failed: " + error;
+    }
+}
+
+void Relay::failProtocol(RelaySide& side, uint16_t code, const std::string& why) {
+    side.discardInput = true;
+    side.in.clear();
+    closeBoth(code, "protocol error", std::string(side.name) + " violated the WebSocket protocol: " + why);
+}
+
+void Relay::closeBoth(uint16_t code, const std::string& reason, const std::string& error) {
+    if (finished_) {
+        return;
+    }
+    emitPending();
+    if (end_.closed_by.empty()) {
+        end_.closed_by = "proxy";
+        end_.close_code = code;
+        end_.close_reason = reason;
+    }
+    if (!error.empty() && end_.error.empty()) {
+        end_.error = error;
+    }
+    proxyClosing_ = true;
+    sendProxyClose(upstream_, code, reason);
+    sendProxyClose(client_, code, reason);
+    emitPending();
+    flush(upstream_);
+    flush(client_);
+    maybeFinish();
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+void Relay::sendProxyClose(RelaySide& to, uint16_t code, const std::string& reason) {
+    if (to.gotClose || to.writeFailed || to.eof) {
+        return;
+    }
+    std::string payload;
+    payload.push_back(static_cast<char>(code >> 8));
+    payload.push_back(static_cast<char>(code & 0xFF));
+    payload += reason.substr(0, 123);
+    forwardEncoded(to, 0x8, payload);
+    to.gotClose = true;
+    to.proxyClosed = true;
+    // Recorded in the direction it travels: towards the upstream is c2s.
+    Message m = makeMessage(other(to), 0x8, payload.size(), MessageFlag::Synthetic);
+    m.payload = payload;
+    queue(std::move(m));
+}
+
+void Relay::maybeFinish() {
+    if (finished_) {
+        return;
+    }
+    auto gone = [](const RelaySide& s) { return s.eof || s.writeFailed; };
+    const bool ending = gone(client_) || gone(upstream_) || (client_.sentClose && upstream_.sentClose) || proxyClosing_;
+    if (!ending) {
+        return;
+    }
+    if (deadlineUs_ == 0) {
+        deadlineUs_ = clock_.monotonicUs() + int64_t(settings_.closeGraceMs) * 1000;
+    }
+    auto flushed = [&](const RelaySide& s) { return s.out.empty() || gone(s); };
+    auto quiet = [&](const RelaySide& s) { return gone(s) || s.sentClose || s.discardInput; };
+    if (flushed(client_) && flushed(upstream_) && (dropped_ || (quiet(client_) && quiet(upstream_)))) {
+        finish();
+    }
+}
+
+void Relay::onTimer(int64_t nowMonoUs) {
+    if (!finished_ && deadlineUs_ != 0 && nowMonoUs >= deadlineUs_) {
+        if (end_.error.empty() && !(client_.sentClose && upstream_.sentClose) && !dropped_) {
+            end_.error = "close handshake did not complete in time";
+        }
+        finish();
+    }
+}
+
+void Relay::finish() {
+    if (finished_) {
+        return;
+    }
+    emitPending();
+    finished_ = true;
+    for (RelaySide* s : {&client_, &upstream_}) {
+        if (s->watched != 0) {
+            poller_.watch(s->io->fd(), 0, s);
+            s->watched = 0;
+        }
+        if (!s->writeFailed) {
+            s->io->shutdownWrite();
+        }
+        s->io.reset();
+    }
+    if (end_.close_code == -1 && !end_.closed_by.empty()) {
+        end_.close_code = 1006;
+    }
+    end_.duration_us = nowUs();
+    end_.ended_wall_us = info_.started_wall_us + end_.duration_us;
+    end_.http_status = 101;
+    for (Tap* tap : taps_) {
+        try {
+            tap->onSessionEnd(end_);
+        } catch (const std::exception& e) {
+            reportTapError(e.what());
+        }
+    }
+}
+
+void Relay::updateWatch(RelaySide& side) {
+    if (finished_ || !side.io) {
+        return;
+    }
+    uint32_t want = 0;
+    if (!side.eof && !side.readPaused) {
+        want |= EPOLLIN;
+    }
+    if (!side.out.empty() && !side.writeFailed) {
+        want |= EPOLLOUT;
+    }
+    if (want != side.watched) {
+        poller_.watch(side.io->fd(), want, &side);
+        side.watched = want;
+    }
+}
+
+}  // namespace rtmtap

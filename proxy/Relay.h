@@ -1,0 +1,115 @@
+#pragma once
+// One proxied session inside a relay loop: reads frames from each side, forwards them to the
+// other (the exact bytes whenever a frame is whole), and announces each message to the taps.
+// Runs on exactly one EventLoop thread; nothing here is shared with other threads.
+#include "ByteBuffer.h"
+#include "FrameCodec.h"
+#include "Transport.h"
+#include "protocol/Clock.h"
+#include "protocol/Message.h"
+#include "protocol/Session.h"
+#include "protocol/Tap.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+class Relay;
+
+// How a relay asks its loop to watch its sockets.
+class Poller {
+public:
+    virtual ~Poller() = default;
+    virtual void watch(int fd, uint32_t events, void* side) = 0;  // add/modify; 0 events = remove
+};
+
+struct RelaySide {
+    Relay* relay = nullptr;
+    std::unique_ptr<Transport> io;
+    Direction from = Direction::ClientToServer;  // direction of the frames read from this side
+    const char* name = "client";
+    ByteBuffer in, out;
+    std::string fragments;        // payload of a fragmented message so far (unmasked)
+    uint8_t fragmentOpcode = 0;
+    bool inMessage = false;
+    int64_t messageStartUs = 0;
+    bool sentClose = false;       // it sent a close frame
+    bool eof = false;             // it closed its sending half, or the socket failed
+    bool readPaused = false;      // the other side is not draining: stop reading this one
+    bool discardInput = false;    // after an oversize or invalid frame: read and throw away
+    bool gotClose = false;        // a close frame was written to it (relayed or the proxy's own)
+    bool proxyClosed = false;     // the proxy sent it a close frame of its own
+    bool writeFailed = false;     // writing to it failed: it is gone
+    uint64_t skipBytes = 0;       // rest of an oversize frame's payload, read and thrown away
+    uint32_t watched = 0;
+};
+
+struct RelaySettings {
+    size_t maxMessage = 16u << 20;
+    int closeGraceMs = 2000;
+};
+
+class Relay {
+public:
+    Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> client, std::unique_ptr<Transport> upstream,
+          const RelaySettings& settings, const std::vector<Tap*>& taps, const Clock& clock, Poller& poller);
+
+    // Registers with the poller and processes bytes that came with the handshakes.
+    void start(const std::string& clientEarly, const std::string& upstreamEarly);
+    void onEvent(RelaySide& side, uint32_t events);
+    // True when a side has bytes decrypted inside its TLS transport that epoll cannot report.
+    bool hasBufferedInput();
+    void pumpBuffered();
+    // Closes both sides with a close frame of the proxy's own (1001 on shutdown).
+    void closeBoth(uint16_t code, const std::string& reason, const std::string& error);
+    // Called by the loop's timer: ends sessions whose close grace ran out.
+    void onTimer(int64_t nowUs);
+    bool finished() const { return finished_; }
+    int64_t deadlineUs() const { return deadlineUs_; }
+    uint64_t messagesRelayed() const { return relayed_; }
+
+private:
+    RelaySide& other(RelaySide& side) { return &side == &client_ ? upstream_ : client_; }
+    void readSome(RelaySide& side);
+    void skipOversize(RelaySide& side);
+    void reportTapError(const char* what);
+    void processFrames(RelaySide& side);
+    bool validate(RelaySide& side, const FrameHeader& h);
+    void handleFrame(RelaySide& side, const FrameHeader& h, const char* frame, size_t frameSize);
+    void forwardRaw(RelaySide& to, const char* frame, size_t size);
+    void forwardEncoded(RelaySide& to, uint8_t opcode, const std::string& payload);
+    Message makeMessage(RelaySide& side, uint8_t opcode, uint64_t size, uint32_t flags);
+    void noteClose(RelaySide& side, const std::string& payload);
+    void queue(Message&& m);
+    void emitPending();
+    void flush(RelaySide& side);
+    void onEof(RelaySide& side, const std::string& error);
+    void failProtocol(RelaySide& side, uint16_t code, const std::string& why);
+    void sendProxyClose(RelaySide& to, uint16_t code, const std::string& reason);
+    void maybeFinish();
+    void finish();
+    void updateWatch(RelaySide& side);
+    int64_t nowUs() const { return clock_.monotonicUs() - startMonoUs_; }
+
+    SessionInfo info_;
+    SessionEnd end_;
+    int64_t startMonoUs_;
+    RelaySettings settings_;
+    const std::vector<Tap*>& taps_;
+    const Clock& clock_;
+    Poller& poller_;
+    RelaySide client_, upstream_;
+    std::vector<Message> pending_;  // read in this round, announced after forwarding
+    int64_t seq_ = 0;
+    uint64_t relayed_ = 0;
+    uint64_t maskState_;
+    bool dropped_ = false;          // a side hung up without a close frame: close the other at once
+    bool proxyClosing_ = false;     // the proxy sent close frames of its own
+    bool finished_ = false;
+    int64_t deadlineUs_ = 0;        // absolute monotonic µs; 0 = none
+};
+
+}  // namespace rtmtap

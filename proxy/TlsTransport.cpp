@@ -1,0 +1,139 @@
+#include "TlsTransport.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+
+namespace rtmtap {
+namespace {
+
+bool isIpLiteral(const std::string& host) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+TlsTransport::TlsTransport(Poco::Net::StreamSocket socket, std::shared_ptr<TlsContext> context)
+    : Transport(std::move(socket)), context_(std::move(context)), ssl_(SSL_new(context_->get())) {
+    if (ssl_) {
+        SSL_set_fd(ssl_, fd());
+    }
+}
+
+TlsTransport::~TlsTransport() {
+    if (ssl_) {
+        SSL_free(ssl_);
+    }
+}
+
+bool TlsTransport::connect(const std::string& hostName) {
+    if (!ssl_) {
+        setError(TlsContext::lastError());
+        return false;
+    }
+    if (!isIpLiteral(hostName)) {
+        SSL_set_tlsext_host_name(ssl_, hostName.c_str());
+    }
+    if (context_->verifies()) {
+        // OpenSSL checks the chain; the name must be checked too or any valid cert would do.
+        if (isIpLiteral(hostName)) {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), hostName.c_str());
+        } else {
+            SSL_set1_host(ssl_, hostName.c_str());
+        }
+    }
+    ERR_clear_error();
+    int rc = SSL_connect(ssl_);
+    if (rc == 1) {
+        return true;
+    }
+    long verify = SSL_get_verify_result(ssl_);
+    if (verify != X509_V_OK) {
+        setError(std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify));
+    } else {
+        int err = SSL_get_error(ssl_, rc);
+        setError(err == SSL_ERROR_SYSCALL && errno == EAGAIN ? "timed out" : TlsContext::lastError());
+    }
+    return false;
+}
+
+bool TlsTransport::accept() {
+    if (!ssl_) {
+        setError(TlsContext::lastError());
+        return false;
+    }
+    ERR_clear_error();
+    int rc = SSL_accept(ssl_);
+    if (rc == 1) {
+        return true;
+    }
+    setError(TlsContext::lastError());
+    return false;
+}
+
+ssize_t TlsTransport::result(int rc, const char* what) {
+    int err = SSL_get_error(ssl_, rc);
+    switch (err) {
+        case SSL_ERROR_WANT_READ:
+        case SSL_ERROR_WANT_WRITE:
+            return WouldBlock;
+        case SSL_ERROR_ZERO_RETURN:
+            return 0;
+        case SSL_ERROR_SYSCALL:
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return WouldBlock;
+            }
+            // An EOF without close_notify: the peer dropped TCP, which is what we report.
+            if (ERR_peek_error() == 0 && (errno == 0 || errno == ECONNRESET)) {
+                return errno == 0 ? 0 : Failed;
+            }
+            setError(std::string(what) + ": " + (errno ? std::strerror(errno) : TlsContext::lastError()));
+            return Failed;
+        default:
+            setError(std::string(what) + ": " + TlsContext::lastError());
+            return Failed;
+    }
+}
+
+ssize_t TlsTransport::read(char* buf, size_t len) {
+    ERR_clear_error();
+    errno = 0;
+    int rc = SSL_read(ssl_, buf, static_cast<int>(len > 1u << 30 ? 1u << 30 : len));
+    if (rc > 0) {
+        return rc;
+    }
+    ssize_t r = result(rc, "TLS read");
+    if (r == 0 && SSL_get_error(ssl_, rc) == SSL_ERROR_SYSCALL) {
+        return 0;
+    }
+    return r;
+}
+
+ssize_t TlsTransport::write(const char* buf, size_t len) {
+    ERR_clear_error();
+    errno = 0;
+    int rc = SSL_write(ssl_, buf, static_cast<int>(len > 1u << 30 ? 1u << 30 : len));
+    if (rc > 0) {
+        return rc;
+    }
+    ssize_t r = result(rc, "TLS write");
+    return r == 0 ? Failed : r;
+}
+
+bool TlsTransport::hasBuffered() const {
+    return SSL_pending(ssl_) > 0;
+}
+
+void TlsTransport::shutdownWrite() {
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    Transport::shutdownWrite();
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,44 @@
+#pragma once
+// A byte stream the relay reads and writes without blocking: plain TCP or TLS over a socket.
+// During the handshake the same object is used in blocking mode with socket timeouts.
+#include <Poco/Net/StreamSocket.h>
+
+#include <cstddef>
+#include <string>
+#include <sys/types.h>
+
+namespace rtmtap {
+
+class Transport {
+public:
+    static constexpr ssize_t WouldBlock = -1;
+    static constexpr ssize_t Failed = -2;
+
+    explicit Transport(Poco::Net::StreamSocket socket);
+    virtual ~Transport() = default;
+    Transport(const Transport&) = delete;
+    Transport& operator=(const Transport&) = delete;
+
+    // >0 bytes moved; 0 end of stream (read only); WouldBlock; Failed (see error()).
+    virtual ssize_t read(char* buf, size_t len);
+    virtual ssize_t write(const char* buf, size_t len);
+    // Bytes already decrypted and waiting inside the transport, invisible to epoll.
+    virtual bool hasBuffered() const { return false; }
+    // Sends FIN after everything written (TLS: close_notify first). Best effort.
+    virtual void shutdownWrite();
+
+    int fd() const { return fd_; }
+    const std::string& error() const { return error_; }
+    void setBlocking(bool blocking, int timeoutMs);
+    std::string peerAddress() const;
+
+protected:
+    void setError(const std::string& text) { error_ = text; }
+
+private:
+    Poco::Net::StreamSocket socket_;  // owns the descriptor
+    int fd_;
+    std::string error_;
+};
+
+}  // namespace rtmtap
