@@ -8,6 +8,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupProxy(app, exitCode);
     setupSessions(app, exitCode);
     setupShow(app, exitCode);
+    setupDemo(app, exitCode);
 }
 
 std::string defaultDbPath() {

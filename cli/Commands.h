@@ -11,6 +11,7 @@ void registerCommands(CLI::App& app, int& exitCode);
 void setupProxy(CLI::App& app, int& exitCode);
 void setupSessions(CLI::App& app, int& exitCode);
 void setupShow(CLI::App& app, int& exitCode);
+void setupDemo(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

@@ -44,7 +44,7 @@ void ByteBuffer::consume(size_t n) {
 }
 
 void ByteBuffer::shrinkIfIdle() {
-    if (empty() && capacity_ > 64 * 1024) {
+    if (empty() && capacity_ > 16 * 1024) {
         data_.reset();
         capacity_ = 0;
         begin_ = end_ = 0;

@@ -8,7 +8,7 @@
 namespace rtmtap {
 namespace {
 
-constexpr size_t kReadChunk = 32 * 1024;
+constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy session cannot hog a loop
 constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
 constexpr size_t kLowWater = 256 * 1024;
@@ -47,7 +47,10 @@ void Relay::start(const std::string& clientEarly, const std::string& upstreamEar
                                std::pair<RelaySide*, const std::string*>{&upstream_, &upstreamEarly}}) {
         if (!early->empty()) {
             side->in.append(early->data(), early->size());
-            processFrames(*side);
+            processFrames(*side, side->in);
+            if (side->discardInput) {
+                side->in.clear();
+            }
         }
     }
     flush(client_);
@@ -95,18 +98,30 @@ void Relay::pumpBuffered() {
     }
 }
 
+// Reads go into one scratch buffer per loop thread; only the tail of a frame that has not fully
+// arrived is copied into the side's own buffer. An idle session therefore holds no read buffer.
+ByteBuffer& Relay::scratch() {
+    static thread_local ByteBuffer buffer;
+    return buffer;
+}
+
 void Relay::readSome(RelaySide& side) {
     size_t budget = kReadBudget;
+    ByteBuffer& shared = scratch();
     while (!side.eof && !side.readPaused && !finished_ && budget > 0) {
-        char* p = side.in.prepare(kReadChunk);
+        ByteBuffer& buf = side.in.empty() ? shared : side.in;
+        char* p = buf.prepare(kReadChunk);
         ssize_t n = side.io->read(p, kReadChunk);
         if (n > 0) {
-            side.in.commit(static_cast<size_t>(n));
+            buf.commit(static_cast<size_t>(n));
             budget -= std::min(budget, static_cast<size_t>(n));
+            processFrames(side, buf);
             if (side.discardInput) {
-                side.in.clear();
-            } else {
-                processFrames(side);
+                buf.clear();
+            }
+            if (&buf == &shared) {
+                side.in.append(shared.data(), shared.size());
+                shared.clear();
             }
             continue;
         }
@@ -118,22 +133,22 @@ void Relay::readSome(RelaySide& side) {
     }
 }
 
-void Relay::skipOversize(RelaySide& side) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(side.skipBytes, side.in.size()));
-    side.in.consume(n);
+void Relay::skipOversize(RelaySide& side, ByteBuffer& buf) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(side.skipBytes, buf.size()));
+    buf.consume(n);
     side.skipBytes -= n;
 }
 
-void Relay::processFrames(RelaySide& side) {
+void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
     while (!side.discardInput && !finished_) {
         if (side.skipBytes > 0) {
-            skipOversize(side);
+            skipOversize(side, buf);
             if (side.skipBytes > 0) {
                 return;
             }
         }
         FrameHeader h;
-        HeaderParse parsed = parseFrameHeader(side.in.data(), side.in.size(), h);
+        HeaderParse parsed = parseFrameHeader(buf.data(), buf.size(), h);
         if (parsed == HeaderParse::Incomplete) {
             return;
         }
@@ -150,7 +165,7 @@ void Relay::processFrames(RelaySide& side) {
             queue(makeMessage(side, op, total, MessageFlag::Oversize | (side.inMessage ? MessageFlag::Fragmented : 0)));
             side.inMessage = false;
             side.fragments.clear();
-            side.in.consume(h.headerSize);
+            buf.consume(h.headerSize);
             side.skipBytes = h.length;
             closeBoth(1009, "message too big",
                       std::string(side.name) + " sent a message of " + std::to_string(total) +
@@ -158,11 +173,11 @@ void Relay::processFrames(RelaySide& side) {
             continue;
         }
         const size_t frameSize = h.headerSize + static_cast<size_t>(h.length);
-        if (side.in.size() < frameSize) {
+        if (buf.size() < frameSize) {
             return;
         }
-        handleFrame(side, h, side.in.data(), frameSize);
-        side.in.consume(frameSize);
+        handleFrame(side, h, buf.data(), frameSize);
+        buf.consume(frameSize);
     }
 }
 
@@ -307,12 +322,12 @@ void Relay::emitPending() {
             m.fwd_us = forwarded;
             ++relayed_;
         }
-        for (Tap* tap : taps_) {
-            try {
-                tap->onMessage(m);
-            } catch (const std::exception& e) {
-                reportTapError(e.what());
-            }
+    }
+    for (Tap* tap : taps_) {
+        try {
+            tap->onMessages(pending_.data(), pending_.size());
+        } catch (const std::exception& e) {
+            reportTapError(e.what());
         }
     }
     pending_.clear();
@@ -366,8 +381,7 @@ void Relay::onEof(RelaySide& side, const std::string& error) {
 }
 
 void Relay::failProtocol(RelaySide& side, uint16_t code, const std::string& why) {
-    side.discardInput = true;
-    side.in.clear();
+    side.discardInput = true;  // the caller empties the buffer being parsed
     closeBoth(code, "protocol error", std::string(side.name) + " violated the WebSocket protocol: " + why);
 }
 

@@ -74,9 +74,10 @@ public:
 private:
     RelaySide& other(RelaySide& side) { return &side == &client_ ? upstream_ : client_; }
     void readSome(RelaySide& side);
-    void skipOversize(RelaySide& side);
+    void skipOversize(RelaySide& side, ByteBuffer& buf);
     void reportTapError(const char* what);
-    void processFrames(RelaySide& side);
+    void processFrames(RelaySide& side, ByteBuffer& buf);
+    static ByteBuffer& scratch();
     bool validate(RelaySide& side, const FrameHeader& h);
     void handleFrame(RelaySide& side, const FrameHeader& h, const char* frame, size_t frameSize);
     void forwardRaw(RelaySide& to, const char* frame, size_t size);

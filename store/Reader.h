@@ -15,10 +15,12 @@ struct SessionRow {
     int64_t id = 0;
     int64_t started_wall_us = 0;
     std::optional<int64_t> ended_wall_us;
+    std::optional<int64_t> duration_us;  // monotonic, set when the session ended
     std::string client, upstream, path, subprotocol;
     std::string headers_json;  // redacted request headers as a JSON object
     std::optional<int64_t> user_id;
     std::string user_name, client_ip, user_agent, token_expiry, finger_print, auth_token;
+    std::string claims_json;  // the ws_auth token's decoded claims object, "" when none
     std::optional<int> close_code;
     std::string close_reason, closed_by, error;
     std::optional<int> http_status;

@@ -1,0 +1,99 @@
+#include "JsonOut.h"
+
+#include "protocol/Message.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace rtmtap::cli {
+namespace {
+
+// Floor division, so times before 1970 still split into seconds and a positive fraction.
+void splitUs(int64_t us, time_t& seconds, int& micros) {
+    int64_t s = us / 1'000'000;
+    int64_t rest = us % 1'000'000;
+    if (rest < 0) {
+        rest += 1'000'000;
+        s -= 1;
+    }
+    seconds = static_cast<time_t>(s);
+    micros = static_cast<int>(rest);
+}
+
+}  // namespace
+
+std::string base64(std::string_view bytes) {
+    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
+                     static_cast<uint8_t>(bytes[i + 2]);
+        out += table[n >> 18];
+        out += table[(n >> 12) & 63];
+        out += table[(n >> 6) & 63];
+        out += table[n & 63];
+    }
+    size_t rest = bytes.size() - i;
+    if (rest > 0) {
+        uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
+        if (rest == 2) {
+            n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+        }
+        out += table[n >> 18];
+        out += table[(n >> 12) & 63];
+        out += rest == 2 ? table[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string isoUtc(int64_t wallUs) {
+    time_t seconds = 0;
+    int micros = 0;
+    splitUs(wallUs, seconds, micros);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+    return buf;
+}
+
+std::string localTime(int64_t wallUs) {
+    time_t seconds = 0;
+    int micros = 0;
+    splitUs(wallUs, seconds, micros);
+    std::tm tm{};
+    localtime_r(&seconds, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+std::vector<std::string> flagNames(uint32_t flags) {
+    static const std::pair<uint32_t, const char*> known[] = {
+        {MessageFlag::Fragmented, "fragmented"}, {MessageFlag::Oversize, "oversize"},
+        {MessageFlag::Malformed, "malformed"},   {MessageFlag::Synthetic, "synthetic"},
+        {MessageFlag::Injected, "injected"},     {MessageFlag::Dropped, "dropped"},
+        {MessageFlag::Redacted, "redacted"},     {MessageFlag::InvalidUtf8, "invalid_utf8"},
+    };
+    std::vector<std::string> names;
+    for (int bit = 0; bit < 32; ++bit) {
+        uint32_t mask = 1u << bit;
+        if (!(flags & mask)) {
+            continue;
+        }
+        std::string name = "bit" + std::to_string(bit);
+        for (const auto& [value, text] : known) {
+            if (value == mask) {
+                name = text;
+            }
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
+}  // namespace rtmtap::cli

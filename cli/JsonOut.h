@@ -1,0 +1,20 @@
+#pragma once
+// Output helpers shared by the read commands: base64, times, flag names. JSON string escaping
+// lives in store/JsonText.h (the store needs it too); there is one copy of each.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtmtap::cli {
+
+std::string base64(std::string_view bytes);  // RFC 4648 with padding
+// "2026-11-25T14:03:07.123456Z": UTC with microseconds.
+std::string isoUtc(int64_t wallUs);
+// "2026-11-25 15:03:07": the local time, for people.
+std::string localTime(int64_t wallUs);
+// Names of the MessageFlag bits set in flags, lowest bit first ("fragmented", "redacted", ...);
+// an unknown bit appears as "bit<N>".
+std::vector<std::string> flagNames(uint32_t flags);
+
+}  // namespace rtmtap::cli

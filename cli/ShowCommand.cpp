@@ -1,0 +1,235 @@
+#include "ShowCommand.h"
+
+#include "Commands.h"
+#include "JsonObject.h"
+#include "JsonOut.h"
+#include "protocol/Utf8.h"
+#include "store/JsonText.h"
+#include "store/Reader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace rtmtap::cli {
+namespace {
+
+constexpr size_t kDefaultWidth = 120;
+constexpr size_t kMinPreview = 10;
+
+size_t terminalWidth() {
+    struct winsize ws {};
+    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        return ws.ws_col;
+    }
+    const char* columns = std::getenv("COLUMNS");
+    long fromEnv = columns ? std::strtol(columns, nullptr, 10) : 0;
+    return fromEnv > 0 ? static_cast<size_t>(fromEnv) : kDefaultWidth;
+}
+
+void appendHexByte(std::string& out, unsigned char c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    out += buf;
+}
+
+// C1 controls and bidirectional overrides can rewrite what a terminal shows; print them escaped.
+bool isUnsafeSequence(std::string_view s, size_t i, size_t length) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    if (length == 2) {
+        return b(0) == 0xc2 && b(1) < 0xa0;
+    }
+    if (length == 3 && b(0) == 0xe2) {
+        return (b(1) == 0x80 && b(2) >= 0xaa && b(2) <= 0xae) || (b(1) == 0x81 && b(2) >= 0xa6 && b(2) <= 0xa9);
+    }
+    return false;
+}
+
+// The next character of s at i as it is shown: itself, or an escape. Advances i.
+std::string shownCharacter(std::string_view s, size_t& i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::string out;
+    if (c >= 0x20 && c < 0x7f) {
+        out += static_cast<char>(c);
+        ++i;
+        return out;
+    }
+    switch (c) {
+        case '\n': ++i; return "\\n";
+        case '\r': ++i; return "\\r";
+        case '\t': ++i; return "\\t";
+        default: break;
+    }
+    size_t length = c >= 0x80 ? utf8SequenceLength(s, i) : 0;
+    if (length == 0 || isUnsafeSequence(s, i, length)) {
+        for (size_t k = 0; k < std::max<size_t>(length, 1); ++k) {
+            appendHexByte(out, static_cast<unsigned char>(s[i + k]));
+        }
+        i += std::max<size_t>(length, 1);
+        return out;
+    }
+    out.append(s.data() + i, length);
+    i += length;
+    return out;
+}
+
+// One line of at most maxColumns characters (a multi-byte character counts as one column).
+std::string preview(std::string_view s, size_t maxColumns) {
+    std::string out;
+    size_t columns = 0;
+    size_t i = 0;
+    while (i < s.size()) {
+        std::string shown = shownCharacter(s, i);
+        size_t width = shown.size() > 1 && static_cast<unsigned char>(shown[0]) >= 0x80 ? 1 : shown.size();
+        if (columns + width + (i < s.size() ? 1 : 0) > maxColumns) {
+            out += "…";
+            break;
+        }
+        out += shown;
+        columns += width;
+    }
+    return out;
+}
+
+std::string hexPreview(std::string_view s, size_t maxColumns) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out = "hex ";
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (out.size() + 2 + 1 > maxColumns && i + 1 < s.size()) {
+            out += "…";
+            break;
+        }
+        out += digits[static_cast<unsigned char>(s[i]) >> 4];
+        out += digits[static_cast<unsigned char>(s[i]) & 0xf];
+    }
+    return out;
+}
+
+bool looksLikeJson(std::string_view s) {
+    size_t i = s.find_first_not_of(" \t\r\n");
+    return i != std::string_view::npos && (s[i] == '{' || s[i] == '[');
+}
+
+std::string payloadPreview(const Message& m, size_t maxColumns) {
+    if (m.flags & MessageFlag::Oversize) {
+        return "(not stored: above --max-message)";
+    }
+    if (m.op == Opcode::Close) {
+        if (m.payload.size() < 2) {
+            return "(no code)";
+        }
+        int code = (static_cast<unsigned char>(m.payload[0]) << 8) | static_cast<unsigned char>(m.payload[1]);
+        std::string text = "code " + std::to_string(code);
+        if (m.payload.size() > 2) {
+            text += " " + preview(std::string_view(m.payload).substr(2), maxColumns > 12 ? maxColumns - 12 : 1);
+        }
+        return text;
+    }
+    if (m.op == Opcode::Binary && !looksLikeJson(m.payload)) {
+        return hexPreview(m.payload, maxColumns);
+    }
+    return preview(m.payload, maxColumns);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) {
+        out += (out.empty() ? "" : ",") + name;
+    }
+    return out;
+}
+
+std::string sessionHeader(const SessionRow& row) {
+    std::string line = "session " + std::to_string(row.id) + "  " + localTime(row.started_wall_us) + "  " +
+                       row.client + " -> " + row.upstream;
+    if (row.user_id || !row.user_name.empty()) {
+        line += "  user " + (row.user_id ? std::to_string(*row.user_id) : std::string()) +
+                (row.user_name.empty() ? "" : " " + row.user_name);
+    }
+    return preview(line, 400);
+}
+
+}  // namespace
+
+std::string frameJson(const FrameRow& row) {
+    const Message& m = row.message;
+    JsonObject json;
+    json.number("session", m.session)
+        .number("seq", m.seq)
+        .number("t_us", m.t_us)
+        .number("fwd_us", m.fwd_us >= 0 ? std::optional<int64_t>(m.fwd_us) : std::nullopt)
+        .number("wall_us", m.wall_us)
+        .string("dir", toString(m.dir))
+        .string("op", toString(m.op))
+        .string("kind", row.kind)
+        .stringOrNull("name", row.name)
+        .number("channel_id", row.channel_id)
+        .number("message_id", row.message_id)
+        .number("user_id", row.user_id)
+        .number("size", static_cast<int64_t>(m.size))
+        .strings("flags", flagNames(m.flags));
+    if (m.op == Opcode::Text && isValidUtf8(m.payload)) {
+        json.string("data", m.payload);
+    } else {
+        json.raw("data", "{\"base64\":\"" + base64(m.payload) + "\"}");
+    }
+    return json.str();
+}
+
+std::string frameLine(const FrameRow& row, size_t width) {
+    const Message& m = row.message;
+    std::string name = row.name.empty() ? "-" : preview(row.name, 20);
+    char prefix[160];
+    std::snprintf(prefix, sizeof prefix, "%9.3f %s %-6s %-20s %7llu ", m.t_us / 1000.0,
+                  m.dir == Direction::ClientToServer ? "->" : "<-", toString(m.op), name.c_str(),
+                  static_cast<unsigned long long>(m.size));
+    std::string line = prefix;
+    if (m.flags) {
+        line += "[" + joined(flagNames(m.flags)) + "] ";
+    }
+    size_t room = width > line.size() + kMinPreview ? width - line.size() : kMinPreview;
+    return line + payloadPreview(m, room);
+}
+
+int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
+    size_t width = options.width ? options.width : terminalWidth();
+    try {
+        Reader reader(options.db);
+        std::optional<SessionRow> session = reader.session(options.session);
+        if (session && !options.jsonl) {
+            out << sessionHeader(*session) << '\n';
+        }
+        int64_t count = 0;
+        reader.frames(options.session, [&](const FrameRow& row) {
+            out << (options.jsonl ? frameJson(row) : frameLine(row, width)) << '\n';
+            ++count;
+            return static_cast<bool>(out);
+        });
+        if (!session && count == 0) {
+            err << "rtmtap: no session " << options.session << " in '" << options.db
+                << "' (rtmtap sessions lists them)\n";
+            return 1;
+        }
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}
+
+void setupShow(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<ShowOptions>();
+    options->db = defaultDbPath();
+    CLI::App* sub = app.add_subcommand("show", "Print one session's frames in order");
+    sub->add_option("id", options->session, "Session id (see rtmtap sessions)")->required();
+    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
+        ->capture_default_str();
+    sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
+    sub->callback([options, &exitCode] { exitCode = runShow(*options, std::cout, std::cerr); });
+}
+
+}  // namespace rtmtap::cli

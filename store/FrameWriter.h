@@ -1,0 +1,53 @@
+#pragma once
+// The recorder's database side, used only by its writer thread: indexes each record
+// (protocol/Classifier), interns names, redacts ws_auth tokens and inserts through statements
+// prepared once. The caller groups writes into transactions with begin/commit/rollback.
+#include "Database.h"
+#include "RecordQueue.h"
+#include "Statement.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rtmtap {
+
+struct Classification;
+
+class FrameWriter {
+public:
+    // Opens (creating with mode 0600) and migrates the database. Throws DatabaseError.
+    FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount);
+
+    // max(session id)+1 as found at open.
+    int64_t firstFreeSessionId() const { return firstFreeSessionId_; }
+
+    void begin();
+    void write(const Record& record);  // throws DatabaseError; the transaction must be rolled back
+    void commit();
+    void rollback() noexcept;  // also forgets the names interned since begin()
+    // The file was removed or renamed under us (see Database::fileMoved).
+    bool fileMoved() const { return db_.fileMoved(); }
+
+private:
+    void writeSession(const SessionInfo& info);
+    void writeMessage(const Message& message);
+    void writeEnd(const SessionEnd& end);
+    // For a ws_auth command: records the token's claims on the session and, unless keepSecrets,
+    // returns the payload with the token redacted in place; "" when the payload is stored as is.
+    std::string applyAuth(const Message& message, const Classification& index, uint32_t& flags);
+    std::optional<int64_t> nameId(const std::string& name);
+    void loadNames();
+
+    Database db_;
+    bool keepSecrets_;
+    int64_t firstFreeSessionId_ = 1;
+    Statement begin_, commit_, rollback_;
+    Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
+    Statement insertName_, selectName_;
+    std::unordered_map<std::string, int64_t> names_;
+    std::vector<std::string> namesThisBatch_;
+};
+
+}  // namespace rtmtap

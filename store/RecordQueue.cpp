@@ -1,0 +1,142 @@
+#include "RecordQueue.h"
+
+namespace rtmtap {
+namespace {
+
+// What a record costs beyond its strings: the variant slot, allocator headers, the row.
+constexpr size_t kOverheadBytes = 256;
+
+size_t stringsCost(const SessionInfo& info) {
+    size_t bytes = info.client.size() + info.upstream.size() + info.path.size() + info.subprotocol.size();
+    for (const auto& header : info.headers) {
+        bytes += header.first.size() + header.second.size() + 64;
+    }
+    return bytes;
+}
+
+}  // namespace
+
+RecordQueue::RecordQueue(size_t limitBytes) : limitBytes_(limitBytes) {}
+
+size_t RecordQueue::cost(const Record& record) {
+    if (const auto* message = std::get_if<Message>(&record)) {
+        return kOverheadBytes + message->payload.size();
+    }
+    if (const auto* info = std::get_if<SessionInfo>(&record)) {
+        return kOverheadBytes + stringsCost(*info);
+    }
+    const auto& end = std::get<SessionEnd>(record);
+    return kOverheadBytes + end.close_reason.size() + end.closed_by.size() + end.error.size();
+}
+
+bool RecordQueue::push(Record record) {
+    std::vector<Record> one;
+    one.push_back(std::move(record));
+    return pushAll(one);
+}
+
+bool RecordQueue::pushAll(std::vector<Record>& records) {
+    size_t bytes = 0;
+    for (const Record& record : records) {
+        bytes += cost(record);
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    // A batch larger than the whole limit still goes in alone, so it cannot wait forever.
+    auto full = [&] { return !closed_ && heldBytes_ > 0 && heldBytes_ + bytes > limitBytes_; };
+    if (full()) {
+        ++waits_;
+        ++waiting_;
+        work_.notify_one();  // the writer commits early instead of waiting for its interval
+        spaceOrDone_.wait(lock, [&] { return !full(); });
+        --waiting_;
+    }
+    if (closed_) {
+        return false;
+    }
+    const bool wasEmpty = queue_.empty();
+    for (Record& record : records) {
+        queue_.push_back(std::move(record));
+    }
+    heldBytes_ += bytes;
+    pushed_ += records.size();
+    if (wasEmpty) {
+        work_.notify_one();
+    }
+    return true;
+}
+
+bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point> deadline) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto ready = [&] { return !queue_.empty() || closed_ || commitWantedLocked(); };
+    if (deadline) {
+        work_.wait_until(lock, *deadline, ready);
+    } else {
+        work_.wait(lock, ready);
+    }
+    if (queue_.empty()) {
+        return !closed_;
+    }
+    if (out.empty()) {
+        out.swap(queue_);
+    } else {
+        for (Record& record : queue_) {
+            out.push_back(std::move(record));
+        }
+        queue_.clear();
+    }
+    return true;
+}
+
+void RecordQueue::complete(size_t records, size_t bytes) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        completed_ += records;
+        heldBytes_ -= bytes;
+    }
+    spaceOrDone_.notify_all();
+}
+
+bool RecordQueue::commitWanted() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return commitWantedLocked();
+}
+
+bool RecordQueue::commitWantedLocked() const {
+    // heldBytes_ > 0: there is something to commit (without it a waiting producer that has not
+    // yet woken up after a commit would make the writer spin).
+    return heldBytes_ > 0 && (flushTarget_ > completed_ || waiting_ > 0);
+}
+
+void RecordQueue::flush() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    uint64_t target = pushed_;
+    if (completed_ >= target) {
+        return;
+    }
+    if (target > flushTarget_) {
+        flushTarget_ = target;
+    }
+    work_.notify_one();
+    spaceOrDone_.wait(lock, [&] { return completed_ >= target; });
+}
+
+void RecordQueue::close() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+    }
+    work_.notify_all();
+    spaceOrDone_.notify_all();
+}
+
+uint64_t RecordQueue::pushed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return pushed_;
+}
+
+uint64_t RecordQueue::waits() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return waits_;
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,220 @@
+#include "Recorder.h"
+
+#include "FrameWriter.h"
+#include "RecordQueue.h"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+namespace rtmtap {
+
+class Recorder::Impl {
+public:
+    explicit Impl(RecorderOptions options)
+        : options_(std::move(options)),
+          writer_(std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount)),
+          queue_(options_.queueLimitBytes),
+          nextSessionId_(writer_->firstFreeSessionId()) {
+        thread_ = std::thread([this] { run(); });
+    }
+
+    ~Impl() { close(); }
+
+    int64_t nextSessionId() { return nextSessionId_++; }
+
+    void push(Record record) {
+        if (!queue_.push(std::move(record))) {
+            lostAfterClose();
+        }
+    }
+
+    void pushAll(const Message* messages, size_t count) {
+        std::vector<Record> records;
+        records.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+            records.emplace_back(messages[i]);
+        }
+        if (!queue_.pushAll(records)) {
+            lostAfterClose(count);
+        }
+    }
+
+    void flush() { queue_.flush(); }
+
+    void close() {
+        std::lock_guard<std::mutex> lock(closeMutex_);
+        queue_.close();
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        writer_.reset();  // closes the database: the WAL is checkpointed and removed
+    }
+
+    RecorderStats stats() const {
+        RecorderStats s;
+        s.recordsQueued = queue_.pushed();
+        s.backpressureWaits = queue_.waits();
+        s.recordsWritten = written_.load();
+        s.writeErrors = errors_.load();
+        s.recordsLost = lost_.load();
+        return s;
+    }
+
+private:
+    using Clock = RecordQueue::Clock;
+
+    struct Batch {
+        bool open = false;
+        size_t records = 0;
+        size_t bytes = 0;
+        Clock::time_point started;
+    };
+
+    void run() {
+        std::vector<Record> work;
+        for (;;) {
+            work.clear();
+            std::optional<Clock::time_point> deadline;
+            if (batch_.open) {
+                deadline = batch_.started + std::chrono::milliseconds(options_.commitIntervalMs);
+            }
+            bool more = queue_.take(work, deadline);
+            for (const Record& record : work) {
+                writeOne(record);
+                if (batch_.records >= options_.batchRows) {
+                    finishBatch();
+                }
+            }
+            bool due = deadline && Clock::now() >= *deadline;
+            if (batch_.open && (due || !more || queue_.commitWanted())) {
+                finishBatch();
+            }
+            if (!more) {
+                return;
+            }
+        }
+    }
+
+    void writeOne(const Record& record) {
+        size_t bytes = RecordQueue::cost(record);
+        try {
+            batch_.records += 1;
+            batch_.bytes += bytes;
+            if (!batch_.open) {
+                batch_.open = true;
+                batch_.started = Clock::now();
+                if (!writer_) {
+                    writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount);
+                }
+                writer_->begin();
+            }
+            writer_->write(record);
+        } catch (const DatabaseError& e) {
+            // Without a writer the error came from reopening: its full text names the file.
+            failBatch(writer_ ? e.sqliteMessage() : std::string(e.what()));
+        } catch (const std::exception& e) {
+            failBatch(e.what());
+        }
+    }
+
+    void finishBatch() {
+        try {
+            writer_->commit();
+        } catch (const DatabaseError& e) {
+            failBatch(e.sqliteMessage());
+            return;
+        } catch (const std::exception& e) {
+            failBatch(e.what());
+            return;
+        }
+        if (writer_->fileMoved()) {
+            // Committed into a file nobody can open any more, so lost; the next batch goes to a
+            // new file at the same path (without the rows of sessions that started before).
+            failBatch("the database file was removed or renamed; recording into a new file at '" + options_.dbPath +
+                      "'");
+            writer_.reset();
+            return;
+        }
+        written_ += batch_.records;
+        completeBatch();
+    }
+
+    // The batch is lost as a whole (SQLite rolls back the transaction); the writer goes on with
+    // the next records, and says so once per failure.
+    void failBatch(const std::string& reason) {
+        if (writer_) {
+            writer_->rollback();
+        }
+        uint64_t failures = ++errors_;
+        lost_ += batch_.records;
+        std::fprintf(stderr, "rtmtap: database write failed: %s (%zu records not written, %llu failures so far)\n",
+                     reason.c_str(), batch_.records, static_cast<unsigned long long>(failures));
+        completeBatch();
+    }
+
+    void completeBatch() {
+        queue_.complete(batch_.records, batch_.bytes);
+        batch_ = Batch{};
+    }
+
+    void lostAfterClose(size_t records = 1) {
+        lost_ += records;
+        if (!warnedAfterClose_.exchange(true)) {
+            std::fprintf(stderr, "rtmtap: a record arrived after the recorder was closed and was not written\n");
+        }
+    }
+
+    RecorderOptions options_;
+    std::unique_ptr<FrameWriter> writer_;
+    RecordQueue queue_;
+    std::atomic<int64_t> nextSessionId_;
+    std::thread thread_;
+    std::mutex closeMutex_;
+    Batch batch_;  // writer thread only
+    std::atomic<uint64_t> written_{0};
+    std::atomic<uint64_t> errors_{0};
+    std::atomic<uint64_t> lost_{0};
+    std::atomic<bool> warnedAfterClose_{false};
+};
+
+Recorder::Recorder(RecorderOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Recorder::~Recorder() {
+    close();
+}
+
+int64_t Recorder::nextSessionId() {
+    return impl_->nextSessionId();
+}
+
+void Recorder::onSessionStart(const SessionInfo& info) {
+    impl_->push(info);
+}
+
+void Recorder::onMessage(const Message& message) {
+    impl_->push(message);
+}
+
+void Recorder::onMessages(const Message* messages, size_t count) {
+    impl_->pushAll(messages, count);
+}
+
+void Recorder::onSessionEnd(const SessionEnd& end) {
+    impl_->push(end);
+}
+
+void Recorder::flush() {
+    impl_->flush();
+}
+
+void Recorder::close() {
+    impl_->close();
+}
+
+RecorderStats Recorder::stats() const {
+    return impl_->stats();
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,174 @@
+#include "Schema.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace rtmtap {
+namespace {
+
+// Version 1. Designed for insert speed (see docs/schema.md): frames is an append-only rowid
+// table with small integer columns and a single index; names are interned in their own table.
+// Every index costs ~30% of the insert rate, so add one only with a measurement.
+const char* const kSchemaV1 = R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value);
+INSERT INTO meta(key, value) VALUES ('app', 'rtmtap');
+
+CREATE TABLE names(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
+
+CREATE TABLE sessions(
+    id INTEGER PRIMARY KEY,
+    started_us INTEGER,
+    ended_us INTEGER,
+    duration_us INTEGER,
+    client TEXT,
+    upstream TEXT,
+    path TEXT,
+    subprotocol TEXT,
+    headers TEXT,
+    http_status INTEGER,
+    user_id INTEGER,
+    user_name TEXT,
+    client_ip TEXT,
+    user_agent TEXT,
+    token_expiry TEXT,
+    finger_print TEXT,
+    auth_token TEXT,
+    claims TEXT,
+    close_code INTEGER,
+    close_reason TEXT,
+    closed_by TEXT,
+    error TEXT
+);
+
+CREATE TABLE frames(
+    id INTEGER PRIMARY KEY,
+    session INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    dir INTEGER,
+    op INTEGER,
+    flags INTEGER,
+    t_us INTEGER,
+    fwd_us INTEGER,
+    wall_us INTEGER,
+    size INTEGER,
+    kind INTEGER,
+    name_id INTEGER,
+    channel_id INTEGER,
+    message_id INTEGER,
+    user_id INTEGER,
+    payload BLOB
+);
+-- The one index. size rides along so that frame and byte counts per session are read from the
+-- index alone (listing a 1M-frame file: 0.14 s instead of 3.1 s; no measurable insert cost).
+CREATE INDEX frames_by_session ON frames(session, seq, size);
+
+CREATE VIEW v_sessions AS
+SELECT s.id,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.started_us / 1e6, 'unixepoch') AS started_at,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.ended_us / 1e6, 'unixepoch') AS ended_at,
+       round(s.duration_us / 1000.0, 3) AS duration_ms,
+       s.client, s.upstream, s.path, s.subprotocol, s.http_status,
+       s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, s.finger_print,
+       (SELECT count(*) FROM frames f WHERE f.session = s.id) AS frames,
+       (SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) AS bytes,
+       s.close_code, s.close_reason, s.closed_by, s.error
+FROM sessions s;
+
+CREATE VIEW v_frames AS
+SELECT f.session, f.seq,
+       round(f.t_us / 1000.0, 3) AS t_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', f.wall_us / 1e6, 'unixepoch') AS at,
+       CASE f.dir WHEN 0 THEN 'c2s' WHEN 1 THEN 's2c' END AS dir,
+       CASE f.op WHEN 1 THEN 'text' WHEN 2 THEN 'binary' WHEN 8 THEN 'close'
+                 WHEN 9 THEN 'ping' WHEN 10 THEN 'pong' ELSE 'op' || f.op END AS op,
+       CASE f.kind WHEN 0 THEN 'other' WHEN 1 THEN 'command' WHEN 2 THEN 'event'
+                   WHEN 3 THEN 'control' END AS kind,
+       n.name, f.channel_id, f.message_id, f.user_id, f.size, f.flags,
+       trim(CASE WHEN f.flags & 1 THEN 'fragmented ' ELSE '' END ||
+            CASE WHEN f.flags & 2 THEN 'oversize ' ELSE '' END ||
+            CASE WHEN f.flags & 4 THEN 'malformed ' ELSE '' END ||
+            CASE WHEN f.flags & 8 THEN 'synthetic ' ELSE '' END ||
+            CASE WHEN f.flags & 16 THEN 'injected ' ELSE '' END ||
+            CASE WHEN f.flags & 32 THEN 'dropped ' ELSE '' END ||
+            CASE WHEN f.flags & 64 THEN 'redacted ' ELSE '' END ||
+            CASE WHEN f.flags & 128 THEN 'invalid_utf8 ' ELSE '' END) AS flag_names,
+       CASE WHEN f.fwd_us >= 0 THEN round((f.fwd_us - f.t_us) / 1000.0, 3) END AS fwd_delay_ms,
+       CASE WHEN f.op = 1 THEN CAST(f.payload AS TEXT) END AS text,
+       CASE WHEN f.op <> 1 AND length(f.payload) <= 64 THEN hex(f.payload) END AS hex
+FROM frames f LEFT JOIN names n ON n.id = f.name_id;
+)SQL";
+
+struct Migration {
+    int toVersion;
+    const char* sql;
+};
+
+// Append a step for each new version; never edit a released one.
+const Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+
+std::string notRtmtap(const Database& db) {
+    return "'" + db.path() + "' is not an rtmtap database (pass --db with a file rtmtap recorded)";
+}
+
+}  // namespace
+
+int Schema::checkedVersion(Database& db, bool emptyIsOk) {
+    // The first read also reports a file that is not SQLite at all ("file is not a database").
+    int version = static_cast<int>(db.queryInt("PRAGMA user_version"));
+    if (version > kVersion) {
+        std::string message = "'" + db.path() + "' was written by a newer rtmtap (schema version " +
+                              std::to_string(version) + ", this build knows up to " + std::to_string(kVersion) +
+                              "; upgrade rtmtap)";
+        throw DatabaseError(message, SQLITE_ERROR, message);
+    }
+    if (version == 0) {
+        bool empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
+        if (!empty || !emptyIsOk) {
+            throw DatabaseError(notRtmtap(db), SQLITE_ERROR, notRtmtap(db));
+        }
+        return 0;
+    }
+    bool known = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") == 1 &&
+                 db.queryInt("SELECT count(*) FROM meta WHERE key = 'app' AND value = 'rtmtap'") == 1;
+    if (!known) {
+        throw DatabaseError(notRtmtap(db), SQLITE_ERROR, notRtmtap(db));
+    }
+    return version;
+}
+
+void Schema::prepareForWriting(Database& db) {
+    // Checked before anything is changed: someone else's database is never switched to WAL.
+    int version = checkedVersion(db, true);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    if (version < kVersion) {
+        migrate(db);
+    }
+}
+
+void Schema::checkForReading(Database& db) {
+    checkedVersion(db, false);
+}
+
+void Schema::migrate(Database& db) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        // Another process may have created the schema between our check and the lock.
+        int version = checkedVersion(db, true);
+        for (const Migration& step : kMigrations) {
+            if (step.toVersion > version) {
+                db.exec(step.sql);
+            }
+        }
+        db.exec("PRAGMA user_version = " + std::to_string(kVersion));
+        db.exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,24 @@
+#pragma once
+// The database layout (docs/schema.md) and its version, PRAGMA user_version. A database is
+// recognised as rtmtap's by meta.app = 'rtmtap'; anything else is refused rather than touched.
+#include "Database.h"
+
+namespace rtmtap {
+
+class Schema {
+public:
+    static constexpr int kVersion = 1;
+
+    // For the recorder: checks the file is empty or rtmtap's, switches it to WAL with
+    // synchronous=NORMAL and creates or migrates the tables. Throws a one-line DatabaseError.
+    static void prepareForWriting(Database& db);
+    // For readers: the file must be an rtmtap database this build understands.
+    static void checkForReading(Database& db);
+
+private:
+    // Returns the user_version after checking the file can be used at all.
+    static int checkedVersion(Database& db, bool emptyIsOk);
+    static void migrate(Database& db);
+};
+
+}  // namespace rtmtap

@@ -1,0 +1,163 @@
+// Reading a recorded database back, and refusing, in one line, anything that is not one.
+#include "store/Database.h"
+#include "store/Reader.h"
+#include "store/Recorder.h"
+#include "tests/support/TempDir.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sys/stat.h>
+
+namespace rtmtap {
+namespace {
+
+Message frame(int64_t session, int64_t seq, std::string payload) {
+    Message m;
+    m.session = session;
+    m.seq = seq;
+    m.t_us = seq;
+    m.size = payload.size();
+    m.payload = std::move(payload);
+    return m;
+}
+
+void record(const std::string& path, int sessions, int framesEach) {
+    RecorderOptions options;
+    options.dbPath = path;
+    Recorder recorder(options);
+    for (int s = 1; s <= sessions; ++s) {
+        SessionInfo info;
+        info.id = s;
+        info.client = "127.0.0.1:1";
+        recorder.onSessionStart(info);
+    }
+    for (int i = 1; i <= framesEach; ++i) {
+        for (int s = 1; s <= sessions; ++s) {
+            recorder.onMessage(frame(s, i, std::string(static_cast<size_t>(s * 10), 'x')));
+        }
+    }
+}
+
+// The error a Reader gives for path; "" when it opens.
+std::string openError(const std::string& path) {
+    try {
+        Reader reader(path);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(ReaderTest, CountsFramesAndBytesPerSession) {
+    test::TempDir dir;
+    record(dir.file("r.db"), 3, 4);
+    Reader reader(dir.file("r.db"));
+    std::vector<SessionRow> sessions = reader.sessions();
+    ASSERT_EQ(sessions.size(), 3u);
+    for (int s = 1; s <= 3; ++s) {
+        EXPECT_EQ(sessions[s - 1].id, s);
+        EXPECT_EQ(sessions[s - 1].frames, 4);
+        EXPECT_EQ(sessions[s - 1].bytes, 4 * s * 10);
+    }
+    EXPECT_FALSE(reader.session(99));
+}
+
+TEST(ReaderTest, FramesStopWhenTheCallbackSaysSo) {
+    test::TempDir dir;
+    record(dir.file("r.db"), 1, 10);
+    Reader reader(dir.file("r.db"));
+    std::vector<int64_t> seqs;
+    reader.frames(1, [&](const FrameRow& row) {
+        seqs.push_back(row.message.seq);
+        return seqs.size() < 3;
+    });
+    EXPECT_EQ(seqs, (std::vector<int64_t>{1, 2, 3}));
+    // The statement is reusable after stopping early.
+    int all = 0;
+    reader.frames(1, [&](const FrameRow&) { return ++all > 0; });
+    EXPECT_EQ(all, 10);
+}
+
+TEST(ReaderTest, ReadsWhileTheRecorderIsWriting) {
+    test::TempDir dir;
+    RecorderOptions options;
+    options.dbPath = dir.file("live.db");
+    Recorder recorder(options);
+    recorder.onMessage(frame(1, 1, "one"));
+    recorder.flush();
+    Reader reader(dir.file("live.db"));
+    int seen = 0;
+    reader.frames(1, [&](const FrameRow&) { return ++seen > 0; });
+    EXPECT_EQ(seen, 1);
+    recorder.onMessage(frame(1, 2, "two"));
+    recorder.flush();
+    seen = 0;
+    reader.frames(1, [&](const FrameRow&) { return ++seen > 0; });
+    EXPECT_EQ(seen, 2);
+}
+
+TEST(ReaderTest, MissingFileIsAnErrorAndIsNotCreated) {
+    test::TempDir dir;
+    std::string error = openError(dir.file("nope.db"));
+    EXPECT_NE(error.find("cannot open database"), std::string::npos) << error;
+    EXPECT_NE(error.find("nope.db"), std::string::npos) << error;
+    EXPECT_NE(error.find("no such file"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+    struct stat st {};
+    EXPECT_NE(::stat(dir.file("nope.db").c_str(), &st), 0);
+}
+
+TEST(ReaderTest, ForeignSqliteDatabaseIsRefused) {
+    test::TempDir dir;
+    {
+        Database db(dir.file("other.db"), Database::Mode::ReadWriteCreate);
+        db.exec("CREATE TABLE t(x)");
+    }
+    std::string error = openError(dir.file("other.db"));
+    EXPECT_NE(error.find("is not an rtmtap database"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+
+    // A versioned database without rtmtap's marker is refused too.
+    {
+        Database db(dir.file("versioned.db"), Database::Mode::ReadWriteCreate);
+        db.exec("CREATE TABLE t(x); PRAGMA user_version = 1");
+    }
+    error = openError(dir.file("versioned.db"));
+    EXPECT_NE(error.find("is not an rtmtap database"), std::string::npos) << error;
+}
+
+TEST(ReaderTest, EmptyFileIsNotAnRtmtapDatabase) {
+    test::TempDir dir;
+    std::ofstream(dir.file("empty.db")).close();
+    std::string error = openError(dir.file("empty.db"));
+    EXPECT_NE(error.find("is not an rtmtap database"), std::string::npos) << error;
+}
+
+TEST(ReaderTest, FileThatIsNotSqliteIsRefused) {
+    test::TempDir dir;
+    std::ofstream(dir.file("text.db")) << "this is not a database, it is a text file with enough bytes in it "
+                                          "to look like a header and more besides, lorem ipsum dolor sit amet\n";
+    std::string error = openError(dir.file("text.db"));
+    EXPECT_NE(error.find("file is not a database"), std::string::npos) << error;
+    EXPECT_NE(error.find("text.db"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(ReaderTest, NewerSchemaVersionIsRefused) {
+    test::TempDir dir;
+    record(dir.file("new.db"), 1, 1);
+    {
+        Database db(dir.file("new.db"), Database::Mode::ReadWriteCreate);
+        db.exec("PRAGMA user_version = 2");
+    }
+    std::string error = openError(dir.file("new.db"));
+    EXPECT_NE(error.find("newer rtmtap (schema version 2"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+    RecorderOptions options;
+    options.dbPath = dir.file("new.db");
+    EXPECT_THROW(Recorder{options}, std::runtime_error);
+}
+
+}  // namespace
+}  // namespace rtmtap

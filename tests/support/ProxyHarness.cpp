@@ -1,0 +1,269 @@
+#include "ProxyHarness.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace rtmtap::test {
+
+namespace {
+
+// A read-only connection for one query; the recorder may still be writing (WAL allows it).
+class ReadConnection {
+public:
+    explicit ReadConnection(const std::string& path) {
+        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+            std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+            sqlite3_close(db_);
+            throw std::runtime_error("cannot open " + path + ": " + message);
+        }
+        sqlite3_busy_timeout(db_, 5000);
+    }
+    ~ReadConnection() { sqlite3_close(db_); }
+    ReadConnection(const ReadConnection&) = delete;
+    ReadConnection& operator=(const ReadConnection&) = delete;
+
+    // Runs sql and calls fn for each row.
+    template <class Fn>
+    void each(const std::string& sql, Fn fn) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+            throw std::runtime_error("bad query '" + sql + "': " + sqlite3_errmsg(db_));
+        }
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            fn(stmt);
+        }
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE) {
+            throw std::runtime_error("query failed '" + sql + "': " + sqlite3_errmsg(db_));
+        }
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+std::string text(sqlite3_stmt* stmt, int col) {
+    const void* data = sqlite3_column_blob(stmt, col);
+    int size = sqlite3_column_bytes(stmt, col);
+    return data ? std::string(static_cast<const char*>(data), static_cast<size_t>(size)) : std::string();
+}
+
+std::optional<int64_t> optInt(sqlite3_stmt* stmt, int col) {
+    if (sqlite3_column_type(stmt, col) == SQLITE_NULL) {
+        return std::nullopt;
+    }
+    return sqlite3_column_int64(stmt, col);
+}
+
+int64_t intOr(sqlite3_stmt* stmt, int col, int64_t fallback) {
+    return optInt(stmt, col).value_or(fallback);
+}
+
+const char* const kSessionColumns =
+    "id, started_us, ended_us, duration_us, client, upstream, path, subprotocol, headers, http_status, "
+    "user_id, user_name, client_ip, user_agent, token_expiry, finger_print, auth_token, claims, "
+    "close_code, close_reason, closed_by, error";
+
+SessionRecord readSession(sqlite3_stmt* s) {
+    SessionRecord r;
+    r.id = sqlite3_column_int64(s, 0);
+    r.started_us = optInt(s, 1);
+    r.ended_us = optInt(s, 2);
+    r.duration_us = optInt(s, 3);
+    r.client = text(s, 4);
+    r.upstream = text(s, 5);
+    r.path = text(s, 6);
+    r.subprotocol = text(s, 7);
+    r.headers = text(s, 8);
+    r.http_status = optInt(s, 9);
+    r.user_id = optInt(s, 10);
+    r.user_name = text(s, 11);
+    r.client_ip = text(s, 12);
+    r.user_agent = text(s, 13);
+    r.token_expiry = text(s, 14);
+    r.finger_print = text(s, 15);
+    r.auth_token = text(s, 16);
+    r.claims = text(s, 17);
+    r.close_code = optInt(s, 18);
+    r.close_reason = text(s, 19);
+    r.closed_by = text(s, 20);
+    r.error = text(s, 21);
+    return r;
+}
+
+FrameRecord readFrame(sqlite3_stmt* s) {
+    FrameRecord f;
+    f.session = sqlite3_column_int64(s, 0);
+    f.seq = sqlite3_column_int64(s, 1);
+    f.dir = intOr(s, 2, -1);
+    f.op = intOr(s, 3, -1);
+    f.flags = intOr(s, 4, 0);
+    f.t_us = intOr(s, 5, 0);
+    f.fwd_us = intOr(s, 6, -1);
+    f.wall_us = intOr(s, 7, 0);
+    f.size = intOr(s, 8, -1);
+    f.kind = optInt(s, 9);
+    f.name = text(s, 10);
+    f.channel_id = optInt(s, 11);
+    f.message_id = optInt(s, 12);
+    f.user_id = optInt(s, 13);
+    f.payload = text(s, 14);
+    return f;
+}
+
+}  // namespace
+
+void TapLog::onSessionStart(const SessionInfo& info) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        starts_.push_back(info);
+    }
+    changed_.notify_all();
+}
+
+void TapLog::onMessage(const Message& message) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        messages_.push_back(message);
+    }
+    changed_.notify_all();
+}
+
+void TapLog::onSessionEnd(const SessionEnd& end) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ends_.push_back(end);
+    }
+    changed_.notify_all();
+}
+
+std::vector<SessionInfo> TapLog::starts() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return starts_;
+}
+
+std::vector<Message> TapLog::messages() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return messages_;
+}
+
+std::vector<SessionEnd> TapLog::ends() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ends_;
+}
+
+bool TapLog::waitForEnds(size_t n, int timeoutMs) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return ends_.size() >= n; });
+}
+
+bool TapLog::waitForMessages(size_t n, int timeoutMs) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return messages_.size() >= n; });
+}
+
+std::string describe(const FrameRecord& f) {
+    std::string out = "session=" + std::to_string(f.session) + " seq=" + std::to_string(f.seq) +
+                      " dir=" + std::to_string(f.dir) + " op=" + std::to_string(f.op) +
+                      " flags=" + std::to_string(f.flags) + " size=" + std::to_string(f.size) +
+                      " t_us=" + std::to_string(f.t_us) + " fwd_us=" + std::to_string(f.fwd_us);
+    if (f.payload.size() <= 60) {
+        out += " payload='" + f.payload + "'";
+    }
+    return out;
+}
+
+ProxyHarness::ProxyHarness(const std::string& upstreamUrl, const std::function<void(ProxyConfig&)>& configure,
+                           const std::function<void(RecorderOptions&)>& configureRecorder)
+    : dbPath_(dir_.file("rtmtap.db")) {
+    config_.listenHost = "127.0.0.1";
+    config_.listenPort = 0;
+    config_.upstream = upstreamUrl;
+    config_.connectTimeoutMs = 5000;
+    config_.handshakeTimeoutMs = 5000;
+    config_.closeGraceMs = 1000;
+    config_.loops = 2;
+    if (configure) {
+        configure(config_);
+    }
+    RecorderOptions options;
+    options.dbPath = dbPath_;
+    if (configureRecorder) {
+        configureRecorder(options);
+    }
+    recorder_ = std::make_unique<Recorder>(options);
+    proxy_ = std::make_unique<Proxy>(config_, std::vector<Tap*>{recorder_.get(), &log_}, recorder_->nextSessionId());
+    proxy_->start();
+    port_ = proxy_->port();
+}
+
+ProxyHarness::~ProxyHarness() {
+    try {
+        stop();
+    } catch (...) {
+        // Destructors do not throw; a test that cares calls stop() itself.
+    }
+}
+
+void ProxyHarness::stop() {
+    if (stopped_) {
+        return;
+    }
+    stopped_ = true;
+    proxy_->stop();
+    recorder_->close();
+}
+
+std::vector<SessionRecord> ProxyHarness::sessions() const {
+    std::vector<SessionRecord> out;
+    ReadConnection db(dbPath_);
+    db.each(std::string("SELECT ") + kSessionColumns + " FROM sessions ORDER BY id",
+            [&](sqlite3_stmt* s) { out.push_back(readSession(s)); });
+    return out;
+}
+
+std::optional<SessionRecord> ProxyHarness::session(int64_t id) const {
+    std::optional<SessionRecord> out;
+    ReadConnection db(dbPath_);
+    db.each(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = " + std::to_string(id),
+            [&](sqlite3_stmt* s) { out = readSession(s); });
+    return out;
+}
+
+std::vector<FrameRecord> ProxyHarness::readFrames(const std::string& where) const {
+    std::vector<FrameRecord> out;
+    ReadConnection db(dbPath_);
+    db.each("SELECT f.session, f.seq, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, "
+            "n.name, f.channel_id, f.message_id, f.user_id, f.payload "
+            "FROM frames f LEFT JOIN names n ON n.id = f.name_id " +
+                where + " ORDER BY f.session, f.seq",
+            [&](sqlite3_stmt* s) { out.push_back(readFrame(s)); });
+    return out;
+}
+
+std::vector<FrameRecord> ProxyHarness::frames(int64_t session) const {
+    return readFrames("WHERE f.session = " + std::to_string(session));
+}
+
+std::vector<FrameRecord> ProxyHarness::allFrames() const {
+    return readFrames("");
+}
+
+int64_t ProxyHarness::queryInt(const std::string& sql) const {
+    int64_t value = 0;
+    ReadConnection db(dbPath_);
+    db.each(sql, [&](sqlite3_stmt* s) { value = sqlite3_column_int64(s, 0); });
+    return value;
+}
+
+std::string ProxyHarness::queryText(const std::string& sql) const {
+    std::string value;
+    ReadConnection db(dbPath_);
+    db.each(sql, [&](sqlite3_stmt* s) { value = text(s, 0); });
+    return value;
+}
+
+}  // namespace rtmtap::test

@@ -1,0 +1,81 @@
+#include "TestData.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace rtmtap::test {
+
+namespace {
+
+// xorshift32: deterministic, so a failing run can be repeated byte for byte.
+uint32_t next(uint32_t& state) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+}
+
+}  // namespace
+
+std::string randomBytes(size_t n, uint32_t seed) {
+    std::string out(n, '\0');
+    uint32_t state = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<char>(i < 256 ? i : next(state) & 0xff);
+    }
+    return out;
+}
+
+std::string asciiText(size_t n, uint32_t seed) {
+    std::string out(n, ' ');
+    uint32_t state = seed * 2654435761u + 7;
+    for (size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<char>(' ' + next(state) % 95);
+    }
+    return out;
+}
+
+std::string base64Url(const std::string& bytes) {
+    static const char* const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
+                     static_cast<uint8_t>(bytes[i + 2]);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    if (bytes.size() - i == 1) {
+        uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+    } else if (bytes.size() - i == 2) {
+        uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+    }
+    return out;
+}
+
+std::string makeJwt(const std::string& claimsJson, const std::string& signature) {
+    return base64Url(R"({"typ":"JWT","alg":"HS256"})") + "." + base64Url(claimsJson) + "." + signature;
+}
+
+void expectUnbrokenSeqRuns(const ProxyHarness& harness) {
+    std::map<int64_t, int64_t> lastSeq;
+    for (const auto& session : harness.sessions()) {
+        lastSeq[session.id] = 0;
+    }
+    for (const auto& f : harness.allFrames()) {
+        EXPECT_EQ(lastSeq.count(f.session), 1u) << "frame of an unknown session: " << describe(f);
+        int64_t& last = lastSeq[f.session];
+        EXPECT_EQ(f.seq, last + 1) << "seq gap or duplicate in session " << f.session << " at " << describe(f);
+        last = f.seq;
+    }
+}
+
+}  // namespace rtmtap::test
