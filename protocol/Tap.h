@@ -6,19 +6,24 @@
 #include "Session.h"
 
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 namespace rtmtap {
+
+using MessageBatch = std::shared_ptr<const std::vector<Message>>;
 
 class Tap {
 public:
     virtual ~Tap() = default;
     virtual void onSessionStart(const SessionInfo& info) = 0;
     virtual void onMessage(const Message& message) = 0;
-    // The messages one relay round produced, in order. Taps that pay per call (a lock, a wake-up)
-    // override this to take them at once.
-    virtual void onMessages(const Message* messages, size_t count) {
-        for (size_t i = 0; i < count; ++i) {
-            onMessage(messages[i]);
+    // The messages one relay round produced, in order, shared and immutable: a tap that keeps
+    // them (the recorder's queue) holds the batch instead of copying every payload, and pays its
+    // per-call costs (a lock, a wake-up) once a round.
+    virtual void onMessages(const MessageBatch& batch) {
+        for (const Message& m : *batch) {
+            onMessage(m);
         }
     }
     virtual void onSessionEnd(const SessionEnd& end) = 0;

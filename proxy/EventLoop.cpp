@@ -1,5 +1,6 @@
 #include "EventLoop.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -32,7 +33,10 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "rtmtap-relay");
+        run();
+    });
 }
 
 void EventLoop::adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std::string upstreamEarly) {

@@ -323,14 +323,15 @@ void Relay::emitPending() {
             ++relayed_;
         }
     }
+    MessageBatch batch = std::make_shared<const std::vector<Message>>(std::move(pending_));
+    pending_ = std::vector<Message>();
     for (Tap* tap : taps_) {
         try {
-            tap->onMessages(pending_.data(), pending_.size());
+            tap->onMessages(batch);
         } catch (const std::exception& e) {
             reportTapError(e.what());
         }
     }
-    pending_.clear();
 }
 
 void Relay::reportTapError(const char* what) {

@@ -181,6 +181,10 @@ void FrameWriter::rollback() noexcept {
 void FrameWriter::write(const Record& record) {
     if (const auto* message = std::get_if<Message>(&record)) {
         writeMessage(*message);
+    } else if (const auto* batch = std::get_if<MessageBatch>(&record)) {
+        for (const Message& m : **batch) {
+            writeMessage(m);
+        }
     } else if (const auto* info = std::get_if<SessionInfo>(&record)) {
         writeSession(*info);
     } else {

@@ -22,6 +22,13 @@ size_t RecordQueue::cost(const Record& record) {
     if (const auto* message = std::get_if<Message>(&record)) {
         return kOverheadBytes + message->payload.size();
     }
+    if (const auto* batch = std::get_if<MessageBatch>(&record)) {
+        size_t bytes = kOverheadBytes;
+        for (const Message& m : **batch) {
+            bytes += kOverheadBytes + m.payload.size();
+        }
+        return bytes;
+    }
     if (const auto* info = std::get_if<SessionInfo>(&record)) {
         return kOverheadBytes + stringsCost(*info);
     }
@@ -29,19 +36,17 @@ size_t RecordQueue::cost(const Record& record) {
     return kOverheadBytes + end.close_reason.size() + end.closed_by.size() + end.error.size();
 }
 
-bool RecordQueue::push(Record record) {
-    std::vector<Record> one;
-    one.push_back(std::move(record));
-    return pushAll(one);
+size_t RecordQueue::rows(const Record& record) {
+    if (const auto* batch = std::get_if<MessageBatch>(&record)) {
+        return (*batch)->size();
+    }
+    return 1;
 }
 
-bool RecordQueue::pushAll(std::vector<Record>& records) {
-    size_t bytes = 0;
-    for (const Record& record : records) {
-        bytes += cost(record);
-    }
+bool RecordQueue::push(Record record) {
+    size_t bytes = cost(record);
     std::unique_lock<std::mutex> lock(mutex_);
-    // A batch larger than the whole limit still goes in alone, so it cannot wait forever.
+    // A record larger than the whole limit still goes in alone, so it cannot wait forever.
     auto full = [&] { return !closed_ && heldBytes_ > 0 && heldBytes_ + bytes > limitBytes_; };
     if (full()) {
         ++waits_;
@@ -53,13 +58,10 @@ bool RecordQueue::pushAll(std::vector<Record>& records) {
     if (closed_) {
         return false;
     }
-    const bool wasEmpty = queue_.empty();
-    for (Record& record : records) {
-        queue_.push_back(std::move(record));
-    }
+    queue_.push_back(std::move(record));
     heldBytes_ += bytes;
-    pushed_ += records.size();
-    if (wasEmpty) {
+    ++pushed_;
+    if (queue_.size() == 1) {
         work_.notify_one();
     }
     return true;

@@ -5,6 +5,7 @@
 // memory held is bounded whether records wait in the queue or in the writer's open batch.
 #include "protocol/Message.h"
 #include "protocol/Session.h"
+#include "protocol/Tap.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -16,7 +17,7 @@
 
 namespace rtmtap {
 
-using Record = std::variant<SessionInfo, Message, SessionEnd>;
+using Record = std::variant<SessionInfo, Message, SessionEnd, MessageBatch>;
 
 class RecordQueue {
 public:
@@ -26,11 +27,11 @@ public:
 
     // Bytes a record holds against the limit: its payload or strings plus a fixed overhead.
     static size_t cost(const Record& record);
+    // Rows a record becomes in the database (a batch: one per message).
+    static size_t rows(const Record& record);
 
     // Blocks while full. Returns false (and keeps nothing) once the queue is closed.
     bool push(Record record);
-    // Pushes records in order under one lock (one relay round's messages).
-    bool pushAll(std::vector<Record>& records);
 
     // Writer side: waits until records are queued, the deadline passes, a commit is wanted or
     // the queue is closed, then moves everything queued into out. Returns false when the queue is

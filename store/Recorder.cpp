@@ -1,5 +1,10 @@
 #include "Recorder.h"
 
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "FrameWriter.h"
 #include "RecordQueue.h"
 
@@ -25,19 +30,9 @@ public:
     int64_t nextSessionId() { return nextSessionId_++; }
 
     void push(Record record) {
+        size_t rows = RecordQueue::rows(record);
         if (!queue_.push(std::move(record))) {
-            lostAfterClose();
-        }
-    }
-
-    void pushAll(const Message* messages, size_t count) {
-        std::vector<Record> records;
-        records.reserve(count);
-        for (size_t i = 0; i < count; ++i) {
-            records.emplace_back(messages[i]);
-        }
-        if (!queue_.pushAll(records)) {
-            lostAfterClose(count);
+            lostAfterClose(rows);
         }
     }
 
@@ -67,12 +62,18 @@ private:
 
     struct Batch {
         bool open = false;
-        size_t records = 0;
+        size_t records = 0;  // queue entries (a relay round's batch is one entry)
+        size_t rows = 0;     // what they hold: messages, session starts and ends
         size_t bytes = 0;
         Clock::time_point started;
     };
 
     void run() {
+        pthread_setname_np(pthread_self(), "rtmtap-writer");
+        // Below the relay threads' priority: on a busy machine the queue absorbs a burst while
+        // the relay keeps full speed, and the writer catches up when the cores are free. A full
+        // queue still makes the relay wait (backpressure), so the writer is never starved.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
         std::vector<Record> work;
         for (;;) {
             work.clear();
@@ -83,7 +84,7 @@ private:
             bool more = queue_.take(work, deadline);
             for (const Record& record : work) {
                 writeOne(record);
-                if (batch_.records >= options_.batchRows) {
+                if (batch_.rows >= options_.batchRows) {
                     finishBatch();
                 }
             }
@@ -101,6 +102,7 @@ private:
         size_t bytes = RecordQueue::cost(record);
         try {
             batch_.records += 1;
+            batch_.rows += RecordQueue::rows(record);
             batch_.bytes += bytes;
             if (!batch_.open) {
                 batch_.open = true;
@@ -137,7 +139,7 @@ private:
             writer_.reset();
             return;
         }
-        written_ += batch_.records;
+        written_ += batch_.rows;
         completeBatch();
     }
 
@@ -148,9 +150,9 @@ private:
             writer_->rollback();
         }
         uint64_t failures = ++errors_;
-        lost_ += batch_.records;
+        lost_ += batch_.rows;
         std::fprintf(stderr, "rtmtap: database write failed: %s (%zu records not written, %llu failures so far)\n",
-                     reason.c_str(), batch_.records, static_cast<unsigned long long>(failures));
+                     reason.c_str(), batch_.rows, static_cast<unsigned long long>(failures));
         completeBatch();
     }
 
@@ -197,8 +199,10 @@ void Recorder::onMessage(const Message& message) {
     impl_->push(message);
 }
 
-void Recorder::onMessages(const Message* messages, size_t count) {
-    impl_->pushAll(messages, count);
+void Recorder::onMessages(const MessageBatch& batch) {
+    if (!batch->empty()) {
+        impl_->push(batch);
+    }
 }
 
 void Recorder::onSessionEnd(const SessionEnd& end) {

@@ -46,7 +46,7 @@ public:
 
     void onSessionStart(const SessionInfo& info) override;
     void onMessage(const Message& message) override;
-    void onMessages(const Message* messages, size_t count) override;
+    void onMessages(const MessageBatch& batch) override;
     void onSessionEnd(const SessionEnd& end) override;
 
     // Blocks until everything queued before the call is committed (or failed).
