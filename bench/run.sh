@@ -227,6 +227,21 @@ better() {  # better NEW OLD KEY OP: NEW is ok and beats OLD (or OLD is empty) o
     awk -v n="${n:-0}" -v o="${o:-0}" -v op="$4" 'BEGIN { exit !(op == "<" ? n < o : n > o) }'
 }
 
+# Waits (bounded) until the proxy's writer has caught up with every frame relayed so far, so a
+# round is not slowed by backpressure left over from the round before it (the throughput run
+# relays more than SQLite can take in 10 s; its backlog would otherwise land on the next round).
+drain() {
+    local n last="" same=0
+    for ((i = 0; i < 600; i++)); do
+        n=$(sqlite3 "$DB" "SELECT count(*) FROM frames" 2>/dev/null || echo "")
+        [[ -n $n && $n -ge $FRAMES_EXPECTED ]] && return 0
+        if [[ $n == "$last" ]]; then same=$((same + 1)); else same=0; fi
+        ((same >= 10)) && { log "drain: stuck at $n of $FRAMES_EXPECTED frames"; return 0; }
+        last=$n
+        sleep 0.5
+    done
+}
+
 # measure NAME ARGS_FUNCTION KEY OP: REPEAT rounds of direct, relay and proxied (interleaved, so
 # drift in the machine's speed hits all alike); keeps the best round of each by KEY. Sets
 # <NAME>_D, <NAME>_R, <NAME>_P and <NAME>_CPU (proxy CPU µs during the kept proxied round).
@@ -246,6 +261,7 @@ measure() {
             if better "$r" "$bestR" "$key" "$op"; then bestR=$r; fi
         fi
         if [[ $PROXIED == 1 ]]; then
+            drain
             log "$name: through rtmtap (round $rep of $REPEAT)"
             cpu0=$(cpu_ticks "$PX_PID")
             # shellcheck disable=SC2046
@@ -265,8 +281,8 @@ measure() {
     printf -v "${name}_CPU" '%s' "$bestCpu"
 }
 measure LAT lat_args p50_us "<"
-measure TP tp_args msgs_per_s ">"
 measure BURST burst_args events_per_s ">"
+measure TP tp_args msgs_per_s ">"
 
 # --- shutdown and the recording check ---------------------------------------------------------
 RECORDED="n/a"

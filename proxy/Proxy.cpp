@@ -15,6 +15,7 @@
 #include <Poco/ThreadPool.h>
 
 #include <csignal>
+#include <sys/socket.h>
 #include <iostream>
 #include <mutex>
 #include <stdexcept>
@@ -110,11 +111,9 @@ void Proxy::Impl::start() {
 }
 
 void Proxy::Impl::acceptLoop() {
+    // A blocking accept: stop() shuts the listening socket down, which wakes it (no polling).
     while (!stopping_) {
         try {
-            if (!server_.poll(Poco::Timespan(100 * 1000), Poco::Net::Socket::SELECT_READ)) {
-                continue;
-            }
             Poco::Net::StreamSocket socket = server_.acceptConnection();
             const int64_t startMono = clock_.monotonicUs();
             const int64_t startWall = clock_.wallUs();
@@ -180,6 +179,7 @@ void Proxy::Impl::stop() {
     }
     stopped_ = true;
     stopping_ = true;
+    ::shutdown(server_.impl()->sockfd(), SHUT_RDWR);
     acceptor_.join();
     server_.close();
     inflight_.abortAll();

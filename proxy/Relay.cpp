@@ -123,6 +123,9 @@ void Relay::readSome(RelaySide& side) {
                 side.in.append(shared.data(), shared.size());
                 shared.clear();
             }
+            if (static_cast<size_t>(n) < kReadChunk) {
+                return;  // drained: epoll is level-triggered, and TLS leftovers are pumped by the loop
+            }
             continue;
         }
         if (n == Transport::WouldBlock) {

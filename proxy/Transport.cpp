@@ -16,9 +16,11 @@ Transport::Transport(Poco::Net::StreamSocket socket) : socket_(std::move(socket)
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-ssize_t Transport::read(char* buf, size_t len) {
+// recv/send results as the relay wants them: retried on EINTR, EAGAIN as WouldBlock.
+template <typename Call>
+ssize_t Transport::retry(Call call) {
     for (;;) {
-        ssize_t n = ::recv(fd_, buf, len, 0);
+        ssize_t n = call();
         if (n >= 0) {
             return n;
         }
@@ -33,21 +35,12 @@ ssize_t Transport::read(char* buf, size_t len) {
     }
 }
 
+ssize_t Transport::read(char* buf, size_t len) {
+    return retry([&] { return ::recv(fd_, buf, len, 0); });
+}
+
 ssize_t Transport::write(const char* buf, size_t len) {
-    for (;;) {
-        ssize_t n = ::send(fd_, buf, len, MSG_NOSIGNAL);
-        if (n >= 0) {
-            return n;
-        }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            return WouldBlock;
-        }
-        setError(std::strerror(errno));
-        return Failed;
-    }
+    return retry([&] { return ::send(fd_, buf, len, MSG_NOSIGNAL); });
 }
 
 void Transport::shutdownWrite() {

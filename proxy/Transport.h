@@ -36,6 +36,8 @@ protected:
     void setError(const std::string& text) { error_ = text; }
 
 private:
+    template <typename Call>
+    ssize_t retry(Call call);
     Poco::Net::StreamSocket socket_;  // owns the descriptor
     int fd_;
     std::string error_;

@@ -30,8 +30,14 @@ void createPrivateFile(const std::string& path) {
     }
     if (errno != EEXIST) {
         int err = errno;
-        throw DatabaseError("cannot create database '" + path + "': " + describeErrno(err), SQLITE_CANTOPEN,
-                            describeErrno(err));
+        throw DatabaseError("cannot create database '" + path + "': " + describeErrno(err) +
+                                " (check that the directory exists and is writable, or pass --db)",
+                            SQLITE_CANTOPEN, describeErrno(err));
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw DatabaseError("cannot open database '" + path + "': it is a directory (pass --db with a file path)",
+                            SQLITE_CANTOPEN, "is a directory");
     }
 }
 
@@ -39,8 +45,9 @@ void requireExisting(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         int err = errno;
-        throw DatabaseError("cannot open database '" + path + "': " + describeErrno(err), SQLITE_CANTOPEN,
-                            describeErrno(err));
+        throw DatabaseError("cannot open database '" + path + "': " + describeErrno(err) +
+                                " (rtmtap sessions lists what a database holds; pass --db or set RTMTAP_DB)",
+                            SQLITE_CANTOPEN, describeErrno(err));
     }
     if (S_ISDIR(st.st_mode)) {
         throw DatabaseError("cannot open database '" + path + "': is a directory", SQLITE_CANTOPEN,

@@ -96,12 +96,14 @@ Classification indexMessage(const Message& message, uint32_t& flags) {
         return {};  // the payload is not stored, there is nothing to index
     }
     if (message.op == Opcode::Text) {
-        if (!isValidUtf8(message.payload)) {
-            flags |= MessageFlag::InvalidUtf8;
-        }
         Classification index = classify(message.payload);
+        // Valid JSON is valid UTF-8 (the classifier checks strings), so only malformed text
+        // needs the separate check.
         if (index.malformed) {
             flags |= MessageFlag::Malformed;
+            if (!isValidUtf8(message.payload)) {
+                flags |= MessageFlag::InvalidUtf8;
+            }
         }
         return index;
     }

@@ -61,7 +61,9 @@ bool RecordQueue::push(Record record) {
     queue_.push_back(std::move(record));
     heldBytes_ += bytes;
     ++pushed_;
-    if (queue_.size() == 1) {
+    // The writer is woken only when it is idle or a good batch is waiting; otherwise it collects
+    // at its commit deadline, so a relay thread pays no futex wake-up per message.
+    if ((writerIdle_ && queue_.size() == 1) || queue_.size() == kWakeEntries) {
         work_.notify_one();
     }
     return true;
@@ -69,11 +71,14 @@ bool RecordQueue::push(Record record) {
 
 bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point> deadline) {
     std::unique_lock<std::mutex> lock(mutex_);
-    auto ready = [&] { return !queue_.empty() || closed_ || commitWantedLocked(); };
     if (deadline) {
-        work_.wait_until(lock, *deadline, ready);
+        // A batch is open: wake early only for a full batch's worth, a flush or a blocked producer.
+        work_.wait_until(lock, *deadline,
+                         [&] { return closed_ || commitWantedLocked() || queue_.size() >= kWakeEntries; });
     } else {
-        work_.wait(lock, ready);
+        writerIdle_ = true;
+        work_.wait(lock, [&] { return !queue_.empty() || closed_ || commitWantedLocked(); });
+        writerIdle_ = false;
     }
     if (queue_.empty()) {
         return !closed_;

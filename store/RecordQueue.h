@@ -64,6 +64,8 @@ private:
     uint64_t waits_ = 0;
     int waiting_ = 0;  // producers blocked right now
     bool closed_ = false;
+    bool writerIdle_ = false;  // the writer waits with no batch open: the next push must wake it
+    static constexpr size_t kWakeEntries = 256;
 
     bool commitWantedLocked() const;
 };

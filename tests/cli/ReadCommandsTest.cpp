@@ -6,6 +6,7 @@
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestData.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Array.h>
@@ -39,24 +40,7 @@ std::string slurp(const std::string& path) {
     return text.str();
 }
 
-std::string base64Url(const std::string& bytes) {
-    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    uint32_t bits = 0;
-    int count = 0;
-    for (unsigned char c : bytes) {
-        bits = (bits << 8) | c;
-        count += 8;
-        while (count >= 6) {
-            count -= 6;
-            out += table[(bits >> count) & 63];
-        }
-    }
-    if (count > 0) {
-        out += table[(bits << (6 - count)) & 63];
-    }
-    return out;
-}
+using test::base64Url;
 
 std::string fromBase64(const std::string& text) {
     std::istringstream in(text);

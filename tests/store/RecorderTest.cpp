@@ -6,6 +6,7 @@
 #include "store/Recorder.h"
 #include "store/Statement.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestData.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -20,28 +21,7 @@
 namespace rtmtap {
 namespace {
 
-std::string base64Url(const std::string& bytes) {
-    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    uint32_t bits = 0;
-    int count = 0;
-    for (unsigned char c : bytes) {
-        bits = (bits << 8) | c;
-        count += 8;
-        while (count >= 6) {
-            count -= 6;
-            out += table[(bits >> count) & 63];
-        }
-    }
-    if (count > 0) {
-        out += table[(bits << (6 - count)) & 63];
-    }
-    return out;
-}
-
-std::string makeJwt(const std::string& claimsJson) {
-    return base64Url(R"({"typ":"JWT","alg":"HS256"})") + "." + base64Url(claimsJson) + ".c2lnbmF0dXJlLXNlY3JldA";
-}
+using test::makeJwt;
 
 const char* const kClaims =
     R"({"user_id":91000001,"user_name":"Alice Example","client_ip":"10.1.2.3","user_agent":"Mozilla/5.0 test",)"
