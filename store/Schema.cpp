@@ -142,6 +142,11 @@ int Schema::checkedVersion(Database& db, bool emptyIsOk) {
 void Schema::prepareForWriting(Database& db) {
     // Checked before anything is changed: someone else's database is never switched to WAL.
     int version = checkedVersion(db, true);
+    if (version == 0) {
+        // Set before the first table and WAL: frames are ~0.5 KB appended rows, and 32 KiB pages
+        // took recorder_bench from ~230k to ~260k rows/s here (fewer page headers and splits).
+        db.exec("PRAGMA page_size = 32768");
+    }
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     if (version < kVersion) {

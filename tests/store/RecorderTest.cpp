@@ -322,14 +322,14 @@ TEST(RecorderTest, SecretHeadersAreRedacted) {
 TEST(RecorderTest, FullDiskIsCountedAndReportedAndTheWriterGoesOn) {
     test::TempDir dir;
     RecorderOptions options = optionsFor(dir);
-    options.maxPageCount = 40;  // a few pages beyond the empty schema
+    options.maxPageCount = 40;  // a few 32 KiB pages beyond the empty schema: 3.2 MB will not fit
     options.batchRows = 20;
     testing::internal::CaptureStderr();
     RecorderStats stats;
     {
         Recorder recorder(options);
         for (int i = 1; i <= 400; ++i) {
-            recorder.onMessage(makeMessage(1, i, Opcode::Text, std::string(2000, 'x')));
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, std::string(8000, 'x')));
         }
         recorder.flush();  // returns although batches failed
         recorder.onMessage(makeMessage(1, 401, Opcode::Text, "after"));
