@@ -18,7 +18,7 @@ constexpr uint32_t Oversize = 1u << 1;     // above --max-message: neither relay
 constexpr uint32_t Malformed = 1u << 2;    // text (or JSON-looking binary) that is not valid JSON
 constexpr uint32_t Synthetic = 1u << 3;    // made by the proxy itself (1001 on shutdown, 1009, 1002)
 constexpr uint32_t Injected = 1u << 4;     // entered the relay from an injector, not a peer
-constexpr uint32_t Dropped = 1u << 5;      // a filter stopped it: recorded, not forwarded
+constexpr uint32_t Dropped = 1u << 5;      // recorded, not forwarded: a filter stopped it, or its destination had closed
 constexpr uint32_t Redacted = 1u << 6;     // stored payload has secrets removed (ws_auth token)
 constexpr uint32_t InvalidUtf8 = 1u << 7;  // a text frame whose payload is not valid UTF-8
 }  // namespace MessageFlag
