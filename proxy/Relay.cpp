@@ -343,6 +343,9 @@ void Relay::reportTapError(const char* what) {
 }
 
 void Relay::flush(RelaySide& side) {
+    if (finished_) {
+        return;  // finish() has closed the transports
+    }
     while (!side.out.empty() && !side.writeFailed) {
         ssize_t n = side.io->write(side.out.data(), side.out.size());
         if (n > 0) {

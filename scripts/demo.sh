@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps
-scripts/build.sh >/dev/null
+echo "rtmtap: building build/bin/rtmtap (first time: a few minutes)" >&2
+scripts/build.sh rtmtap >/dev/null
 rm -f rtmtap-demo.db rtmtap-demo.db-wal rtmtap-demo.db-shm
 exec build/bin/rtmtap demo --db rtmtap-demo.db
