@@ -8,6 +8,8 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupProxy(app, exitCode);
     setupSessions(app, exitCode);
     setupShow(app, exitCode);
+    setupSimulate(app, exitCode);
+    setupClient(app, exitCode);
     setupDemo(app, exitCode);
 }
 

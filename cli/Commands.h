@@ -12,6 +12,8 @@ void setupProxy(CLI::App& app, int& exitCode);
 void setupSessions(CLI::App& app, int& exitCode);
 void setupShow(CLI::App& app, int& exitCode);
 void setupDemo(CLI::App& app, int& exitCode);
+void setupSimulate(CLI::App& app, int& exitCode);
+void setupClient(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

@@ -1,6 +1,8 @@
 #include "ProxyCommand.h"
 
 #include "Commands.h"
+#include "proxy/ApiProxy.h"
+#include "proxy/EndpointRoutes.h"
 #include "proxy/Proxy.h"
 #include "replay/EchoServer.h"
 #include "store/Recorder.h"
@@ -8,10 +10,12 @@
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <memory>
 #include <pthread.h>
+#include <vector>
 
 namespace rtmtap::cli {
 
@@ -76,9 +80,27 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.connectTimeoutMs = options.connectTimeoutMs;
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
+    ApiProxyConfig apiConfig;
+    if (!options.apiUpstream.empty()) {
+        if (!parseListen(options.apiListen, apiConfig.listenHost, apiConfig.listenPort)) {
+            err << "rtmtap: invalid --api-listen '" << options.apiListen << "' (use HOST:PORT, e.g. 127.0.0.1:8081)"
+                << std::endl;
+            return 2;
+        }
+        apiConfig.upstream = options.apiUpstream;
+        apiConfig.insecure = options.insecure;
+        apiConfig.caFile = options.ca;
+        apiConfig.timeoutMs = std::max(options.connectTimeoutMs, 30000);
+        apiConfig.routes = config.routes = std::make_shared<EndpointRoutes>();
+    } else if (options.apiListenGiven) {
+        err << "rtmtap: --api-listen needs --api-upstream (the AirSend HTTP API to forward to, e.g. "
+               "http://127.0.0.1:8080)"
+            << std::endl;
+        return 2;
+    }
     try {
         std::unique_ptr<EchoServer> echo;
-        if (config.upstream.empty()) {
+        if (config.upstream.empty() && !config.routes) {
             echo = std::make_unique<EchoServer>("127.0.0.1", 0);
             config.upstream = echo->url();
         }
@@ -89,13 +111,30 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         // Validate the upstream before touching the database, so a typo creates no file.
         Proxy probe(config, {});
         (void)probe;
+        if (config.routes) {
+            ApiProxy apiProbe(apiConfig, {});
+            (void)apiProbe;
+        }
         Recorder recorder(recorderOptions);
+        std::unique_ptr<ApiProxy> api;  // after the recorder: stopped before it closes
         Proxy proxy(config, {&recorder}, recorder.nextSessionId());
         proxy.start();
-        out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << config.upstream << (echo ? " (embedded echo)" : "")
-            << " (db " << options.db << ")" << std::endl;
+        if (config.routes) {
+            apiConfig.wsUrl = proxy.listenUrl();
+            api = std::make_unique<ApiProxy>(apiConfig, std::vector<Tap*>{&recorder});
+            api->start();
+        }
+        std::string target = config.upstream.empty() ? "the ws_endpoint of each rtm.connect answer" : config.upstream;
+        out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << target << (echo ? " (embedded echo)" : "");
+        if (api) {
+            out << ", API " << api->listenUrl() << " -> " << options.apiUpstream;
+        }
+        out << " (db " << options.db << ")" << std::endl;
         waitForStopSignal();
         err << "rtmtap: stopping: closing live sessions" << std::endl;
+        if (api) {
+            api->stop();
+        }
         proxy.stop();
         recorder.close();
         RecorderStats stats = recorder.stats();
@@ -119,10 +158,17 @@ void setupProxy(CLI::App& app, int& exitCode) {
     CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
     cmd->add_option("--listen", options->listen, "Address to accept clients on, HOST:PORT")->capture_default_str();
     cmd->add_option("--upstream", options->upstream,
-                    "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded echo server)");
+                    "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded echo server; "
+                    "with --api-upstream: the ws_endpoint each rtm.connect answer named). Given together with "
+                    "--api-upstream, it wins over the rtm.connect endpoints");
+    cmd->add_option("--api-upstream", options->apiUpstream,
+                    "Also proxy the AirSend HTTP API, http(s)://HOST:PORT[/BASE]: every call is forwarded and "
+                    "recorded, and rtm.connect answers point the client at this proxy");
+    cmd->add_option("--api-listen", options->apiListen, "Address to accept HTTP API clients on, HOST:PORT")
+        ->capture_default_str();
     cmd->add_option("--db", options->db, "SQLite database to record into (default: $RTMTAP_DB or ./rtmtap.db)");
-    cmd->add_flag("--insecure", options->insecure, "wss upstream: do not verify its certificate");
-    cmd->add_option("--ca", options->ca, "wss upstream: trust the CA certificates in this PEM file")->check(CLI::ExistingFile);
+    cmd->add_flag("--insecure", options->insecure, "wss/https upstreams: do not verify their certificates");
+    cmd->add_option("--ca", options->ca, "wss/https upstreams: trust the CA certificates in this PEM file")->check(CLI::ExistingFile);
     cmd->add_option("--tls-cert", options->tlsCert, "Serve wss:// to clients with this PEM certificate chain")
         ->check(CLI::ExistingFile);
     cmd->add_option("--tls-key", options->tlsKey, "Private key for --tls-cert")->check(CLI::ExistingFile);
@@ -140,10 +186,11 @@ void setupProxy(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     cmd->add_option("--loops", options->loops, "Relay threads (default: one per core, at most 4)")->check(CLI::Range(0, 64));
     cmd->add_option("--db-max-pages", options->dbMaxPages, "Test hook: SQLite max_page_count")->group("");
-    cmd->callback([options, &exitCode] {
+    cmd->callback([options, cmd, &exitCode] {
         if (options->db.empty()) {
             options->db = defaultDbPath();
         }
+        options->apiListenGiven = cmd->count("--api-listen") > 0;
         exitCode = runProxy(*options, std::cout, std::cerr);
     });
 }

@@ -2,6 +2,7 @@
 // Observe-only hooks (mitmproxy's addon pattern): the relay announces, features listen.
 // Calls come from relay threads: an implementation must be quick and thread-safe, and may block
 // only to apply backpressure (the recorder does when its queue is full, so nothing is dropped).
+#include "ApiExchange.h"
 #include "Message.h"
 #include "Session.h"
 
@@ -27,6 +28,10 @@ public:
         }
     }
     virtual void onSessionEnd(const SessionEnd& end) = 0;
+    // An HTTP API call forwarded by the API side of the proxy (proxy/ApiProxy), announced after
+    // the upstream's answer is complete and just before it goes to the client (so it comes before
+    // any WebSocket session that the answer leads to). Most taps ignore it.
+    virtual void onApiExchange(const ApiExchange& /*exchange*/) {}
 };
 
 }  // namespace rtmtap

@@ -1,5 +1,6 @@
 #include "Handshake.h"
 
+#include "EndpointRoutes.h"
 #include "HttpHead.h"
 #include "Proxy.h"
 #include "TlsTransport.h"
@@ -41,7 +42,7 @@ bool hasToken(const std::string& value, const std::string& token) {
 
 Handshake::Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
                      std::shared_ptr<TlsContext> serverTls, InflightSockets& inflight)
-    : config_(config), upstream_(upstream), upstreamTls_(std::move(upstreamTls)),
+    : config_(config), upstream_(upstream), hasUpstream_(!upstream.host.empty()), upstreamTls_(std::move(upstreamTls)),
       serverTls_(std::move(serverTls)), inflight_(inflight) {}
 
 HandshakeResult Handshake::run(Poco::Net::StreamSocket clientSocket) {
@@ -69,7 +70,7 @@ HandshakeResult Handshake::run(Poco::Net::StreamSocket clientSocket) {
         fail(r, 503, "Service Unavailable", "rtmtap: the proxy is shutting down");
         return r;
     }
-    exchangeWithUpstream(r, upstreamRequest(upstream_.targetFor(r.info.path)));
+    exchangeWithUpstream(r, upstreamRequest(upstream_.targetFor(upstreamTarget_)));
     return r;
 }
 
@@ -98,7 +99,10 @@ bool Handshake::readRequest(HandshakeResult& r) {
     for (const auto& [name, value] : request) {
         r.info.headers.emplace_back(name, value);
     }
-    r.info.upstream = upstream_.urlFor(r.info.path);
+    std::string noUpstream;
+    if (chooseUpstream(r.info.path, noUpstream)) {
+        r.info.upstream = upstream_.urlFor(upstreamTarget_);
+    }
     if (request.getMethod() != "GET" || Poco::icompare(request.get("Upgrade", ""), "websocket") != 0 ||
         !hasToken(request.get("Connection", ""), "upgrade")) {
         fail(r, 400, "Bad Request",
@@ -127,6 +131,39 @@ bool Handshake::readRequest(HandshakeResult& r) {
             forwarded_.emplace_back(name, value);
         }
     }
+    if (!noUpstream.empty()) {
+        fail(r, 502, "Bad Gateway", "rtmtap: " + noUpstream);
+        return false;
+    }
+    return true;
+}
+
+bool Handshake::chooseUpstream(const std::string& clientTarget, std::string& problem) {
+    upstreamTarget_ = clientTarget;
+    if (!config_.routes) {
+        return true;
+    }
+    std::optional<EndpointRoutes::Target> routed = EndpointRoutes::split(clientTarget);
+    if (routed) {
+        upstreamTarget_ = routed->target;
+        if (hasUpstream_) {
+            return true;  // --upstream wins; the client still asks for the path it was given
+        }
+        std::optional<UpstreamUrl> origin = config_.routes->find(routed->route);
+        if (!origin) {
+            problem = "no endpoint is known for route " + std::to_string(routed->route) +
+                      " (the proxy restarted since rtm.connect?): call rtm.connect through the proxy again";
+            return false;
+        }
+        upstream_ = *origin;
+        return true;
+    }
+    if (!hasUpstream_) {
+        problem = "no upstream for '" + clientTarget +
+                  "': connect to the ws_endpoint that rtm.connect returned through the proxy's API, or start the "
+                  "proxy with --upstream";
+        return false;
+    }
     return true;
 }
 
@@ -143,7 +180,7 @@ bool Handshake::openUpstream(HandshakeResult& r) {
         fail(r, 502, "Bad Gateway", "rtmtap: cannot connect to upstream " + upstream_.hostHeader() + ": " + e.displayText());
         return false;
     }
-    if (!upstreamTls_) {
+    if (!upstream_.tls) {
         r.upstream = std::make_unique<Transport>(socket);
         return true;
     }

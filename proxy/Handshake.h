@@ -2,7 +2,8 @@
 // The upgrade of one client connection, run blocking on a handshake thread: read the client's
 // request, open the upstream (TCP, TLS), pass the request on, and answer the client with the
 // upstream's own response (101 as it came, a refusal with its status and body, 502/504 when the
-// upstream fails). Only then does the session move to a relay loop.
+// upstream fails). Only then does the session move to a relay loop. With routes (ProxyConfig),
+// the upstream may be the endpoint that an rtm.connect answer named (see EndpointRoutes).
 #include "InflightSockets.h"
 #include "TlsContext.h"
 #include "Transport.h"
@@ -42,9 +43,14 @@ private:
     void fail(HandshakeResult& r, int status, const std::string& reason, const std::string& line,
               const std::string& extraHeaders = "");
     std::string upstreamRequest(const std::string& target);
+    // Picks the upstream for the client's target (--upstream, or a /_rtmtap/<n>/ route of an
+    // rewritten rtm.connect answer) and the target to ask it for. False when there is none.
+    bool chooseUpstream(const std::string& clientTarget, std::string& problem);
 
     const ProxyConfig& config_;
-    const UpstreamUrl& upstream_;
+    UpstreamUrl upstream_;  // a copy: a route replaces it for this session only
+    bool hasUpstream_ = false;
+    std::string upstreamTarget_;
     std::shared_ptr<TlsContext> upstreamTls_, serverTls_;
     InflightSockets& inflight_;
     int64_t deadlineUs_ = 0;

@@ -28,8 +28,11 @@ public:
     Impl(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId, Clock& clock)
         : config_(std::move(config)), taps_(std::move(taps)), clock_(clock), nextId_(firstSessionId),
           handshakes_(2, 1024, 30, 256 * 1024) {
-        upstream_ = UpstreamUrl::parse(config_.upstream);
-        if (upstream_.tls) {
+        if (!config_.upstream.empty() || !config_.routes) {
+            upstream_ = UpstreamUrl::parse(config_.upstream);
+        }
+        // A route may name a wss:// origin whatever --upstream is.
+        if (upstream_.tls || config_.routes) {
             upstreamTls_ = TlsContext::client(config_.caFile, config_.insecure);
         }
         if (config_.tlsCert.empty() != config_.tlsKey.empty()) {
@@ -92,7 +95,9 @@ void Proxy::Impl::start() {
     std::signal(SIGPIPE, SIG_IGN);
     try {
         Poco::Net::SocketAddress address(config_.listenHost, config_.listenPort);
-        server_.bind(address, true);
+        // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT (POCO 1.11 sets both when asked for
+        // the first): a second rtmtap on the same port must fail with "address in use".
+        server_.bind(address, true, false);
         server_.listen(1024);
         port_ = server_.address().port();
     } catch (const Poco::Exception& e) {

@@ -13,10 +13,17 @@
 
 namespace rtmtap {
 
+class EndpointRoutes;
+
 struct ProxyConfig {
     std::string listenHost = "127.0.0.1";
     uint16_t listenPort = 9001;        // 0: pick a free port (see Proxy::port())
-    std::string upstream;              // ws://host[:port][/path] or wss://...
+    std::string upstream;              // ws://host[:port][/path] or wss://...; may be "" with routes
+    // Set when the API side (ApiProxy) rewrites rtm.connect answers: a client target starting with
+    // /_rtmtap/<n>/ has the prefix stripped and goes to route n's origin, or to upstream when that
+    // is set (--upstream wins; the prefix is stripped all the same). A client without the prefix
+    // goes to upstream, or gets a 502 when there is none.
+    std::shared_ptr<EndpointRoutes> routes;
     bool insecure = false;             // wss upstream: skip certificate verification
     std::string caFile;                // wss upstream: trust these CAs instead of the system's
     std::string tlsCert, tlsKey;       // serve wss:// to clients

@@ -61,7 +61,9 @@ public:
 }  // namespace
 
 EchoServer::EchoServer(const std::string& host, uint16_t port) : host_(host) {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(host, port), 64);
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(host, port), true, false);  // no SO_REUSEPORT: a taken port fails
+    socket.listen(64);
     port_ = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(64);

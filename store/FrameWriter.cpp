@@ -1,8 +1,10 @@
 #include "FrameWriter.h"
 
+#include "ApiRedaction.h"
 #include "JsonText.h"
 #include "Schema.h"
 #include "protocol/Classifier.h"
+#include "protocol/JsonStrings.h"
 #include "protocol/JwtClaims.h"
 #include "protocol/Utf8.h"
 
@@ -28,51 +30,33 @@ const char* const kAuthWithClaims =
     "UPDATE sessions SET auth_token = ?2, claims = ?3, user_id = ?4, user_name = ?5, client_ip = ?6, "
     "user_agent = ?7, token_expiry = ?8, finger_print = ?9 WHERE id = ?1";
 const char* const kAuthTokenOnly = "UPDATE sessions SET auth_token = ?2 WHERE id = ?1";
+const char* const kInsertApiCall =
+    "INSERT INTO api_calls(session, started_us, duration_us, client, upstream, method, path, status, "
+    "request_headers, request_body, response_headers, response_body, ws_endpoint, ws_token, error) VALUES ("
+    "(SELECT min(id) FROM sessions WHERE auth_token = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+    "?14, ?15)";
+// The API call whose rtm.connect answer carried the token a session authenticates with: the
+// first session to use a token gets the link.
+const char* const kLinkApiCalls = "UPDATE api_calls SET session = ?1 WHERE ws_token = ?2 AND session IS NULL";
 
-bool equalsIgnoreCase(const std::string& a, const char* b) {
-    size_t i = 0;
-    for (; i < a.size() && b[i]; ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
+// The rtm.connect answer's rtm.ws_token, "" when there is none.
+std::string wsTokenOf(const ApiExchange& exchange) {
+    if (exchange.ws_endpoint.empty() && exchange.response_body.find("ws_token") == std::string::npos) {
+        return {};
+    }
+    for (const JsonStringMember& member : scanJsonStrings(exchange.response_body).members) {
+        if (member.path == "rtm.ws_token") {
+            return member.value;
         }
     }
-    return i == a.size() && !b[i];
+    return {};
 }
 
-bool isSecretHeader(const std::string& name) {
-    for (const char* secret : {"authorization", "proxy-authorization", "cookie"}) {
-        if (equalsIgnoreCase(name, secret)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// A JSON object of the request headers. A repeated header's values are joined with ", " (HTTP's
-// own rule for combining them) so that the object has no duplicate keys.
-std::string headersJson(const HeaderList& headers) {
-    std::vector<std::pair<std::string, std::string>> merged;
-    for (const auto& [name, value] : headers) {
-        const std::string& shown = isSecretHeader(name) ? std::string("[redacted]") : value;
-        auto same = std::find_if(merged.begin(), merged.end(),
-                                 [&](const auto& entry) { return equalsIgnoreCase(entry.first, name.c_str()); });
-        if (same == merged.end()) {
-            merged.emplace_back(name, shown);
-        } else if (!isSecretHeader(name)) {
-            same->second += ", " + shown;
-        }
-    }
-    std::string out = "{";
-    for (const auto& [name, value] : merged) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        appendJsonString(out, name);
-        out += ':';
-        appendJsonString(out, value);
-    }
-    out += '}';
-    return out;
+// Only a JWT links: its "header.payload." identifies it; "[redacted]" would match every other
+// token that is not a JWT.
+std::string linkKey(std::string_view token) {
+    std::string key = redactJwt(token);
+    return key == "[redacted]" ? std::string() : key;
 }
 
 // The real server accepts binary frames holding JSON like text; index those, leave other binary.
@@ -138,6 +122,8 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
       endSession_(db_, kEndSession),
       authWithClaims_(db_, kAuthWithClaims),
       authTokenOnly_(db_, kAuthTokenOnly),
+      insertApiCall_(db_, kInsertApiCall),
+      linkApiCalls_(db_, kLinkApiCalls),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
       selectName_(db_, "SELECT id FROM names WHERE name = ?1") {
     // Frames whose session row was lost in a failed batch still own their id.
@@ -189,6 +175,8 @@ void FrameWriter::write(const Record& record) {
         }
     } else if (const auto* info = std::get_if<SessionInfo>(&record)) {
         writeSession(*info);
+    } else if (const auto* exchange = std::get_if<ApiExchange>(&record)) {
+        writeApiCall(*exchange);
     } else {
         writeEnd(std::get<SessionEnd>(record));
     }
@@ -204,6 +192,38 @@ void FrameWriter::writeSession(const SessionInfo& info) {
     s.bindText(5, info.path);
     s.bindTextOrNull(6, info.subprotocol);
     s.bindText(7, headers);
+    s.run();
+}
+
+void FrameWriter::writeApiCall(const ApiExchange& x) {
+    const std::string token = wsTokenOf(x);
+    const std::string key = linkKey(token);
+    // Sessions store the token redacted, or whole with keepSecrets.
+    const std::string sessionToken = key.empty() ? std::string() : (keepSecrets_ ? token : key);
+    // Statements bind without copying: every bound string lives until run().
+    const std::string path = redactTarget(x.path);
+    const std::string requestHeaders = headersJson(x.request_headers);
+    const std::string requestBody = redactApiBody(x.request_body, x.request_headers);
+    const std::string responseHeaders = headersJson(x.response_headers);
+    const std::string responseBody = redactApiBody(x.response_body, x.response_headers);
+    Statement& s = insertApiCall_;
+    // ?1: the session that already authenticated with this token, if any (normally it comes
+    // later and links itself in applyAuth).
+    s.bindTextOrNull(1, sessionToken);
+    s.bind(2, x.started_wall_us);
+    s.bind(3, x.duration_us);
+    s.bindText(4, x.client);
+    s.bindText(5, x.upstream);
+    s.bindText(6, x.method);
+    s.bindText(7, path);
+    s.bind(8, static_cast<int64_t>(x.status));
+    s.bindText(9, requestHeaders);
+    s.bindBlob(10, requestBody);
+    s.bindText(11, responseHeaders);
+    s.bindBlob(12, responseBody);
+    s.bindTextOrNull(13, x.ws_endpoint);
+    s.bindTextOrNull(14, key);
+    s.bindTextOrNull(15, x.error);
     s.run();
 }
 
@@ -276,6 +296,12 @@ std::string FrameWriter::applyAuth(const Message& message, const Classification&
         authTokenOnly_.bind(1, message.session);
         authTokenOnly_.bindText(2, storedToken);
         authTokenOnly_.run();
+    }
+    std::string key = linkKey(token);
+    if (!key.empty()) {
+        linkApiCalls_.bind(1, message.session);
+        linkApiCalls_.bindText(2, key);
+        linkApiCalls_.run();
     }
     if (keepSecrets_) {
         return {};

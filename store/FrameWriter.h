@@ -1,6 +1,6 @@
 #pragma once
 // The recorder's database side, used only by its writer thread: indexes each record
-// (protocol/Classifier), interns names, redacts ws_auth tokens and inserts through statements
+// (protocol/Classifier), interns names, redacts ws_auth tokens and API secrets and inserts through statements
 // prepared once. The caller groups writes into transactions with begin/commit/rollback.
 #include "Database.h"
 #include "RecordQueue.h"
@@ -34,6 +34,8 @@ private:
     void writeSession(const SessionInfo& info);
     void writeMessage(const Message& message);
     void writeEnd(const SessionEnd& end);
+    // An API call, redacted (store/ApiRedaction.h), linked to the session its ws_token led to.
+    void writeApiCall(const ApiExchange& exchange);
     // For a ws_auth command: records the token's claims on the session and, unless keepSecrets,
     // returns the payload with the token redacted in place; "" when the payload is stored as is.
     std::string applyAuth(const Message& message, const Classification& index, uint32_t& flags);
@@ -45,6 +47,7 @@ private:
     int64_t firstFreeSessionId_ = 1;
     Statement begin_, commit_, rollback_;
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
+    Statement insertApiCall_, linkApiCalls_;
     Statement insertName_, selectName_;
     std::unordered_map<std::string, int64_t> names_;
     std::vector<std::string> namesThisBatch_;

@@ -32,6 +32,16 @@ size_t RecordQueue::cost(const Record& record) {
     if (const auto* info = std::get_if<SessionInfo>(&record)) {
         return kOverheadBytes + stringsCost(*info);
     }
+    if (const auto* x = std::get_if<ApiExchange>(&record)) {
+        size_t bytes = x->client.size() + x->upstream.size() + x->method.size() + x->path.size() +
+                       x->request_body.size() + x->response_body.size() + x->ws_endpoint.size() + x->error.size();
+        for (const HeaderList* headers : {&x->request_headers, &x->response_headers}) {
+            for (const auto& header : *headers) {
+                bytes += header.first.size() + header.second.size() + 64;
+            }
+        }
+        return kOverheadBytes + bytes;
+    }
     const auto& end = std::get<SessionEnd>(record);
     return kOverheadBytes + end.close_reason.size() + end.closed_by.size() + end.error.size();
 }

@@ -3,6 +3,7 @@
 // A push waits while the queue is full (backpressure: the traffic slows, nothing is dropped).
 // Records count against the limit until the writer has committed (or failed) them, so the
 // memory held is bounded whether records wait in the queue or in the writer's open batch.
+#include "protocol/ApiExchange.h"
 #include "protocol/Message.h"
 #include "protocol/Session.h"
 #include "protocol/Tap.h"
@@ -17,7 +18,7 @@
 
 namespace rtmtap {
 
-using Record = std::variant<SessionInfo, Message, SessionEnd, MessageBatch>;
+using Record = std::variant<SessionInfo, Message, SessionEnd, MessageBatch, ApiExchange>;
 
 class RecordQueue {
 public:

@@ -209,6 +209,10 @@ void Recorder::onSessionEnd(const SessionEnd& end) {
     impl_->push(end);
 }
 
+void Recorder::onApiExchange(const ApiExchange& exchange) {
+    impl_->push(exchange);
+}
+
 void Recorder::flush() {
     impl_->flush();
 }

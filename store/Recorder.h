@@ -48,6 +48,7 @@ public:
     void onMessage(const Message& message) override;
     void onMessages(const MessageBatch& batch) override;
     void onSessionEnd(const SessionEnd& end) override;
+    void onApiExchange(const ApiExchange& exchange) override;
 
     // Blocks until everything queued before the call is committed (or failed).
     void flush();

@@ -99,6 +99,42 @@ SELECT f.session, f.seq,
 FROM frames f LEFT JOIN names n ON n.id = f.name_id;
 )SQL";
 
+// Version 2: the HTTP API calls of `rtmtap proxy --api-upstream`, linked to the WebSocket
+// session their rtm.connect answer led to. API calls are few (a handful per login), so the
+// indexes cost nothing that matters; the sessions index serves the link lookup.
+const char* const kSchemaV2 = R"SQL(
+CREATE TABLE api_calls(
+    id INTEGER PRIMARY KEY,
+    session INTEGER,
+    started_us INTEGER,
+    duration_us INTEGER,
+    client TEXT,
+    upstream TEXT,
+    method TEXT,
+    path TEXT,
+    status INTEGER,
+    request_headers TEXT,
+    request_body BLOB,
+    response_headers TEXT,
+    response_body BLOB,
+    ws_endpoint TEXT,
+    ws_token TEXT,
+    error TEXT
+);
+CREATE INDEX api_calls_by_session ON api_calls(session);
+CREATE INDEX api_calls_by_ws_token ON api_calls(ws_token) WHERE ws_token IS NOT NULL;
+CREATE INDEX sessions_by_auth_token ON sessions(auth_token) WHERE auth_token IS NOT NULL;
+
+CREATE VIEW v_api_calls AS
+SELECT a.id, a.session,
+       strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,
+       round(a.duration_us / 1000.0, 3) AS duration_ms,
+       a.client, a.method, a.path, a.status, a.ws_endpoint, a.error,
+       CAST(a.request_body AS TEXT) AS request_text,
+       CAST(a.response_body AS TEXT) AS response_text
+FROM api_calls a;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -107,6 +143,7 @@ struct Migration {
 // Append a step for each new version; never edit a released one.
 const Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 std::string notRtmtap(const Database& db) {

@@ -1,6 +1,7 @@
 // Reading a recorded database back, and refusing, in one line, anything that is not one.
 #include "store/Database.h"
 #include "store/Reader.h"
+#include "store/Schema.h"
 #include "store/Recorder.h"
 #include "tests/support/TempDir.h"
 
@@ -149,10 +150,11 @@ TEST(ReaderTest, NewerSchemaVersionIsRefused) {
     record(dir.file("new.db"), 1, 1);
     {
         Database db(dir.file("new.db"), Database::Mode::ReadWriteCreate);
-        db.exec("PRAGMA user_version = 2");
+        db.exec("PRAGMA user_version = " + std::to_string(Schema::kVersion + 1));
     }
     std::string error = openError(dir.file("new.db"));
-    EXPECT_NE(error.find("newer rtmtap (schema version 2"), std::string::npos) << error;
+    EXPECT_NE(error.find("newer rtmtap (schema version " + std::to_string(Schema::kVersion + 1)), std::string::npos)
+        << error;
     EXPECT_EQ(error.find('\n'), std::string::npos);
     RecorderOptions options;
     options.dbPath = dir.file("new.db");

@@ -3,6 +3,7 @@
 #include "protocol/Message.h"
 #include "store/Database.h"
 #include "store/Reader.h"
+#include "store/Schema.h"
 #include "store/Recorder.h"
 #include "store/Statement.h"
 #include "tests/support/TempDir.h"
@@ -106,7 +107,7 @@ TEST(RecorderTest, CreatesVersionedSchemaWithQueryableViews) {
         recorder.onSessionEnd(makeEnd(1));
     }
     std::string path = dir.file("rec.db");
-    EXPECT_EQ(count(path, "PRAGMA user_version"), 1);
+    EXPECT_EQ(count(path, "PRAGMA user_version"), Schema::kVersion);
     EXPECT_EQ(count(path, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'rtmtap'"), 1);
     EXPECT_EQ(count(path, "SELECT count(*) FROM v_sessions WHERE frames = 1 AND duration_ms = 1000 "
                           "AND started_at LIKE '2025-11-24T%Z' AND ended_at IS NOT NULL"),

@@ -1,0 +1,102 @@
+// `rtmtap simulate`: an embedded AirSend server (HTTP API + RTM WebSocket) until SIGINT/SIGTERM.
+#include "Commands.h"
+#include "ProxyCommand.h"  // parseListen
+#include "replay/Simulator.h"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <pthread.h>
+#include <random>
+
+namespace rtmtap::cli {
+namespace {
+
+struct SimulateOptions {
+    std::string listen = "127.0.0.1:9001";
+    std::string apiListen = "127.0.0.1:8080";
+    std::optional<uint64_t> seed;
+    int users = 5;
+    int channels = 3;
+    double chatter = 30;
+    double pingInterval = 25;
+    std::string flavor = "doc";
+};
+
+sigset_t stopSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+bool configure(const SimulateOptions& options, SimulatorConfig& config, std::ostream& err) {
+    if (!parseListen(options.listen, config.wsHost, config.wsPort)) {
+        err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
+        return false;
+    }
+    if (!parseListen(options.apiListen, config.apiHost, config.apiPort)) {
+        err << "rtmtap: invalid --api-listen '" << options.apiListen << "' (use HOST:PORT, e.g. 127.0.0.1:8080)" << std::endl;
+        return false;
+    }
+    config.seed = options.seed ? *options.seed : std::random_device{}();
+    config.users = options.users;
+    config.channels = options.channels;
+    config.chatterPerMinute = options.chatter;
+    config.pingIntervalMs = static_cast<int>(options.pingInterval * 1000);
+    config.flavor = options.flavor == "real" ? SimFlavor::Real : SimFlavor::Doc;
+    return true;
+}
+
+int runSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
+    // Every thread started below inherits this mask, so the signal reaches only sigwait().
+    sigset_t signals = stopSignals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    SimulatorConfig config;
+    if (!configure(options, config, err)) {
+        return 2;
+    }
+    try {
+        Simulator simulator(config);
+        simulator.start();
+        out << "rtmtap: simulating AirSend: api " << simulator.apiUrl() << " ws " << simulator.wsUrl()
+            << " (log in as user1@example.test .. user" << config.users << "@example.test, password "
+            << SimWorld::kPassword << "; seed " << config.seed << ", flavor " << options.flavor << ")" << std::endl;
+        int signal = 0;
+        sigwait(&signals, &signal);
+        err << "rtmtap: stopping the simulator" << std::endl;
+        simulator.stop();
+        return 0;
+    } catch (const std::exception& e) {
+        err << "rtmtap: cannot start the simulator: " << e.what() << " (is the port taken? pick others with --listen/--api-listen)"
+            << std::endl;
+        return 2;
+    }
+}
+
+}  // namespace
+
+void setupSimulate(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<SimulateOptions>();
+    CLI::App* cmd = app.add_subcommand("simulate", "Run an embedded AirSend server (HTTP login API and RTM WebSocket)");
+    cmd->add_option("--listen", options->listen, "WebSocket address, HOST:PORT (port 0: any free port)")->capture_default_str();
+    cmd->add_option("--api-listen", options->apiListen, "HTTP API address, HOST:PORT (port 0: any free port)")
+        ->capture_default_str();
+    cmd->add_option("--seed", options->seed, "Seed of the world and its chatter: the same seed repeats a run (default: random)");
+    cmd->add_option("--users", options->users, "Users user1@example.test .. userN")->check(CLI::Range(1, 1000))->capture_default_str();
+    cmd->add_option("--channels", options->channels, "Channels at start")->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->add_option("--chatter", options->chatter, "Background activities a minute (0: none)")
+        ->check(CLI::Range(0.0, 60000.0))
+        ->capture_default_str();
+    cmd->add_option("--ping-interval", options->pingInterval, "Seconds between protocol pings; a client that misses one is dropped")
+        ->check(CLI::Range(0.05, 86400.0))
+        ->capture_default_str();
+    cmd->add_option("--flavor", options->flavor, "doc: frames as the document shows them; real: as real traffic (meta.emitted_on, channel.updateReadStatus)")
+        ->check(CLI::IsMember({"doc", "real"}))
+        ->capture_default_str();
+    cmd->callback([options, &exitCode] { exitCode = runSimulate(*options, std::cout, std::cerr); });
+}
+
+}  // namespace rtmtap::cli

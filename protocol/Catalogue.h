@@ -1,0 +1,32 @@
+#pragma once
+// The one table of RTM events and commands: what the document (airsend-rtm.md) defines, what
+// real traffic adds (protocol-notes.md) and the server's internal commands a client must never
+// send. Pure data: the simulator reads it now, lint and the indexer later.
+#include "Message.h"  // Direction
+
+#include <string_view>
+#include <vector>
+
+namespace rtmtap {
+
+// Where a name comes from. Both: in the document and in real traffic.
+enum class Flavour : uint8_t { Both, DocumentOnly, RealOnly, Internal };
+
+const char* toString(Flavour flavour);  // "both" | "document" | "real" | "internal"
+
+struct CatalogueEntry {
+    std::string_view name;        // "chat.postMessage", "ws_auth", "pong"
+    Direction dir;                // ServerToClient: an event; ClientToServer: a command
+    Flavour flavour;
+    std::string_view description;
+};
+
+const std::vector<CatalogueEntry>& catalogue();
+
+// The entry with this name and direction, or nullptr.
+const CatalogueEntry* findCatalogueEntry(std::string_view name, Direction dir);
+
+// The event names the document defines (Both or DocumentOnly, server to client, without "pong").
+std::vector<std::string_view> documentedEvents();
+
+}  // namespace rtmtap

@@ -1,0 +1,460 @@
+#include "RtmClient.h"
+
+#include "protocol/Clock.h"
+#include "store/JsonText.h"
+
+#include <Poco/Buffer.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/WebSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <sstream>
+
+namespace rtmtap {
+namespace {
+
+using Poco::Net::WebSocket;
+
+struct HttpAnswer {
+    int status = 0;
+    std::string reason;
+    std::string body;
+};
+
+// One line of at most 120 characters, for error messages quoting a server's body.
+std::string preview(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+        if (out.size() >= 120) {
+            return out + "...";
+        }
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+    try {
+        Poco::Dynamic::Var v = Poco::JSON::Parser().parse(body);
+        if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+            return v.extract<Poco::JSON::Object::Ptr>();
+        }
+    } catch (const Poco::Exception&) {
+        // Not JSON: the caller reports it.
+    }
+    return nullptr;
+}
+
+// "401 Unauthorized: <meta.error or the body>", the tail of every HTTP failure message.
+std::string describeFailure(const HttpAnswer& a) {
+    std::string out = std::to_string(a.status) + " " + a.reason;
+    std::string detail;
+    if (auto obj = parseObject(a.body)) {
+        if (auto meta = obj->getObject("meta"); meta && meta->has("error")) {
+            detail = meta->getValue<std::string>("error");
+        }
+    }
+    if (detail.empty()) {
+        detail = a.body;
+    }
+    return detail.empty() ? out : out + ": " + preview(detail);
+}
+
+std::string stringField(const Poco::JSON::Object::Ptr& obj, const std::string& key) {
+    if (!obj || !obj->has(key) || !obj->get(key).isString()) {
+        return "";
+    }
+    return obj->getValue<std::string>(key);
+}
+
+// application/x-www-form-urlencoded value: everything but unreserved characters escaped.
+std::string formValue(const std::string& text) {
+    std::string out;
+    Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]% \"<>\\^`{|}", out);
+    return out;
+}
+
+Poco::Net::Context::Ptr tlsContext(const RtmClientOptions& options) {
+    Poco::Net::Context::Params params;
+    params.verificationMode = options.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_RELAXED;
+    params.loadDefaultCAs = !options.insecure && options.caFile.empty();
+    if (!options.insecure) {
+        params.caLocation = options.caFile;
+    }
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    // A certificate that fails verification must be an error, never a console prompt.
+    static std::once_flag once;
+    std::call_once(once, [&] {
+        Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
+                                                           context);
+    });
+    return context;
+}
+
+std::string trimSlash(std::string path) {
+    while (!path.empty() && path.back() == '/') {
+        path.pop_back();
+    }
+    return path;
+}
+
+}  // namespace
+
+RtmClient::RtmClient(RtmClientOptions options) : options_(std::move(options)) {
+    std::signal(SIGPIPE, SIG_IGN);  // a server that went away must be an error, not a signal
+}
+
+RtmClient::~RtmClient() {
+    try {
+        close();
+    } catch (...) {
+        // A destructor must not throw; the connection is gone either way.
+    }
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> RtmClient::httpSession(const std::string& url, std::string& path) const {
+    Poco::URI uri;
+    try {
+        uri = Poco::URI(url);
+    } catch (const Poco::Exception& e) {
+        throw RtmClientError("invalid URL '" + url + "': " + e.message());
+    }
+    const std::string scheme = uri.getScheme();
+    const bool tls = scheme == "https" || scheme == "wss";
+    if (!tls && scheme != "http" && scheme != "ws") {
+        throw RtmClientError("invalid URL '" + url + "' (use http://, https://, ws:// or wss://)");
+    }
+    if (uri.getHost().empty()) {
+        throw RtmClientError("invalid URL '" + url + "': no host");
+    }
+    path = uri.getPathAndQuery();
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (tls) {
+        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tlsContext(options_));
+    } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+    }
+    session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
+    // Without keep-alive POCO sends "Connection: close", which breaks the WebSocket upgrade.
+    session->setKeepAlive(true);
+    return session;
+}
+
+namespace {
+
+HttpAnswer exchange(Poco::Net::HTTPClientSession& session, Poco::Net::HTTPRequest& request, const std::string& body,
+                    const std::string& url) {
+    HttpAnswer answer;
+    try {
+        std::ostream& out = session.sendRequest(request);
+        out << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        std::ostringstream text;
+        Poco::StreamCopier::copyStream(in, text);
+        answer.status = static_cast<int>(response.getStatus());
+        answer.reason = response.getReason();
+        answer.body = text.str();
+    } catch (const Poco::Exception& e) {
+        throw RtmClientError("cannot reach the API at " + url + ": " + e.displayText());
+    }
+    return answer;
+}
+
+}  // namespace
+
+std::string RtmClient::login(const std::string& api, const std::string& user, const std::string& password) {
+    const std::string url = trimSlash(api) + "/api/v1/user.login";
+    std::string path;
+    auto session = httpSession(url, path);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string body = "user=" + formValue(user) + "&password=" + formValue(password);
+    request.setContentType("application/x-www-form-urlencoded");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    request.set("User-Agent", options_.userAgent);
+    HttpAnswer answer = exchange(*session, request, body, url);
+    if (answer.status != 200) {
+        throw RtmClientError("login failed: " + describeFailure(answer));
+    }
+    std::string token = stringField(parseObject(answer.body), "token");
+    if (token.empty()) {
+        throw RtmClientError("login failed: the answer of " + url + " has no token: " + preview(answer.body));
+    }
+    return token;
+}
+
+RtmEndpoint RtmClient::rtmConnect(const std::string& api, const std::string& token) {
+    const std::string url = trimSlash(api) + "/api/v1/rtm.connect";
+    std::string path;
+    auto session = httpSession(url, path);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("Authorization", "Bearer " + token);
+    request.set("User-Agent", options_.userAgent);
+    HttpAnswer answer = exchange(*session, request, "", url);
+    if (answer.status != 200) {
+        throw RtmClientError("rtm.connect failed: " + describeFailure(answer));
+    }
+    auto obj = parseObject(answer.body);
+    Poco::JSON::Object::Ptr rtm = obj ? obj->getObject("rtm") : nullptr;
+    RtmEndpoint endpoint{stringField(rtm, "ws_endpoint"), stringField(rtm, "ws_token")};
+    if (endpoint.wsEndpoint.empty()) {
+        throw RtmClientError("rtm.connect failed: the answer has no rtm.ws_endpoint: " + preview(answer.body));
+    }
+    if (endpoint.wsToken.empty()) {
+        throw RtmClientError("rtm.connect failed: the answer has no rtm.ws_token: " + preview(answer.body));
+    }
+    return endpoint;
+}
+
+void RtmClient::connect(const std::string& wsUrl, const std::string& wsToken, FrameHandler onFrame) {
+    if (ws_) {
+        throw RtmClientError("connect: already connected");
+    }
+    std::string path;
+    wsSession_ = httpSession(wsUrl, path);
+    tls_ = dynamic_cast<Poco::Net::HTTPSClientSession*>(wsSession_.get()) != nullptr;
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path.empty() ? "/" : path,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("User-Agent", options_.userAgent);
+    Poco::Net::HTTPResponse response;
+    try {
+        ws_ = std::make_unique<WebSocket>(*wsSession_, request, response);
+    } catch (const Poco::Net::WebSocketException& e) {
+        throw RtmClientError("WebSocket upgrade refused by " + wsUrl + ": " + std::to_string(response.getStatus()) +
+                             " " + response.getReason());
+    } catch (const Poco::Exception& e) {
+        throw RtmClientError("cannot connect to " + wsUrl + ": " + e.displayText());
+    }
+    ws_->setMaxPayloadSize(64 << 20);
+    ws_->setReceiveTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
+    onFrame_ = std::move(onFrame);
+    startUs_ = Clock::system().monotonicUs();
+    // The server drops a connection whose first message is anything else.
+    sendText("{\"command\":\"ws_auth\",\"auth_token\":" + jsonString(wsToken) + "}");
+    reader_ = std::thread([this] { readLoop(); });
+}
+
+void RtmClient::sendText(const std::string& text) {
+    if (!ws_ || ended()) {
+        std::string why = endReason();
+        throw RtmClientError("cannot send: " + (why.empty() ? std::string("the connection is not open") : why));
+    }
+    sendFrame(WebSocket::FRAME_TEXT, text);
+}
+
+void RtmClient::sendFrame(int flags, const std::string& payload) {
+    std::lock_guard<std::mutex> lock(ioMutex_);
+    if (closeSent_) {
+        throw RtmClientError("cannot send: the client already sent its close frame");
+    }
+    try {
+        ws_->sendFrame(payload.data(), static_cast<int>(payload.size()), flags);
+    } catch (const Poco::Exception& e) {
+        throw RtmClientError("send failed: " + e.displayText());
+    }
+    if ((flags & 0x0f) == WebSocket::FRAME_OP_CLOSE) {
+        closeSent_ = true;
+    }
+}
+
+void RtmClient::readLoop() {
+    try {
+        while (!stop_.load() && receiveOne()) {
+        }
+    } catch (const Poco::Exception& e) {
+        finish("connection error: " + e.displayText());
+    } catch (const std::exception& e) {
+        finish(std::string("connection error: ") + e.what());
+    }
+}
+
+// Receives at most one frame; false when the connection ended. The wait for data happens
+// outside ioMutex_, so senders are never held up by an idle connection.
+bool RtmClient::receiveOne() {
+    if (ws_->available() == 0 && !ws_->poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ)) {
+        return true;
+    }
+    Poco::Buffer<char> buffer(0);
+    int flags = 0;
+    int n = 0;
+    try {
+        if (tls_) {
+            std::lock_guard<std::mutex> lock(ioMutex_);
+            n = ws_->receiveFrame(buffer, flags);
+        } else {
+            // Plain TCP: one sender and one receiver at once is safe (see notes/poco-1.11.md).
+            n = ws_->receiveFrame(buffer, flags);
+        }
+    } catch (const Poco::TimeoutException&) {
+        if (tls_) {
+            return true;  // readable TLS records that held no application data: nothing was read
+        }
+        throw;
+    }
+    if (n == 0 && flags == 0) {
+        finish("connection dropped by the server (no close frame)");
+        return false;
+    }
+    int op = flags & WebSocket::FRAME_OP_BITMASK;
+    std::string payload(buffer.begin(), buffer.size());
+    if (op == WebSocket::FRAME_OP_PING || op == WebSocket::FRAME_OP_PONG) {
+        onControl(op, payload);
+        return true;
+    }
+    if (op == WebSocket::FRAME_OP_CLOSE) {
+        onControl(op, payload);
+        return false;
+    }
+    if (!joinFragments(op, (flags & WebSocket::FRAME_FLAG_FIN) != 0, payload)) {
+        return true;
+    }
+    deliver(op == WebSocket::FRAME_OP_BINARY ? Opcode::Binary : Opcode::Text, payload);
+    return true;
+}
+
+// POCO hands over fragments one by one; the callback sees whole messages. False while a
+// message is incomplete; true with op and payload set to the whole message.
+bool RtmClient::joinFragments(int& op, bool fin, std::string& payload) {
+    if (op != WebSocket::FRAME_OP_CONT) {
+        if (fin) {
+            return true;
+        }
+        pendingOp_ = op;
+        pending_ = std::move(payload);
+        return false;
+    }
+    pending_ += payload;
+    if (!fin) {
+        return false;
+    }
+    op = pendingOp_;
+    payload = std::move(pending_);
+    pending_.clear();
+    return true;
+}
+
+void RtmClient::onControl(int opcode, const std::string& payload) {
+    if (opcode == WebSocket::FRAME_OP_PING) {
+        // Counted before sending, so whoever sees the pong also sees the count.
+        ++pingsAnswered_;
+        try {
+            sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PONG, payload);
+        } catch (const RtmClientError&) {
+            --pingsAnswered_;
+            // Our close frame went out already: no pong is due after it (RFC 6455 5.5.1).
+        }
+        return;
+    }
+    if (opcode != WebSocket::FRAME_OP_CLOSE) {
+        return;  // unsolicited pongs need no answer
+    }
+    deliver(Opcode::Close, payload);
+    try {
+        // Echo the status code, as RFC 6455 5.5.1 asks of the endpoint that receives a close first.
+        sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, payload.substr(0, 2));
+    } catch (const RtmClientError&) {
+        // We had sent ours: this was the answer.
+    }
+    std::string why = "closed by the server";
+    if (payload.size() >= 2) {
+        int code = (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+        why += ": " + std::to_string(code);
+        if (payload.size() > 2) {
+            why += " " + preview(payload.substr(2));
+        }
+    }
+    finish(why);
+}
+
+void RtmClient::deliver(Opcode op, const std::string& payload) {
+    if (!onFrame_) {
+        return;
+    }
+    Message m;
+    m.dir = Direction::ServerToClient;
+    m.op = op;
+    m.t_us = Clock::system().monotonicUs() - startUs_;
+    m.wall_us = Clock::system().wallUs();
+    m.size = payload.size();
+    m.payload = payload;
+    try {
+        onFrame_(m);
+    } catch (...) {
+        // A failing handler must not end the session; the frame is simply not shown.
+    }
+}
+
+void RtmClient::finish(const std::string& reason) {
+    {
+        std::lock_guard<std::mutex> lock(stateMutex_);
+        if (!ended_) {
+            ended_ = true;
+            if (!closing_) {
+                endReason_ = reason;
+            }
+        }
+    }
+    stateChanged_.notify_all();
+}
+
+void RtmClient::close() {
+    {
+        std::lock_guard<std::mutex> lock(stateMutex_);
+        if (closing_) {
+            return;
+        }
+        closing_ = true;
+    }
+    if (ws_ && !ended()) {
+        try {
+            sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, std::string("\x03\xe8", 2));  // 1000
+            waitEnded(options_.timeoutMs);
+        } catch (const RtmClientError&) {
+            // Already closing or broken: end it below.
+        }
+    }
+    stop_ = true;
+    if (reader_.joinable()) {
+        reader_.join();
+    }
+    if (ws_) {
+        try {
+            ws_->close();
+        } catch (const Poco::Exception&) {
+            // The socket is gone already.
+        }
+    }
+    finish("");
+}
+
+bool RtmClient::ended() const {
+    std::lock_guard<std::mutex> lock(stateMutex_);
+    return ended_;
+}
+
+bool RtmClient::waitEnded(int timeoutMs) const {
+    std::unique_lock<std::mutex> lock(stateMutex_);
+    return stateChanged_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [this] { return ended_; });
+}
+
+std::string RtmClient::endReason() const {
+    std::lock_guard<std::mutex> lock(stateMutex_);
+    return endReason_;
+}
+
+}  // namespace rtmtap

@@ -1,0 +1,105 @@
+#pragma once
+// The simulator's in-memory world: users user1@example.test .. userN (password "password"),
+// channels with members, messages, locks and actions. Every change returns the event frames it
+// causes and who receives them; SimServer delivers them. Thread-safe: one mutex.
+#include "SimEvents.h"
+#include "SimModel.h"
+#include "protocol/Clock.h"
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+struct SimWorldConfig {
+    uint64_t seed = 1;
+    int users = 5;
+    int channels = 3;
+    SimFlavor flavor = SimFlavor::Doc;
+};
+
+class SimWorld {
+public:
+    static constexpr const char* kPassword = "password";
+    static constexpr int64_t kFirstUserId = 91010000;     // userN has id kFirstUserId + N
+    static constexpr int64_t kFirstChannelId = 11010000;  // the first channel ("General") holds everyone
+    static constexpr int64_t kBotUserId = 91000001;
+
+    SimWorld(const SimWorldConfig& config, const Clock& clock);
+
+    // Accounts: "user3@example.test" or "user3", and the password.
+    std::optional<SimUser> login(const std::string& userOrEmail, const std::string& password) const;
+    std::optional<SimUser> user(int64_t id) const;
+    std::string randomFingerPrint();  // 12 characters, from its own generator (keeps chatter repeatable)
+    int64_t nowUnix() const;
+    SimFlavor flavor() const { return events_.flavor(); }
+
+    // Live connections: user.online on a user's first, user.offline when the last goes.
+    SimOutputs connect(int64_t userId);
+    SimOutputs disconnect(int64_t userId);
+
+    // Client commands. Unknown ids or a non-member give no events (the real backend drops them).
+    SimOutputs typing(int64_t userId, int64_t channelId);
+    SimOutputs readMessage(int64_t userId, int64_t channelId, int64_t messageId);
+    SimOutputs readAll(int64_t userId, int64_t channelId);
+    SimOutputs react(int64_t userId, int64_t messageId, const std::string& emoji, bool add);
+
+    // Background life (SimChatter).
+    SimOutputs post(int64_t userId, int64_t channelId, const std::string& text, int64_t mentionUserId = 0);
+    SimOutputs edit(int64_t messageId, const std::string& text);
+    SimOutputs deleteMessage(int64_t messageId);
+    SimOutputs setOnline(int64_t userId, bool online);
+    SimOutputs rename(int64_t userId, const std::string& displayName);
+    SimOutputs lockFile(int64_t userId, int64_t channelId, const std::string& fileName);
+    SimOutputs releaseLock(int64_t lockId);
+    SimOutputs createAction(int64_t userId, int64_t channelId, const std::string& name);
+    SimOutputs createChannel(int64_t creator, const std::vector<int64_t>& members, const std::string& name);
+    SimOutputs renameChannel(int64_t channelId, const std::string& name);
+    SimOutputs removeChannel(int64_t channelId);
+    SimOutputs addMember(int64_t channelId, int64_t byUserId, int64_t userId);
+    SimOutputs removeMember(int64_t channelId, int64_t byUserId, int64_t userId);
+
+    SimSnapshot snapshot() const;
+
+private:
+    void seedWorld(const SimWorldConfig& config);
+    std::string randomString(std::mt19937_64& rng, int n);
+    SimMessage& addMessage(int64_t userId, int64_t channelId, const std::string& text);
+    SimOutputs botMessage(int64_t channelId, int botType, const std::string& text);
+    SimOutputs toChannel(const SimChannel& channel, const std::string& event, const Poco::JSON::Object& payload,
+                         int64_t except = 0) const;
+    SimOutputs perChannelUserEvent(const SimUser& user, const std::string& event) const;
+    SimOutputs unreadUpdate(int64_t userId, const SimChannel& channel) const;
+    SimOutputs messageUpdated(const SimMessage& message) const;
+    std::vector<SimUser> membersOf(const SimChannel& channel) const;
+    SimChannel* findChannel(int64_t id);
+    SimMessage* findMessage(int64_t id);
+    SimUser* findUser(int64_t id);
+    bool isMember(const SimChannel& channel, int64_t userId) const;
+    int64_t unreadCount(int64_t userId, const SimChannel& channel, int64_t* oldest = nullptr) const;
+
+    mutable std::mutex mutex_;
+    const Clock& clock_;
+    SimEvents events_;
+    std::mt19937_64 rng_;       // world building and channel e-mails
+    std::mt19937_64 tokenRng_;  // finger prints: client logins must not disturb the chatter's sequence
+    std::map<int64_t, SimUser> users_;
+    std::vector<SimChannel> channels_;
+    std::map<int64_t, SimMessage> messages_;
+    std::map<std::pair<int64_t, int64_t>, int64_t> readWatermark_;  // (user, channel) -> last read id
+    std::map<int64_t, int> connections_;
+    std::vector<SimLock> locks_;
+    int64_t nextChannelId_ = kFirstChannelId;
+    int64_t nextMessageId_ = 10000;
+    int64_t nextRootId_ = 10015;
+    int64_t nextLockId_ = 1;
+    int64_t nextActionId_ = 1;
+    int64_t nextAlertId_ = 1;
+};
+
+}  // namespace rtmtap

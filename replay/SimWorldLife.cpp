@@ -1,0 +1,367 @@
+// SimWorld's background actions and the helpers that turn changes into events.
+#include "SimJwt.h"
+#include "SimWorld.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+
+namespace rtmtap {
+
+SimOutputs SimWorld::post(int64_t userId, int64_t channelId, const std::string& text, int64_t mentionUserId) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    SimUser* author = findUser(userId);
+    if (!channel || !author || !isMember(*channel, userId)) {
+        return {};
+    }
+    SimUser* mentioned = mentionUserId ? findUser(mentionUserId) : nullptr;
+    std::string content = mentioned ? "@" + std::to_string(mentionUserId) + " " + text : text;
+    SimMessage& message = addMessage(userId, channelId, content);
+    auto payload = SimEvents::object();
+    payload->set("message", events_.postedMessage(message));
+    SimOutputs out = toChannel(*channel, "chat.postMessage", *payload);
+    if (mentioned && isMember(*channel, mentionUserId)) {
+        auto alert = SimEvents::object();
+        alert->set("alert_id", nextAlertId_++);
+        auto from = new Poco::JSON::Array;
+        from->add(events_.user(*author));
+        alert->set("from", Poco::JSON::Array::Ptr(from));
+        alert->set("message_id", message.id);
+        alert->set("alert_text", "... " + author->displayName + " : " + content.substr(0, 40) + " ...");
+        alert->set("channel_id", channelId);
+        alert->set("is_read", false);
+        out.push_back({{mentionUserId}, events_.frame("alert.notification", *alert)});
+    }
+    return out;
+}
+
+SimOutputs SimWorld::edit(int64_t messageId, const std::string& text) {
+    std::lock_guard lock(mutex_);
+    SimMessage* message = findMessage(messageId);
+    if (!message || message->messageType == 5) {
+        return {};
+    }
+    message->text = text;
+    message->edited = true;
+    return messageUpdated(*message);
+}
+
+SimOutputs SimWorld::deleteMessage(int64_t messageId) {
+    std::lock_guard lock(mutex_);
+    SimMessage* message = findMessage(messageId);
+    SimChannel* channel = message ? findChannel(message->channelId) : nullptr;
+    if (!channel) {
+        return {};
+    }
+    auto payload = SimEvents::object();
+    payload->set("message_id", messageId);
+    payload->set("channel_id", channel->id);
+    messages_.erase(messageId);
+    return toChannel(*channel, "chat.deleteMessage", *payload);
+}
+
+SimOutputs SimWorld::setOnline(int64_t userId, bool online) {
+    std::lock_guard lock(mutex_);
+    SimUser* u = findUser(userId);
+    if (!u || u->online == online || connections_.count(userId)) {
+        return {};  // a user with live connections is online because of them
+    }
+    u->online = online;
+    u->lastActiveTs = nowUnix();
+    return perChannelUserEvent(*u, online ? "user.online" : "user.offline");
+}
+
+SimOutputs SimWorld::rename(int64_t userId, const std::string& displayName) {
+    std::lock_guard lock(mutex_);
+    SimUser* u = findUser(userId);
+    if (!u) {
+        return {};
+    }
+    u->displayName = displayName;
+    u->hasAvatar = !u->hasAvatar;
+    return perChannelUserEvent(*u, "user.profileUpdate");
+}
+
+SimOutputs SimWorld::lockFile(int64_t userId, int64_t channelId, const std::string& fileName) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    if (!channel || !isMember(*channel, userId)) {
+        return {};
+    }
+    SimLock l{nextLockId_++, channelId, userId, "/cf/" + std::to_string(channel->filesRoot) + "/attachments/" + fileName};
+    locks_.push_back(l);
+    auto payload = SimEvents::object();
+    payload->set("lock_id", l.id);
+    payload->set("channel_id", l.channelId);
+    payload->set("user_id", l.userId);
+    payload->set("path", l.path);
+    return toChannel(*channel, "lock.acquire", *payload);
+}
+
+SimOutputs SimWorld::releaseLock(int64_t lockId) {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(locks_.begin(), locks_.end(), [&](const SimLock& l) { return l.id == lockId; });
+    SimChannel* channel = it == locks_.end() ? nullptr : findChannel(it->channelId);
+    if (!channel) {
+        return {};
+    }
+    auto payload = SimEvents::object();
+    payload->set("lock_id", it->id);
+    payload->set("channel_id", it->channelId);
+    payload->set("user_id", it->userId);
+    payload->set("path", it->path);
+    locks_.erase(it);
+    return toChannel(*channel, "lock.release", *payload);
+}
+
+SimOutputs SimWorld::createAction(int64_t userId, int64_t channelId, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    if (!channel || !isMember(*channel, userId)) {
+        return {};
+    }
+    const int64_t now = nowUnix();
+    auto action = SimEvents::object();
+    action->set("channel_id", channelId);
+    action->set("action_name", name);
+    action->set("action_desc", "created by the simulator");
+    action->set("action_type", 1);
+    action->set("action_status", 0);
+    action->set("due_on", SimJwt::formatTime(now + 86400));
+    action->set("created_on", SimJwt::formatTime(now));
+    action->set("created_by", userId);
+    action->set("updated_on", Poco::Dynamic::Var());
+    action->set("updated_by", Poco::Dynamic::Var());
+    action->set("id", nextActionId_++);
+    auto payload = SimEvents::object();
+    payload->set("action", action);
+    payload->set("channel_id", channelId);
+    return toChannel(*channel, "action.create", *payload);
+}
+
+SimOutputs SimWorld::createChannel(int64_t creator, const std::vector<int64_t>& members, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    if (!findUser(creator)) {
+        return {};
+    }
+    SimChannel c;
+    c.id = nextChannelId_++;
+    c.name = name;
+    c.email = "chan_" + randomString(rng_, 6) + "@airsendmail.com";
+    c.createdBy = creator;
+    c.createdTs = c.lastActiveTs = nowUnix();
+    c.filesRoot = nextRootId_++;
+    c.wikiRoot = nextRootId_++;
+    c.members.push_back(creator);
+    for (int64_t id : members) {
+        if (findUser(id) && !isMember(c, id)) {
+            c.members.push_back(id);
+        }
+    }
+    channels_.push_back(c);
+    auto payload = SimEvents::object();
+    payload->set("channel", events_.channel(c, membersOf(c), false));
+    return toChannel(c, "channel.create", *payload);
+}
+
+SimOutputs SimWorld::renameChannel(int64_t channelId, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    if (!channel) {
+        return {};
+    }
+    channel->name = name;
+    channel->lastActiveTs = nowUnix();
+    auto payload = SimEvents::object();
+    payload->set("channel", events_.channel(*channel, membersOf(*channel), true));
+    return toChannel(*channel, "channel.update", *payload);
+}
+
+SimOutputs SimWorld::removeChannel(int64_t channelId) {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(channels_.begin(), channels_.end(), [&](const SimChannel& c) { return c.id == channelId; });
+    if (it == channels_.end() || it->id == kFirstChannelId) {
+        return {};  // "General" stays: every user keeps a channel to see traffic in
+    }
+    auto payload = SimEvents::object();
+    payload->set("channel_id", channelId);
+    SimOutputs out = toChannel(*it, "channel.remove", *payload);
+    channels_.erase(it);
+    return out;
+}
+
+SimOutputs SimWorld::addMember(int64_t channelId, int64_t byUserId, int64_t userId) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    SimUser* added = findUser(userId);
+    if (!channel || !added || isMember(*channel, userId) || !isMember(*channel, byUserId)) {
+        return {};
+    }
+    channel->members.push_back(userId);
+    auto payload = SimEvents::object();
+    payload->set("channel_id", channelId);
+    payload->set("user", events_.user(*added));
+    SimOutputs out = toChannel(*channel, "user_added.channel", *payload);
+    std::string text = "@" + std::to_string(byUserId) + " has added @" + std::to_string(userId) + " to this channel";
+    SimOutputs bot = botMessage(channelId, 2, text);
+    out.insert(out.end(), bot.begin(), bot.end());
+    return out;
+}
+
+SimOutputs SimWorld::removeMember(int64_t channelId, int64_t byUserId, int64_t userId) {
+    std::lock_guard lock(mutex_);
+    SimChannel* channel = findChannel(channelId);
+    if (!channel || channel->id == kFirstChannelId || !isMember(*channel, userId) || !isMember(*channel, byUserId)) {
+        return {};
+    }
+    auto payload = SimEvents::object();
+    payload->set("removed_user_id", userId);
+    payload->set("removed_by_user_id", byUserId);
+    payload->set("channel_id", channelId);
+    SimOutputs out = toChannel(*channel, "user_removed.channel", *payload);  // the removed user hears it too
+    channel->members.erase(std::find(channel->members.begin(), channel->members.end(), userId));
+    std::string text = byUserId == userId ? "@" + std::to_string(userId) + " has left this channel"
+                                          : "@" + std::to_string(byUserId) + " has removed @" + std::to_string(userId) +
+                                                " from this channel";
+    SimOutputs bot = botMessage(channelId, 3, text);
+    out.insert(out.end(), bot.begin(), bot.end());
+    return out;
+}
+
+// --- helpers (the caller holds mutex_) ---
+
+SimMessage& SimWorld::addMessage(int64_t userId, int64_t channelId, const std::string& text) {
+    SimMessage m;
+    m.id = nextMessageId_++;
+    m.userId = userId;
+    m.channelId = channelId;
+    SimUser* u = findUser(userId);
+    m.displayName = u ? u->displayName : "AirBot";
+    m.text = text;
+    m.createdTs = nowUnix();
+    if (messages_.size() >= 5000) {
+        messages_.erase(messages_.begin());  // bounded memory for long runs
+    }
+    if (SimChannel* channel = findChannel(channelId)) {
+        channel->lastActiveTs = m.createdTs;
+    }
+    return messages_[m.id] = m;
+}
+
+SimOutputs SimWorld::botMessage(int64_t channelId, int botType, const std::string& text) {
+    SimMessage& m = addMessage(kBotUserId, channelId, text);
+    m.messageType = 5;
+    m.botType = botType;
+    auto payload = SimEvents::object();
+    payload->set("message", events_.postedMessage(m));
+    return toChannel(*findChannel(channelId), "chat.postMessage", *payload);
+}
+
+SimOutputs SimWorld::toChannel(const SimChannel& channel, const std::string& event, const Poco::JSON::Object& payload,
+                               int64_t except) const {
+    SimOutput out;
+    for (int64_t id : channel.members) {
+        if (id != except) {
+            out.to.push_back(id);
+        }
+    }
+    out.frame = events_.frame(event, payload);
+    return {out};
+}
+
+SimOutputs SimWorld::perChannelUserEvent(const SimUser& user, const std::string& event) const {
+    SimOutputs out;
+    for (const auto& channel : channels_) {
+        if (isMember(channel, user.id)) {
+            auto payload = SimEvents::object();
+            payload->set("user", events_.user(user));
+            payload->set("channel_id", channel.id);
+            SimOutputs one = toChannel(channel, event, *payload);
+            out.insert(out.end(), one.begin(), one.end());
+        }
+    }
+    return out;
+}
+
+SimOutputs SimWorld::unreadUpdate(int64_t userId, const SimChannel& channel) const {
+    int64_t total = 0;
+    for (const auto& c : channels_) {
+        total += isMember(c, userId) ? unreadCount(userId, c) : 0;
+    }
+    int64_t oldest = 0;
+    const int64_t unread = unreadCount(userId, channel, &oldest);
+    auto payload = SimEvents::object();
+    if (flavor() == SimFlavor::Real) {
+        // Real traffic: channel.updateReadStatus, to every member of the channel.
+        auto it = readWatermark_.find({userId, channel.id});
+        payload->set("user_id", userId);
+        payload->set("channel_id", channel.id);
+        payload->set("read_watermark_id", it == readWatermark_.end() ? 0 : it->second);
+        payload->set("unread_count", unread);
+        payload->set("total_unread_count", total);
+        return toChannel(channel, "channel.updateReadStatus", *payload);
+    }
+    payload->set("total_unread_count", total);
+    payload->set("channel_id", channel.id);
+    payload->set("channel_unread_count", unread);
+    payload->set("oldest_unread_message_id", oldest);
+    return {{{userId}, events_.frame("chat.unreadCountUpdate", *payload)}};
+}
+
+SimOutputs SimWorld::messageUpdated(const SimMessage& message) const {
+    const SimChannel* channel = nullptr;
+    for (const auto& c : channels_) {
+        channel = c.id == message.channelId ? &c : channel;
+    }
+    if (!channel) {
+        return {};
+    }
+    auto payload = SimEvents::object();
+    payload->set("message", events_.updatedMessage(message));
+    return toChannel(*channel, "chat.updateMessage", *payload);
+}
+
+std::vector<SimUser> SimWorld::membersOf(const SimChannel& channel) const {
+    std::vector<SimUser> out;
+    for (int64_t id : channel.members) {
+        out.push_back(users_.at(id));
+    }
+    return out;
+}
+
+SimChannel* SimWorld::findChannel(int64_t id) {
+    auto it = std::find_if(channels_.begin(), channels_.end(), [&](const SimChannel& c) { return c.id == id; });
+    return it == channels_.end() ? nullptr : &*it;
+}
+
+SimMessage* SimWorld::findMessage(int64_t id) {
+    auto it = messages_.find(id);
+    return it == messages_.end() ? nullptr : &it->second;
+}
+
+SimUser* SimWorld::findUser(int64_t id) {
+    auto it = users_.find(id);
+    return it == users_.end() ? nullptr : &it->second;
+}
+
+bool SimWorld::isMember(const SimChannel& channel, int64_t userId) const {
+    return std::find(channel.members.begin(), channel.members.end(), userId) != channel.members.end();
+}
+
+int64_t SimWorld::unreadCount(int64_t userId, const SimChannel& channel, int64_t* oldest) const {
+    auto it = readWatermark_.find({userId, channel.id});
+    const int64_t mark = it == readWatermark_.end() ? 0 : it->second;
+    int64_t count = 0;
+    for (auto m = messages_.upper_bound(mark); m != messages_.end(); ++m) {
+        if (m->second.channelId == channel.id && m->second.userId != userId) {
+            if (oldest && count == 0) {
+                *oldest = m->first;
+            }
+            ++count;
+        }
+    }
+    return count;
+}
+
+}  // namespace rtmtap
