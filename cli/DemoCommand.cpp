@@ -1,126 +1,167 @@
 #include "DemoCommand.h"
 
 #include "Commands.h"
+#include "LivePrinter.h"
 #include "SessionsCommand.h"
-#include "ShowCommand.h"
+#include "proxy/ApiProxy.h"
+#include "proxy/EndpointRoutes.h"
 #include "proxy/Proxy.h"
-#include "replay/EchoServer.h"
+#include "replay/RtmClient.h"
+#include "replay/Simulator.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 
-#include <Poco/Base64Encoder.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/WebSocket.h>
-
-#include <iostream>
-#include <sstream>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace rtmtap::cli {
 namespace {
 
-std::string base64url(const std::string& text) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-    encoder << text;
-    encoder.close();
-    return out.str();
-}
-
-// A ws_token shaped like AirSend's (HS256 header, the real claim names); the signature is a
-// placeholder: the echo upstream does not check it, and rtmtap stores it without the signature.
-std::string demoToken() {
-    return base64url(R"({"typ":"JWT","alg":"HS256"})") + "." +
-           base64url(R"({"user_id":91010001,"user_name":"Demo User","client_ip":"127.0.0.1",)"
-                     R"("user_agent":"rtmtap-demo","expiry":"2030-01-01 00:00:00","finger_print":"demo12345678",)"
-                     R"("topic":"rtm","created_on":1795600000})") +
-           ".c2lnbmF0dXJlLW5vdC1jaGVja2Vk";
-}
-
-std::vector<std::string> demoScript() {
+// What each demo client does, spread over the run: the commands the real web client sends.
+std::vector<std::string> demoCommands(int userIndex) {
+    const std::string channel = std::to_string(SimWorld::kFirstChannelId);
     return {
-        R"({"command":"ws_auth","auth_token":")" + demoToken() + R"("})",
         R"({"command":"ws_ping"})",
-        R"({"command":"ws_ephemeral_typing","user_email":"user1@example.test","channel_id":"11010000"})",
-        R"({"command":"ws_read_notification","channel_id":"11010000","message_id":"10004"})",
-        R"({"command":"ws_add_reaction","message_id":"10004","emoji_value":"U 1F600"})",
-        R"({"command":"ws_all_read_notification","channel_id":"11010000"})",
-        R"({"meta":{"api":"v1"},"event":"chat.postMessage","payload":{"message":{"id":10005,"user_id":91010001,)"
-        R"("channel_id":11010000,"content":"hello through rtmtap"}}})",
-        "this line is not JSON",
+        R"({"command":"ws_ephemeral_typing","user_email":"user)" + std::to_string(userIndex) +
+            R"(@example.test","channel_id":")" + channel + R"("})",
+        R"({"command":"ws_read_notification","channel_id":")" + channel + R"(","message_id":"10000"})",
+        R"({"command":"ws_add_reaction","message_id":"10000","emoji_value":"U 1F600"})",
+        R"({"command":"ws_ping"})",
+        R"({"command":"ws_remove_reaction","message_id":"10000","emoji_value":"U 1F600"})",
+        R"({"command":"ws_all_read_notification","channel_id":")" + channel + R"("})",
     };
 }
 
-void runClient(uint16_t port, std::ostream& out) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/rtm?client=demo", Poco::Net::HTTPRequest::HTTP_1_1);
-    request.set("User-Agent", "rtmtap-demo");
-    request.set("Origin", "http://localhost");
-    Poco::Net::HTTPResponse response;
-    Poco::Net::WebSocket ws(session, request, response);
-    ws.setReceiveTimeout(Poco::Timespan(5, 0));
-    char buffer[4096];
-    int flags = 0;
-    for (const std::string& line : demoScript()) {
-        ws.sendFrame(line.data(), static_cast<int>(line.size()));
-        int n = ws.receiveFrame(buffer, sizeof(buffer), flags);
-        out << "  client sent " << line.size() << " B, got back " << n << " B: "
-            << std::string(buffer, static_cast<size_t>(std::min(n, 60))) << (n > 60 ? "..." : "") << "\n";
+// Logs in through the proxy's API exactly as a real client would, then runs its commands.
+void runClient(const std::string& api, int userIndex, int seconds, std::atomic<int>& failures, std::ostream& err,
+               std::mutex& errMutex) {
+    try {
+        RtmClient client;
+        std::string token = client.login(api, "user" + std::to_string(userIndex) + "@example.test", "password");
+        RtmEndpoint endpoint = client.rtmConnect(api, token);
+        client.connect(endpoint.wsEndpoint, endpoint.wsToken, [](const Message&) {});
+        std::vector<std::string> commands = demoCommands(userIndex);
+        const auto step = std::chrono::milliseconds(seconds * 1000 / int(commands.size() + 1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(150 * userIndex));  // not all in step
+        for (const std::string& command : commands) {
+            std::this_thread::sleep_for(step);
+            if (client.ended()) {
+                break;
+            }
+            client.sendText(command);
+        }
+        std::this_thread::sleep_for(step);
+        client.close();
+    } catch (const std::exception& e) {
+        ++failures;
+        std::lock_guard<std::mutex> lock(errMutex);
+        err << "rtmtap: demo client user" << userIndex << ": " << e.what() << std::endl;
     }
-    ws.sendFrame("demo-ping", 9, Poco::Net::WebSocket::FRAME_FLAG_FIN | Poco::Net::WebSocket::FRAME_OP_PING);
-    ws.receiveFrame(buffer, sizeof(buffer), flags);
-    const char binary[] = {'\x00', '\x01', '\x02', '\xff'};
-    ws.sendFrame(binary, sizeof(binary), Poco::Net::WebSocket::FRAME_BINARY);
-    ws.receiveFrame(buffer, sizeof(buffer), flags);
-    ws.shutdown(1000, "demo done");
-    ws.receiveFrame(buffer, sizeof(buffer), flags);
+}
+
+// Counts each session's frames per event and command name, as the summary shows them.
+void printCounts(const std::string& db, std::ostream& out) {
+    Reader reader(db);
+    for (const SessionRow& session : reader.sessions()) {
+        std::map<std::string, int> sent, received;
+        reader.frames(session.id, [&](const FrameRow& row) {
+            if (!row.name.empty()) {
+                (row.message.dir == Direction::ClientToServer ? sent : received)[row.name]++;
+            }
+            return true;
+        });
+        out << "  session " << session.id << " (" << session.user_name << ", " << session.frames << " frames)\n";
+        for (const auto* counts : {&sent, &received}) {
+            out << (counts == &sent ? "    sent:    " : "    received:");
+            for (const auto& [name, count] : *counts) {
+                out << " " << name << " " << count << ",";
+            }
+            out << "\n";
+        }
+    }
 }
 
 }  // namespace
 
 int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
+    std::atomic<int> failures{0};
     try {
-        EchoServer echo("127.0.0.1", 0);
+        SimulatorConfig simConfig;
+        simConfig.wsPort = 0;
+        simConfig.apiPort = 0;
+        simConfig.seed = 7;
+        simConfig.chatterPerMinute = 120;  // a lively ten seconds
+        Simulator simulator(simConfig);
+        simulator.start();
         Recorder recorder(RecorderOptions{options.db});
+        LivePrinter live(out);
+        std::vector<Tap*> taps{&recorder};
+        if (!options.quiet) {
+            taps.push_back(&live);
+        }
         ProxyConfig config;
         config.listenPort = 0;
-        config.upstream = echo.url();
-        Proxy proxy(config, {&recorder}, recorder.nextSessionId());
+        config.routes = std::make_shared<EndpointRoutes>();  // sessions go where rtm.connect said
+        Proxy proxy(config, taps, recorder.nextSessionId());
         proxy.start();
-        out << "rtmtap demo: proxy " << proxy.listenUrl() << " -> embedded echo upstream " << echo.url()
-            << ", recording to " << options.db << "\n";
-        runClient(proxy.port(), out);
+        ApiProxyConfig apiConfig;
+        apiConfig.listenPort = 0;
+        apiConfig.upstream = simulator.apiUrl();
+        apiConfig.routes = config.routes;
+        apiConfig.wsUrl = proxy.listenUrl();
+        ApiProxy api(apiConfig, {&recorder});
+        api.start();
+        out << "rtmtap demo: AirSend simulator at " << simulator.apiUrl() << " (API) and " << simulator.wsUrl()
+            << " (WebSocket)\n"
+            << "             rtmtap proxy at " << api.listenUrl() << " (API) and " << proxy.listenUrl()
+            << " (WebSocket), recording to " << options.db << "\n"
+            << "             " << options.clients << " clients log in through the proxy for " << options.seconds
+            << " s; every frame, live:\n\n";
+        out.flush();
+        std::mutex errMutex;
+        std::vector<std::thread> clients;
+        for (int i = 1; i <= options.clients; ++i) {
+            clients.emplace_back(runClient, api.listenUrl(), i, options.seconds, std::ref(failures), std::ref(err),
+                                 std::ref(errMutex));
+        }
+        for (std::thread& t : clients) {
+            t.join();
+        }
+        api.stop();
         proxy.stop();
         recorder.close();
+        simulator.stop();
     } catch (const std::exception& e) {
         err << "rtmtap: demo failed: " << e.what() << std::endl;
         return 2;
     }
     out << "\nRecorded sessions:\n";
     runSessions(SessionsOptions{options.db, false}, out, err);
-    Reader reader(options.db);
-    auto sessions = reader.sessions();
-    int64_t last = sessions.empty() ? 0 : sessions.back().id;
-    out << "\nFrames of session " << last << ":\n";
-    ShowOptions show;
-    show.db = options.db;
-    show.session = last;
-    show.width = 110;
-    runShow(show, out, err);
+    out << "\nEvents and commands per session:\n";
+    printCounts(options.db, out);
     out << "\nNext, try:\n"
-        << "  build/bin/rtmtap show " << last << " --db " << options.db << " --jsonl\n"
-        << "  build/bin/rtmtap sessions --db " << options.db << " --json\n"
-        << "  sqlite3 " << options.db << " 'SELECT seq, dir, op, name, text FROM v_frames WHERE session = " << last << "'\n"
+        << "  build/bin/rtmtap show 1 --db " << options.db << "            # one session's frames in order\n"
+        << "  build/bin/rtmtap show 1 --db " << options.db << " --jsonl    # the same as JSON lines\n"
+        << "  sqlite3 " << options.db << " 'SELECT method, path, status, session FROM v_api_calls'\n"
+        << "  build/bin/rtmtap proxy --db rtmtap.db    # proxy in front of the embedded simulator\n"
         << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n";
-    return 0;
+    return failures > 0 ? 2 : 0;
 }
 
 void setupDemo(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<DemoOptions>();
-    CLI::App* cmd = app.add_subcommand("demo", "Run the proxy in front of an embedded echo upstream with a scripted client");
+    CLI::App* cmd = app.add_subcommand(
+        "demo", "Run an embedded AirSend simulator, the proxy in front of it and three scripted clients, live");
     cmd->add_option("--db", options->db, "Database to record into")->capture_default_str();
+    cmd->add_option("--seconds", options->seconds, "How long the clients run")->check(CLI::Range(1, 600))->capture_default_str();
+    cmd->add_option("--clients", options->clients, "How many clients (user1, user2, ...)")
+        ->check(CLI::Range(1, 5))
+        ->capture_default_str();
+    cmd->add_flag("--quiet", options->quiet, "Do not print the frames live");
     cmd->callback([options, &exitCode] { exitCode = runDemo(*options, std::cout, std::cerr); });
 }
 

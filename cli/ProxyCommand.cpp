@@ -4,7 +4,7 @@
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
 #include "proxy/Proxy.h"
-#include "replay/EchoServer.h"
+#include "replay/Simulator.h"
 #include "store/Recorder.h"
 
 #include <Poco/Exception.h>
@@ -48,6 +48,15 @@ bool parseListen(const std::string& text, std::string& host, uint16_t& port) {
 
 namespace {
 
+std::unique_ptr<Simulator> startEmbeddedSimulator() {
+    SimulatorConfig sim;
+    sim.wsPort = 0;
+    sim.apiPort = 0;
+    auto simulator = std::make_unique<Simulator>(sim);
+    simulator->start();
+    return simulator;
+}
+
 void waitForStopSignal() {
     sigset_t set;
     sigemptyset(&set);
@@ -81,13 +90,26 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
     ApiProxyConfig apiConfig;
-    if (!options.apiUpstream.empty()) {
+    std::unique_ptr<Simulator> simulator;
+    std::string apiUpstream = options.apiUpstream;
+    if (config.upstream.empty() && apiUpstream.empty()) {
+        // No AirSend at hand: run in front of an embedded simulator, API and WebSocket both.
+        try {
+            simulator = startEmbeddedSimulator();
+        } catch (const std::exception& e) {
+            err << "rtmtap: cannot start the embedded simulator: " << e.what() << std::endl;
+            return 2;
+        }
+        config.upstream = simulator->wsUrl();
+        apiUpstream = simulator->apiUrl();
+    }
+    if (!apiUpstream.empty()) {
         if (!parseListen(options.apiListen, apiConfig.listenHost, apiConfig.listenPort)) {
             err << "rtmtap: invalid --api-listen '" << options.apiListen << "' (use HOST:PORT, e.g. 127.0.0.1:8081)"
                 << std::endl;
             return 2;
         }
-        apiConfig.upstream = options.apiUpstream;
+        apiConfig.upstream = apiUpstream;
         apiConfig.insecure = options.insecure;
         apiConfig.caFile = options.ca;
         apiConfig.timeoutMs = std::max(options.connectTimeoutMs, 30000);
@@ -99,11 +121,6 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         return 2;
     }
     try {
-        std::unique_ptr<EchoServer> echo;
-        if (config.upstream.empty() && !config.routes) {
-            echo = std::make_unique<EchoServer>("127.0.0.1", 0);
-            config.upstream = echo->url();
-        }
         RecorderOptions recorderOptions;
         recorderOptions.dbPath = options.db;
         recorderOptions.keepSecrets = options.keepSecrets;
@@ -125,11 +142,16 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             api->start();
         }
         std::string target = config.upstream.empty() ? "the ws_endpoint of each rtm.connect answer" : config.upstream;
-        out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << target << (echo ? " (embedded echo)" : "");
+        const char* embedded = simulator ? " (embedded simulator)" : "";
+        out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << target << embedded;
         if (api) {
-            out << ", API " << api->listenUrl() << " -> " << options.apiUpstream;
+            out << ", API " << api->listenUrl() << " -> " << apiUpstream << embedded;
         }
         out << " (db " << options.db << ")" << std::endl;
+        if (simulator) {
+            out << "rtmtap: try: rtmtap client --api " << api->listenUrl()
+                << " --user user1@example.test --password password (users user1..user5)" << std::endl;
+        }
         waitForStopSignal();
         err << "rtmtap: stopping: closing live sessions" << std::endl;
         if (api) {
@@ -137,6 +159,9 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         }
         proxy.stop();
         recorder.close();
+        if (simulator) {
+            simulator->stop();
+        }
         RecorderStats stats = recorder.stats();
         ProxyStats ps = proxy.stats();
         err << "rtmtap: stopped: " << ps.sessionsAccepted << " connections, " << stats.recordsWritten
@@ -158,7 +183,7 @@ void setupProxy(CLI::App& app, int& exitCode) {
     CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
     cmd->add_option("--listen", options->listen, "Address to accept clients on, HOST:PORT")->capture_default_str();
     cmd->add_option("--upstream", options->upstream,
-                    "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded echo server; "
+                    "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded AirSend simulator, API and WebSocket; "
                     "with --api-upstream: the ws_endpoint each rtm.connect answer named). Given together with "
                     "--api-upstream, it wins over the rtm.connect endpoints");
     cmd->add_option("--api-upstream", options->apiUpstream,

@@ -8,7 +8,7 @@ namespace rtmtap::cli {
 
 struct ProxyOptions {
     std::string listen = "127.0.0.1:9001";
-    std::string upstream;  // empty: an embedded echo upstream, or the rtm.connect routes with apiUpstream
+    std::string upstream;  // empty: an embedded simulator, or the rtm.connect routes with apiUpstream
     std::string apiListen = "127.0.0.1:8081";
     std::string apiUpstream;  // http(s)://... : also proxy the HTTP API and rewrite rtm.connect answers
     bool apiListenGiven = false;

@@ -137,7 +137,8 @@ TEST(ApiProxyProcess, BadApiOptionsAreOneLineErrors) {
         std::string says;
     };
     const std::vector<Case> cases = {
-        {{"proxy", "--api-listen", "127.0.0.1:0"}, "--api-listen needs --api-upstream"},
+        // Without --upstream either, --api-listen is where the embedded simulator's API is proxied.
+        {{"proxy", "--upstream", "ws://127.0.0.1:1", "--api-listen", "127.0.0.1:0"}, "--api-listen needs --api-upstream"},
         {{"proxy", "--api-upstream", "ftp://h:1"}, "http:// or https://"},
         {{"proxy", "--api-upstream", "http://127.0.0.1:1", "--api-listen", "nope"}, "invalid --api-listen"},
     };
