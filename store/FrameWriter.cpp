@@ -8,6 +8,8 @@
 #include "protocol/JwtClaims.h"
 #include "protocol/Utf8.h"
 
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -32,9 +34,9 @@ const char* const kAuthWithClaims =
 const char* const kAuthTokenOnly = "UPDATE sessions SET auth_token = ?2 WHERE id = ?1";
 const char* const kInsertApiCall =
     "INSERT INTO api_calls(session, started_us, duration_us, client, upstream, method, path, status, "
-    "request_headers, request_body, response_headers, response_body, ws_endpoint, ws_token, error) VALUES ("
-    "(SELECT min(id) FROM sessions WHERE auth_token = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-    "?14, ?15)";
+    "request_headers, request_body, response_headers, response_body, ws_endpoint, ws_token, error, login_key) "
+    "VALUES ((SELECT min(id) FROM sessions WHERE auth_token = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15, ?16)";
 // The API call whose rtm.connect answer carried the token a session authenticates with: the
 // first session to use a token gets the link.
 const char* const kLinkApiCalls = "UPDATE api_calls SET session = ?1 WHERE ws_token = ?2 AND session IS NULL";
@@ -47,6 +49,33 @@ std::string wsTokenOf(const ApiExchange& exchange) {
     for (const JsonStringMember& member : scanJsonStrings(exchange.response_body).members) {
         if (member.path == "rtm.ws_token") {
             return member.value;
+        }
+    }
+    return {};
+}
+
+// The login token a call belongs to: the one user.login issued (its answer's "token"), or the one
+// a later call presents (Authorization: Bearer, AuthorizationAlt, or ?token=). Keyed like ws_token.
+std::string loginTokenOf(const ApiExchange& exchange) {
+    if (exchange.response_body.find("\"token\"") != std::string::npos) {
+        for (const JsonStringMember& member : scanJsonStrings(exchange.response_body).members) {
+            if (member.path == "token") {
+                return member.value;
+            }
+        }
+    }
+    for (const auto& [name, value] : exchange.request_headers) {
+        if ((Poco::icompare(name, "Authorization") == 0 || Poco::icompare(name, "AuthorizationAlt") == 0) &&
+            Poco::icompare(value.substr(0, 7), "Bearer ") == 0) {
+            return Poco::trim(value.substr(7));
+        }
+    }
+    auto query = exchange.path.find('?');
+    if (query != std::string::npos) {
+        for (const std::string& pair : Poco::StringTokenizer(exchange.path.substr(query + 1), "&")) {
+            if (pair.rfind("token=", 0) == 0) {
+                return pair.substr(6);
+            }
         }
     }
     return {};
@@ -224,6 +253,8 @@ void FrameWriter::writeApiCall(const ApiExchange& x) {
     s.bindTextOrNull(13, x.ws_endpoint);
     s.bindTextOrNull(14, key);
     s.bindTextOrNull(15, x.error);
+    const std::string loginKey = linkKey(loginTokenOf(x));
+    s.bindTextOrNull(16, loginKey);
     s.run();
 }
 

@@ -119,9 +119,11 @@ CREATE TABLE api_calls(
     response_body BLOB,
     ws_endpoint TEXT,
     ws_token TEXT,
-    error TEXT
+    error TEXT,
+    login_key TEXT
 );
 CREATE INDEX api_calls_by_session ON api_calls(session);
+CREATE INDEX api_calls_by_login_key ON api_calls(login_key) WHERE login_key IS NOT NULL;
 CREATE INDEX api_calls_by_ws_token ON api_calls(ws_token) WHERE ws_token IS NOT NULL;
 CREATE INDEX sessions_by_auth_token ON sessions(auth_token) WHERE auth_token IS NOT NULL;
 
@@ -133,6 +135,14 @@ SELECT a.id, a.session,
        CAST(a.request_body AS TEXT) AS request_text,
        CAST(a.response_body AS TEXT) AS response_text
 FROM api_calls a;
+
+-- The whole login of each session: the calls made with the login token (user.login issued it,
+-- later calls presented it as their bearer) up to the rtm.connect that led to the session.
+CREATE VIEW v_session_api AS
+SELECT c.session AS session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,
+       a.method, a.path, a.status, a.error
+FROM api_calls c JOIN api_calls a ON a.login_key = c.login_key AND a.started_us <= c.started_us
+WHERE c.session IS NOT NULL AND c.ws_token IS NOT NULL;
 )SQL";
 
 struct Migration {

@@ -65,5 +65,11 @@ TEST(DemoCommand, RecordsWhatTheClientsDidThroughTheWholeLoginFlow) {
     // Each client's login and rtm.connect went through the proxy; rtm.connect leads to a session.
     EXPECT_EQ(queryInt(options.db, "SELECT count(*) FROM api_calls WHERE path = '/api/v1/user.login' AND status = 200"), 3);
     EXPECT_EQ(queryInt(options.db, "SELECT count(DISTINCT session) FROM api_calls WHERE path = '/api/v1/rtm.connect'"), 3);
+    // ... and the whole login of a session, user.login included, is one query away.
+    for (int64_t session = 1; session <= 3; ++session) {
+        const std::string where = " FROM v_session_api WHERE session = " + std::to_string(session);
+        EXPECT_EQ(queryInt(options.db, "SELECT count(*)" + where + " AND path = '/api/v1/user.login'"), 1) << session;
+        EXPECT_EQ(queryInt(options.db, "SELECT count(*)" + where + " AND path = '/api/v1/rtm.connect'"), 1) << session;
+    }
     EXPECT_NE(out.str().find("Events and commands per session"), std::string::npos);
 }

@@ -554,7 +554,7 @@ TEST(ApiProxy, VersionOneDatabaseIsMigrated) {
     }
     {
         Database db(path, Database::Mode::ReadWriteCreate);
-        db.exec("DROP VIEW v_api_calls; DROP TABLE api_calls; DROP INDEX sessions_by_auth_token; "
+        db.exec("DROP VIEW v_session_api; DROP VIEW v_api_calls; DROP TABLE api_calls; DROP INDEX sessions_by_auth_token; "
                 "PRAGMA user_version = 1");
     }
     {
