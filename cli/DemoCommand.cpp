@@ -77,8 +77,10 @@ void printCounts(const std::string& db, std::ostream& out) {
         out << "  session " << session.id << " (" << session.user_name << ", " << session.frames << " frames)\n";
         for (const auto* counts : {&sent, &received}) {
             out << (counts == &sent ? "    sent:    " : "    received:");
+            const char* separator = " ";
             for (const auto& [name, count] : *counts) {
-                out << " " << name << " " << count << ",";
+                out << separator << name << " " << count;
+                separator = ", ";
             }
             out << "\n";
         }
@@ -146,7 +148,7 @@ int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
     out << "\nNext, try:\n"
         << "  build/bin/rtmtap show 1 --db " << options.db << "            # one session's frames in order\n"
         << "  build/bin/rtmtap show 1 --db " << options.db << " --jsonl    # the same as JSON lines\n"
-        << "  sqlite3 " << options.db << " 'SELECT method, path, status, session FROM v_api_calls'\n"
+        << "  sqlite3 " << options.db << " 'SELECT * FROM v_session_api WHERE session = 1'   # its login\n"
         << "  build/bin/rtmtap proxy --db rtmtap.db    # proxy in front of the embedded simulator\n"
         << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n";
     return failures > 0 ? 2 : 0;

@@ -1,5 +1,6 @@
 #include "Classifier.h"
 
+#include "Hex.h"
 #include "Utf8.h"
 
 #include <cstring>
@@ -195,19 +196,6 @@ const char* skipPlainBytes(const char* p, const char* end) {
 
 bool isDigit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 uint32_t hex4(const char* p) {

@@ -1,5 +1,7 @@
 #include "JsonStrings.h"
 
+#include "Hex.h"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -7,19 +9,6 @@ namespace rtmtap {
 namespace {
 
 constexpr size_t kMaxDepth = 512;  // deeper texts are reported invalid (no recursion anyway)
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 void appendUtf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {

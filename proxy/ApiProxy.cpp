@@ -1,5 +1,7 @@
 #include "ApiProxy.h"
 
+#include "HttpsClientContext.h"
+
 #include "ConnectRewrite.h"
 #include "EndpointRoutes.h"
 
@@ -112,31 +114,6 @@ bool readBounded(std::istream& in, size_t limit, std::string& out) {
     return true;
 }
 
-Poco::Net::Context::Ptr clientContext(const std::string& caFile, bool insecure) {
-    if (!insecure && !caFile.empty() && !std::ifstream(caFile)) {
-        throw std::invalid_argument("cannot read --ca file '" + caFile + "'");
-    }
-    Poco::Net::Context::Params params;
-    params.verificationMode = insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_RELAXED;
-    params.loadDefaultCAs = !insecure && caFile.empty();
-    if (!insecure) {
-        params.caLocation = caFile;
-    }
-    Poco::Net::Context::Ptr context;
-    try {
-        context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    } catch (const Poco::Exception& e) {
-        throw std::invalid_argument("cannot use --ca file '" + caFile + "': " + e.displayText());
-    }
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    // A certificate that fails verification must be an error, never a console prompt.
-    static std::once_flag once;
-    std::call_once(once, [&] {
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
-                                                           context);
-    });
-    return context;
-}
 
 // What the client gets: the upstream's answer, or rtmtap's own one-line error.
 struct Answer {
@@ -165,7 +142,7 @@ public:
     Impl(ApiProxyConfig config, std::vector<Tap*> taps, Clock& clock)
         : config_(std::move(config)), taps_(std::move(taps)), clock_(clock), upstream_(parseUpstream(config_.upstream)) {
         if (upstream_.tls) {
-            context_ = clientContext(config_.caFile, config_.insecure);
+            context_ = httpsClientContext(config_.caFile, config_.insecure);
         }
         if (config_.threads < 1) {
             throw std::invalid_argument("the API proxy needs at least one thread");

@@ -1,5 +1,7 @@
 #include "RtmClient.h"
 
+#include "proxy/HttpsClientContext.h"
+
 #include "protocol/Clock.h"
 #include "store/JsonText.h"
 
@@ -88,23 +90,6 @@ std::string formValue(const std::string& text) {
     return out;
 }
 
-Poco::Net::Context::Ptr tlsContext(const RtmClientOptions& options) {
-    Poco::Net::Context::Params params;
-    params.verificationMode = options.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_RELAXED;
-    params.loadDefaultCAs = !options.insecure && options.caFile.empty();
-    if (!options.insecure) {
-        params.caLocation = options.caFile;
-    }
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    // A certificate that fails verification must be an error, never a console prompt.
-    static std::once_flag once;
-    std::call_once(once, [&] {
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
-                                                           context);
-    });
-    return context;
-}
 
 std::string trimSlash(std::string path) {
     while (!path.empty() && path.back() == '/') {
@@ -145,7 +130,13 @@ std::unique_ptr<Poco::Net::HTTPClientSession> RtmClient::httpSession(const std::
     path = uri.getPathAndQuery();
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (tls) {
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tlsContext(options_));
+        Poco::Net::Context::Ptr context;
+        try {
+            context = httpsClientContext(options_.caFile, options_.insecure);
+        } catch (const std::exception& e) {
+            throw RtmClientError(e.what());
+        }
+        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
     } else {
         session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
     }
