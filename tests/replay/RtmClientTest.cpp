@@ -81,13 +81,13 @@ TEST(RtmClientTest, FullLoginFlowSendsWsAuthWithTheTokenFirst) {
     apiOptions.wsToken = "eyJ.ws.token";
     FakeAirSendApi api(apiOptions);
 
+    Inbox inbox;  // declared first: it must outlive the client, whose reader thread delivers to it
     RtmClient client;
     std::string bearer = client.login(api.url(), "user1@example.test", "password");
     EXPECT_EQ(bearer, "bearer-token-1");
     RtmEndpoint endpoint = client.rtmConnect(api.url(), bearer);
     EXPECT_EQ(endpoint.wsEndpoint, upstream.url("/rtm"));
     EXPECT_EQ(endpoint.wsToken, "eyJ.ws.token");
-    Inbox inbox;
     client.connect(endpoint.wsEndpoint, endpoint.wsToken, inbox.handler());
     client.sendText(R"({"command":"ws_ping"})");
 
@@ -170,8 +170,8 @@ TEST(RtmClientTest, RefusedUpgradeGivesTheStatus) {
 
 TEST(RtmClientTest, ProtocolPingIsAnsweredWithPongCarryingTheSamePayload) {
     TestUpstream upstream(silentUpstream());
+    Inbox inbox;  // declared first: it must outlive the client, whose reader thread delivers to it
     RtmClient client;
-    Inbox inbox;
     client.connect(upstream.url(), "t", inbox.handler());
     ASSERT_TRUE(upstream.waitForFrames(1));
     upstream.sendPing("ping-42");
@@ -185,8 +185,8 @@ TEST(RtmClientTest, ProtocolPingIsAnsweredWithPongCarryingTheSamePayload) {
 
 TEST(RtmClientTest, EventsReachTheCallbackWholeAndInOrder) {
     TestUpstream upstream(silentUpstream());
+    Inbox inbox;  // declared first: it must outlive the client, whose reader thread delivers to it
     RtmClient client;
-    Inbox inbox;
     client.connect(upstream.url(), "t", inbox.handler());
     ASSERT_TRUE(upstream.waitForFrames(1));
     upstream.sendText(R"({"event":"chat.userTyping","payload":{"channel_id":11010000}})");
@@ -207,8 +207,8 @@ TEST(RtmClientTest, EventsReachTheCallbackWholeAndInOrder) {
 
 TEST(RtmClientTest, ServerCloseIsAnsweredAndReported) {
     TestUpstream upstream(silentUpstream());
+    Inbox inbox;  // declared first: it must outlive the client, whose reader thread delivers to it
     RtmClient client;
-    Inbox inbox;
     client.connect(upstream.url(), "t", inbox.handler());
     ASSERT_TRUE(upstream.waitForFrames(1));
     upstream.sendClose(1001, "going away");
@@ -255,8 +255,8 @@ TEST(RtmClientTest, WssEndpointWithTheRightCa) {
     test::EchoUpstream upstream(o);
     RtmClientOptions options;
     options.caFile = std::string(RTMTAP_TEST_DATA) + "/ca.pem";
+    Inbox inbox;  // declared first: it must outlive the client, whose reader thread delivers to it
     RtmClient client(options);
-    Inbox inbox;
     client.connect(upstream.url("", "localhost"), "tls-token", inbox.handler());
     client.sendText(R"({"command":"ws_ping"})");
     ASSERT_TRUE(inbox.waitFor(2));  // the echoes of ws_auth and of the command
