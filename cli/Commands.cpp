@@ -11,6 +11,10 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupSimulate(app, exitCode);
     setupClient(app, exitCode);
     setupDemo(app, exitCode);
+    setupExport(app, exitCode);
+    setupImport(app, exitCode);
+    setupTail(app, exitCode);
+    setupStats(app, exitCode);
 }
 
 std::string defaultDbPath() {

@@ -14,6 +14,10 @@ void setupShow(CLI::App& app, int& exitCode);
 void setupDemo(CLI::App& app, int& exitCode);
 void setupSimulate(CLI::App& app, int& exitCode);
 void setupClient(CLI::App& app, int& exitCode);
+void setupExport(CLI::App& app, int& exitCode);
+void setupImport(CLI::App& app, int& exitCode);
+void setupTail(CLI::App& app, int& exitCode);
+void setupStats(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

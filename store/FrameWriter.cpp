@@ -153,13 +153,23 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
       authTokenOnly_(db_, kAuthTokenOnly),
       insertApiCall_(db_, kInsertApiCall),
       linkApiCalls_(db_, kLinkApiCalls),
+      setLabel_(db_, "UPDATE sessions SET label = ?2 WHERE id = ?1"),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
       selectName_(db_, "SELECT id FROM names WHERE name = ?1") {
-    // Frames whose session row was lost in a failed batch still own their id.
-    firstFreeSessionId_ =
-        db_.queryInt("SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
-                     "coalesce((SELECT max(session) FROM frames), 0)) + 1");
+    firstFreeSessionId_ = queryFreeSessionId();
     loadNames();
+}
+
+int64_t FrameWriter::queryFreeSessionId() {
+    // Frames whose session row was lost in a failed batch still own their id.
+    return db_.queryInt("SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
+                        "coalesce((SELECT max(session) FROM frames), 0)) + 1");
+}
+
+void FrameWriter::writeLabel(int64_t session, const std::string& label) {
+    setLabel_.bind(1, session);
+    setLabel_.bindTextOrNull(2, label);
+    setLabel_.run();
 }
 
 void FrameWriter::loadNames() {

@@ -22,6 +22,8 @@ public:
 
     // max(session id)+1 as found at open.
     int64_t firstFreeSessionId() const { return firstFreeSessionId_; }
+    // max(session id)+1 now: inside a transaction, what an importer may allocate from.
+    int64_t queryFreeSessionId();
 
     void begin();
     void write(const Record& record);  // throws DatabaseError; the transaction must be rolled back
@@ -29,6 +31,8 @@ public:
     void rollback() noexcept;  // also forgets the names interned since begin()
     // The file was removed or renamed under us (see Database::fileMoved).
     bool fileMoved() const { return db_.fileMoved(); }
+    // sessions.label of a session already written ("" stores NULL); for imports.
+    void writeLabel(int64_t session, const std::string& label);
 
 private:
     void writeSession(const SessionInfo& info);
@@ -47,7 +51,7 @@ private:
     int64_t firstFreeSessionId_ = 1;
     Statement begin_, commit_, rollback_;
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
-    Statement insertApiCall_, linkApiCalls_;
+    Statement insertApiCall_, linkApiCalls_, setLabel_;
     Statement insertName_, selectName_;
     std::unordered_map<std::string, int64_t> names_;
     std::vector<std::string> namesThisBatch_;

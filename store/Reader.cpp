@@ -17,10 +17,24 @@ const char* const kSessionColumns =
     "(SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) "
     "FROM sessions s";
 
-const char* const kFrames =
+// The columns frameFrom() reads, in its order.
+const char* const kFrameColumns =
     "SELECT f.session, f.seq, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
-    "f.channel_id, f.message_id, f.user_id, f.payload "
+    "f.channel_id, f.message_id, f.user_id, f.payload ";
+
+const char* const kFramesOfSession =
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id WHERE f.session = ?1 ORDER BY f.seq, f.id";
+
+// NOT INDEXED keeps SQLite on the rowid range: with a --session filter it would otherwise walk
+// the whole session in the (session, seq) index on every poll of a follower.
+const char* const kFramesBetween =
+    "FROM frames f NOT INDEXED LEFT JOIN names n ON n.id = f.name_id WHERE f.id > ?1 AND f.id <= ?2 AND ";
+
+// Both forms walk the (session, seq) index; the payload is read only where it is needed.
+const char* const kSummaryColumns =
+    "SELECT f.session, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
+    "CASE WHEN f.op IN (9, 10) THEN f.payload END "
+    "FROM frames f LEFT JOIN names n ON n.id = f.name_id ";
 
 std::optional<int> optInt(const Statement& s, int column) {
     if (s.isNull(column)) {
@@ -58,11 +72,19 @@ SessionRow sessionFrom(const Statement& s) {
     return row;
 }
 
-const char* kindName(int64_t kind) {
+Kind kindFrom(int64_t kind) {
     if (kind < 0 || kind > static_cast<int64_t>(Kind::Control)) {
-        return "other";  // a value this build does not know (the file is not trusted)
+        return Kind::Other;  // a value this build does not know (the file is not trusted)
     }
-    return toString(static_cast<Kind>(kind));
+    return static_cast<Kind>(kind);
+}
+
+const char* kindName(int64_t kind) {
+    return toString(kindFrom(kind));
+}
+
+Direction directionFrom(int64_t dir) {
+    return dir == 1 ? Direction::ServerToClient : Direction::ClientToServer;
 }
 
 FrameRow frameFrom(const Statement& s) {
@@ -70,7 +92,7 @@ FrameRow frameFrom(const Statement& s) {
     Message& m = row.message;
     m.session = s.columnInt(0);
     m.seq = s.columnInt(1);
-    m.dir = s.columnInt(2) == 1 ? Direction::ServerToClient : Direction::ClientToServer;
+    m.dir = directionFrom(s.columnInt(2));
     m.op = static_cast<Opcode>(s.columnInt(3) & 0xf);
     m.flags = static_cast<uint32_t>(s.columnInt(4));
     m.t_us = s.columnInt(5);
@@ -86,6 +108,37 @@ FrameRow frameFrom(const Statement& s) {
     return row;
 }
 
+// Fills row in place: stats reuses one row, so its strings keep their capacity.
+void summaryFrom(const Statement& s, FrameSummary& row) {
+    row.session = s.columnInt(0);
+    row.dir = directionFrom(s.columnInt(1));
+    row.op = static_cast<Opcode>(s.columnInt(2) & 0xf);
+    row.flags = static_cast<uint32_t>(s.columnInt(3));
+    row.t_us = s.columnInt(4);
+    row.fwd_us = s.isNull(5) ? -1 : s.columnInt(5);
+    row.wall_us = s.columnInt(6);
+    row.size = static_cast<uint64_t>(s.columnInt(7));
+    row.kind = kindFrom(s.columnInt(8));
+    row.name = s.columnText(9);
+    row.pingPayload = s.isNull(10) ? std::string() : s.columnBlob(10);
+}
+
+// Steps statement to its end (or until fn says stop) and always leaves it reset.
+template <typename Fn>
+void eachRow(Statement& statement, Fn&& fn) {
+    try {
+        while (statement.step()) {
+            if (!fn()) {
+                break;
+            }
+        }
+    } catch (...) {
+        statement.reset();
+        throw;
+    }
+    statement.reset();
+}
+
 }  // namespace
 
 class Reader::Impl {
@@ -94,7 +147,10 @@ public:
         : db_(path, Database::Mode::ReadOnly),
           allSessions_(checked(db_), std::string(kSessionColumns) + " ORDER BY s.id"),
           oneSession_(db_, std::string(kSessionColumns) + " WHERE s.id = ?1"),
-          frames_(db_, kFrames) {}
+          frames_(db_, std::string(kFrameColumns) + kFramesOfSession),
+          lastFrameId_(db_, "SELECT coalesce(max(id), 0) FROM frames"),
+          summariesOfSession_(db_, std::string(kSummaryColumns) + "WHERE f.session = ?1 ORDER BY f.seq"),
+          allSummaries_(db_, std::string(kSummaryColumns) + "ORDER BY f.session, f.seq") {}
 
     std::vector<SessionRow> sessions() {
         std::vector<SessionRow> rows;
@@ -117,17 +173,36 @@ public:
 
     void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
         frames_.bind(1, sessionId);
-        try {
-            while (frames_.step()) {
-                if (!fn(frameFrom(frames_))) {
-                    break;
-                }
-            }
-        } catch (...) {
-            frames_.reset();
-            throw;
+        eachRow(frames_, [&] { return fn(frameFrom(frames_)); });
+    }
+
+    int64_t lastFrameId() {
+        int64_t id = lastFrameId_.step() ? lastFrameId_.columnInt(0) : 0;
+        lastFrameId_.reset();
+        return id;
+    }
+
+    void framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
+                       const std::function<bool(const FrameRow&)>& fn) {
+        Statement& statement = filtered(filter);
+        statement.bind(1, afterId);
+        statement.bind(2, upToId);
+        for (size_t i = 0; i < filteredSql_.texts.size(); ++i) {
+            statement.bindText(3 + static_cast<int>(i), filteredSql_.texts[i]);
         }
-        frames_.reset();
+        eachRow(statement, [&] { return fn(frameFrom(statement)); });
+    }
+
+    void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {
+        Statement& statement = sessionId ? summariesOfSession_ : allSummaries_;
+        if (sessionId) {
+            statement.bind(1, *sessionId);
+        }
+        FrameSummary row;
+        eachRow(statement, [&] {
+            summaryFrom(statement, row);
+            return fn(row);
+        });
     }
 
 private:
@@ -137,8 +212,23 @@ private:
         return db;
     }
 
+    // The statement for filter, prepared again only when the filter's SQL changes (a follower
+    // asks with the same filter every poll). Its bound texts live in filteredSql_.
+    Statement& filtered(const FrameFilter& filter) {
+        FrameFilterSql sql = toSql(filter, 3);
+        if (!filteredStatement_ || sql.condition != filteredSql_.condition) {
+            filteredStatement_.reset();
+            filteredStatement_ = std::make_unique<Statement>(
+                db_, std::string(kFrameColumns) + kFramesBetween + "(" + sql.condition + ") ORDER BY f.id");
+        }
+        filteredSql_ = std::move(sql);
+        return *filteredStatement_;
+    }
+
     Database db_;
-    Statement allSessions_, oneSession_, frames_;
+    Statement allSessions_, oneSession_, frames_, lastFrameId_, summariesOfSession_, allSummaries_;
+    FrameFilterSql filteredSql_;
+    std::unique_ptr<Statement> filteredStatement_;
 };
 
 Reader::Reader(const std::string& dbPath) : impl_(std::make_unique<Impl>(dbPath)) {}
@@ -155,6 +245,19 @@ std::optional<SessionRow> Reader::session(int64_t id) {
 
 void Reader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
     return impl_->frames(sessionId, fn);
+}
+
+int64_t Reader::lastFrameId() {
+    return impl_->lastFrameId();
+}
+
+void Reader::framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
+                           const std::function<bool(const FrameRow&)>& fn) {
+    impl_->framesBetween(afterId, upToId, filter, fn);
+}
+
+void Reader::frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {
+    impl_->frameSummaries(sessionId, fn);
 }
 
 }  // namespace rtmtap

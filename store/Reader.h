@@ -1,5 +1,7 @@
 #pragma once
 // Read-only access to a recorded database for the CLI and replay. Never touches the relay.
+#include "FrameFilter.h"
+#include "protocol/Classifier.h"
 #include "protocol/Message.h"
 
 #include <cstdint>
@@ -35,6 +37,21 @@ struct FrameRow {
     std::optional<int64_t> channel_id, message_id, user_id;
 };
 
+// The columns `stats` reads: no payload but for ping and pong, whose payloads pair them up.
+struct FrameSummary {
+    int64_t session = 0;
+    Direction dir = Direction::ClientToServer;
+    Opcode op = Opcode::Text;
+    uint32_t flags = 0;
+    int64_t t_us = 0;
+    int64_t fwd_us = -1;
+    int64_t wall_us = 0;
+    uint64_t size = 0;
+    Kind kind = Kind::Other;
+    std::string name;         // "" when none
+    std::string pingPayload;  // the payload of a ping or pong frame, else ""
+};
+
 class Reader {
 public:
     // Opens read-only. Throws std::runtime_error with a one-line reason (missing file, not an
@@ -46,6 +63,17 @@ public:
     std::optional<SessionRow> session(int64_t id);
     // Calls fn for each frame of the session in seq order; fn returns false to stop.
     void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn);
+
+    // The highest frames.id (insertion order) so far, 0 when there is none: where a follower
+    // that wants only new frames starts.
+    int64_t lastFrameId();
+    // Calls fn, in insertion order, for each frame with afterId < id <= upToId that passes
+    // filter; fn returns false to stop. A range of the rowid: earlier frames are never read.
+    void framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
+                       const std::function<bool(const FrameRow&)>& fn);
+    // Calls fn for each frame of one session (nullopt: of every session, one after the other),
+    // in seq order, with only the columns FrameSummary holds; fn returns false to stop.
+    void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn);
 
 private:
     class Impl;

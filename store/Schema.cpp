@@ -145,6 +145,24 @@ FROM api_calls c JOIN api_calls a ON a.login_key = c.login_key AND a.started_us 
 WHERE c.session IS NOT NULL AND c.ws_token IS NOT NULL;
 )SQL";
 
+// Version 3: a free-text label per session (`rtmtap import --label`); v_sessions shows it.
+const char* const kSchemaV3 = R"SQL(
+ALTER TABLE sessions ADD COLUMN label TEXT;
+
+DROP VIEW IF EXISTS v_sessions;
+CREATE VIEW v_sessions AS
+SELECT s.id,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.started_us / 1e6, 'unixepoch') AS started_at,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.ended_us / 1e6, 'unixepoch') AS ended_at,
+       round(s.duration_us / 1000.0, 3) AS duration_ms,
+       s.client, s.upstream, s.path, s.subprotocol, s.http_status,
+       s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, s.finger_print,
+       (SELECT count(*) FROM frames f WHERE f.session = s.id) AS frames,
+       (SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) AS bytes,
+       s.close_code, s.close_reason, s.closed_by, s.error, s.label
+FROM sessions s;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -154,6 +172,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 std::string notRtmtap(const Database& db) {

@@ -543,7 +543,7 @@ TEST(ApiProxy, VersionOneDatabaseIsMigrated) {
     TempDir dir;
     const std::string path = dir.file("v1.db");
     {
-        // A database as version 1 left it: the current schema without what version 2 added.
+        // A database as version 1 left it: the current schema without what versions 2 and 3 added.
         RecorderOptions options;
         options.dbPath = path;
         Recorder recorder(options);
@@ -555,7 +555,7 @@ TEST(ApiProxy, VersionOneDatabaseIsMigrated) {
     {
         Database db(path, Database::Mode::ReadWriteCreate);
         db.exec("DROP VIEW v_session_api; DROP VIEW v_api_calls; DROP TABLE api_calls; DROP INDEX sessions_by_auth_token; "
-                "PRAGMA user_version = 1");
+                "DROP VIEW v_sessions; ALTER TABLE sessions DROP COLUMN label; PRAGMA user_version = 1");
     }
     {
         RecorderOptions options;

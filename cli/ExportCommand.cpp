@@ -1,0 +1,117 @@
+// `rtmtap export ID [--format jsonl|har] [-o FILE] [--db F]`: one session as a file that travels
+// (cli/JsonlFormat.h, cli/HarFormat.h), on stdout unless -o.
+#include "Commands.h"
+#include "HarFormat.h"
+#include "JsonlFormat.h"
+#include "ProgressBar.h"
+#include "store/Database.h"
+#include "store/Reader.h"
+#include "store/Statement.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace rtmtap::cli {
+namespace {
+
+struct ExportOptions {
+    std::string db;
+    int64_t session = 0;
+    std::string format;  // "" guesses from the output's extension, else jsonl
+    std::string output;  // "" or "-": stdout
+};
+
+constexpr uint64_t kProgressFrames = 10'000;
+
+bool endsWith(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// sessions.label came with schema version 3; an older file read as it is has none.
+std::string labelOf(const std::string& dbPath, int64_t session) {
+    Database db(dbPath, Database::Mode::ReadOnly);
+    if (db.queryInt("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'label'") == 0) {
+        return {};
+    }
+    Statement s(db, "SELECT label FROM sessions WHERE id = ?1");
+    s.bind(1, session);
+    std::string label = s.step() ? s.columnText(0) : std::string();
+    s.reset();
+    return label;
+}
+
+void writeJsonl(std::ostream& out, const SessionRow& row, Reader& reader, const std::string& label,
+                ProgressBar& progress) {
+    out << JsonlFormat::sessionLine(row, label) << '\n';
+    int64_t count = 0;
+    reader.frames(row.id, [&](const FrameRow& frame) {
+        out << JsonlFormat::frameLine(frame.message) << '\n';
+        if (++count % 4096 == 0) {
+            progress.update(static_cast<uint64_t>(count));
+        }
+        return static_cast<bool>(out);
+    });
+}
+
+int runExport(const ExportOptions& o) {
+    const bool toStdout = o.output.empty() || o.output == "-";
+    const std::string format = !o.format.empty() ? o.format : endsWith(o.output, ".har") ? "har" : "jsonl";
+    try {
+        Reader reader(o.db);
+        std::optional<SessionRow> row = reader.session(o.session);
+        if (!row) {
+            std::cerr << "rtmtap: no session " << o.session << " in '" << o.db << "' (rtmtap sessions lists them)\n";
+            return 2;
+        }
+        std::ofstream file;
+        if (!toStdout) {
+            file.open(o.output, std::ios::binary | std::ios::trunc);
+            if (!file) {
+                std::cerr << "rtmtap: cannot write '" << o.output << "' (check the directory and permissions)\n";
+                return 2;
+            }
+        }
+        std::ostream& out = toStdout ? std::cout : file;
+        ProgressBar progress("export", static_cast<uint64_t>(row->frames), kProgressFrames);
+        if (format == "har") {
+            HarFormat::write(out, *row, reader, [&](int64_t n) { progress.update(static_cast<uint64_t>(n)); });
+        } else {
+            writeJsonl(out, *row, reader, labelOf(o.db, o.session), progress);
+        }
+        out.flush();
+        if (!out) {
+            std::cerr << "rtmtap: writing '" << (toStdout ? "stdout" : o.output) << "' failed (disk full?)\n";
+            if (!toStdout) {
+                std::remove(o.output.c_str());
+            }
+            return 2;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void setupExport(CLI::App& app, int& exitCode) {
+    auto o = std::make_shared<ExportOptions>();
+    o->db = defaultDbPath();
+    CLI::App* sub = app.add_subcommand("export", "Write one session as rtmtap JSONL or as a HAR file");
+    sub->footer(
+        "JSONL: a session line, then one frame a line; JSON text payloads appear as JSON, other text as a "
+        "string, anything else as {\"base64\": ...}; export, import and export again give the same file.\n"
+        "HAR: HAR 1.2 with Chrome's _webSocketMessages; ping, pong and close frames are left out, the "
+        "session's error becomes a final \"error\" message.");
+    sub->add_option("id", o->session, "Session id (see rtmtap sessions)")->required();
+    sub->add_option("--format", o->format, "jsonl or har (default: from the -o extension, else jsonl)")
+        ->check(CLI::IsMember({"jsonl", "har"}));
+    sub->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+    sub->add_option("--db", o->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
+    sub->callback([o, &exitCode] { exitCode = runExport(*o); });
+}
+
+}  // namespace rtmtap::cli

@@ -1,0 +1,379 @@
+#include "HarFormat.h"
+
+#include "Base64Decode.h"
+#include "ImportError.h"
+#include "JsonObject.h"
+#include "JsonOut.h"
+#include "protocol/Classifier.h"
+#include "store/JsonText.h"
+#include "store/Reader.h"
+#include "store/SessionImporter.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace rtmtap::cli {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// ---- writing: streamed, so a long session never sits in memory as a document ----
+
+std::string wsUrl(const SessionRow& row) {
+    std::string url = row.upstream.empty() ? "ws://unknown" + row.path : row.upstream;
+    if (url.rfind("http://", 0) == 0) {
+        return "ws://" + url.substr(7);
+    }
+    if (url.rfind("https://", 0) == 0) {
+        return "wss://" + url.substr(8);
+    }
+    return url;
+}
+
+// Chrome writes milliseconds.
+std::string harTime(int64_t wallUs) {
+    return isoUtc(wallUs).substr(0, 23) + "Z";
+}
+
+std::string nameValue(const std::string& name, const std::string& value) {
+    return JsonObject().string("name", name).string("value", value).str();
+}
+
+std::string requestHeaders(const std::string& headersJson) {
+    std::string out = "[";
+    if (headersJson.empty() || classify(headersJson).malformed) {
+        return out + "]";
+    }
+    try {
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        Object::Ptr headers = parser.parse(headersJson).extract<Object::Ptr>();
+        for (const std::string& name : headers->getNames()) {
+            out += (out.size() > 1 ? "," : "") + nameValue(name, headers->getValue<std::string>(name));
+        }
+    } catch (const Poco::Exception&) {
+        return "[]";  // not the store's JSON object of strings: keep the HAR valid
+    }
+    return out + "]";
+}
+
+std::string request(const SessionRow& row) {
+    return JsonObject()
+        .string("method", "GET")
+        .string("url", wsUrl(row))
+        .string("httpVersion", "HTTP/1.1")
+        .raw("headers", requestHeaders(row.headers_json))
+        .raw("queryString", "[]")
+        .raw("cookies", "[]")
+        .number("headersSize", -1)
+        .number("bodySize", 0)
+        .str();
+}
+
+std::string response(const SessionRow& row) {
+    int status = row.http_status.value_or(101);
+    std::string headers = "[";
+    if (!row.subprotocol.empty()) {
+        headers += nameValue("Sec-WebSocket-Protocol", row.subprotocol);
+    }
+    headers += "]";
+    return JsonObject()
+        .number("status", status)
+        .string("statusText", status == 101 ? "Switching Protocols" : "")
+        .string("httpVersion", "HTTP/1.1")
+        .raw("headers", headers)
+        .raw("cookies", "[]")
+        .raw("content", R"({"size":0,"mimeType":"x-unknown"})")
+        .string("redirectURL", "")
+        .number("headersSize", -1)
+        .number("bodySize", 0)
+        .str();
+}
+
+std::string epochSeconds(int64_t wallUs) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(wallUs) / 1e6);
+    return buf;
+}
+
+std::string message(const char* type, int64_t wallUs, int opcode, const std::string& dataJson) {
+    return std::string("{\"type\":\"") + type + "\",\"time\":" + epochSeconds(wallUs) +
+           ",\"opcode\":" + std::to_string(opcode) + ",\"data\":" + dataJson + "}";
+}
+
+// ---- reading ----
+
+class EntryReader {
+public:
+    EntryReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+
+    // Reads entry number index when it is a WebSocket; returns whether it was.
+    bool read(const Poco::Dynamic::Var& entry, size_t index);
+
+private:
+    [[noreturn]] void fail(const std::string& what) const {
+        throw ImportError(where_ + ": " + what);
+    }
+    Object::Ptr object(const Object::Ptr& parent, const std::string& key) const;
+    std::string text(const Object::Ptr& parent, const std::string& key, bool required) const;
+    ImportedSession session(const Object::Ptr& entry) const;
+    HeaderList headers(const Object::Ptr& request) const;
+    void messages(const Object::Ptr& entry, ImportedSession& s);
+    void frame(const Object::Ptr& m, int64_t startedUs, std::vector<Message>& frames, std::string& errors) const;
+
+    SessionImporter& importer_;
+    std::string label_;
+    std::string where_;
+};
+
+Object::Ptr EntryReader::object(const Object::Ptr& parent, const std::string& key) const {
+    Object::Ptr child = parent->has(key) ? parent->getObject(key) : nullptr;
+    if (!child) {
+        fail("\"" + key + "\" must be an object");
+    }
+    return child;
+}
+
+std::string EntryReader::text(const Object::Ptr& parent, const std::string& key, bool required) const {
+    if (!parent->has(key) || parent->isNull(key)) {
+        if (required) {
+            fail("\"" + key + "\" is missing");
+        }
+        return {};
+    }
+    Poco::Dynamic::Var v = parent->get(key);
+    if (!v.isString()) {
+        fail("\"" + key + "\" must be a string");
+    }
+    return v.extract<std::string>();
+}
+
+bool isWebSocket(const Object::Ptr& entry) {
+    if (entry->has("_resourceType") && entry->get("_resourceType").isString() &&
+        entry->getValue<std::string>("_resourceType") == "websocket") {
+        return true;
+    }
+    Object::Ptr response = entry->has("response") ? entry->getObject("response") : nullptr;
+    return response && entry->isArray("_webSocketMessages") && response->has("status") &&
+           response->get("status").isInteger() && response->getValue<int>("status") == 101;
+}
+
+HeaderList EntryReader::headers(const Object::Ptr& request) const {
+    HeaderList list;
+    if (!request->has("headers")) {
+        return list;
+    }
+    Array::Ptr array = request->getArray("headers");
+    if (!array) {
+        fail("request.headers must be an array of {name, value}");
+    }
+    for (size_t i = 0; i < array->size(); ++i) {
+        Object::Ptr h = array->getObject(static_cast<unsigned>(i));
+        if (!h || !h->has("name") || !h->has("value") || !h->get("name").isString() || !h->get("value").isString()) {
+            fail("request.headers[" + std::to_string(i) + "] must be {\"name\": string, \"value\": string}");
+        }
+        list.emplace_back(h->getValue<std::string>("name"), h->getValue<std::string>("value"));
+    }
+    return list;
+}
+
+std::string subprotocolOf(const Object::Ptr& response) {
+    Array::Ptr headers = response->has("headers") ? response->getArray("headers") : nullptr;
+    for (size_t i = 0; headers && i < headers->size(); ++i) {
+        Object::Ptr h = headers->getObject(static_cast<unsigned>(i));
+        if (h && h->has("name") && h->has("value") && h->get("value").isString() &&
+            Poco::icompare(h->get("name").toString(), "Sec-WebSocket-Protocol") == 0) {
+            return h->getValue<std::string>("value");
+        }
+    }
+    return {};
+}
+
+ImportedSession EntryReader::session(const Object::Ptr& entry) const {
+    ImportedSession s;
+    Object::Ptr req = object(entry, "request");
+    s.info.upstream = text(req, "url", true);
+    try {
+        Poco::URI uri(s.info.upstream);
+        s.info.path = uri.getPathAndQuery();
+    } catch (const Poco::Exception& e) {
+        fail("request.url is not a URL: " + e.displayText());
+    }
+    s.info.headers = headers(req);
+    std::string started = text(entry, "startedDateTime", true);
+    Poco::DateTime dt;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, started, dt, tzd)) {
+        fail("startedDateTime is not an ISO-8601 time: " + jsonString(started));
+    }
+    s.info.started_wall_us = dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
+    SessionEnd end;
+    Object::Ptr resp = entry->has("response") ? entry->getObject("response") : nullptr;
+    if (resp) {
+        s.info.subprotocol = subprotocolOf(resp);
+        if (resp->has("status") && resp->get("status").isInteger()) {
+            end.http_status = resp->getValue<int>("status");
+        }
+    }
+    s.end = end;
+    s.label = label_;
+    return s;
+}
+
+void EntryReader::frame(const Object::Ptr& m, int64_t startedUs, std::vector<Message>& frames,
+                        std::string& errors) const {
+    std::string type = text(m, "type", true);
+    if (!m->has("time") || !m->get("time").isNumeric()) {
+        fail("\"time\" must be a number (epoch seconds)");
+    }
+    if (!m->has("opcode") || !m->get("opcode").isInteger()) {
+        fail("\"opcode\" must be an integer");
+    }
+    double seconds = m->getValue<double>("time");
+    int opcode = m->getValue<int>("opcode");
+    std::string data = text(m, "data", false);
+    if (type == "error") {
+        errors += (errors.empty() ? "" : "; ") + data;
+        return;
+    }
+    Message f;
+    if (type == "send" || type == "receive") {
+        f.dir = type == "send" ? Direction::ClientToServer : Direction::ServerToClient;
+    } else {
+        fail("\"type\" must be send, receive or error, not " + jsonString(type));
+    }
+    if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11) {
+        fail("\"time\" is not a time in epoch seconds");
+    }
+    switch (opcode) {
+    case 1: f.op = Opcode::Text; f.payload = std::move(data); break;
+    case 2:
+        f.op = Opcode::Binary;
+        if (!decodeBase64(data, f.payload)) {
+            fail("opcode 2 data is not valid base64 (RFC 4648, padded)");
+        }
+        break;
+    case 8: f.op = Opcode::Close; f.payload = std::move(data); break;
+    case 9: f.op = Opcode::Ping; f.payload = std::move(data); break;
+    case 10: f.op = Opcode::Pong; f.payload = std::move(data); break;
+    default: fail("opcode " + std::to_string(opcode) + " is not a WebSocket message opcode (1, 2 or -1)");
+    }
+    f.wall_us = std::llround(seconds * 1e6);
+    f.t_us = std::max<int64_t>(0, f.wall_us - startedUs);
+    f.size = f.payload.size();
+    frames.push_back(std::move(f));
+}
+
+void EntryReader::messages(const Object::Ptr& entry, ImportedSession& s) {
+    std::vector<Message> frames;
+    std::string errors;
+    Array::Ptr list = entry->has("_webSocketMessages") ? entry->getArray("_webSocketMessages") : nullptr;
+    if (entry->has("_webSocketMessages") && !list) {
+        fail("\"_webSocketMessages\" must be an array");
+    }
+    const std::string entryWhere = where_;
+    for (size_t i = 0; list && i < list->size(); ++i) {
+        where_ = entryWhere + "._webSocketMessages[" + std::to_string(i) + "]";
+        Object::Ptr m = list->getObject(static_cast<unsigned>(i));
+        if (!m) {
+            fail("not an object");
+        }
+        frame(m, s.info.started_wall_us, frames, errors);
+    }
+    where_ = entryWhere;
+    int64_t last = frames.empty() ? 0 : frames.back().t_us;
+    s.end->ended_wall_us = s.info.started_wall_us + last;
+    s.end->duration_us = last;
+    s.end->error = errors;
+    importer_.beginSession(s);
+    for (Message& f : frames) {
+        importer_.addFrame(std::move(f));
+    }
+}
+
+bool EntryReader::read(const Poco::Dynamic::Var& value, size_t index) {
+    where_ = "log.entries[" + std::to_string(index) + "]";
+    if (value.type() != typeid(Object::Ptr)) {
+        fail("not an object");
+    }
+    Object::Ptr entry = value.extract<Object::Ptr>();
+    if (!isWebSocket(entry)) {
+        return false;
+    }
+    ImportedSession s = session(entry);
+    messages(entry, s);
+    return true;
+}
+
+Array::Ptr entriesOf(std::istream& in) {
+    Poco::JSON::Parser parser;
+    parser.setDepth(512);  // hostile nesting must not exhaust the stack
+    Poco::Dynamic::Var root;
+    try {
+        root = parser.parse(in);
+    } catch (const Poco::Exception& e) {
+        throw ImportError("not JSON: " + e.displayText());
+    }
+    Object::Ptr top = root.type() == typeid(Object::Ptr) ? root.extract<Object::Ptr>() : nullptr;
+    Object::Ptr log = top && top->has("log") ? top->getObject("log") : nullptr;
+    Array::Ptr entries = log && log->has("entries") ? log->getArray("entries") : nullptr;
+    if (!entries) {
+        throw ImportError("log.entries: missing or not an array (not a HAR file)");
+    }
+    return entries;
+}
+
+}  // namespace
+
+void HarFormat::write(std::ostream& out, const SessionRow& row, Reader& reader,
+                      const std::function<void(int64_t)>& progress) {
+    out << R"({"log":{"version":"1.2","creator":{"name":"rtmtap","version":"1"},"pages":[],"entries":[)" << "\n"
+        << "{\"startedDateTime\":\"" << harTime(row.started_wall_us) << "\",\n\"request\":" << request(row)
+        << ",\n\"response\":" << response(row) << ",\n"
+        << R"("cache":{},"timings":{"send":0,"wait":0,"receive":0},"_resourceType":"websocket",)"
+        << "\n\"_webSocketMessages\":[";
+    int64_t count = 0;
+    int64_t lastWall = row.started_wall_us;
+    bool first = true;
+    reader.frames(row.id, [&](const FrameRow& frame) {
+        const Message& m = frame.message;
+        lastWall = std::max(lastWall, m.wall_us);
+        if (progress && ++count % 4096 == 0) {
+            progress(count);
+        }
+        if (m.op != Opcode::Text && m.op != Opcode::Binary) {
+            return true;  // HAR has no place for ping, pong and close
+        }
+        const char* type = m.dir == Direction::ClientToServer ? "send" : "receive";
+        std::string data = m.op == Opcode::Text ? jsonString(m.payload) : jsonString(base64(m.payload));
+        out << (first ? "\n" : ",\n") << message(type, m.wall_us, m.op == Opcode::Text ? 1 : 2, data);
+        first = false;
+        return static_cast<bool>(out);
+    });
+    if (!row.error.empty()) {
+        out << (first ? "\n" : ",\n") << message("error", row.ended_wall_us.value_or(lastWall), -1, jsonString(row.error));
+    }
+    int64_t endUs = row.ended_wall_us.value_or(lastWall);
+    char time[48];
+    std::snprintf(time, sizeof time, "%.3f", static_cast<double>(endUs - row.started_wall_us) / 1000.0);
+    out << "],\n\"time\":" << time << "}\n]}}\n";
+}
+
+size_t HarFormat::read(std::istream& in, SessionImporter& importer, const std::string& label) {
+    Array::Ptr entries = entriesOf(in);
+    EntryReader reader(importer, label);
+    size_t sessions = 0;
+    for (size_t i = 0; i < entries->size(); ++i) {
+        sessions += reader.read(entries->get(static_cast<unsigned>(i)), i) ? 1 : 0;
+    }
+    return sessions;
+}
+
+}  // namespace rtmtap::cli

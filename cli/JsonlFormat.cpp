@@ -1,0 +1,592 @@
+#include "JsonlFormat.h"
+
+#include "Base64Decode.h"
+#include "ImportError.h"
+#include "JsonObject.h"
+#include "JsonOut.h"
+#include "protocol/Classifier.h"
+#include "protocol/JsonStrings.h"
+#include "protocol/Utf8.h"
+#include "store/JsonText.h"
+#include "store/Reader.h"
+#include "store/SessionImporter.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <charconv>
+#include <vector>
+
+namespace rtmtap::cli {
+namespace {
+
+// ---- writing ----
+
+bool isJsonContainer(const std::string& p) {
+    return p.size() >= 2 && ((p.front() == '{' && p.back() == '}') || (p.front() == '[' && p.back() == ']'));
+}
+
+// An object whose first key is "base64" would read back as the base64 form.
+bool startsWithBase64Key(const std::string& p) {
+    if (p.front() != '{') {
+        return false;
+    }
+    size_t i = p.find_first_not_of(" \t", 1);
+    return i != std::string::npos && p.compare(i, 8, "\"base64\"") == 0;
+}
+
+// The payload can be written as itself and read back byte for byte: one line, nothing around it.
+bool embeddable(const std::string& p) {
+    return isJsonContainer(p) && p.find_first_of("\r\n") == std::string::npos && !startsWithBase64Key(p) &&
+           !classify(p).malformed;
+}
+
+std::string base64Form(const std::string& bytes) {
+    return "{\"base64\":\"" + base64(bytes) + "\"}";
+}
+
+std::string closeData(const std::string& p) {
+    if (p.size() < 2 || !isValidUtf8(std::string_view(p).substr(2))) {
+        return base64Form(p);
+    }
+    int code = (static_cast<unsigned char>(p[0]) << 8) | static_cast<unsigned char>(p[1]);
+    return "{\"code\":" + std::to_string(code) + ",\"reason\":" + jsonString(std::string_view(p).substr(2)) + "}";
+}
+
+std::string dataOf(const Message& m) {
+    switch (m.op) {
+    case Opcode::Text:
+        if (embeddable(m.payload)) {
+            return m.payload;
+        }
+        return isValidUtf8(m.payload) ? jsonString(m.payload) : base64Form(m.payload);
+    case Opcode::Close:
+        return closeData(m.payload);
+    case Opcode::Ping:
+    case Opcode::Pong:
+        return isValidUtf8(m.payload) ? jsonString(m.payload) : base64Form(m.payload);
+    default:
+        return base64Form(m.payload);
+    }
+}
+
+// The headers column is JSON written by the store; anything else (a hand-made file) becomes {}.
+std::string headersOrEmpty(const std::string& json) {
+    return json.size() >= 2 && json.front() == '{' && !classify(json).malformed ? json : "{}";
+}
+
+// ---- reading: a frame line, without a DOM (import speed) ----
+
+struct Member {
+    std::string_view key;    // raw, between the quotes
+    std::string_view value;  // raw JSON text of the value
+};
+
+size_t skipWhitespace(std::string_view s, size_t i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) {
+        ++i;
+    }
+    return i;
+}
+
+// s[i] is '"'; moves i past the closing quote.
+void skipString(std::string_view s, size_t& i) {
+    for (++i; i < s.size() && s[i] != '"'; ++i) {
+        if (s[i] == '\\') {
+            ++i;
+        }
+    }
+    ++i;
+}
+
+void skipValue(std::string_view s, size_t& i) {
+    if (i >= s.size()) {
+        return;
+    }
+    if (s[i] == '"') {
+        skipString(s, i);
+        return;
+    }
+    if (s[i] == '{' || s[i] == '[') {
+        int depth = 0;
+        while (i < s.size()) {
+            const char c = s[i];
+            if (c == '"') {
+                skipString(s, i);
+                continue;
+            }
+            ++i;
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return;
+            }
+        }
+        return;
+    }
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
+           s[i] != '\r' && s[i] != '\n') {
+        ++i;
+    }
+}
+
+// The top-level members of text, which the classifier has found to be valid JSON (so the
+// skipping above cannot be misled). false when text is not an object.
+bool membersOf(std::string_view text, std::vector<Member>& out) {
+    out.clear();
+    size_t i = skipWhitespace(text, 0);
+    if (i >= text.size() || text[i] != '{') {
+        return false;
+    }
+    i = skipWhitespace(text, i + 1);
+    while (i < text.size() && text[i] == '"') {
+        size_t keyStart = i;
+        skipString(text, i);
+        std::string_view key = text.substr(keyStart + 1, i - keyStart - 2);
+        i = skipWhitespace(text, i) + 1;  // the colon
+        i = skipWhitespace(text, i);
+        size_t valueStart = i;
+        skipValue(text, i);
+        out.push_back({key, text.substr(valueStart, i - valueStart)});
+        i = skipWhitespace(text, i);
+        if (i < text.size() && text[i] == ',') {
+            i = skipWhitespace(text, i + 1);
+        }
+    }
+    return true;
+}
+
+// Duplicate keys: the last one wins, as in JSON.parse.
+const Member* find(const std::vector<Member>& members, std::string_view key) {
+    const Member* found = nullptr;
+    for (const Member& m : members) {
+        if (m.key == key) {
+            found = &m;
+        }
+    }
+    return found;
+}
+
+bool isString(std::string_view value) {
+    return !value.empty() && value.front() == '"';
+}
+
+// value is a valid JSON string (quotes included).
+std::string decodeString(std::string_view value) {
+    std::string_view content = value.substr(1, value.size() - 2);
+    if (content.find('\\') == std::string_view::npos) {
+        return std::string(content);
+    }
+    std::string wrapped = "{\"s\":";
+    wrapped.append(value.data(), value.size());
+    wrapped += '}';
+    JsonStringScan scan = scanJsonStrings(wrapped);
+    return scan.members.empty() ? std::string() : scan.members.front().value;
+}
+
+bool parseInt(std::string_view text, int64_t& out) {
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end;
+}
+
+// The inverse of flagNames(); "bit<N>" names an unknown bit.
+uint32_t flagBit(const std::string& name) {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> all;
+        for (int bit = 0; bit < 32; ++bit) {
+            all.push_back(flagNames(1u << bit).front());
+        }
+        return all;
+    }();
+    for (size_t bit = 0; bit < names.size(); ++bit) {
+        if (names[bit] == name) {
+            return 1u << bit;
+        }
+    }
+    return 0;
+}
+
+class LineReader {
+public:
+    LineReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+
+    void line(std::string_view text, uint64_t number);
+    void finish(uint64_t lines) const;
+
+private:
+    [[noreturn]] void fail(const std::string& what) const {
+        throw ImportError("line " + std::to_string(number_) + ": " + what);
+    }
+    void sessionLine(std::string_view text);
+    void frameLine();
+    uint32_t flags(const Member* member) const;
+    std::string payload(const Member& data, Opcode op) const;
+    std::string base64Payload(std::string_view object) const;
+    std::string closePayload(std::string_view object) const;
+    int64_t integer(const char* key, bool required, int64_t fallback) const;
+    std::string string(const char* key) const;
+
+    SessionImporter& importer_;
+    std::string label_;
+    std::vector<Member> members_;
+    uint64_t number_ = 0;
+    bool inSession_ = false;
+    int64_t startedUs_ = 0;
+};
+
+void LineReader::line(std::string_view text, uint64_t number) {
+    number_ = number;
+    if (skipWhitespace(text, 0) == text.size()) {
+        return;  // blank lines are allowed (editors add them)
+    }
+    if (classify(text).malformed) {
+        fail("not valid JSON (a line holds one complete JSON object)");
+    }
+    if (!membersOf(text, members_)) {
+        fail("not a JSON object");
+    }
+    if (find(members_, "rtmtap")) {
+        sessionLine(text);
+    } else if (!inSession_) {
+        fail("expected the session line ({\"rtmtap\":\"session\",...}) before any frame");
+    } else {
+        frameLine();
+    }
+}
+
+void LineReader::finish(uint64_t lines) const {
+    if (!inSession_) {
+        throw ImportError("line " + std::to_string(lines) + ": no session line in the file (is it rtmtap JSONL?)");
+    }
+}
+
+// ---- the session line: small and rare, read with Poco::JSON ----
+
+int64_t parseIsoUs(const std::string& text, bool& ok) {
+    Poco::DateTime dt;
+    int tzd = 0;
+    ok = Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, dt, tzd);
+    return dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
+}
+
+class SessionFields {
+public:
+    SessionFields(Poco::JSON::Object::Ptr object, uint64_t line) : object_(std::move(object)), line_(line) {}
+
+    [[noreturn]] void fail(const std::string& what) const {
+        throw ImportError("line " + std::to_string(line_) + ": " + what);
+    }
+    bool isNull(const std::string& key) const { return !object_->has(key) || object_->isNull(key); }
+    std::string text(const std::string& key) const {
+        if (isNull(key)) {
+            return {};
+        }
+        Poco::Dynamic::Var v = object_->get(key);
+        if (!v.isString()) {
+            fail("\"" + key + "\" must be a string or null");
+        }
+        return v.extract<std::string>();
+    }
+    std::optional<int64_t> integer(const std::string& key) const {
+        if (isNull(key)) {
+            return std::nullopt;
+        }
+        Poco::Dynamic::Var v = object_->get(key);
+        if (!v.isInteger()) {
+            fail("\"" + key + "\" must be an integer or null");
+        }
+        return v.convert<int64_t>();
+    }
+    std::optional<int64_t> time(const std::string& key) const {
+        std::string iso = text(key);
+        if (iso.empty()) {
+            return std::nullopt;
+        }
+        bool ok = false;
+        int64_t us = parseIsoUs(iso, ok);
+        if (!ok) {
+            fail("\"" + key + "\" is not an ISO-8601 time: " + jsonString(iso));
+        }
+        return us;
+    }
+    HeaderList headers() const {
+        HeaderList list;
+        if (isNull("headers")) {
+            return list;
+        }
+        Poco::JSON::Object::Ptr h = object_->getObject("headers");
+        if (!h) {
+            fail("\"headers\" must be an object of strings");
+        }
+        for (const std::string& name : h->getNames()) {
+            Poco::Dynamic::Var v = h->get(name);
+            if (!v.isString()) {
+                fail("header " + jsonString(name) + " must be a string");
+            }
+            list.emplace_back(name, v.extract<std::string>());
+        }
+        return list;
+    }
+
+private:
+    Poco::JSON::Object::Ptr object_;
+    uint64_t line_;
+};
+
+void LineReader::sessionLine(std::string_view text) {
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+    Poco::JSON::Object::Ptr object;
+    try {
+        object = parser.parse(std::string(text)).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        fail("not a session object: " + e.displayText());
+    }
+    SessionFields f(object, number_);
+    if (f.text("rtmtap") != "session") {
+        fail("\"rtmtap\" must be \"session\"");
+    }
+    std::optional<int64_t> version = f.integer("version");
+    if (version && (*version < 1 || *version > JsonlFormat::kVersion)) {
+        fail("format version " + std::to_string(*version) + " is not one this rtmtap reads (1; upgrade rtmtap)");
+    }
+    ImportedSession s;
+    std::optional<int64_t> started = f.time("started_at");
+    if (!started) {
+        fail("\"started_at\" is missing (an ISO-8601 time)");
+    }
+    s.info.started_wall_us = *started;
+    s.info.client = f.text("client");
+    s.info.upstream = f.text("upstream");
+    s.info.path = f.text("path");
+    s.info.subprotocol = f.text("subprotocol");
+    s.info.headers = f.headers();
+    if (std::optional<int64_t> ended = f.time("ended_at")) {
+        SessionEnd end;
+        end.ended_wall_us = *ended;
+        end.duration_us = f.integer("duration_us").value_or(*ended - *started);
+        end.close_code = static_cast<int>(f.integer("close_code").value_or(-1));
+        end.close_reason = f.text("close_reason");
+        end.closed_by = f.text("closed_by");
+        end.error = f.text("error");
+        end.http_status = static_cast<int>(f.integer("http_status").value_or(101));
+        s.end = end;
+    }
+    s.label = label_.empty() ? f.text("label") : label_;
+    importer_.beginSession(s);
+    startedUs_ = *started;
+    inSession_ = true;
+}
+
+// ---- frame lines ----
+
+int64_t LineReader::integer(const char* key, bool required, int64_t fallback) const {
+    const Member* m = find(members_, key);
+    if (!m || m->value == "null") {
+        if (required) {
+            fail(std::string("\"") + key + "\" is missing");
+        }
+        return fallback;
+    }
+    int64_t value = 0;
+    if (!parseInt(m->value, value)) {
+        fail(std::string("\"") + key + "\" must be an integer, not " + std::string(m->value.substr(0, 40)));
+    }
+    return value;
+}
+
+std::string LineReader::string(const char* key) const {
+    const Member* m = find(members_, key);
+    if (!m) {
+        fail(std::string("\"") + key + "\" is missing");
+    }
+    if (!isString(m->value)) {
+        fail(std::string("\"") + key + "\" must be a string");
+    }
+    return decodeString(m->value);
+}
+
+uint32_t LineReader::flags(const Member* member) const {
+    if (!member || member->value == "null") {
+        return 0;
+    }
+    if (member->value.front() != '[') {
+        fail("\"flags\" must be an array of flag names");
+    }
+    uint32_t bits = 0;
+    std::string_view list = member->value;
+    size_t i = skipWhitespace(list, 1);
+    while (i < list.size() && list[i] != ']') {
+        size_t start = i;
+        skipValue(list, i);
+        std::string_view item = list.substr(start, i - start);
+        if (!isString(item)) {
+            fail("\"flags\" must be an array of flag names");
+        }
+        std::string name = decodeString(item);
+        uint32_t bit = flagBit(name);
+        if (bit == 0) {
+            fail("unknown flag " + jsonString(name));
+        }
+        bits |= bit;
+        i = skipWhitespace(list, i);
+        if (i < list.size() && list[i] == ',') {
+            i = skipWhitespace(list, i + 1);
+        }
+    }
+    return bits;
+}
+
+std::string LineReader::base64Payload(std::string_view object) const {
+    std::vector<Member> inner;
+    membersOf(object, inner);
+    if (inner.size() != 1 || !isString(inner[0].value)) {
+        fail("\"data\": {\"base64\": ...} must hold one string and nothing else");
+    }
+    std::string bytes;
+    if (!decodeBase64(decodeString(inner[0].value), bytes)) {
+        fail("\"data\": the base64 string is not valid base64 (RFC 4648, padded)");
+    }
+    return bytes;
+}
+
+std::string LineReader::closePayload(std::string_view object) const {
+    std::vector<Member> inner;
+    membersOf(object, inner);
+    const Member* code = find(inner, "code");
+    const Member* reason = find(inner, "reason");
+    int64_t value = -1;
+    if (!code || !parseInt(code->value, value) || value < 0 || value > 65535) {
+        fail("\"data\" of a close must be {\"code\": 0..65535, \"reason\": \"...\"} or {\"base64\": ...}");
+    }
+    if (reason && !isString(reason->value)) {
+        fail("\"data\": the close \"reason\" must be a string");
+    }
+    std::string bytes;
+    bytes += static_cast<char>(value >> 8);
+    bytes += static_cast<char>(value & 0xff);
+    if (reason) {
+        bytes += decodeString(reason->value);
+    }
+    return bytes;
+}
+
+std::string LineReader::payload(const Member& data, Opcode op) const {
+    std::string_view v = data.value;
+    if (isString(v)) {
+        return decodeString(v);
+    }
+    if (v.front() == '{') {
+        size_t key = skipWhitespace(v, 1);
+        if (v.compare(key, 8, "\"base64\"") == 0) {
+            return base64Payload(v);
+        }
+        if (op == Opcode::Close) {
+            return closePayload(v);
+        }
+    }
+    if (op != Opcode::Text) {
+        fail(std::string("\"data\" of a ") + toString(op) + " frame must be a string or {\"base64\": ...}");
+    }
+    return std::string(v);  // the JSON text's own bytes, not re-serialised
+}
+
+void LineReader::frameLine() {
+    Message m;
+    const std::string dir = string("dir");
+    if (!parseDirection(dir, m.dir)) {
+        fail("\"dir\" must be \"c2s\" or \"s2c\", not " + jsonString(dir));
+    }
+    const std::string op = string("op");
+    if (!parseOpcode(op, m.op)) {
+        fail("\"op\" must be text, binary, ping, pong or close, not " + jsonString(op));
+    }
+    m.t_us = integer("t_us", true, 0);
+    m.fwd_us = integer("fwd_us", false, -1);
+    m.wall_us = startedUs_ + m.t_us;
+    // Malformed and invalid_utf8 describe the payload: the store works them out again (an edit
+    // may have fixed or broken it).
+    m.flags = flags(find(members_, "flags")) & ~(MessageFlag::Malformed | MessageFlag::InvalidUtf8);
+    const Member* data = find(members_, "data");
+    if (!data) {
+        fail("\"data\" is missing");
+    }
+    m.payload = payload(*data, m.op);
+    int64_t size = integer("size", false, static_cast<int64_t>(m.payload.size()));
+    if (size < 0) {
+        fail("\"size\" must not be negative");
+    }
+    m.size = static_cast<uint64_t>(size);
+    importer_.addFrame(std::move(m));
+}
+
+}  // namespace
+
+std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& label) {
+    JsonObject json;
+    json.string("rtmtap", "session")
+        .number("version", kVersion)
+        .number("id", row.id)
+        .string("started_at", isoUtc(row.started_wall_us));
+    if (row.ended_wall_us) {
+        json.string("ended_at", isoUtc(*row.ended_wall_us));
+    } else {
+        json.null("ended_at");
+    }
+    json.number("duration_us", row.duration_us)
+        .string("client", row.client)
+        .string("upstream", row.upstream)
+        .string("path", row.path)
+        .stringOrNull("subprotocol", row.subprotocol)
+        .raw("headers", headersOrEmpty(row.headers_json))
+        .number("http_status", row.http_status ? std::optional<int64_t>(*row.http_status) : std::nullopt)
+        .number("close_code", row.close_code ? std::optional<int64_t>(*row.close_code) : std::nullopt);
+    if (row.close_code) {
+        json.string("close_reason", row.close_reason);
+    } else {
+        json.null("close_reason");
+    }
+    json.stringOrNull("closed_by", row.closed_by).stringOrNull("error", row.error).stringOrNull("label", label);
+    return json.str();
+}
+
+std::string JsonlFormat::frameLine(const Message& m) {
+    JsonObject json;
+    json.number("t_us", m.t_us).string("dir", toString(m.dir)).string("op", toString(m.op)).strings(
+        "flags", flagNames(m.flags));
+    if (m.fwd_us >= 0) {
+        json.number("fwd_us", m.fwd_us);
+    }
+    if (m.size != m.payload.size()) {
+        json.number("size", static_cast<int64_t>(m.size));
+    }
+    json.raw("data", dataOf(m));
+    return json.str();
+}
+
+void JsonlFormat::read(std::istream& in, SessionImporter& importer, const std::string& label,
+                       const std::function<void(uint64_t)>& progress) {
+    LineReader reader(importer, label);
+    std::string line;
+    uint64_t number = 0;
+    uint64_t bytes = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        bytes += line.size() + 1;
+        reader.line(line, number);
+        if (progress && number % 4096 == 0) {
+            progress(bytes);
+        }
+    }
+    if (in.bad()) {
+        throw ImportError("line " + std::to_string(number + 1) + ": read error");
+    }
+    reader.finish(number);
+    if (progress) {
+        progress(bytes);
+    }
+}
+
+}  // namespace rtmtap::cli

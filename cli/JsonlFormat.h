@@ -1,0 +1,36 @@
+#pragma once
+// rtmtap's own session file, JSON Lines made for people to edit (README, "Moving sessions"):
+//   {"rtmtap":"session","version":1,"id":..,"started_at":ISO,...,"label":..}   the metadata
+//   {"t_us":..,"dir":"c2s","op":"text","flags":[..],"fwd_us":..,"data":..}     one frame a line
+// data: a text payload that is a JSON object or array appears as that JSON, its bytes verbatim
+// (when it is on one line with nothing around it and does not start with a "base64" key);
+// other UTF-8 text, ping and pong payloads as a string; a close as {"code":N,"reason":".."};
+// anything else as {"base64":".."}. export, import and export again give the identical file.
+// Several sessions may follow each other in one file (cat a.jsonl b.jsonl works).
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+
+namespace rtmtap {
+struct Message;
+struct SessionRow;
+class SessionImporter;
+}  // namespace rtmtap
+
+namespace rtmtap::cli {
+
+class JsonlFormat {
+public:
+    static constexpr int kVersion = 1;
+
+    static std::string sessionLine(const SessionRow& row, const std::string& label);
+    static std::string frameLine(const Message& frame);
+
+    // Reads every session of in into importer. label, when not "", replaces the file's labels.
+    // progress gets the bytes read so far now and then. Throws ImportError ("line N: ...").
+    static void read(std::istream& in, SessionImporter& importer, const std::string& label,
+                     const std::function<void(uint64_t)>& progress);
+};
+
+}  // namespace rtmtap::cli

@@ -1,0 +1,319 @@
+#include "StatsCommand.h"
+
+#include "Commands.h"
+#include "JsonObject.h"
+#include "store/Reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+namespace rtmtap::cli {
+namespace {
+
+constexpr size_t kListed = 20;  // names and silences shown in the text form (JSON has them all)
+
+std::string array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+        out += (i ? "," : "") + items[i];
+    }
+    return out + "]";
+}
+
+std::string totalsJson(const DirectionTotals& t) {
+    return JsonObject().number("frames", t.frames).number("bytes", t.bytes).str();
+}
+
+std::string countsJson(const std::vector<NameCount>& counts, const char* key) {
+    std::vector<std::string> items;
+    for (const NameCount& c : counts) {
+        items.push_back(JsonObject().string(key, c.name).number("count", c.count).str());
+    }
+    return array(items);
+}
+
+std::string percentilesJson(const Percentiles& p) {
+    auto value = [&](int64_t v) { return p.count ? std::optional<int64_t>(v) : std::nullopt; };
+    return JsonObject()
+        .number("count", p.count)
+        .number("p50", value(p.p50))
+        .number("p99", value(p.p99))
+        .number("max", value(p.max))
+        .str();
+}
+
+std::string rateJson(const RateSeries& rate) {
+    std::vector<std::string> counts;
+    for (int64_t c : rate.counts) {
+        counts.push_back(std::to_string(c));
+    }
+    return JsonObject().number("bucket_us", rate.bucket_us).raw("counts", array(counts)).str();
+}
+
+std::string pingJson(const PingStats& ping) {
+    return JsonObject()
+        .number("pings", ping.pings)
+        .number("answered", ping.roundTrip.count)
+        .number("unanswered", ping.unanswered)
+        .number("unsolicited_pongs", ping.unsolicitedPongs)
+        .raw("round_trip_us", percentilesJson(ping.roundTrip))
+        .str();
+}
+
+std::string gapsJson(const std::vector<SilenceGap>& gaps) {
+    std::vector<std::string> items;
+    for (const SilenceGap& g : gaps) {
+        items.push_back(
+            JsonObject().number("session", g.session).number("start_us", g.start_us).number("length_us", g.length_us).str());
+    }
+    return array(items);
+}
+
+std::string endingJson(const SessionEnding& e) {
+    auto optionalInt = [](const std::optional<int>& v) { return v ? std::optional<int64_t>(*v) : std::nullopt; };
+    return JsonObject()
+        .string("state", e.ended ? "ended" : "open")
+        .string("summary", endingLabel(e))
+        .number("close_code", optionalInt(e.close_code))
+        .stringOrNull("close_reason", e.close_reason)
+        .stringOrNull("closed_by", e.closed_by)
+        .stringOrNull("error", e.error)
+        .number("http_status", optionalInt(e.http_status))
+        .number("duration_us", e.duration_us)
+        .str();
+}
+
+// Text from the file shown to people on one line: control characters become '?', long text is cut.
+std::string shown(const std::string& text, size_t width = 60) {
+    std::string out;
+    for (char c : text) {
+        out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+    }
+    return out.size() > width ? out.substr(0, width - 3) + "..." : out;
+}
+
+std::string ms(int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f ms", us / 1000.0);
+    return buf;
+}
+
+std::string seconds(int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f s", us / 1e6);
+    return buf;
+}
+
+std::string bytes(int64_t n) {
+    char buf[32];
+    if (n < 1024) {
+        std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
+    } else if (n < 1024 * 1024) {
+        std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.1f MiB", n / (1024.0 * 1024.0));
+    }
+    return buf;
+}
+
+void printTotals(const SessionStats& s, std::ostream& out) {
+    char line[128];
+    std::snprintf(line, sizeof line, "  %-6s %12s %12s\n", "", "frames", "bytes");
+    out << line;
+    auto row = [&](const char* name, int64_t frames, int64_t size) {
+        std::snprintf(line, sizeof line, "  %-6s %12lld %12s\n", name, static_cast<long long>(frames), bytes(size).c_str());
+        out << line;
+    };
+    row("c2s", s.c2s.frames, s.c2s.bytes);
+    row("s2c", s.s2c.frames, s.s2c.bytes);
+    row("total", s.c2s.frames + s.s2c.frames, s.c2s.bytes + s.s2c.bytes);
+}
+
+void printRate(const RateSeries& rate, std::ostream& out, bool unicode) {
+    if (rate.counts.empty()) {
+        return;
+    }
+    int64_t peak = *std::max_element(rate.counts.begin(), rate.counts.end());
+    char line[160];
+    std::snprintf(line, sizeof line, "rate: %lld s buckets, peak %.1f frames/s\n",
+                  static_cast<long long>(rate.bucket_us / 1'000'000), peak * 1e6 / static_cast<double>(rate.bucket_us));
+    out << line << "  |" << sparkline(rate.counts, unicode) << "|\n";
+}
+
+void printNames(const char* title, const std::vector<NameCount>& counts, std::ostream& out) {
+    if (counts.empty()) {
+        return;
+    }
+    out << title << " (" << counts.size() << (counts.size() == 1 ? " name):\n" : " names):\n");
+    char line[160];
+    for (size_t i = 0; i < std::min(counts.size(), kListed); ++i) {
+        std::snprintf(line, sizeof line, "  %10lld  %s\n", static_cast<long long>(counts[i].count),
+                      shown(counts[i].name).c_str());
+        out << line;
+    }
+    if (counts.size() > kListed) {
+        out << "  ... " << counts.size() - kListed << " more (--json lists them all)\n";
+    }
+}
+
+std::string percentilesText(const Percentiles& p) {
+    return "p50 " + ms(p.p50) + "  p99 " + ms(p.p99) + "  max " + ms(p.max);
+}
+
+void printTimings(const SessionStats& s, std::ostream& out) {
+    const PingStats& ping = s.ping;
+    out << "ping/pong: " << ping.pings << " pings, " << ping.roundTrip.count << " answered, " << ping.unanswered
+        << " never answered, " << ping.unsolicitedPongs << " unsolicited pongs\n";
+    if (ping.roundTrip.count) {
+        out << "  round trip " << percentilesText(ping.roundTrip) << '\n';
+    }
+    out << "held by the proxy: " << s.holding.count << " frames forwarded";
+    out << (s.holding.count ? ", " + percentilesText(s.holding) : std::string()) << '\n';
+}
+
+void printGaps(const SessionStats& s, int64_t gapUs, std::ostream& out) {
+    out << "silences over " << seconds(gapUs) << ": " << s.gaps.size() << '\n';
+    for (size_t i = 0; i < std::min(s.gaps.size(), kListed); ++i) {
+        const SilenceGap& g = s.gaps[i];
+        out << "  " << (s.session ? "" : "session " + std::to_string(g.session) + " ") << "at " << seconds(g.start_us)
+            << ": " << seconds(g.length_us) << '\n';
+    }
+    if (s.gaps.size() > kListed) {
+        out << "  ... " << s.gaps.size() - kListed << " more (--json lists them all)\n";
+    }
+}
+
+void printEnding(const SessionStats& s, std::ostream& out) {
+    if (s.ending) {
+        const SessionEnding& e = *s.ending;
+        out << "ended: " << shown(endingLabel(e), 200);
+        if (e.duration_us) {
+            out << " after " << seconds(*e.duration_us);
+        }
+        if (!e.close_reason.empty()) {
+            out << " (reason \"" << shown(e.close_reason) << "\")";
+        }
+        out << '\n';
+    }
+    for (const NameCount& c : s.endings) {
+        out << "  " << c.count << "  " << shown(c.name, 200) << '\n';
+    }
+}
+
+void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool unicode) {
+    out << (s.session ? "session " + std::to_string(*s.session) : "all sessions: " + std::to_string(s.sessions)) << '\n';
+    printTotals(s, out);
+    printRate(s.rate, out, unicode);
+    printNames("events", s.events, out);
+    printNames("commands", s.commands, out);
+    printTimings(s, out);
+    printGaps(s, gapUs, out);
+    if (!s.endings.empty()) {
+        out << "endings:\n";
+    }
+    printEnding(s, out);
+}
+
+bool utf8Locale() {
+    for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value && *value) {
+            std::string v(value);
+            std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+            return v.find("utf-8") != std::string::npos || v.find("utf8") != std::string::npos;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string sparkline(const std::vector<int64_t>& counts, bool unicode) {
+    static const char* const kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    static const char kAscii[] = "_.-:=+*#";
+    int64_t peak = counts.empty() ? 0 : *std::max_element(counts.begin(), counts.end());
+    std::string out;
+    for (int64_t c : counts) {
+        if (c <= 0) {
+            out += ' ';
+            continue;
+        }
+        // 1..peak onto levels 0..7: any traffic shows, only the peak reaches the top.
+        size_t level = static_cast<size_t>(std::min<int64_t>(7, (c * 8 - 1) / peak));
+        out += unicode ? std::string(kBlocks[level]) : std::string(1, kAscii[level]);
+    }
+    return out;
+}
+
+std::string statsJson(const SessionStats& s, int64_t gapUs) {
+    JsonObject json;
+    json.number("session", s.session)
+        .number("sessions", s.sessions)
+        .number("frames", s.c2s.frames + s.s2c.frames)
+        .number("bytes", s.c2s.bytes + s.s2c.bytes)
+        .raw("c2s", totalsJson(s.c2s))
+        .raw("s2c", totalsJson(s.s2c))
+        .raw("events", countsJson(s.events, "name"))
+        .raw("commands", countsJson(s.commands, "name"))
+        .raw("rate", rateJson(s.rate))
+        .raw("ping", pingJson(s.ping))
+        .raw("holding_us", percentilesJson(s.holding))
+        .number("gap_threshold_us", gapUs)
+        .raw("gaps", gapsJson(s.gaps));
+    if (s.ending) {
+        json.raw("ending", endingJson(*s.ending));
+    } else {
+        json.null("ending");
+    }
+    return json.raw("endings", countsJson(s.endings, "how")).str();
+}
+
+int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, bool unicode) {
+    SessionStatsSettings settings;
+    settings.gapUs = static_cast<int64_t>(std::llround(options.gapSeconds * 1e6));
+    try {
+        Reader reader(options.db);
+        std::optional<SessionStats> stats = computeSessionStats(reader, options.session, settings);
+        if (!stats) {
+            err << "rtmtap: no session " << *options.session << " in '" << options.db
+                << "' (rtmtap sessions lists them)\n";
+            return 2;
+        }
+        if (options.json) {
+            out << statsJson(*stats, settings.gapUs) << '\n';
+        } else {
+            printText(*stats, settings.gapUs, out, unicode);
+        }
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}
+
+void setupStats(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<StatsOptions>();
+    options->db = defaultDbPath();
+    CLI::App* sub = app.add_subcommand("stats", "Traffic, timing and ending of one session or of all");
+    sub->footer(
+        "Per direction frames and bytes; counts per event and command; frames per second over time;\n"
+        "ping-to-pong round trips (a pong answers the latest ping from the other side with its payload);\n"
+        "how long the proxy held frames (forwarded minus arrival); silences longer than --gap-seconds\n"
+        "(from the session start, between frames and up to its end); how it ended.\n"
+        "Exit: 0; 2 when the session does not exist or the database cannot be read.");
+    sub->add_option("id", options->session, "Session id (see rtmtap sessions); all sessions when left out");
+    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
+        ->capture_default_str();
+    sub->add_flag("--json", options->json, "Print one JSON object");
+    sub->add_option("--gap-seconds", options->gapSeconds, "List silences longer than this (AirSend pings every 25 s)")
+        ->check(CLI::Range(0.001, 31'536'000.0))
+        ->capture_default_str();
+    sub->callback([options, &exitCode] { exitCode = runStats(*options, std::cout, std::cerr, utf8Locale()); });
+}
+
+}  // namespace rtmtap::cli

@@ -1,0 +1,188 @@
+#include "TailCommand.h"
+
+#include "Commands.h"
+#include "FrameFilterOptions.h"
+#include "ShowCommand.h"
+#include "store/Database.h"
+#include "store/Reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace rtmtap::cli {
+namespace {
+
+// Frames read per statement: the read transaction ends between chunks, so a slow consumer of
+// our stdout never holds back the proxy's WAL checkpoints for long.
+constexpr int64_t kChunkIds = 10'000;
+constexpr size_t kDefaultWidth = 120;
+
+size_t lineWidth(size_t requested) {
+    if (requested) {
+        return requested;
+    }
+    struct winsize ws {};
+    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        return ws.ws_col;
+    }
+    const char* columns = std::getenv("COLUMNS");
+    long fromEnv = columns ? std::strtol(columns, nullptr, 10) : 0;
+    return fromEnv > 0 ? static_cast<size_t>(fromEnv) : kDefaultWidth;
+}
+
+enum class DbState { Missing, BeingCreated, Ready };
+
+// A recorder creates the file empty, then writes the schema in one transaction: until then the
+// file is a database on its way, not a foreign one. Anything else is left to Reader to judge.
+DbState probe(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) {
+            return DbState::Missing;
+        }
+        return DbState::Ready;  // Reader reports the problem in its words
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        return DbState::BeingCreated;
+    }
+    Database db(path, Database::Mode::ReadOnly);
+    bool empty = db.queryInt("PRAGMA user_version") == 0 && db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
+    return empty ? DbState::BeingCreated : DbState::Ready;
+}
+
+class Follower {
+public:
+    Follower(const TailOptions& options, std::ostream& out)
+        : options_(options), out_(out), width_(lineWidth(options.width)) {}
+
+    // Prints the frames recorded since the last call; false when out has failed.
+    bool poll(Reader& reader) {
+        int64_t top = reader.lastFrameId();
+        while (last_ < top) {
+            int64_t upTo = std::min(top, last_ + kChunkIds);
+            reader.framesBetween(last_, upTo, options_.filter, [&](const FrameRow& row) {
+                print(row);
+                return static_cast<bool>(out_);
+            });
+            last_ = upTo;
+            if (!out_.flush()) {
+                return false;
+            }
+        }
+        return static_cast<bool>(out_);
+    }
+
+    void startAt(int64_t id) { last_ = id; }
+
+private:
+    void print(const FrameRow& row) {
+        if (options_.jsonl) {
+            out_ << frameJson(row) << '\n';
+            return;
+        }
+        // Frames of every session interleave here, so each line says whose it is.
+        std::string prefix = std::to_string(row.message.session) + " ";
+        size_t room = width_ > prefix.size() ? width_ - prefix.size() : 1;
+        out_ << prefix << frameLine(row, room) << '\n';
+    }
+
+    const TailOptions& options_;
+    std::ostream& out_;
+    size_t width_;
+    int64_t last_ = 0;
+};
+
+// Waits until the database exists with its schema; false when told to stop first.
+bool waitForDatabase(const TailOptions& options, std::ostream& err, const TailPause& pause, bool& waited) {
+    while (probe(options.db) != DbState::Ready) {
+        if (!waited) {
+            err << "rtmtap: waiting for database '" << options.db << "' to appear (Ctrl-C to stop)" << std::endl;
+            waited = true;
+        }
+        if (pause(options.pollMs)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// True when stdout is a pipe or socket whose reader has gone: tail ends even with nothing to print.
+bool stdoutClosed() {
+    struct pollfd fd {STDOUT_FILENO, 0, 0};
+    return ::poll(&fd, 1, 0) == 1 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+}
+
+// SIGINT/SIGTERM are blocked and taken here, synchronously: the pause between polls is the wait.
+class StopSignals {
+public:
+    StopSignals() {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    }
+    bool pause(int ms) {
+        const timespec slice{ms / 1000, (ms % 1000) * 1'000'000L};
+        return sigtimedwait(&set_, nullptr, &slice) > 0 || stdoutClosed();
+    }
+
+private:
+    sigset_t set_;
+};
+
+}  // namespace
+
+int runTail(const TailOptions& options, std::ostream& out, std::ostream& err, const TailPause& pause) {
+    try {
+        bool waited = false;
+        if (!waitForDatabase(options, err, pause, waited)) {
+            return 0;
+        }
+        Reader reader(options.db);
+        Follower follower(options, out);
+        // A database that appeared while we waited holds only new frames.
+        follower.startAt(options.fromStart || waited ? 0 : reader.lastFrameId());
+        while (follower.poll(reader)) {
+            if (pause(options.pollMs)) {
+                return 0;
+            }
+        }
+        return 0;  // stdout closed: the reader went away, which is not an error
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+}
+
+void setupTail(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<TailOptions>();
+    options->db = defaultDbPath();
+    CLI::App* sub = app.add_subcommand("tail", "Follow frames as they are recorded (until Ctrl-C)");
+    sub->footer(
+        "Prints each new frame as it is committed, from any process recording into the database,\n"
+        "prefixed by its session id (or one JSON object a line, as show --jsonl, with --jsonl).\n"
+        "Filters: values of one flag are OR'ed, different flags AND'ed. A missing database is waited for.\n"
+        "Exit: 0 on SIGINT/SIGTERM or when stdout closes; 2 when the database cannot be read.");
+    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
+        ->capture_default_str();
+    sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
+    sub->add_flag("--from-start", options->fromStart, "Print the frames already recorded first");
+    addFrameFilterOptions(*sub, options->filter);
+    sub->callback([options, &exitCode] {
+        // A closed stdout shows up as a failed write, not as a fatal signal.
+        std::signal(SIGPIPE, SIG_IGN);
+        StopSignals signals;
+        exitCode = runTail(*options, std::cout, std::cerr, [&signals](int ms) { return signals.pause(ms); });
+    });
+}
+
+}  // namespace rtmtap::cli

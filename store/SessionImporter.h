@@ -1,0 +1,55 @@
+#pragma once
+// Writes whole sessions from a file (rtmtap import) into the database: new session ids
+// (max(id)+1 upward), frames numbered 1..N, every row classified, interned and redacted exactly
+// as the recorder does (it writes through store/FrameWriter). Everything one import writes is one
+// transaction: commit() makes it all visible, anything else (an error, rollback(), destruction
+// before commit) leaves the database as it was.
+#include "FrameWriter.h"
+#include "protocol/Message.h"
+#include "protocol/Session.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+// What a file knows about a session besides its frames.
+struct ImportedSession {
+    SessionInfo info;                // id is ignored: the importer allocates one
+    std::optional<SessionEnd> end;   // nullopt: the session never ended (ended_us stays NULL)
+    std::string label;               // "" stores NULL
+};
+
+class SessionImporter {
+public:
+    // Opens (creating with mode 0600) and migrates the database, then begins the transaction.
+    // Throws DatabaseError.
+    explicit SessionImporter(const std::string& dbPath, bool keepSecrets = false);
+    ~SessionImporter();  // rolls back unless committed
+
+    // Starts the next session; the frames added after belong to it. Returns its new id.
+    int64_t beginSession(const ImportedSession& session);
+    // A frame of the current session: session and seq are set here (seq counts from 1); t_us,
+    // wall_us, dir, op, flags, size, fwd_us and payload are kept as given.
+    void addFrame(Message&& frame);
+
+    // Makes the whole import visible at once. Returns the new session ids in order.
+    std::vector<int64_t> commit();
+    void rollback() noexcept;
+
+    int64_t framesAdded() const { return framesAdded_; }
+
+private:
+    FrameWriter writer_;
+    int64_t nextId_ = 0;
+    int64_t current_ = 0;
+    int64_t seq_ = 0;
+    int64_t framesAdded_ = 0;
+    bool open_ = false;
+    std::vector<int64_t> ids_;
+};
+
+}  // namespace rtmtap

@@ -1,0 +1,86 @@
+#pragma once
+// What `rtmtap stats` reports about one session or all of them, computed from rows read through
+// store/Reader (only the columns needed; payloads of pings and pongs alone). No printing here:
+// cli/StatsCommand renders it as text or JSON.
+#include "Reader.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rtmtap {
+
+// Nearest-rank percentiles of a set of durations, µs. All zero when count is 0.
+struct Percentiles {
+    int64_t count = 0;
+    int64_t p50 = 0, p99 = 0, max = 0;
+};
+
+struct DirectionTotals {
+    int64_t frames = 0;
+    int64_t bytes = 0;  // payload sizes as they arrived
+};
+
+struct NameCount {
+    std::string name;
+    int64_t count = 0;
+};
+
+// A stretch with no frame either way, longer than the threshold.
+struct SilenceGap {
+    int64_t session = 0;
+    int64_t start_us = 0;   // offset in the session (t_us) of the last frame before the silence
+    int64_t length_us = 0;
+};
+
+// Frames per bucket of bucket_us, the first bucket starting at the session's start (one
+// session) or at the earliest frame's wall time (all sessions).
+struct RateSeries {
+    int64_t bucket_us = 0;
+    std::vector<int64_t> counts;
+};
+
+struct PingStats {
+    int64_t pings = 0;
+    int64_t unanswered = 0;        // pings no pong answered
+    int64_t unsolicitedPongs = 0;  // pongs that answered no ping (e.g. a second pong for one ping)
+    Percentiles roundTrip;         // ping arrival to its pong's arrival, µs
+};
+
+// How one session ended, as the sessions table has it.
+struct SessionEnding {
+    bool ended = false;  // false: still open (or the recorder never saw its end)
+    std::optional<int> close_code;
+    std::string close_reason, closed_by, error;
+    std::optional<int> http_status;
+    std::optional<int64_t> duration_us;
+};
+
+struct SessionStatsSettings {
+    int64_t gapUs = 25'000'000;  // silences longer than this are listed (AirSend pings every 25 s)
+    size_t maxBuckets = 60;      // the rate series has at most this many buckets
+};
+
+struct SessionStats {
+    std::optional<int64_t> session;  // nullopt: over all sessions
+    int64_t sessions = 0;
+    DirectionTotals c2s, s2c;
+    std::vector<NameCount> events, commands;  // most frequent first, then by name
+    RateSeries rate;
+    PingStats ping;
+    Percentiles holding;  // fwd_us - t_us of forwarded frames, µs
+    std::vector<SilenceGap> gaps;
+    std::optional<SessionEnding> ending;          // one session only
+    std::vector<NameCount> endings;               // all sessions: how many ended each way
+};
+
+// Returns nullopt when sessionId names no session. Throws what Reader throws.
+std::optional<SessionStats> computeSessionStats(Reader& reader, std::optional<int64_t> sessionId,
+                                                const SessionStatsSettings& settings = {});
+
+// A short label for how a session ended: "1000 by client", "1006 by server: reset", "http 502",
+// "open". The key of SessionStats::endings.
+std::string endingLabel(const SessionEnding& ending);
+
+}  // namespace rtmtap
