@@ -21,15 +21,6 @@ namespace {
 constexpr size_t kDefaultWidth = 120;
 constexpr size_t kMinPreview = 10;
 
-size_t terminalWidth() {
-    struct winsize ws {};
-    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        return ws.ws_col;
-    }
-    const char* columns = std::getenv("COLUMNS");
-    long fromEnv = columns ? std::strtol(columns, nullptr, 10) : 0;
-    return fromEnv > 0 ? static_cast<size_t>(fromEnv) : kDefaultWidth;
-}
 
 void appendHexByte(std::string& out, unsigned char c) {
     char buf[8];
@@ -196,7 +187,7 @@ std::string frameLine(const FrameRow& row, size_t width) {
 }
 
 int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
-    size_t width = options.width ? options.width : terminalWidth();
+    size_t width = previewWidth(options.width);
     try {
         Reader reader(options.db);
         std::optional<SessionRow> session = reader.session(options.session);
@@ -230,6 +221,19 @@ void setupShow(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
     sub->callback([options, &exitCode] { exitCode = runShow(*options, std::cout, std::cerr); });
+}
+
+size_t previewWidth(size_t requested) {
+    if (requested) {
+        return requested;
+    }
+    struct winsize ws {};
+    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        return ws.ws_col;
+    }
+    const char* columns = std::getenv("COLUMNS");
+    long fromEnv = columns ? std::strtol(columns, nullptr, 10) : 0;
+    return fromEnv > 0 ? static_cast<size_t>(fromEnv) : kDefaultWidth;
 }
 
 }  // namespace rtmtap::cli

@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,21 +23,6 @@ namespace {
 // Frames read per statement: the read transaction ends between chunks, so a slow consumer of
 // our stdout never holds back the proxy's WAL checkpoints for long.
 constexpr int64_t kChunkIds = 10'000;
-constexpr size_t kDefaultWidth = 120;
-
-size_t lineWidth(size_t requested) {
-    if (requested) {
-        return requested;
-    }
-    struct winsize ws {};
-    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        return ws.ws_col;
-    }
-    const char* columns = std::getenv("COLUMNS");
-    long fromEnv = columns ? std::strtol(columns, nullptr, 10) : 0;
-    return fromEnv > 0 ? static_cast<size_t>(fromEnv) : kDefaultWidth;
-}
-
 enum class DbState { Missing, BeingCreated, Ready };
 
 // A recorder creates the file empty, then writes the schema in one transaction: until then the
@@ -62,7 +46,7 @@ DbState probe(const std::string& path) {
 class Follower {
 public:
     Follower(const TailOptions& options, std::ostream& out)
-        : options_(options), out_(out), width_(lineWidth(options.width)) {}
+        : options_(options), out_(out), width_(previewWidth(options.width)) {}
 
     // Prints the frames recorded since the last call; false when out has failed.
     bool poll(Reader& reader) {
