@@ -1,23 +1,20 @@
 // `rtmtap client`: a scripted AirSend client. Logs in over HTTP (or takes --ws/--token), keeps an
 // RTM WebSocket open, prints every frame it receives and the commands it sends, runs a script.
 #include "Commands.h"
+#include "StopSignals.h"
 #include "replay/ClientScript.h"
 #include "replay/EventPrinter.h"
 #include "replay/RtmClient.h"
 
 #include "protocol/Clock.h"
 
+#include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <pthread.h>
-#include <thread>
 
 namespace rtmtap::cli {
 namespace {
@@ -60,7 +57,7 @@ enum class WaitEnd { Reached, Stopped, Ended };
 
 class Session {
 public:
-    Session(const ClientOptions& options, Output& output, const std::atomic<bool>& stop)
+    Session(const ClientOptions& options, Output& output, StopSignals& stop)
         : options_(options), output_(output), stop_(stop), client_(clientOptions(options)) {}
 
     void connect() {
@@ -137,13 +134,13 @@ private:
         output_.frame(m);
     }
 
-    // Sleeps in slices until untilUs (capped by --duration), SIGINT or the end of the connection.
+    // Waits in slices until untilUs (capped by --duration), SIGINT or the end of the connection.
     WaitEnd waitUntil(int64_t untilUs) {
         if (deadlineUs_ && untilUs > *deadlineUs_) {
             untilUs = *deadlineUs_;
         }
         for (;;) {
-            if (stop_.load()) {
+            if (stop_.waitFor(0)) {  // a signal taken while connecting or sending counts at once
                 return WaitEnd::Stopped;
             }
             if (client_.ended()) {
@@ -153,13 +150,13 @@ private:
             if (left <= 0) {
                 return WaitEnd::Reached;
             }
-            std::this_thread::sleep_for(std::chrono::microseconds(std::min<int64_t>(left, kSliceMs * 1000)));
+            stop_.waitFor(static_cast<int>(std::min<int64_t>((left + 999) / 1000, kSliceMs)));
         }
     }
 
     const ClientOptions& options_;
     Output& output_;
-    const std::atomic<bool>& stop_;
+    StopSignals& stop_;
     RtmClient client_;
     int64_t startUs_ = 0;
     std::optional<int64_t> deadlineUs_;
@@ -183,7 +180,7 @@ std::string checkOptions(const ClientOptions& o) {
     return "";
 }
 
-int runClient(const ClientOptions& options, std::ostream& out, std::ostream& err, const std::atomic<bool>& stop) {
+int runClient(const ClientOptions& options, std::ostream& out, std::ostream& err, StopSignals& stop) {
     if (std::string bad = checkOptions(options); !bad.empty()) {
         err << "rtmtap: " << bad << std::endl;
         return 2;
@@ -214,37 +211,6 @@ int runClient(const ClientOptions& options, std::ostream& out, std::ostream& err
         return 2;
     }
 }
-
-// SIGINT/SIGTERM set stop; the client then closes cleanly. The signals are blocked in every
-// thread (set before any starts) and taken by sigtimedwait here, never by a handler.
-class StopSignals {
-public:
-    StopSignals() {
-        sigemptyset(&set_);
-        sigaddset(&set_, SIGINT);
-        sigaddset(&set_, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-        thread_ = std::thread([this] { watch(); });
-    }
-    ~StopSignals() {
-        done_ = true;
-        thread_.join();
-    }
-    const std::atomic<bool>& stop() const { return stop_; }
-
-private:
-    void watch() {
-        const timespec slice{0, 100'000'000};
-        while (!done_.load()) {
-            if (sigtimedwait(&set_, nullptr, &slice) > 0) {
-                stop_ = true;
-            }
-        }
-    }
-    sigset_t set_;
-    std::atomic<bool> stop_{false}, done_{false};
-    std::thread thread_;
-};
 
 }  // namespace
 
@@ -283,8 +249,9 @@ void setupClient(CLI::App& app, int& exitCode) {
             const char* env = std::getenv("RTMTAP_PASSWORD");
             options->password = env ? env : "";
         }
+        // Before the client's threads start; SIGINT/SIGTERM then end it cleanly (close frame).
         StopSignals signals;
-        exitCode = runClient(*options, std::cout, std::cerr, signals.stop());
+        exitCode = runClient(*options, std::cout, std::cerr, signals);
     });
 }
 

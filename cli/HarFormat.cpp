@@ -1,9 +1,9 @@
 #include "HarFormat.h"
 
-#include "Base64Decode.h"
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "store/JsonText.h"
 #include "store/Reader.h"
@@ -254,12 +254,15 @@ void EntryReader::frame(const Object::Ptr& m, int64_t startedUs, std::vector<Mes
     }
     switch (opcode) {
     case 1: f.op = Opcode::Text; f.payload = std::move(data); break;
-    case 2:
+    case 2: {
         f.op = Opcode::Binary;
-        if (!decodeBase64(data, f.payload)) {
+        std::optional<std::string> bytes = decodeBase64(data);
+        if (!bytes) {
             fail("opcode 2 data is not valid base64 (RFC 4648, padded)");
         }
+        f.payload = std::move(*bytes);
         break;
+    }
     case 8: f.op = Opcode::Close; f.payload = std::move(data); break;
     case 9: f.op = Opcode::Ping; f.payload = std::move(data); break;
     case 10: f.op = Opcode::Pong; f.payload = std::move(data); break;
@@ -352,7 +355,7 @@ void HarFormat::write(std::ostream& out, const SessionRow& row, Reader& reader,
             return true;  // HAR has no place for ping, pong and close
         }
         const char* type = m.dir == Direction::ClientToServer ? "send" : "receive";
-        std::string data = m.op == Opcode::Text ? jsonString(m.payload) : jsonString(base64(m.payload));
+        std::string data = m.op == Opcode::Text ? jsonString(m.payload) : jsonString(encodeBase64(m.payload));
         out << (first ? "\n" : ",\n") << message(type, m.wall_us, m.op == Opcode::Text ? 1 : 2, data);
         first = false;
         return static_cast<bool>(out);

@@ -1,5 +1,6 @@
 #include "JsonOut.h"
 
+#include "protocol/Base64.h"
 #include "protocol/Message.h"
 
 #include <cstdio>
@@ -23,30 +24,7 @@ void splitUs(int64_t us, time_t& seconds, int& micros) {
 }  // namespace
 
 std::string base64(std::string_view bytes) {
-    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
-                     static_cast<uint8_t>(bytes[i + 2]);
-        out += table[n >> 18];
-        out += table[(n >> 12) & 63];
-        out += table[(n >> 6) & 63];
-        out += table[n & 63];
-    }
-    size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-        if (rest == 2) {
-            n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-        }
-        out += table[n >> 18];
-        out += table[(n >> 12) & 63];
-        out += rest == 2 ? table[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
+    return encodeBase64(bytes, Base64Alphabet::Standard);
 }
 
 std::string isoUtc(int64_t wallUs) {

@@ -1,9 +1,9 @@
 #include "JsonlFormat.h"
 
-#include "Base64Decode.h"
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
 #include "protocol/Utf8.h"
@@ -44,7 +44,7 @@ bool embeddable(const std::string& p) {
 }
 
 std::string base64Form(const std::string& bytes) {
-    return "{\"base64\":\"" + base64(bytes) + "\"}";
+    return "{\"base64\":\"" + encodeBase64(bytes) + "\"}";
 }
 
 std::string closeData(const std::string& p) {
@@ -445,11 +445,11 @@ std::string LineReader::base64Payload(std::string_view object) const {
     if (inner.size() != 1 || !isString(inner[0].value)) {
         fail("\"data\": {\"base64\": ...} must hold one string and nothing else");
     }
-    std::string bytes;
-    if (!decodeBase64(decodeString(inner[0].value), bytes)) {
+    std::optional<std::string> bytes = decodeBase64(decodeString(inner[0].value));
+    if (!bytes) {
         fail("\"data\": the base64 string is not valid base64 (RFC 4648, padded)");
     }
-    return bytes;
+    return std::move(*bytes);
 }
 
 std::string LineReader::closePayload(std::string_view object) const {

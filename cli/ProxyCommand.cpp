@@ -1,6 +1,7 @@
 #include "ProxyCommand.h"
 
 #include "Commands.h"
+#include "StopSignals.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
 #include "proxy/Proxy.h"
@@ -11,10 +12,8 @@
 #include <Poco/NumberParser.h>
 
 #include <algorithm>
-#include <csignal>
 #include <iostream>
 #include <memory>
-#include <pthread.h>
 #include <vector>
 
 namespace rtmtap::cli {
@@ -57,24 +56,11 @@ std::unique_ptr<Simulator> startEmbeddedSimulator() {
     return simulator;
 }
 
-void waitForStopSignal() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int signal = 0;
-    sigwait(&set, &signal);
-}
-
 }  // namespace
 
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
-    // Every thread started below inherits this mask, so the signal reaches only sigwait().
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Before any thread starts: every one inherits the mask, so the signal reaches only wait().
+    StopSignals signals;
     ProxyConfig config;
     if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
         err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
@@ -152,7 +138,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             out << "rtmtap: try: rtmtap client --api " << api->listenUrl()
                 << " --user user1@example.test --password password (users user1..user5)" << std::endl;
         }
-        waitForStopSignal();
+        signals.wait();
         err << "rtmtap: stopping: closing live sessions" << std::endl;
         if (api) {
             api->stop();

@@ -1,13 +1,12 @@
 // `rtmtap simulate`: an embedded AirSend server (HTTP API + RTM WebSocket) until SIGINT/SIGTERM.
 #include "Commands.h"
 #include "ProxyCommand.h"  // parseListen
+#include "StopSignals.h"
 #include "replay/Simulator.h"
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <pthread.h>
 #include <random>
 
 namespace rtmtap::cli {
@@ -23,14 +22,6 @@ struct SimulateOptions {
     double pingInterval = 25;
     std::string flavor = "doc";
 };
-
-sigset_t stopSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    return set;
-}
 
 bool configure(const SimulateOptions& options, SimulatorConfig& config, std::ostream& err) {
     if (!parseListen(options.listen, config.wsHost, config.wsPort)) {
@@ -51,9 +42,8 @@ bool configure(const SimulateOptions& options, SimulatorConfig& config, std::ost
 }
 
 int runSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
-    // Every thread started below inherits this mask, so the signal reaches only sigwait().
-    sigset_t signals = stopSignals();
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Before any thread starts: every one inherits the mask, so the signal reaches only wait().
+    StopSignals signals;
     SimulatorConfig config;
     if (!configure(options, config, err)) {
         return 2;
@@ -64,8 +54,7 @@ int runSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
         out << "rtmtap: simulating AirSend: api " << simulator.apiUrl() << " ws " << simulator.wsUrl()
             << " (log in as user1@example.test .. user" << config.users << "@example.test, password "
             << SimWorld::kPassword << "; seed " << config.seed << ", flavor " << options.flavor << ")" << std::endl;
-        int signal = 0;
-        sigwait(&signals, &signal);
+        signals.wait();
         err << "rtmtap: stopping the simulator" << std::endl;
         simulator.stop();
         return 0;

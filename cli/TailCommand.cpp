@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "FrameFilterOptions.h"
 #include "ShowCommand.h"
+#include "StopSignals.h"
 #include "store/Database.h"
 #include "store/Reader.h"
 
@@ -105,24 +106,6 @@ bool stdoutClosed() {
     return ::poll(&fd, 1, 0) == 1 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
 }
 
-// SIGINT/SIGTERM are blocked and taken here, synchronously: the pause between polls is the wait.
-class StopSignals {
-public:
-    StopSignals() {
-        sigemptyset(&set_);
-        sigaddset(&set_, SIGINT);
-        sigaddset(&set_, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-    }
-    bool pause(int ms) {
-        const timespec slice{ms / 1000, (ms % 1000) * 1'000'000L};
-        return sigtimedwait(&set_, nullptr, &slice) > 0 || stdoutClosed();
-    }
-
-private:
-    sigset_t set_;
-};
-
 }  // namespace
 
 int runTail(const TailOptions& options, std::ostream& out, std::ostream& err, const TailPause& pause) {
@@ -164,8 +147,10 @@ void setupTail(CLI::App& app, int& exitCode) {
     sub->callback([options, &exitCode] {
         // A closed stdout shows up as a failed write, not as a fatal signal.
         std::signal(SIGPIPE, SIG_IGN);
+        // The pause between polls is the wait for SIGINT/SIGTERM.
         StopSignals signals;
-        exitCode = runTail(*options, std::cout, std::cerr, [&signals](int ms) { return signals.pause(ms); });
+        exitCode = runTail(*options, std::cout, std::cerr,
+                           [&signals](int ms) { return signals.waitFor(ms) || stdoutClosed(); });
     });
 }
 

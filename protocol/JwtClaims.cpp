@@ -1,5 +1,6 @@
 #include "JwtClaims.h"
 
+#include "Base64.h"
 #include "Classifier.h"
 
 #include <Poco/JSON/Object.h>
@@ -8,9 +9,8 @@
 #include <charconv>
 
 // Tokens come from clients (untrusted) but only once per session, so Poco::JSON is fine here.
-// The base64url decoder is our own: Poco's Base64Decoder is a stream that skips whitespace and
-// reports errors by exception; this one is strict (RFC 4648 section 5 alphabet, padding
-// optional but then exact) and cannot throw.
+// The base64url decoder is protocol/Base64 (Url: padding optional but then exact, cannot throw),
+// not Poco's Base64Decoder, a stream that skips whitespace and reports errors by exception.
 
 namespace rtmtap {
 namespace {
@@ -33,61 +33,14 @@ std::optional<TokenParts> splitToken(std::string_view token) {
     return TokenParts{token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1)};
 }
 
-int base64UrlValue(char c) {
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '-') {
-        return 62;
-    }
-    if (c == '_') {
-        return 63;
-    }
-    return -1;
-}
-
+// A JWT part: base64url digits, or '=' (a padded part still looks like a token).
 bool isBase64UrlText(std::string_view text) {
     for (char c : text) {
-        if (base64UrlValue(c) < 0 && c != '=') {
+        if (!isBase64Digit(c, Base64Alphabet::Url) && c != '=') {
             return false;
         }
     }
     return true;
-}
-
-std::optional<std::string> decodeBase64Url(std::string_view text) {
-    if (!text.empty() && text.back() == '=') {
-        if (text.size() % 4 != 0) {
-            return std::nullopt;  // padded text comes in whole quads
-        }
-        text.remove_suffix(text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1);
-    }
-    if (text.size() % 4 == 1) {
-        return std::nullopt;  // one leftover character cannot hold a byte
-    }
-    std::string out;
-    out.reserve(text.size() * 3 / 4);
-    uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-        const int value = base64UrlValue(c);
-        if (value < 0) {
-            return std::nullopt;
-        }
-        bits = bits << 6 | static_cast<uint32_t>(value);
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            out.push_back(static_cast<char>(bits >> count & 0xFF));
-        }
-    }
-    return out;
 }
 
 std::optional<int64_t> parseDigits(const std::string& text) {
@@ -159,7 +112,7 @@ std::optional<JwtClaims> decodeJwtClaims(std::string_view token) {
         if (!parts) {
             return std::nullopt;
         }
-        std::optional<std::string> json = decodeBase64Url(parts->claims);
+        std::optional<std::string> json = decodeBase64(parts->claims, Base64Alphabet::Url);
         if (!json) {
             return std::nullopt;
         }

@@ -1,14 +1,12 @@
 #include "EventPrinter.h"
 
+#include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/Utf8.h"
 #include "store/JsonText.h"
 
-#include <Poco/Base64Encoder.h>
-
 #include <cstdio>
 #include <ctime>
-#include <sstream>
 
 namespace rtmtap {
 namespace {
@@ -48,15 +46,6 @@ std::string preview(const std::string& text) {
         out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
     }
     return out;
-}
-
-std::string base64(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
 }
 
 int closeCode(const std::string& payload) {
@@ -130,7 +119,7 @@ std::string dataJson(const Message& m) {
             return jsonString(m.payload);
         }
     }
-    return "{\"base64\":\"" + base64(m.payload) + "\"}";
+    return "{\"base64\":\"" + encodeBase64(m.payload) + "\"}";
 }
 
 }  // namespace

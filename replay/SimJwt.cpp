@@ -1,7 +1,7 @@
 #include "SimJwt.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
+#include "protocol/Base64.h"
+
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
@@ -11,8 +11,6 @@
 #include <Poco/SHA2Engine.h>
 #include <Poco/Timestamp.h>
 
-#include <cctype>
-#include <iterator>
 #include <sstream>
 
 namespace rtmtap {
@@ -120,29 +118,22 @@ std::string SimJwt::signature(const std::string& signingInput) const {
 }
 
 std::string SimJwt::base64Url(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
+    return encodeBase64(bytes, Base64Alphabet::Url);
 }
 
+// Unpadded only: the simulator issues its tokens that way (RFC 7515), a padded one is not its own.
 bool SimJwt::base64UrlDecode(const std::string& text, std::string& out) {
     for (char c : text) {
-        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-        if (!ok) {
+        if (!isBase64Digit(c, Base64Alphabet::Url)) {
             return false;
         }
     }
-    try {
-        std::istringstream in(text);
-        Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-        out.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
-        return true;
-    } catch (const std::exception&) {
+    std::optional<std::string> bytes = decodeBase64(text, Base64Alphabet::Url);
+    if (!bytes) {
         return false;
     }
+    out = std::move(*bytes);
+    return true;
 }
 
 std::string SimJwt::formatTime(int64_t unixSeconds) {
