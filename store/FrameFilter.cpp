@@ -1,5 +1,7 @@
 #include "FrameFilter.h"
 
+#include <cctype>
+
 namespace rtmtap {
 namespace {
 
@@ -12,29 +14,103 @@ std::string inList(const char* column, const std::vector<T>& values, ToInt toInt
     return sql + ")";
 }
 
+std::string ids(const char* column, const std::vector<int64_t>& values) {
+    return inList(column, values, [](int64_t v) { return v; });
+}
+
+class SqlBuilder {
+public:
+    SqlBuilder(FrameFilterSql& out, int firstParam) : out_(out), firstParam_(firstParam) {}
+
+    // "?n" for a new parameter bound to value.
+    std::string param(SqlValue value) {
+        out_.values.push_back(std::move(value));
+        return "?" + std::to_string(firstParam_ + static_cast<int>(out_.values.size()) - 1);
+    }
+
+private:
+    FrameFilterSql& out_;
+    int firstParam_;
+};
+
 // "(f.kind = K AND f.name_id IN (SELECT id FROM names WHERE name GLOB ?n OR ...))". The
 // subquery runs once over the small names table; frames are then matched by integer.
-std::string namesMatching(int kind, const std::vector<std::string>& patterns, FrameFilterSql& out, int firstParam) {
-    std::string sql = "(f.kind = " + std::to_string(kind) + " AND f.name_id IN (SELECT id FROM names WHERE ";
+std::string namesMatching(int kind, const std::vector<std::string>& patterns, SqlBuilder& sql) {
+    std::string text = "(f.kind = " + std::to_string(kind) + " AND f.name_id IN (SELECT id FROM names WHERE ";
     for (size_t i = 0; i < patterns.size(); ++i) {
-        int param = firstParam + static_cast<int>(out.texts.size());
-        sql += (i ? " OR " : "") + std::string("name GLOB ?") + std::to_string(param);
-        out.texts.push_back(patterns[i]);
+        text += (i ? " OR " : "") + std::string("name GLOB ") + sql.param(patterns[i]);
     }
-    return sql + "))";
+    return text + "))";
+}
+
+// The payload as JSON text for the JSON functions, NULL when it is not JSON (they would raise an
+// error on it and end the whole query). Only text and binary frames can hold JSON.
+const char* const kJsonPayload =
+    "(CASE WHEN f.op IN (1, 2) AND json_valid(CAST(f.payload AS TEXT)) THEN CAST(f.payload AS TEXT) END)";
+
+std::string whereTerm(const JsonCondition& c, SqlBuilder& sql) {
+    std::string path = sql.param(c.path);
+    std::string type = std::string("json_type(") + kJsonPayload + ", " + path + ")";
+    switch (c.type) {
+        case JsonCondition::Type::Null:
+            return type + " = 'null'";
+        case JsonCondition::Type::True:
+            return type + " = 'true'";
+        case JsonCondition::Type::False:
+            return type + " = 'false'";
+        case JsonCondition::Type::Text:
+            return "(" + type + " = 'text' AND json_extract(" + kJsonPayload + ", " + path + ") = " +
+                   sql.param(c.value) + ")";
+        default:
+            // A JSON number compares as a number (5 = 5.0); the string "5" does not match 5.
+            return "(" + type + " IN ('integer', 'real') AND json_extract(" + kJsonPayload + ", " + path +
+                   ") = " + sql.param(c.value) + ")";
+    }
+}
+
+bool isTokenByte(unsigned char c) {
+    return std::isalnum(c) || c >= 0x80;
+}
+
+// A GLOB over the lower-cased payload, framed by spaces, that matches the word as the tokenizer
+// would: "post" matches {"a":"post"} but not "postMessage". GLOB's own specials are literal.
+std::string wordGlob(const std::string& word) {
+    const char* const boundary = "[^a-z0-9]";
+    std::string pattern = "*";
+    if (isTokenByte(static_cast<unsigned char>(word.front()))) {
+        pattern += boundary;
+    }
+    for (char c : word) {
+        if (c == '*' || c == '?' || c == '[') {
+            pattern += std::string("[") + c + "]";
+        } else {
+            pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    if (isTokenByte(static_cast<unsigned char>(word.back()))) {
+        pattern += boundary;
+    }
+    return pattern + "*";
+}
+
+std::string wordTerm(const std::string& word, SqlBuilder& sql) {
+    return "(' ' || lower(CAST(f.payload AS TEXT)) || ' ') GLOB " + sql.param(wordGlob(word));
 }
 
 }  // namespace
 
 bool FrameFilter::empty() const {
-    return sessions.empty() && dirs.empty() && ops.empty() && kinds.empty() && events.empty() && commands.empty();
+    return sessions.empty() && dirs.empty() && ops.empty() && kinds.empty() && events.empty() && commands.empty() &&
+           channels.empty() && messages.empty() && users.empty() && !sinceUs && !untilUs && words.empty() &&
+           wheres.empty() && !malformed;
 }
 
-FrameFilterSql toSql(const FrameFilter& filter, int firstParam) {
+FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy) {
     FrameFilterSql out;
+    SqlBuilder sql(out, firstParam);
     std::vector<std::string> terms;
     if (!filter.sessions.empty()) {
-        terms.push_back(inList("f.session", filter.sessions, [](int64_t v) { return v; }));
+        terms.push_back(ids("f.session", filter.sessions));
     }
     if (!filter.dirs.empty()) {
         terms.push_back(inList("f.dir", filter.dirs, [](Direction d) { return static_cast<int>(d); }));
@@ -47,13 +123,42 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam) {
     }
     std::vector<std::string> names;
     if (!filter.events.empty()) {
-        names.push_back(namesMatching(static_cast<int>(Kind::Event), filter.events, out, firstParam));
+        names.push_back(namesMatching(static_cast<int>(Kind::Event), filter.events, sql));
     }
     if (!filter.commands.empty()) {
-        names.push_back(namesMatching(static_cast<int>(Kind::Command), filter.commands, out, firstParam));
+        names.push_back(namesMatching(static_cast<int>(Kind::Command), filter.commands, sql));
     }
     if (!names.empty()) {
         terms.push_back(names.size() == 1 ? names[0] : "(" + names[0] + " OR " + names[1] + ")");
+    }
+    if (!filter.channels.empty()) {
+        terms.push_back(ids("f.channel_id", filter.channels));
+    }
+    if (!filter.messages.empty()) {
+        terms.push_back(ids("f.message_id", filter.messages));
+    }
+    if (!filter.users.empty()) {
+        terms.push_back(ids("f.user_id", filter.users));
+    }
+    if (filter.sinceUs) {
+        terms.push_back("f.wall_us >= " + std::to_string(*filter.sinceUs));
+    }
+    if (filter.untilUs) {
+        terms.push_back("f.wall_us <= " + std::to_string(*filter.untilUs));
+    }
+    if (filter.malformed) {
+        terms.push_back("(f.flags & " + std::to_string(MessageFlag::Malformed) + ") <> 0");
+    }
+    for (const std::string& word : filter.words) {
+        if (word.empty()) {
+            continue;
+        }
+        if (wordsBy == WordMatch::Scan || textTokens(word).size() != 1) {
+            terms.push_back(wordTerm(word, sql));
+        }
+    }
+    for (const JsonCondition& condition : filter.wheres) {
+        terms.push_back(whereTerm(condition, sql));
     }
     for (const std::string& term : terms) {
         out.condition += (out.condition.empty() ? "" : " AND ") + term;
@@ -62,6 +167,34 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam) {
         out.condition = "1";
     }
     return out;
+}
+
+std::vector<std::string> textTokens(const std::string& word) {
+    std::vector<std::string> tokens;
+    std::string token;
+    for (unsigned char c : word) {
+        if (isTokenByte(c)) {
+            token += static_cast<char>(std::tolower(c));
+        } else if (!token.empty()) {
+            tokens.push_back(std::move(token));
+            token.clear();
+        }
+    }
+    if (!token.empty()) {
+        tokens.push_back(std::move(token));
+    }
+    return tokens;
+}
+
+std::string ftsQuery(const std::vector<std::string>& words) {
+    std::string query;
+    for (const std::string& word : words) {
+        for (const std::string& token : textTokens(word)) {
+            // Tokens hold no '"' (it is not a token byte), so quoting needs no escapes.
+            query += (query.empty() ? "\"" : " AND \"") + token + "\"";
+        }
+    }
+    return query;
 }
 
 }  // namespace rtmtap

@@ -1,16 +1,29 @@
 #pragma once
-// Which frames a reader wants, as data: the filters `tail` takes (and `query` will), shared by
+// Which frames a reader wants, as data: the filters `query`, `show` and `tail` take, shared by
 // every command that filters frames. Values of one option are OR'ed (--op ping --op pong), options
 // are AND'ed; --event and --command together are one name filter (a frame is one or the other).
-// Reader turns it into an SQL condition; cli/FrameFilterOptions binds it to command-line flags.
+// store/FrameSearch turns it into index lookups and SQL; cli/FrameFilterOptions binds it to flags.
 #include "protocol/Classifier.h"
 #include "protocol/Message.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace rtmtap {
+
+// A value bound to an SQL parameter.
+using SqlValue = std::variant<int64_t, double, std::string>;
+
+// --where PATH=VALUE: the JSON value at path in the frame's payload equals value.
+struct JsonCondition {
+    enum class Type { Null, True, False, Integer, Real, Text };
+    std::string path;  // an SQLite JSON path: $."payload"."message"."message_type", $."a"[0]
+    Type type = Type::Text;
+    SqlValue value;    // Integer, Real and Text only
+};
 
 struct FrameFilter {
     std::vector<int64_t> sessions;
@@ -19,18 +32,38 @@ struct FrameFilter {
     std::vector<Kind> kinds;
     std::vector<std::string> events;    // SQLite GLOB patterns on an event's name ("chat.*")
     std::vector<std::string> commands;  // idem, on a command's name
+    std::vector<int64_t> channels;      // frames.channel_id
+    std::vector<int64_t> messages;      // frames.message_id
+    std::vector<int64_t> users;         // frames.user_id: the user the frame is about or from
+    std::optional<int64_t> sinceUs;     // wall clock, µs since the epoch, inclusive
+    std::optional<int64_t> untilUs;     // idem
+    std::vector<std::string> words;     // --text: the payload holds every word (case-insensitive)
+    std::vector<JsonCondition> wheres;  // --where: every condition holds
+    bool malformed = false;             // only frames flagged malformed
 
     bool empty() const;
 };
 
-// The filter as an SQL condition over `frames f` (true when the filter is empty), and the texts
+// The filter as an SQL condition over `frames f` (true when the filter is empty), and the values
 // to bind, in order, to its parameters ?firstParam, ?firstParam+1, ... Integer values are
 // written into the SQL (they come from typed fields, never from text).
 struct FrameFilterSql {
     std::string condition;
-    std::vector<std::string> texts;
+    std::vector<SqlValue> values;
 };
 
-FrameFilterSql toSql(const FrameFilter& filter, int firstParam);
+// wordsBy: how --text words are matched. A word matches where it stands between non-token
+// characters, case-insensitively (ASCII), as SQLite's unicode61 tokenizer sees it: "post" does
+// not match "postMessage". Scan: every word by a GLOB over the payload, for the frames the
+// full-text index does not cover. Index: the caller matches the tokens through frames_fts; the
+// GLOB only checks that a word of several tokens ("chat.postMessage") has them in that order.
+enum class WordMatch { Scan, Index };
+FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy = WordMatch::Scan);
+
+// The tokens of a --text word as SQLite's unicode61 tokenizer splits it (runs of ASCII letters
+// and digits and of non-ASCII bytes), lower-cased: "chat.postMessage" -> chat, postmessage.
+std::vector<std::string> textTokens(const std::string& word);
+// The FTS5 MATCH expression for all words: every token quoted, AND'ed; "" when no word has one.
+std::string ftsQuery(const std::vector<std::string>& words);
 
 }  // namespace rtmtap

@@ -155,7 +155,9 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
       linkApiCalls_(db_, kLinkApiCalls),
       setLabel_(db_, "UPDATE sessions SET label = ?2 WHERE id = ?1"),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
-      selectName_(db_, "SELECT id FROM names WHERE name = ?1") {
+      selectName_(db_, "SELECT id FROM names WHERE name = ?1"),
+      blocks_(db_),
+      text_(db_) {
     firstFreeSessionId_ = queryFreeSessionId();
     loadNames();
 }
@@ -164,6 +166,18 @@ int64_t FrameWriter::queryFreeSessionId() {
     // Frames whose session row was lost in a failed batch still own their id.
     return db_.queryInt("SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
                         "coalesce((SELECT max(session) FROM frames), 0)) + 1");
+}
+
+int64_t FrameWriter::indexText(int64_t maxIds) {
+    begin_.run();
+    try {
+        int64_t covered = text_.step(maxIds);
+        commit_.run();
+        return covered;
+    } catch (...) {
+        rollback();
+        throw;
+    }
 }
 
 void FrameWriter::writeLabel(int64_t session, const std::string& label) {
@@ -183,6 +197,12 @@ void FrameWriter::loadNames() {
 void FrameWriter::begin() {
     namesThisBatch_.clear();
     begin_.run();
+    try {
+        blocks_.sync();
+    } catch (...) {
+        rollback();
+        throw;
+    }
 }
 
 void FrameWriter::commit() {
@@ -199,6 +219,7 @@ void FrameWriter::rollback() noexcept {
             // Nothing more to undo; the next begin() reports a connection that is truly broken.
         }
     }
+    blocks_.invalidate();
     for (const std::string& name : namesThisBatch_) {
         names_.erase(name);
     }
@@ -301,13 +322,23 @@ void FrameWriter::writeMessage(const Message& message) {
     s.bind(7, message.fwd_us);
     s.bind(8, message.wall_us);
     s.bind(9, static_cast<int64_t>(message.size));
+    BlockFrame block;
+    block.name_id = nameId(index.name);
     s.bind(10, static_cast<int64_t>(index.kind));
-    s.bind(11, nameId(index.name));
+    s.bind(11, block.name_id);
     s.bind(12, index.channel_id);
     s.bind(13, index.message_id);
     s.bind(14, index.user_id);
     s.bindBlob(15, payload);
     s.run();
+    block.id = sqlite3_last_insert_rowid(db_.handle());
+    block.wall_us = message.wall_us;
+    block.session = message.session;
+    block.channel_id = index.channel_id;
+    block.message_id = index.message_id;
+    block.user_id = index.user_id;
+    block.flags = flags;
+    blocks_.add(block);
 }
 
 std::string FrameWriter::applyAuth(const Message& message, const Classification& index, uint32_t& flags) {

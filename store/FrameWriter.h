@@ -2,9 +2,11 @@
 // The recorder's database side, used only by its writer thread: indexes each record
 // (protocol/Classifier), interns names, redacts ws_auth tokens and API secrets and inserts through statements
 // prepared once. The caller groups writes into transactions with begin/commit/rollback.
+#include "BlockIndexer.h"
 #include "Database.h"
 #include "RecordQueue.h"
 #include "Statement.h"
+#include "TextIndex.h"
 
 #include <cstdint>
 #include <string>
@@ -31,6 +33,9 @@ public:
     void rollback() noexcept;  // also forgets the names interned since begin()
     // The file was removed or renamed under us (see Database::fileMoved).
     bool fileMoved() const { return db_.fileMoved(); }
+    // Outside a transaction: extends the full-text index over up to maxIds more frames, in a
+    // transaction of its own. Returns the ids covered, 0 when the index is complete.
+    int64_t indexText(int64_t maxIds);
     // sessions.label of a session already written ("" stores NULL); for imports.
     void writeLabel(int64_t session, const std::string& label);
 
@@ -53,6 +58,8 @@ private:
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
     Statement insertApiCall_, linkApiCalls_, setLabel_;
     Statement insertName_, selectName_;
+    BlockIndexer blocks_;
+    TextIndex text_;
     std::unordered_map<std::string, int64_t> names_;
     std::vector<std::string> namesThisBatch_;
 };

@@ -1,6 +1,8 @@
 #include "Reader.h"
 
 #include "Database.h"
+#include "FrameRows.h"
+#include "FrameSearch.h"
 #include "Schema.h"
 #include "Statement.h"
 #include "protocol/Classifier.h"
@@ -11,16 +13,11 @@ namespace {
 const char* const kSessionColumns =
     "SELECT s.id, s.started_us, s.ended_us, s.duration_us, s.client, s.upstream, s.path, s.subprotocol, "
     "s.headers, s.http_status, s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, "
-    "s.finger_print, s.auth_token, s.claims, s.close_code, s.close_reason, s.closed_by, s.error, "
+    "s.finger_print, s.auth_token, s.claims, s.close_code, s.close_reason, s.closed_by, s.error, s.label, "
     // Both subqueries read the (session, seq, size) index alone, for one session only.
     "(SELECT count(*) FROM frames f WHERE f.session = s.id), "
     "(SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) "
     "FROM sessions s";
-
-// The columns frameFrom() reads, in its order.
-const char* const kFrameColumns =
-    "SELECT f.session, f.seq, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
-    "f.channel_id, f.message_id, f.user_id, f.payload ";
 
 const char* const kFramesOfSession =
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id WHERE f.session = ?1 ORDER BY f.seq, f.id";
@@ -67,44 +64,9 @@ SessionRow sessionFrom(const Statement& s) {
     row.close_reason = s.columnText(19);
     row.closed_by = s.columnText(20);
     row.error = s.columnText(21);
-    row.frames = s.columnInt(22);
-    row.bytes = s.columnInt(23);
-    return row;
-}
-
-Kind kindFrom(int64_t kind) {
-    if (kind < 0 || kind > static_cast<int64_t>(Kind::Control)) {
-        return Kind::Other;  // a value this build does not know (the file is not trusted)
-    }
-    return static_cast<Kind>(kind);
-}
-
-const char* kindName(int64_t kind) {
-    return toString(kindFrom(kind));
-}
-
-Direction directionFrom(int64_t dir) {
-    return dir == 1 ? Direction::ServerToClient : Direction::ClientToServer;
-}
-
-FrameRow frameFrom(const Statement& s) {
-    FrameRow row;
-    Message& m = row.message;
-    m.session = s.columnInt(0);
-    m.seq = s.columnInt(1);
-    m.dir = directionFrom(s.columnInt(2));
-    m.op = static_cast<Opcode>(s.columnInt(3) & 0xf);
-    m.flags = static_cast<uint32_t>(s.columnInt(4));
-    m.t_us = s.columnInt(5);
-    m.fwd_us = s.isNull(6) ? -1 : s.columnInt(6);
-    m.wall_us = s.columnInt(7);
-    m.size = static_cast<uint64_t>(s.columnInt(8));
-    row.kind = kindName(s.columnInt(9));
-    row.name = s.columnText(10);
-    row.channel_id = s.columnOptInt(11);
-    row.message_id = s.columnOptInt(12);
-    row.user_id = s.columnOptInt(13);
-    m.payload = s.columnBlob(14);
+    row.label = s.columnText(22);
+    row.frames = s.columnInt(23);
+    row.bytes = s.columnInt(24);
     return row;
 }
 
@@ -123,22 +85,6 @@ void summaryFrom(const Statement& s, FrameSummary& row) {
     row.pingPayload = s.isNull(10) ? std::string() : s.columnBlob(10);
 }
 
-// Steps statement to its end (or until fn says stop) and always leaves it reset.
-template <typename Fn>
-void eachRow(Statement& statement, Fn&& fn) {
-    try {
-        while (statement.step()) {
-            if (!fn()) {
-                break;
-            }
-        }
-    } catch (...) {
-        statement.reset();
-        throw;
-    }
-    statement.reset();
-}
-
 }  // namespace
 
 class Reader::Impl {
@@ -150,7 +96,10 @@ public:
           frames_(db_, std::string(kFrameColumns) + kFramesOfSession),
           lastFrameId_(db_, "SELECT coalesce(max(id), 0) FROM frames"),
           summariesOfSession_(db_, std::string(kSummaryColumns) + "WHERE f.session = ?1 ORDER BY f.seq"),
-          allSummaries_(db_, std::string(kSummaryColumns) + "ORDER BY f.session, f.seq") {}
+          allSummaries_(db_, std::string(kSummaryColumns) + "ORDER BY f.session, f.seq"),
+          search_(db_) {}
+
+    FrameSearch& search() { return search_; }
 
     std::vector<SessionRow> sessions() {
         std::vector<SessionRow> rows;
@@ -187,8 +136,8 @@ public:
         Statement& statement = filtered(filter);
         statement.bind(1, afterId);
         statement.bind(2, upToId);
-        for (size_t i = 0; i < filteredSql_.texts.size(); ++i) {
-            statement.bindText(3 + static_cast<int>(i), filteredSql_.texts[i]);
+        for (size_t i = 0; i < filteredSql_.values.size(); ++i) {
+            bindValue(statement, 3 + static_cast<int>(i), filteredSql_.values[i]);
         }
         eachRow(statement, [&] { return fn(frameFrom(statement)); });
     }
@@ -229,6 +178,7 @@ private:
     Statement allSessions_, oneSession_, frames_, lastFrameId_, summariesOfSession_, allSummaries_;
     FrameFilterSql filteredSql_;
     std::unique_ptr<Statement> filteredStatement_;
+    FrameSearch search_;
 };
 
 Reader::Reader(const std::string& dbPath) : impl_(std::make_unique<Impl>(dbPath)) {}
@@ -254,6 +204,14 @@ int64_t Reader::lastFrameId() {
 void Reader::framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
                            const std::function<bool(const FrameRow&)>& fn) {
     impl_->framesBetween(afterId, upToId, filter, fn);
+}
+
+void Reader::query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) {
+    impl_->search().run(filter, order, fn);
+}
+
+int64_t Reader::count(const FrameFilter& filter) {
+    return impl_->search().count(filter);
 }
 
 void Reader::frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {

@@ -26,6 +26,7 @@ struct SessionRow {
     std::optional<int> close_code;
     std::string close_reason, closed_by, error;
     std::optional<int> http_status;
+    std::string label;  // `rtmtap import --label`, "" when none
     int64_t frames = 0;
     int64_t bytes = 0;
 };
@@ -52,6 +53,8 @@ struct FrameSummary {
     std::string pingPayload;  // the payload of a ping or pong frame, else ""
 };
 
+enum class SearchOrder { Ascending, Descending };
+
 class Reader {
 public:
     // Opens read-only. Throws std::runtime_error with a one-line reason (missing file, not an
@@ -71,6 +74,12 @@ public:
     // filter; fn returns false to stop. A range of the rowid: earlier frames are never read.
     void framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
                        const std::function<bool(const FrameRow&)>& fn);
+    // Calls fn for each frame, across sessions, that passes filter, in recording order (frames.id;
+    // a single --session: its seq order), through the query indexes (store/FrameSearch.h); fn
+    // returns false to stop.
+    void query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn);
+    // How many frames pass filter.
+    int64_t count(const FrameFilter& filter);
     // Calls fn for each frame of one session (nullopt: of every session, one after the other),
     // in seq order, with only the columns FrameSummary holds; fn returns false to stop.
     void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn);

@@ -75,13 +75,20 @@ private:
         // queue still makes the relay wait (backpressure), so the writer is never starved.
         setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
         std::vector<Record> work;
+        textBehind_ = options_.textIndex;
         for (;;) {
             work.clear();
             std::optional<Clock::time_point> deadline;
             if (batch_.open) {
                 deadline = batch_.started + std::chrono::milliseconds(options_.commitIntervalMs);
+            } else if (textBehind_) {
+                deadline = Clock::now();  // only look: idle time goes to the text index
             }
             bool more = queue_.take(work, deadline);
+            if (more && work.empty() && !batch_.open && textBehind_) {
+                indexText();
+                continue;
+            }
             for (const Record& record : work) {
                 writeOne(record);
                 if (batch_.rows >= options_.batchRows) {
@@ -140,7 +147,24 @@ private:
             return;
         }
         written_ += batch_.rows;
+        textBehind_ = options_.textIndex;
         completeBatch();
+    }
+
+    // One step of the full-text index (store/TextIndex.h), taken only when no record waits: a
+    // step holds the writer for a few milliseconds, and records that come meanwhile queue up.
+    void indexText() {
+        constexpr int64_t kStepIds = 2'000;
+        try {
+            if (!writer_) {
+                writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount);
+            }
+            textBehind_ = writer_->indexText(kStepIds) == kStepIds;
+        } catch (const std::exception& e) {
+            // Not a loss of records: the index is only behind, and --text scans what it lacks.
+            textBehind_ = false;
+            std::fprintf(stderr, "rtmtap: full-text index not updated: %s\n", e.what());
+        }
     }
 
     // The batch is lost as a whole (SQLite rolls back the transaction); the writer goes on with
@@ -175,6 +199,7 @@ private:
     std::thread thread_;
     std::mutex closeMutex_;
     Batch batch_;  // writer thread only
+    bool textBehind_ = true;  // writer thread only: frames may lack their text index
     std::atomic<uint64_t> written_{0};
     std::atomic<uint64_t> errors_{0};
     std::atomic<uint64_t> lost_{0};

@@ -24,6 +24,7 @@ struct RecorderOptions {
     int commitIntervalMs = 100;                  // a batch commits at least this often
     size_t batchRows = 5000;                     // ... or when it holds this many records
     int64_t maxPageCount = 0;                    // >0: PRAGMA max_page_count (tests simulate a full disk)
+    bool textIndex = true;                       // extend the full-text index while the queue is idle
 };
 
 struct RecorderStats {

@@ -163,6 +163,26 @@ SELECT s.id,
 FROM sessions s;
 )SQL";
 
+// Version 4: what makes queries fast without slowing the recorder (docs/schema.md, "Query
+// indexes"). frame_blocks is a block range index: one row per run of about 1,024 consecutive
+// frames with their wall-clock range and a Bloom filter of their keys (session, name, channel,
+// message, user, flag bits), written by the writer as a block fills, at no measurable insert
+// cost; a query reads the block rows and scans only the blocks that may hold a match.
+// frames_fts is a contentless FTS5 index of text payloads, filled after the fact (an import
+// after its commit, the recorder when its queue is idle) up to meta.text_indexed_upto.
+const char* const kSchemaV4 = R"SQL(
+CREATE TABLE frame_blocks(
+    first_id INTEGER PRIMARY KEY,
+    last_id INTEGER NOT NULL,
+    frames INTEGER NOT NULL,
+    min_wall_us INTEGER,
+    max_wall_us INTEGER,
+    keys BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE frames_fts USING fts5(text, content='', detail=none, columnsize=0);
+INSERT INTO meta(key, value) VALUES ('text_indexed_upto', 0);
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -173,6 +193,7 @@ const Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 std::string notRtmtap(const Database& db) {

@@ -2,6 +2,7 @@
 
 #include "DatabaseError.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -50,12 +51,25 @@ void SessionImporter::addFrame(Message&& frame) {
     ++framesAdded_;
 }
 
-std::vector<int64_t> SessionImporter::commit() {
+std::vector<int64_t> SessionImporter::commit(const TextProgress& textProgress) {
     if (!open_) {
         throw std::logic_error("SessionImporter: the import is already committed or rolled back");
     }
     writer_.commit();
     open_ = false;
+    // Steps of a few hundred milliseconds: a recorder writing to the same file waits no longer.
+    constexpr int64_t kStepIds = 50'000;
+    int64_t covered = 0;
+    try {
+        for (int64_t step = writer_.indexText(kStepIds); step > 0; step = writer_.indexText(kStepIds)) {
+            covered += step;
+            if (textProgress) {
+                textProgress(covered, std::max(covered, framesAdded_));
+            }
+        }
+    } catch (const DatabaseError& e) {
+        textIndexError_ = e.what();
+    }
     return ids_;
 }
 

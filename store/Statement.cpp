@@ -45,6 +45,10 @@ void Statement::bindBlob(int index, std::string_view bytes) {
     sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_STATIC);
 }
 
+void Statement::bindReal(int index, double value) {
+    sqlite3_bind_double(stmt_, index, value);
+}
+
 void Statement::bindNull(int index) {
     sqlite3_bind_null(stmt_, index);
 }

@@ -26,6 +26,7 @@ public:
     void bindTextOrNull(int index, std::string_view text);      // "" binds NULL
     void bindBlob(int index, std::string_view bytes);           // empty binds a zero-length blob
     void bindNull(int index);
+    void bindReal(int index, double value);
 
     // true when a row is ready, false when done. Throws DatabaseError.
     bool step();

@@ -1,0 +1,283 @@
+#include "FrameSearch.h"
+
+#include "Database.h"
+#include "FrameRows.h"
+#include "KeyBloom.h"
+
+#include <limits>
+
+namespace rtmtap {
+namespace {
+
+constexpr int64_t kMinId = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
+
+const char* const kFromOneSession =
+    "FROM frames f INDEXED BY frames_by_session LEFT JOIN names n ON n.id = f.name_id WHERE f.session = ?1 AND ";
+const char* const kFromText =
+    "FROM frames_fts t JOIN frames f ON f.id = t.rowid LEFT JOIN names n ON n.id = f.name_id "
+    "WHERE frames_fts MATCH ?1 AND t.rowid <= ?2 AND ";
+// NOT INDEXED keeps SQLite on the rowid range whatever other index the condition could use.
+const char* const kFromRange =
+    "FROM frames f NOT INDEXED LEFT JOIN names n ON n.id = f.name_id WHERE f.id > ?1 AND f.id <= ?2 AND ";
+
+// Keys a block must hold for a frame of it to pass: one of each group.
+class KeyGroups {
+public:
+    void add(KeyTag tag, const std::vector<int64_t>& values) {
+        if (!values.empty()) {
+            std::vector<uint64_t> keys;
+            for (int64_t v : values) {
+                keys.push_back(frameKey(tag, v));
+            }
+            groups_.push_back(std::move(keys));
+        }
+    }
+
+    bool matches(std::string_view filter) const {
+        for (const std::vector<uint64_t>& group : groups_) {
+            bool any = false;
+            for (uint64_t key : group) {
+                if (KeyBloom::mayContain(filter, key)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    std::vector<std::vector<uint64_t>> groups_;
+};
+
+// One read transaction for the whole search: the block rows, the frames after the last block and
+// the text index's mark are all read from the same snapshot while the recorder goes on writing.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db) : db_(db) { db_.exec("BEGIN"); }
+    ~ReadTransaction() {
+        try {
+            db_.exec("COMMIT");
+        } catch (...) {
+            // A read transaction has nothing to lose.
+        }
+    }
+
+private:
+    Database& db_;
+};
+
+void bindAll(Statement& statement, const FrameFilterSql& sql, int firstParam) {
+    for (size_t i = 0; i < sql.values.size(); ++i) {
+        bindValue(statement, firstParam + static_cast<int>(i), sql.values[i]);
+    }
+}
+
+}  // namespace
+
+void bindValue(Statement& statement, int index, const SqlValue& value) {
+    if (const auto* i = std::get_if<int64_t>(&value)) {
+        statement.bind(index, *i);
+    } else if (const auto* d = std::get_if<double>(&value)) {
+        statement.bindReal(index, *d);
+    } else {
+        statement.bindText(index, std::get<std::string>(value));
+    }
+}
+
+// One search: chooses the index for the filter and calls onRow for each row of the statements it
+// runs (the frames' columns, or one count(*) row per statement when counting).
+class FrameSearch::Plan {
+public:
+    using OnRow = std::function<bool(Statement&)>;
+
+    Plan(FrameSearch& search, const FrameFilter& filter, SearchOrder order, bool counting, OnRow onRow)
+        : search_(search),
+          filter_(filter),
+          desc_(order == SearchOrder::Descending),
+          select_(counting ? "SELECT count(*) " : kFrameColumns),
+          counting_(counting),
+          onRow_(std::move(onRow)) {}
+
+    void run() {
+        if (filter_.sessions.size() == 1 && filter_.words.empty()) {
+            oneSession();
+            return;
+        }
+        std::string text = ftsQuery(filter_.words);
+        int64_t textUpTo = text.empty() || !hasTable("frames_fts") ? 0 : metaInt("text_indexed_upto");
+        if (textUpTo > 0) {
+            textIndex(text, textUpTo);
+            return;
+        }
+        blocks();
+    }
+
+private:
+    std::string orderBy(const char* column) const {
+        if (counting_) {
+            return "";
+        }
+        return std::string(" ORDER BY ") + column + (desc_ ? " DESC" : "");
+    }
+
+    // Steps statement, giving each row to onRow; false when onRow asked to stop.
+    bool rows(Statement& statement) {
+        bool going = true;
+        eachRow(statement, [&] { return going = onRow_(statement); });
+        return going;
+    }
+
+    void oneSession() {
+        FrameFilterSql cond = toSql(filter_, 2);
+        Statement& s = search_.statement(select_ + kFromOneSession + "(" + cond.condition + ")" + orderBy("f.seq"));
+        s.bind(1, filter_.sessions.front());
+        bindAll(s, cond, 2);
+        rows(s);
+    }
+
+    void textIndex(const std::string& text, int64_t upTo) {
+        FrameFilterSql cond = toSql(filter_, 3, WordMatch::Index);
+        Statement& s = search_.statement(select_ + kFromText + "(" + cond.condition + ")" + orderBy("t.rowid"));
+        auto indexed = [&] {
+            s.bindText(1, text);
+            s.bind(2, upTo);
+            bindAll(s, cond, 3);
+            return rows(s);
+        };
+        auto after = [&] { return range(upTo, kMaxId); };
+        desc_ ? (after() && indexed()) : (indexed() && after());
+    }
+
+    void blocks() {
+        KeyGroups groups;
+        if (!keyGroups(groups)) {
+            return;  // no name matches the --event/--command patterns
+        }
+        bool indexed = hasTable("frame_blocks");
+        int64_t lastBlocked = indexed ? lastBlockedId() : 0;
+        auto blocked = [&] { return !indexed || scanBlocks(groups); };
+        auto after = [&] { return range(lastBlocked, kMaxId); };
+        desc_ ? (after() && blocked()) : (blocked() && after());
+    }
+
+    bool scanBlocks(const KeyGroups& groups) {
+        Statement& b = search_.statement(
+            "SELECT first_id, last_id, keys FROM frame_blocks WHERE max_wall_us >= ?1 AND min_wall_us <= ?2 "
+            "ORDER BY first_id" +
+            std::string(desc_ ? " DESC" : ""));
+        b.bind(1, filter_.sinceUs.value_or(kMinId));
+        b.bind(2, filter_.untilUs.value_or(kMaxId));
+        bool going = true;
+        eachRow(b, [&] {
+            if (groups.matches(b.columnBlob(2))) {
+                going = range(b.columnInt(0) - 1, b.columnInt(1));
+            }
+            return going;
+        });
+        return going;
+    }
+
+    // The frames with after < id <= upTo that pass the filter, words matched by scanning.
+    bool range(int64_t after, int64_t upTo) {
+        if (!rangeSql_) {
+            rangeSql_ = std::make_unique<FrameFilterSql>(toSql(filter_, 3, WordMatch::Scan));
+        }
+        Statement& s = search_.statement(select_ + kFromRange + "(" + rangeSql_->condition + ")" + orderBy("f.id"));
+        s.bind(1, after);
+        s.bind(2, upTo);
+        bindAll(s, *rangeSql_, 3);
+        return rows(s);
+    }
+
+    // False when a name filter matches no name at all: nothing can match.
+    bool keyGroups(KeyGroups& groups) {
+        groups.add(KeyTag::Session, filter_.sessions);
+        groups.add(KeyTag::Channel, filter_.channels);
+        groups.add(KeyTag::Message, filter_.messages);
+        groups.add(KeyTag::User, filter_.users);
+        if (filter_.malformed) {
+            groups.add(KeyTag::Flag, {static_cast<int64_t>(MessageFlag::Malformed)});
+        }
+        if (filter_.events.empty() && filter_.commands.empty()) {
+            return true;
+        }
+        std::vector<int64_t> names;
+        Statement& s = search_.statement("SELECT id FROM names WHERE name GLOB ?1");
+        for (const auto* patterns : {&filter_.events, &filter_.commands}) {
+            for (const std::string& pattern : *patterns) {
+                s.bindText(1, pattern);
+                eachRow(s, [&] {
+                    names.push_back(s.columnInt(0));
+                    return true;
+                });
+            }
+        }
+        groups.add(KeyTag::Name, names);
+        return !names.empty();
+    }
+
+    bool hasTable(const char* name) {
+        Statement& s = search_.statement("SELECT count(*) FROM sqlite_master WHERE name = ?1");
+        s.bindText(1, name);
+        int64_t n = s.step() ? s.columnInt(0) : 0;
+        s.reset();
+        return n > 0;
+    }
+
+    int64_t metaInt(const char* key) {
+        Statement& s = search_.statement("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1");
+        s.bindText(1, key);
+        int64_t value = s.step() ? s.columnInt(0) : 0;
+        s.reset();
+        return value;
+    }
+
+    int64_t lastBlockedId() {
+        Statement& s = search_.statement("SELECT last_id FROM frame_blocks ORDER BY first_id DESC LIMIT 1");
+        int64_t id = s.step() ? s.columnInt(0) : 0;
+        s.reset();
+        return id;
+    }
+
+    FrameSearch& search_;
+    const FrameFilter& filter_;
+    bool desc_;
+    std::string select_;
+    bool counting_;
+    OnRow onRow_;
+    std::unique_ptr<FrameFilterSql> rangeSql_;
+};
+
+FrameSearch::FrameSearch(Database& db) : db_(db) {}
+
+FrameSearch::~FrameSearch() = default;
+
+void FrameSearch::run(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) {
+    ReadTransaction transaction(db_);
+    Plan(*this, filter, order, false, [&](Statement& s) { return fn(frameFrom(s)); }).run();
+}
+
+int64_t FrameSearch::count(const FrameFilter& filter) {
+    ReadTransaction transaction(db_);
+    int64_t total = 0;
+    Plan(*this, filter, SearchOrder::Ascending, true, [&](Statement& s) {
+        total += s.columnInt(0);
+        return true;
+    }).run();
+    return total;
+}
+
+Statement& FrameSearch::statement(const std::string& sql) {
+    std::unique_ptr<Statement>& slot = statements_[sql];
+    if (!slot) {
+        slot = std::make_unique<Statement>(db_, sql);
+    }
+    return *slot;
+}
+
+}  // namespace rtmtap
