@@ -8,6 +8,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupProxy(app, exitCode);
     setupSessions(app, exitCode);
     setupShow(app, exitCode);
+    setupQuery(app, exitCode);
     setupSimulate(app, exitCode);
     setupClient(app, exitCode);
     setupDemo(app, exitCode);

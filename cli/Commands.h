@@ -11,6 +11,7 @@ void registerCommands(CLI::App& app, int& exitCode);
 void setupProxy(CLI::App& app, int& exitCode);
 void setupSessions(CLI::App& app, int& exitCode);
 void setupShow(CLI::App& app, int& exitCode);
+void setupQuery(CLI::App& app, int& exitCode);
 void setupDemo(CLI::App& app, int& exitCode);
 void setupSimulate(CLI::App& app, int& exitCode);
 void setupClient(CLI::App& app, int& exitCode);

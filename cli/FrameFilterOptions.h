@@ -1,6 +1,6 @@
 #pragma once
-// The frame filter flags every command that filters frames takes (`tail`, later `query`), bound
-// in one place so that they read and behave the same everywhere. Each flag is repeatable and its
+// The frame filter flags every command that filters frames takes (query, show, tail), bound in
+// one place so that they read and behave the same everywhere. Each flag is repeatable and its
 // values are OR'ed (--op ping --op pong, or --op ping,pong); different flags are AND'ed.
 #include "store/FrameFilter.h"
 
@@ -8,8 +8,18 @@
 
 namespace rtmtap::cli {
 
-// Adds --session, --dir, --op, --kind, --event and --command to app, filling filter as the
-// command line is parsed (filter must outlive the parse). Bad values are CLI11 usage errors.
-void addFrameFilterOptions(CLI::App& app, FrameFilter& filter);
+// Adds --session (unless withSession is false: `show` names its session), --dir, --op, --kind,
+// --event, --command, --channel, --message, --user, --since, --until, --text, --where and
+// --malformed to app, filling filter as the command line is parsed (filter must outlive the
+// parse). Bad values are CLI11 usage errors naming the flag.
+void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession = true);
+
+// --where's PATH=VALUE: PATH a dotted path into the frame's JSON (payload.message.id, a[0],
+// with or without a leading "$."), VALUE null, true, false, a number, "a quoted string" or any
+// other text as a string. Throws std::invalid_argument with a one-line reason.
+JsonCondition parseWhere(const std::string& text);
+
+// The text of --filters-help: what the filters mean, for a command's footer.
+extern const char* const kFilterHelp;
 
 }  // namespace rtmtap::cli

@@ -3,15 +3,20 @@
 #include "Commands.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "TimeArg.h"
 #include "protocol/Utf8.h"
 #include "store/Reader.h"
 
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <fnmatch.h>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace rtmtap::cli {
 namespace {
@@ -97,37 +102,103 @@ std::string cell(const std::string& text, size_t width) {
     return out;
 }
 
-void printTable(const std::vector<SessionRow>& rows, std::ostream& out) {
-    const char* headers[] = {"ID", "STARTED", "DURATION", "CLIENT", "PATH", "USER", "FRAMES", "BYTES", "END"};
-    const size_t limits[] = {20, 19, 10, 40, 40, 40, 12, 12, 60};
-    std::vector<std::vector<std::string>> table;
-    for (const SessionRow& row : rows) {
-        table.push_back({std::to_string(row.id), localTime(row.started_wall_us),
-                         row.duration_us ? humanDuration(*row.duration_us) : "-", row.client, row.path,
-                         userOf(row), std::to_string(row.frames), humanBytes(row.bytes), endOf(row)});
+// Ended in a way someone debugging wants to see: an error, a close code other than normal or
+// going away, or an upgrade the client did not get.
+bool abnormalEnd(const SessionRow& row) {
+    if (!row.ended_wall_us) {
+        return false;
     }
-    size_t widths[9];
-    for (size_t c = 0; c < 9; ++c) {
-        widths[c] = std::string(headers[c]).size();
-        for (auto& line : table) {
-            line[c] = cell(line[c], limits[c]);
-            widths[c] = std::max(widths[c], line[c].size());
+    bool oddClose = row.close_code && *row.close_code != 1000 && *row.close_code != 1001;
+    bool failedUpgrade = row.http_status && *row.http_status != 101;
+    return !row.error.empty() || oddClose || failedUpgrade;
+}
+
+enum class Style { Plain, Dim, EndOf };
+
+struct Column {
+    const char* header;
+    size_t limit;
+    bool rightAligned;
+    Style style;
+};
+
+std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel) {
+    std::vector<std::string> cells = {std::to_string(row.id)};
+    if (withLabel) {
+        cells.push_back(row.label.empty() ? "-" : row.label);
+    }
+    std::vector<std::string> rest = {localTime(row.started_wall_us),
+                                     row.duration_us ? humanDuration(*row.duration_us) : "-",
+                                     row.client,
+                                     row.path,
+                                     userOf(row),
+                                     std::to_string(row.frames),
+                                     humanBytes(row.bytes),
+                                     endOf(row)};
+    cells.insert(cells.end(), rest.begin(), rest.end());
+    return cells;
+}
+
+// A label column only when some listed session has a label: most databases have none.
+void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Palette& palette) {
+    bool withLabel = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.label.empty(); });
+    std::vector<Column> columns = {{"ID", 20, true, Style::Plain}};
+    if (withLabel) {
+        columns.push_back({"LABEL", 30, false, Style::Plain});
+    }
+    std::vector<Column> rest = {{"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
+                                {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain},
+                                {"USER", 40, false, Style::Plain},   {"FRAMES", 12, true, Style::Plain},
+                                {"BYTES", 12, true, Style::Plain},   {"END", 60, false, Style::EndOf}};
+    columns.insert(columns.end(), rest.begin(), rest.end());
+    const size_t count = columns.size();
+    std::vector<std::vector<std::string>> table;
+    std::vector<size_t> widths(count);
+    for (size_t c = 0; c < count; ++c) {
+        widths[c] = std::string(columns[c].header).size();
+    }
+    for (const SessionRow& row : rows) {
+        table.push_back(cellsOf(row, withLabel));
+        for (size_t c = 0; c < count; ++c) {
+            table.back()[c] = cell(table.back()[c], columns[c].limit);
+            widths[c] = std::max(widths[c], table.back()[c].size());
         }
     }
-    auto printLine = [&](const std::vector<std::string>& line) {
+    // Padding stays outside the colour codes so that the columns line up either way.
+    auto printLine = [&](const std::vector<std::string>& line, const std::function<std::string(size_t)>& paint) {
         std::string text;
-        for (size_t c = 0; c < 9; ++c) {
-            bool rightAligned = c == 0 || c == 6 || c == 7;
+        for (size_t c = 0; c < count; ++c) {
             std::string pad(widths[c] - line[c].size(), ' ');
-            text += rightAligned ? pad + line[c] : line[c] + (c + 1 < 9 ? pad : "");
-            text += c + 1 < 9 ? "  " : "";
+            bool last = c + 1 == count;
+            text += columns[c].rightAligned ? pad + paint(c) : paint(c) + (last ? "" : pad);
+            text += last ? "" : "  ";
         }
         out << text << '\n';
     };
-    printLine(std::vector<std::string>(std::begin(headers), std::end(headers)));
-    for (const auto& line : table) {
-        printLine(line);
+    std::vector<std::string> headers;
+    for (const Column& column : columns) {
+        headers.push_back(column.header);
     }
+    printLine(headers, [&](size_t c) { return palette.bold(headers[c]); });
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const std::vector<std::string>& line = table[i];
+        printLine(line, [&](size_t c) {
+            switch (columns[c].style) {
+            case Style::Dim:
+                return palette.dim(line[c]);
+            case Style::EndOf:
+                return abnormalEnd(rows[i]) ? palette.error(line[c]) : line[c];
+            case Style::Plain:
+                break;
+            }
+            return line[c];
+        });
+    }
+}
+
+int64_t wallNowUs() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 void printJson(const std::vector<SessionRow>& rows, std::ostream& out) {
@@ -154,6 +225,7 @@ std::string sessionJson(const SessionRow& row) {
         .string("client", row.client)
         .string("upstream", row.upstream)
         .string("path", row.path)
+        .stringOrNull("label", row.label)
         .stringOrNull("subprotocol", row.subprotocol)
         .number("http_status", optionalInt(row.http_status))
         .number("user_id", row.user_id)
@@ -185,6 +257,23 @@ std::string sessionJson(const SessionRow& row) {
     return json.str();
 }
 
+bool sessionMatches(const SessionRow& row, const SessionsOptions& options) {
+    if (options.sinceUs && row.started_wall_us < *options.sinceUs) {
+        return false;
+    }
+    if (!options.users.empty() &&
+        (!row.user_id || std::find(options.users.begin(), options.users.end(), *row.user_id) == options.users.end())) {
+        return false;
+    }
+    // A session without a label matches no --label, not even '*'. The exact comparison comes
+    // first so that a label holding glob characters ("bug [7]") still finds itself.
+    auto labelMatches = [&](const std::string& pattern) {
+        return row.label == pattern || ::fnmatch(pattern.c_str(), row.label.c_str(), 0) == 0;
+    };
+    return options.labels.empty() ||
+           (!row.label.empty() && std::any_of(options.labels.begin(), options.labels.end(), labelMatches));
+}
+
 int runSessions(const SessionsOptions& options, std::ostream& out, std::ostream& err) {
     std::vector<SessionRow> rows;
     try {
@@ -194,24 +283,54 @@ int runSessions(const SessionsOptions& options, std::ostream& out, std::ostream&
         err << "rtmtap: " << e.what() << '\n';
         return 2;
     }
+    const size_t recorded = rows.size();
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const SessionRow& r) { return !sessionMatches(r, options); }),
+               rows.end());
     if (options.json) {
         printJson(rows, out);
-    } else if (rows.empty()) {
+    } else if (recorded == 0) {
         err << "rtmtap: no sessions recorded in '" << options.db << "'\n";
+    } else if (rows.empty()) {
+        err << "rtmtap: no session in '" << options.db << "' matches the filters (" << recorded << " recorded)\n";
     } else {
-        printTable(rows, out);
+        printTable(rows, out, Palette(colorEnabled(options.color, STDOUT_FILENO)));
     }
-    return 0;
+    return rows.empty() ? 1 : 0;
 }
 
 void setupSessions(CLI::App& app, int& exitCode) {
-    auto options = std::make_shared<SessionsOptions>();
-    options->db = defaultDbPath();
+    struct CommandLine {
+        SessionsOptions options;
+        std::string since;
+    };
+    auto line = std::make_shared<CommandLine>();
+    SessionsOptions& options = line->options;
+    options.db = defaultDbPath();
     CLI::App* sub = app.add_subcommand("sessions", "List the recorded sessions");
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
+    sub->footer(
+        "Filters of one kind are OR'ed (--user 1 --user 2), different kinds AND'ed.\n"
+        "Exit: 0 when a session is listed; 1 when none is (empty database, or the filters leave none);\n"
+        "2 on a usage error or when the database cannot be read.");
+    sub->add_option("--db", options.db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
         ->capture_default_str();
-    sub->add_flag("--json", options->json, "Print a JSON array of session objects");
-    sub->callback([options, &exitCode] { exitCode = runSessions(*options, std::cout, std::cerr); });
+    sub->add_flag("--json", options.json, "Print a JSON array of session objects");
+    sub->add_option("--since", line->since,
+                    "Sessions started at or after T: ISO 8601 (2026-11-25T10:00:00Z, UTC unless an offset is "
+                    "given), a span back from now (10m, 1h30m, 2d) or @EPOCH")
+        ->type_name("T")
+        ->check(CLI::Validator([](std::string& text) { return timeArgError(text); }, "", "time"));
+    sub->add_option("--user", options.users, "Sessions of this user id (repeatable)")->type_name("ID")->allow_extra_args(false);
+    sub->add_option("--label", options.labels,
+                    "Sessions whose label (import --label) is TEXT, or matches it as a glob: 'bug *' (repeatable)")
+        ->type_name("TEXT")
+        ->allow_extra_args(false);
+    addColorOption(*sub, options.color);
+    sub->callback([line, &exitCode] {
+        if (!line->since.empty()) {
+            line->options.sinceUs = parseTimeArg(line->since, wallNowUs());
+        }
+        exitCode = runSessions(line->options, std::cout, std::cerr);
+    });
 }
 
 }  // namespace rtmtap::cli

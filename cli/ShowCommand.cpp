@@ -2,7 +2,11 @@
 
 #include "Commands.h"
 #include "JsonObject.h"
+#include "FrameFilterOptions.h"
+#include "FramePrinter.h"
 #include "JsonOut.h"
+#include "SessionsCommand.h"
+#include "TextSearchPrep.h"
 #include "protocol/Utf8.h"
 #include "store/JsonText.h"
 #include "store/Reader.h"
@@ -171,56 +175,130 @@ std::string frameJson(const FrameRow& row) {
     return json.str();
 }
 
-std::string frameLine(const FrameRow& row, size_t width) {
+namespace {
+
+// Columns a valid UTF-8 text takes: one per character (continuation bytes do not count).
+size_t columns(std::string_view text) {
+    size_t n = 0;
+    for (char c : text) {
+        n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    }
+    return n;
+}
+
+// The line's parts before the payload, plain (for its width) and coloured.
+struct Head {
+    std::string plain, coloured;
+};
+
+Head frameHeadParts(const FrameRow& row, const Palette& palette) {
     const Message& m = row.message;
     std::string name = row.name.empty() ? "-" : preview(row.name, 20);
-    char prefix[160];
-    std::snprintf(prefix, sizeof prefix, "%9.3f %s %-6s %-20s %7llu ", m.t_us / 1000.0,
-                  m.dir == Direction::ClientToServer ? "->" : "<-", toString(m.op), name.c_str(),
-                  static_cast<unsigned long long>(m.size));
-    std::string line = prefix;
-    if (m.flags) {
-        line += "[" + joined(flagNames(m.flags)) + "] ";
+    char time[32], rest[64];
+    std::snprintf(time, sizeof time, "%9.3f", m.t_us / 1000.0);
+    std::snprintf(rest, sizeof rest, " %-6s ", toString(m.op));
+    const bool c2s = m.dir == Direction::ClientToServer;
+    std::string arrow = c2s ? "->" : "<-";
+    std::string paddedName = name + std::string(columns(name) < 20 ? 20 - columns(name) : 0, ' ');
+    char size[32];
+    std::snprintf(size, sizeof size, " %7llu ", static_cast<unsigned long long>(m.size));
+    std::string flags = m.flags ? "[" + joined(flagNames(m.flags)) + "] " : "";
+    Head head;
+    head.plain = std::string(time) + " " + arrow + rest + paddedName + size + flags;
+    head.coloured = palette.dim(time) + " " + (c2s ? palette.c2s(arrow) : palette.s2c(arrow)) + rest +
+                    (row.name.empty() ? paddedName : palette.bold(paddedName)) + size +
+                    (flags.empty() ? "" : palette.warn(flags));
+    return head;
+}
+
+int runFrames(const ShowOptions& options, Reader& reader, std::ostream& out) {
+    FrameFilter filter = options.filter;
+    filter.sessions = {options.session};
+    FramePrinterOptions printing;
+    printing.format = options.format;
+    printing.pretty = options.pretty;
+    printing.width = options.width;
+    printing.palette = options.palette;
+    FramePrinter printer(out, printing);
+    reader.query(filter, SearchOrder::Ascending, [&](const FrameRow& row) { return printer.print(row); });
+    printer.finish();
+    return printer.printed() > 0 || options.filter.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+std::string terminalSafe(std::string_view text) {
+    std::string out;
+    size_t i = 0;
+    while (i < text.size()) {
+        out += shownCharacter(text, i);
     }
-    size_t room = width > line.size() + kMinPreview ? width - line.size() : kMinPreview;
-    return line + payloadPreview(m, room);
+    return out;
+}
+
+std::string frameHead(const FrameRow& row, const Palette& palette) {
+    return frameHeadParts(row, palette).coloured;
+}
+
+std::string frameLine(const FrameRow& row, size_t width, const Palette& palette) {
+    Head head = frameHeadParts(row, palette);
+    size_t used = columns(head.plain);
+    size_t room = width > used + kMinPreview ? width - used : kMinPreview;
+    return head.coloured + payloadPreview(row.message, room);
 }
 
 int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
-    size_t width = previewWidth(options.width);
     try {
+        prepareTextSearch(options.db, options.filter, err);
         Reader reader(options.db);
         std::optional<SessionRow> session = reader.session(options.session);
-        if (session && !options.jsonl) {
-            out << sessionHeader(*session) << '\n';
-        }
-        int64_t count = 0;
-        reader.frames(options.session, [&](const FrameRow& row) {
-            out << (options.jsonl ? frameJson(row) : frameLine(row, width)) << '\n';
-            ++count;
-            return static_cast<bool>(out);
-        });
-        if (!session && count == 0) {
+        if (!session) {
             err << "rtmtap: no session " << options.session << " in '" << options.db
                 << "' (rtmtap sessions lists them)\n";
-            return 1;
+            return 2;
         }
+        if (options.format == FrameFormat::Json) {
+            // One object: the session as `sessions --json` shows it, and its frames.
+            out << "{\"session\": " << sessionJson(*session) << ",\n\"frames\": ";
+            int rc = runFrames(options, reader, out);
+            out << "}\n";
+            return rc;
+        }
+        if (options.format == FrameFormat::Lines) {
+            out << options.palette.bold(sessionHeader(*session)) << '\n';
+        }
+        return runFrames(options, reader, out);
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << '\n';
         return 2;
     }
-    return 0;
 }
 
 void setupShow(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<ShowOptions>();
+    auto color = std::make_shared<ColorMode>(ColorMode::Auto);
+    auto jsonl = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
     options->db = defaultDbPath();
     CLI::App* sub = app.add_subcommand("show", "Print one session's frames in order");
+    sub->footer(std::string("Each line: ms since the session began, direction (-> client to server, <- server to\n"
+                            "client), opcode, command or event name, size, [flags], payload.\n") +
+                kFilterHelp +
+                "\nExit: 0 frames printed (or none asked for), 1 the filters matched nothing, 2 no such session\n"
+                "or an unreadable database.");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions)")->required();
     sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
         ->capture_default_str();
-    sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
-    sub->callback([options, &exitCode] { exitCode = runShow(*options, std::cout, std::cerr); });
+    CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");
+    sub->add_flag("--json", *json, "Print one JSON object: the session and its frames")->excludes(jsonlFlag);
+    sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");
+    addColorOption(*sub, *color);
+    addFrameFilterOptions(*sub, options->filter, false);
+    sub->callback([options, color, jsonl, json, &exitCode] {
+        options->format = *json ? FrameFormat::Json : *jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
+        options->palette = Palette(colorEnabled(*color, STDOUT_FILENO));
+        exitCode = runShow(*options, std::cout, std::cerr);
+    });
 }
 
 size_t previewWidth(size_t requested) {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace rtmtap::cli {
 namespace {
@@ -121,6 +122,17 @@ std::string bytes(int64_t n) {
     return buf;
 }
 
+// Whether an endingLabel() names an end worth a second look: anything but open or a clean 1000
+// (normal) or 1001 (going away) close; an error always shows as ": reason" in the label.
+bool abnormalLabel(const std::string& label) {
+    if (label == "open") {
+        return false;
+    }
+    bool cleanCode = label.rfind("1000", 0) == 0 || label.rfind("1001", 0) == 0;
+    bool cleanTail = label.size() == 4 || label.compare(4, 4, " by ") == 0;
+    return !(cleanCode && cleanTail && label.find(": ") == std::string::npos);
+}
+
 void printTotals(const SessionStats& s, std::ostream& out) {
     char line[128];
     std::snprintf(line, sizeof line, "  %-6s %12s %12s\n", "", "frames", "bytes");
@@ -134,22 +146,22 @@ void printTotals(const SessionStats& s, std::ostream& out) {
     row("total", s.c2s.frames + s.s2c.frames, s.c2s.bytes + s.s2c.bytes);
 }
 
-void printRate(const RateSeries& rate, std::ostream& out, bool unicode) {
+void printRate(const RateSeries& rate, std::ostream& out, bool unicode, const Palette& palette) {
     if (rate.counts.empty()) {
         return;
     }
     int64_t peak = *std::max_element(rate.counts.begin(), rate.counts.end());
     char line[160];
-    std::snprintf(line, sizeof line, "rate: %lld s buckets, peak %.1f frames/s\n",
+    std::snprintf(line, sizeof line, ": %lld s buckets, peak %.1f frames/s\n",
                   static_cast<long long>(rate.bucket_us / 1'000'000), peak * 1e6 / static_cast<double>(rate.bucket_us));
-    out << line << "  |" << sparkline(rate.counts, unicode) << "|\n";
+    out << palette.bold("rate") << line << "  |" << sparkline(rate.counts, unicode) << "|\n";
 }
 
-void printNames(const char* title, const std::vector<NameCount>& counts, std::ostream& out) {
+void printNames(const char* title, const std::vector<NameCount>& counts, std::ostream& out, const Palette& palette) {
     if (counts.empty()) {
         return;
     }
-    out << title << " (" << counts.size() << (counts.size() == 1 ? " name):\n" : " names):\n");
+    out << palette.bold(title) << " (" << counts.size() << (counts.size() == 1 ? " name):\n" : " names):\n");
     char line[160];
     for (size_t i = 0; i < std::min(counts.size(), kListed); ++i) {
         std::snprintf(line, sizeof line, "  %10lld  %s\n", static_cast<long long>(counts[i].count),
@@ -165,19 +177,21 @@ std::string percentilesText(const Percentiles& p) {
     return "p50 " + ms(p.p50) + "  p99 " + ms(p.p99) + "  max " + ms(p.max);
 }
 
-void printTimings(const SessionStats& s, std::ostream& out) {
+void printTimings(const SessionStats& s, std::ostream& out, const Palette& palette) {
     const PingStats& ping = s.ping;
-    out << "ping/pong: " << ping.pings << " pings, " << ping.roundTrip.count << " answered, " << ping.unanswered
-        << " never answered, " << ping.unsolicitedPongs << " unsolicited pongs\n";
+    std::string unanswered = std::to_string(ping.unanswered) + " never answered";
+    out << palette.bold("ping/pong") << ": " << ping.pings << " pings, " << ping.roundTrip.count << " answered, "
+        << (ping.unanswered ? palette.warn(unanswered) : unanswered) << ", " << ping.unsolicitedPongs
+        << " unsolicited pongs\n";
     if (ping.roundTrip.count) {
         out << "  round trip " << percentilesText(ping.roundTrip) << '\n';
     }
-    out << "held by the proxy: " << s.holding.count << " frames forwarded";
+    out << palette.bold("held by the proxy") << ": " << s.holding.count << " frames forwarded";
     out << (s.holding.count ? ", " + percentilesText(s.holding) : std::string()) << '\n';
 }
 
-void printGaps(const SessionStats& s, int64_t gapUs, std::ostream& out) {
-    out << "silences over " << seconds(gapUs) << ": " << s.gaps.size() << '\n';
+void printGaps(const SessionStats& s, int64_t gapUs, std::ostream& out, const Palette& palette) {
+    out << palette.bold("silences") << " over " << seconds(gapUs) << ": " << s.gaps.size() << '\n';
     for (size_t i = 0; i < std::min(s.gaps.size(), kListed); ++i) {
         const SilenceGap& g = s.gaps[i];
         out << "  " << (s.session ? "" : "session " + std::to_string(g.session) + " ") << "at " << seconds(g.start_us)
@@ -188,10 +202,16 @@ void printGaps(const SessionStats& s, int64_t gapUs, std::ostream& out) {
     }
 }
 
-void printEnding(const SessionStats& s, std::ostream& out) {
+// Red for an end worth a second look; the label itself is the same with or without colour.
+std::string endingText(const std::string& label, const Palette& palette) {
+    std::string text = shown(label, 200);
+    return abnormalLabel(label) ? palette.error(text) : text;
+}
+
+void printEnding(const SessionStats& s, std::ostream& out, const Palette& palette) {
     if (s.ending) {
         const SessionEnding& e = *s.ending;
-        out << "ended: " << shown(endingLabel(e), 200);
+        out << palette.bold("ended") << ": " << endingText(endingLabel(e), palette);
         if (e.duration_us) {
             out << " after " << seconds(*e.duration_us);
         }
@@ -201,22 +221,24 @@ void printEnding(const SessionStats& s, std::ostream& out) {
         out << '\n';
     }
     for (const NameCount& c : s.endings) {
-        out << "  " << c.count << "  " << shown(c.name, 200) << '\n';
+        out << "  " << c.count << "  " << endingText(c.name, palette) << '\n';
     }
 }
 
-void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool unicode) {
-    out << (s.session ? "session " + std::to_string(*s.session) : "all sessions: " + std::to_string(s.sessions)) << '\n';
+void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool unicode, const Palette& palette) {
+    out << palette.bold(s.session ? "session " + std::to_string(*s.session)
+                                  : "all sessions: " + std::to_string(s.sessions))
+        << '\n';
     printTotals(s, out);
-    printRate(s.rate, out, unicode);
-    printNames("events", s.events, out);
-    printNames("commands", s.commands, out);
-    printTimings(s, out);
-    printGaps(s, gapUs, out);
+    printRate(s.rate, out, unicode, palette);
+    printNames("events", s.events, out, palette);
+    printNames("commands", s.commands, out, palette);
+    printTimings(s, out, palette);
+    printGaps(s, gapUs, out, palette);
     if (!s.endings.empty()) {
-        out << "endings:\n";
+        out << palette.bold("endings") << ":\n";
     }
-    printEnding(s, out);
+    printEnding(s, out, palette);
 }
 
 bool utf8Locale() {
@@ -287,7 +309,7 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, 
         if (options.json) {
             out << statsJson(*stats, settings.gapUs) << '\n';
         } else {
-            printText(*stats, settings.gapUs, out, unicode);
+            printText(*stats, settings.gapUs, out, unicode, Palette(colorEnabled(options.color, STDOUT_FILENO)));
         }
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << '\n';
@@ -313,6 +335,7 @@ void setupStats(CLI::App& app, int& exitCode) {
     sub->add_option("--gap-seconds", options->gapSeconds, "List silences longer than this (AirSend pings every 25 s)")
         ->check(CLI::Range(0.001, 31'536'000.0))
         ->capture_default_str();
+    addColorOption(*sub, options->color);
     sub->callback([options, &exitCode] { exitCode = runStats(*options, std::cout, std::cerr, utf8Locale()); });
 }
 

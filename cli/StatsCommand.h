@@ -1,7 +1,8 @@
 #pragma once
-// `rtmtap stats [ID] [--db F] [--json] [--gap-seconds S]`: what one session (or all of them) was
+// `rtmtap stats [ID] [--db F] [--json] [--gap-seconds S] [--color WHEN]`: what one session (or all of them) was
 // like: traffic per direction, names, rate over time, ping round trips, how long the proxy held
 // frames, silences and how it ended. store/SessionStats computes; this file only renders.
+#include "Color.h"
 #include "store/SessionStats.h"
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct StatsOptions {
     std::optional<int64_t> session;  // nullopt: all sessions
     bool json = false;
     double gapSeconds = 25.0;
+    ColorMode color = ColorMode::Never;  // text form only; the command line's default is auto (stdout)
 };
 
 // Returns 0, or 2 when the session does not exist or the database cannot be read (one line on

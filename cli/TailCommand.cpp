@@ -2,7 +2,7 @@
 
 #include "Commands.h"
 #include "FrameFilterOptions.h"
-#include "ShowCommand.h"
+#include "FramePrinter.h"
 #include "StopSignals.h"
 #include "store/Database.h"
 #include "store/Reader.h"
@@ -46,18 +46,14 @@ DbState probe(const std::string& path) {
 
 class Follower {
 public:
-    Follower(const TailOptions& options, std::ostream& out)
-        : options_(options), out_(out), width_(previewWidth(options.width)) {}
+    Follower(const TailOptions& options, std::ostream& out) : filter_(options.filter), out_(out), printer_(out, printing(options)) {}
 
     // Prints the frames recorded since the last call; false when out has failed.
     bool poll(Reader& reader) {
         int64_t top = reader.lastFrameId();
         while (last_ < top) {
             int64_t upTo = std::min(top, last_ + kChunkIds);
-            reader.framesBetween(last_, upTo, options_.filter, [&](const FrameRow& row) {
-                print(row);
-                return static_cast<bool>(out_);
-            });
+            reader.framesBetween(last_, upTo, filter_, [&](const FrameRow& row) { return printer_.print(row); });
             last_ = upTo;
             if (!out_.flush()) {
                 return false;
@@ -69,20 +65,19 @@ public:
     void startAt(int64_t id) { last_ = id; }
 
 private:
-    void print(const FrameRow& row) {
-        if (options_.jsonl) {
-            out_ << frameJson(row) << '\n';
-            return;
-        }
-        // Frames of every session interleave here, so each line says whose it is.
-        std::string prefix = std::to_string(row.message.session) + " ";
-        size_t room = width_ > prefix.size() ? width_ - prefix.size() : 1;
-        out_ << prefix << frameLine(row, room) << '\n';
+    // Frames of every session interleave here, so each line says whose it is.
+    static FramePrinterOptions printing(const TailOptions& options) {
+        FramePrinterOptions printing;
+        printing.format = options.jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
+        printing.prefix = LinePrefix::Session;
+        printing.width = options.width;
+        printing.palette = options.palette;
+        return printing;
     }
 
-    const TailOptions& options_;
+    FrameFilter filter_;
     std::ostream& out_;
-    size_t width_;
+    FramePrinter printer_;
     int64_t last_ = 0;
 };
 
@@ -143,8 +138,11 @@ void setupTail(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
     sub->add_flag("--from-start", options->fromStart, "Print the frames already recorded first");
+    auto color = std::make_shared<ColorMode>(ColorMode::Auto);
+    addColorOption(*sub, *color);
     addFrameFilterOptions(*sub, options->filter);
-    sub->callback([options, &exitCode] {
+    sub->callback([options, color, &exitCode] {
+        options->palette = Palette(colorEnabled(*color, STDOUT_FILENO));
         // A closed stdout shows up as a failed write, not as a fatal signal.
         std::signal(SIGPIPE, SIG_IGN);
         // The pause between polls is the wait for SIGINT/SIGTERM.

@@ -2,6 +2,7 @@
 // `rtmtap tail [--db F] [--jsonl] [filters] [--from-start]`: follows the frames another process
 // (the proxy, an import) records, in the order they were recorded, until stopped. Prints each
 // frame as `rtmtap show` does, prefixed by its session id (or as `show --jsonl` with --jsonl).
+#include "Color.h"
 #include "store/FrameFilter.h"
 
 #include <functional>
@@ -17,6 +18,7 @@ struct TailOptions {
     FrameFilter filter;
     size_t width = 0;        // line width; 0: the terminal's, else 120
     int pollMs = 100;
+    Palette palette;
 };
 
 // Waits up to ms milliseconds; returns true when it is time to stop (a signal, stdout gone).

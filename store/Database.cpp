@@ -59,13 +59,12 @@ void requireExisting(const std::string& path) {
 
 Database::Database(const std::string& path, Mode mode) : path_(path) {
     int flags = SQLITE_OPEN_NOMUTEX;
-    if (mode == Mode::ReadOnly) {
-        requireExisting(path);
-        flags |= SQLITE_OPEN_READONLY;
-    } else {
+    if (mode == Mode::ReadWriteCreate) {
         createPrivateFile(path);
-        flags |= SQLITE_OPEN_READWRITE;
+    } else {
+        requireExisting(path);
     }
+    flags |= mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -73,7 +72,7 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
         db_ = nullptr;
         throw DatabaseError("cannot open database '" + path + "': " + message, rc, message);
     }
-    if (mode == Mode::ReadWriteCreate && sqlite3_db_readonly(db_, "main") == 1) {
+    if (mode != Mode::ReadOnly && sqlite3_db_readonly(db_, "main") == 1) {
         sqlite3_close(db_);
         db_ = nullptr;
         throw DatabaseError("cannot write database '" + path + "': the file is read-only (check its mode or pass --db)",

@@ -11,11 +11,11 @@ namespace rtmtap {
 
 class Database {
 public:
-    enum class Mode { ReadOnly, ReadWriteCreate };
+    enum class Mode { ReadOnly, ReadWrite, ReadWriteCreate };
 
     // ReadWriteCreate creates a missing file with mode 0600 before SQLite opens it (SQLite then
     // gives the -wal and -shm files the same mode). ReadOnly never creates: a missing file is an
-    // error.
+    // error. ReadWrite writes an existing file and never creates one.
     Database(const std::string& path, Mode mode);
     ~Database();
     Database(const Database&) = delete;

@@ -2,6 +2,7 @@
 
 #include "ApiRedaction.h"
 #include "JsonText.h"
+#include "RecorderClaim.h"
 #include "Schema.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
@@ -140,8 +141,9 @@ Database& prepared(Database& db, int64_t maxPageCount) {
 
 }  // namespace
 
-FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount)
+FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount, WriterRole role)
     : db_(path, Database::Mode::ReadWriteCreate),
+      role_(role),
       keepSecrets_(keepSecrets),
       begin_(prepared(db_, maxPageCount), "BEGIN IMMEDIATE"),
       commit_(db_, "COMMIT"),
@@ -158,8 +160,25 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
       selectName_(db_, "SELECT id FROM names WHERE name = ?1"),
       blocks_(db_),
       text_(db_) {
+    if (role_ == WriterRole::Recorder) {
+        // Checked and marked under the write lock: of two proxies starting at once, one wins.
+        begin_.run();
+        try {
+            RecorderClaim::claim(db_);
+            commit_.run();
+        } catch (...) {
+            rollback_.run();
+            throw;
+        }
+    }
     firstFreeSessionId_ = queryFreeSessionId();
     loadNames();
+}
+
+FrameWriter::~FrameWriter() {
+    if (role_ == WriterRole::Recorder && !sqlite3_db_readonly(db_.handle(), "main")) {
+        RecorderClaim::release(db_);
+    }
 }
 
 int64_t FrameWriter::queryFreeSessionId() {
@@ -203,6 +222,10 @@ void FrameWriter::begin() {
         rollback();
         throw;
     }
+}
+
+void FrameWriter::checkNotRecording() {
+    RecorderClaim::checkNotRecording(db_);
 }
 
 void FrameWriter::commit() {

@@ -17,10 +17,16 @@ namespace rtmtap {
 
 struct Classification;
 
+// A recorder marks the file as recorded by it while it is open (store/RecorderClaim.h); an
+// importer refuses a file a live recorder holds.
+enum class WriterRole { Recorder, Importer };
+
 class FrameWriter {
 public:
-    // Opens (creating with mode 0600) and migrates the database. Throws DatabaseError.
-    FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount);
+    // Opens (creating with mode 0600) and migrates the database. Throws DatabaseError, also when
+    // a live recorder in another process holds the file and role is Recorder.
+    FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount, WriterRole role);
+    ~FrameWriter();
 
     // max(session id)+1 as found at open.
     int64_t firstFreeSessionId() const { return firstFreeSessionId_; }
@@ -28,6 +34,8 @@ public:
     int64_t queryFreeSessionId();
 
     void begin();
+    // Inside a transaction: throws DatabaseError when a live recorder holds the file.
+    void checkNotRecording();
     void write(const Record& record);  // throws DatabaseError; the transaction must be rolled back
     void commit();
     void rollback() noexcept;  // also forgets the names interned since begin()
@@ -52,6 +60,7 @@ private:
     void loadNames();
 
     Database db_;
+    WriterRole role_;
     bool keepSecrets_;
     int64_t firstFreeSessionId_ = 1;
     Statement begin_, commit_, rollback_;

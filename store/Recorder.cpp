@@ -19,7 +19,7 @@ class Recorder::Impl {
 public:
     explicit Impl(RecorderOptions options)
         : options_(std::move(options)),
-          writer_(std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount)),
+          writer_(std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount, WriterRole::Recorder)),
           queue_(options_.queueLimitBytes),
           nextSessionId_(writer_->firstFreeSessionId()) {
         thread_ = std::thread([this] { run(); });
@@ -115,7 +115,7 @@ private:
                 batch_.open = true;
                 batch_.started = Clock::now();
                 if (!writer_) {
-                    writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount);
+                    writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount, WriterRole::Recorder);
                 }
                 writer_->begin();
             }
@@ -157,7 +157,7 @@ private:
         constexpr int64_t kStepIds = 2'000;
         try {
             if (!writer_) {
-                writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount);
+                writer_ = std::make_unique<FrameWriter>(options_.dbPath, options_.keepSecrets, options_.maxPageCount, WriterRole::Recorder);
             }
             textBehind_ = writer_->indexText(kStepIds) == kStepIds;
         } catch (const std::exception& e) {

@@ -2,16 +2,17 @@
 
 #include "DatabaseError.h"
 
-#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
 namespace rtmtap {
 
 SessionImporter::SessionImporter(const std::string& dbPath, bool keepSecrets)
-    : writer_(dbPath, keepSecrets, 0) {
+    : writer_(dbPath, keepSecrets, 0, WriterRole::Importer) {
     writer_.begin();
     open_ = true;
+    // A live recorder counts session ids in memory: ours would collide with its next ones.
+    writer_.checkNotRecording();
     // Read inside the write lock: another writer cannot take these ids until we commit.
     nextId_ = writer_.queryFreeSessionId();
 }
@@ -51,25 +52,12 @@ void SessionImporter::addFrame(Message&& frame) {
     ++framesAdded_;
 }
 
-std::vector<int64_t> SessionImporter::commit(const TextProgress& textProgress) {
+std::vector<int64_t> SessionImporter::commit() {
     if (!open_) {
         throw std::logic_error("SessionImporter: the import is already committed or rolled back");
     }
     writer_.commit();
     open_ = false;
-    // Steps of a few hundred milliseconds: a recorder writing to the same file waits no longer.
-    constexpr int64_t kStepIds = 50'000;
-    int64_t covered = 0;
-    try {
-        for (int64_t step = writer_.indexText(kStepIds); step > 0; step = writer_.indexText(kStepIds)) {
-            covered += step;
-            if (textProgress) {
-                textProgress(covered, std::max(covered, framesAdded_));
-            }
-        }
-    } catch (const DatabaseError& e) {
-        textIndexError_ = e.what();
-    }
     return ids_;
 }
 

@@ -9,7 +9,6 @@
 #include "protocol/Session.h"
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,13 +36,10 @@ public:
     // wall_us, dir, op, flags, size, fwd_us and payload are kept as given.
     void addFrame(Message&& frame);
 
-    // Makes the whole import visible at once, then extends the full-text index over it (in
-    // transactions of its own: store/TextIndex.h), calling textProgress(covered, total) between
-    // steps. Returns the new session ids in order. A failure of the text index does not undo the
-    // import: it is kept in textIndexError() and the next writer completes the index.
-    using TextProgress = std::function<void(int64_t covered, int64_t total)>;
-    std::vector<int64_t> commit(const TextProgress& textProgress = {});
-    const std::string& textIndexError() const { return textIndexError_; }
+    // Makes the whole import visible at once. Returns the new session ids in order. The
+    // full-text index is not extended here (it costs more than the import itself): see
+    // TextIndex::catchUp.
+    std::vector<int64_t> commit();
     void rollback() noexcept;
 
     int64_t framesAdded() const { return framesAdded_; }
@@ -56,7 +52,6 @@ private:
     int64_t framesAdded_ = 0;
     bool open_ = false;
     std::vector<int64_t> ids_;
-    std::string textIndexError_;
 };
 
 }  // namespace rtmtap

@@ -1,5 +1,9 @@
 #include "TextIndex.h"
 
+#include "Database.h"
+
+#include <sqlite3.h>
+
 #include <algorithm>
 
 namespace rtmtap {
@@ -30,6 +34,41 @@ int64_t TextIndex::step(int64_t maxIds) {
     setUpTo_.bind(1, to);
     setUpTo_.run();
     return to - upTo;
+}
+
+int64_t TextIndex::lag(Database& db) {
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'frames_fts'") == 0) {
+        return 0;
+    }
+    return std::max<int64_t>(0, db.queryInt("SELECT coalesce(max(id), 0) - coalesce((SELECT CAST(value AS INTEGER) "
+                                            "FROM meta WHERE key = 'text_indexed_upto'), 0) FROM frames"));
+}
+
+int64_t TextIndex::catchUp(const std::string& dbPath, const Progress& progress) {
+    constexpr int64_t kStepIds = 50'000;
+    Database db(dbPath, Database::Mode::ReadWrite);
+    db.exec("PRAGMA busy_timeout = 10000");
+    int64_t total = lag(db);
+    TextIndex index(db);
+    int64_t covered = 0;
+    for (;;) {
+        db.exec("BEGIN IMMEDIATE");
+        int64_t step = 0;
+        try {
+            step = index.step(kStepIds);
+            db.exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        if (step == 0) {
+            return covered;
+        }
+        covered += step;
+        if (progress) {
+            progress(covered, std::max(covered, total));
+        }
+    }
 }
 
 }  // namespace rtmtap

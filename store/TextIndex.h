@@ -1,11 +1,14 @@
 #pragma once
 // Fills frames_fts, the full-text index of text payloads behind `--text` (docs/schema.md), after
 // the fact: tokenising a payload costs more than inserting its frame, so neither the recorder's
-// inserts nor an import's wait for it. The index covers frames up to meta.text_indexed_upto;
-// a query scans the frames after that mark directly.
+// inserts nor an import wait for it. The recorder extends it while its queue is idle; a --text
+// query that finds many frames beyond it catches it up first (catchUp). The index covers frames
+// up to meta.text_indexed_upto; a query scans the frames after that mark directly.
 #include "Statement.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace rtmtap {
 
@@ -18,6 +21,17 @@ public:
     // Inside a write transaction: indexes the text frames among the next maxIds frame ids after
     // the mark and moves the mark. Returns how many ids it covered; 0 when the index is complete.
     int64_t step(int64_t maxIds);
+
+    // How many frame ids the index is behind in a database: 0 when complete or when the file
+    // has no text index (an older schema read as it is).
+    static int64_t lag(Database& db);
+
+    // Opens dbPath for writing (never creating it) and completes the index, in transactions of a
+    // few hundred milliseconds so that a recorder writing the same file waits no longer; calls
+    // progress(covered, total) after each. Returns the ids covered. Throws DatabaseError (a
+    // read-only file, for one).
+    using Progress = std::function<void(int64_t covered, int64_t total)>;
+    static int64_t catchUp(const std::string& dbPath, const Progress& progress = {});
 
 private:
     Statement upTo_, top_, insert_, setUpTo_;

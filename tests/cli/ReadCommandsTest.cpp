@@ -279,9 +279,9 @@ TEST_F(ReadCommandsTest, DbComesFromTheEnvironmentByDefault) {
     EXPECT_NE(r.out.find("\"id\":2"), std::string::npos);
 }
 
-TEST_F(ReadCommandsTest, UnknownSessionExitsOneWithOneLine) {
+TEST_F(ReadCommandsTest, UnknownSessionExitsTwoWithOneLine) {
     RunResult r = run("show 99 --db " + db_);
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("no session 99 in"), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);

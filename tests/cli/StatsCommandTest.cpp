@@ -196,5 +196,29 @@ TEST_F(StatsCommandTest, AsciiSparklineWithoutAUtf8Locale) {
     EXPECT_NE(unicode.str().find("  |▄▄█"), std::string::npos) << unicode.str();
 }
 
+TEST_F(StatsCommandTest, ColorAlwaysColoursTheTextAndTheDefaultOnAPipeDoesNot) {
+    RunResult always = run({"stats", "1", "--db", db_, "--color=always"});
+    expectExit(always, 0);
+    EXPECT_EQ(always.out.rfind("\x1b[1msession 1\x1b[0m\n", 0), 0u) << always.out;  // headings bold
+    EXPECT_NE(always.out.find("\x1b[1mevents\x1b[0m (1 name):"), std::string::npos) << always.out;
+    EXPECT_NE(always.out.find("\x1b[33m1 never answered\x1b[0m"), std::string::npos) << always.out;
+    EXPECT_NE(always.out.find("\x1b[31m1006 by server: connection reset\x1b[0m"), std::string::npos) << always.out;
+    RunResult plain = run({"stats", "1", "--db", db_});  // auto, and stdout is a pipe
+    expectExit(plain, 0);
+    EXPECT_EQ(plain.out.find('\x1b'), std::string::npos) << plain.out;
+    RunResult never = run({"stats", "1", "--db", db_, "--color=never"});
+    EXPECT_EQ(never.out, plain.out);
+    // The sparkline stays plain inside its bars.
+    std::string bars = plain.out.substr(plain.out.find("  |"), plain.out.find("|\n") - plain.out.find("  |"));
+    EXPECT_NE(always.out.find(bars), std::string::npos);
+    RunResult all = run({"stats", "--db", db_, "--color=always"});
+    expectExit(all, 0);
+    EXPECT_NE(all.out.find("  1  \x1b[31m1006 by server: connection reset\x1b[0m\n  1  open\n"), std::string::npos)
+        << all.out;
+    RunResult json = run({"stats", "1", "--db", db_, "--json", "--color=always"});
+    expectExit(json, 0);
+    EXPECT_EQ(json.out.find('\x1b'), std::string::npos) << "JSON is never coloured";
+}
+
 }  // namespace
 }  // namespace rtmtap
