@@ -5,6 +5,7 @@
 #include "store/Database.h"
 #include "store/Reader.h"
 #include "store/SessionImporter.h"
+#include "store/TextIndex.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -69,6 +70,7 @@ void generate(const std::string& path) {
         }
     }
     importer.commit();
+    TextIndex::catchUp(path);
 }
 
 // The filter's meaning, written out plainly, frame by frame.
