@@ -174,13 +174,9 @@ void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession)
                    "Only this kind: command, event, control (ping/pong/close) or other"))
         ->check(CLI::IsMember({"command", "event", "control", "other"}))
         ->group(group);
-    app.add_option("--event", filter.events, "Only events with this name; a glob such as 'chat.*' (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+    repeatable(app.add_option("--event", filter.events, "Only events with this name; a glob such as 'chat.*'"))
         ->group(group);
-    app.add_option("--command", filter.commands, "Only commands with this name; a glob such as 'ws_*' (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+    repeatable(app.add_option("--command", filter.commands, "Only commands with this name; a glob such as 'ws_*'"))
         ->group(group);
     repeatable(app.add_option("--channel", filter.channels, "Only frames about this channel id"))->group(group);
     repeatable(app.add_option("--message", filter.messages, "Only frames about this message id"))->group(group);

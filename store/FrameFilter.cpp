@@ -72,10 +72,12 @@ bool isTokenByte(unsigned char c) {
     return std::isalnum(c) || c >= 0x80;
 }
 
-// A GLOB over the lower-cased payload, framed by spaces, that matches the word as the tokenizer
-// would: "post" matches {"a":"post"} but not "postMessage". GLOB's own specials are literal.
+// A GLOB over the lower-cased payload, framed by spaces, that matches the word as the index's
+// tokenizer (FTS5 "ascii": runs of ASCII letters and digits and of non-ASCII characters, ASCII
+// case folded) would: "post" matches {"a":"post"} but not "postMessage" or "épost". GLOB's own
+// specials are literal.
 std::string wordGlob(const std::string& word) {
-    const char* const boundary = "[^a-z0-9]";
+    const char* const boundary = "[^a-z0-9\xc2\x80-\xf4\x8f\xbf\xbf]";  // not a token character
     std::string pattern = "*";
     if (isTokenByte(static_cast<unsigned char>(word.front()))) {
         pattern += boundary;
@@ -93,8 +95,12 @@ std::string wordGlob(const std::string& word) {
     return pattern + "*";
 }
 
+// Only the frames the full-text index holds (store/TextIndex.cpp): text, and binary the writer
+// recognised as JSON; not invalid UTF-8. A scan and the index then give the same answers.
 std::string wordTerm(const std::string& word, SqlBuilder& sql) {
-    return "(' ' || lower(CAST(f.payload AS TEXT)) || ' ') GLOB " + sql.param(wordGlob(word));
+    return "((f.op = 1 OR (f.op = 2 AND f.kind <> 0)) AND (f.flags & 128) = 0 AND "
+           "(' ' || lower(CAST(f.payload AS TEXT)) || ' ') GLOB " +
+           sql.param(wordGlob(word)) + ")";
 }
 
 }  // namespace

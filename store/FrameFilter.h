@@ -53,14 +53,15 @@ struct FrameFilterSql {
 };
 
 // wordsBy: how --text words are matched. A word matches where it stands between non-token
-// characters, case-insensitively (ASCII), as SQLite's unicode61 tokenizer sees it: "post" does
-// not match "postMessage". Scan: every word by a GLOB over the payload, for the frames the
+// characters, case-insensitively (ASCII), as SQLite's FTS5 ascii tokenizer sees it: "post" does
+// not match "postMessage". Only frames the text index holds can match (text, JSON binary, valid
+// UTF-8). Scan: every word by a GLOB over the payload, for the frames the
 // full-text index does not cover. Index: the caller matches the tokens through frames_fts; the
 // GLOB only checks that a word of several tokens ("chat.postMessage") has them in that order.
 enum class WordMatch { Scan, Index };
 FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy = WordMatch::Scan);
 
-// The tokens of a --text word as SQLite's unicode61 tokenizer splits it (runs of ASCII letters
+// The tokens of a --text word as SQLite's FTS5 ascii tokenizer splits it (runs of ASCII letters
 // and digits and of non-ASCII bytes), lower-cased: "chat.postMessage" -> chat, postmessage.
 std::vector<std::string> textTokens(const std::string& word);
 // The FTS5 MATCH expression for all words: every token quoted, AND'ed; "" when no word has one.

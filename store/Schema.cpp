@@ -179,7 +179,7 @@ CREATE TABLE frame_blocks(
     max_wall_us INTEGER,
     keys BLOB NOT NULL
 );
-CREATE VIRTUAL TABLE frames_fts USING fts5(text, content='', detail=none, columnsize=0);
+CREATE VIRTUAL TABLE frames_fts USING fts5(text, content='', detail=none, columnsize=0, tokenize='ascii');
 INSERT INTO meta(key, value) VALUES ('text_indexed_upto', 0);
 )SQL";
 

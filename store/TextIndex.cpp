@@ -10,6 +10,7 @@ namespace rtmtap {
 
 // Text frames, and binary frames the writer recognised as JSON; not a payload that is not valid
 // UTF-8 (the tokenizer would index garbage) and not an empty one (oversize frames store none).
+// store/FrameFilter.cpp's scan for the frames beyond the index keeps to the same frames.
 TextIndex::TextIndex(Database& db)
     : upTo_(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'text_indexed_upto'), 0)"),
       top_(db, "SELECT coalesce(max(id), 0) FROM frames"),

@@ -83,7 +83,7 @@ bool hasWord(const std::string& payload, const std::string& word) {
     for (char& c : w) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    auto isToken = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    auto isToken = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || (c & 0x80) != 0; };
     for (size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1)) {
         bool before = !isToken(w.front()) || !isToken(text[at - 1]);
         bool after = !isToken(w.back()) || !isToken(text[at + w.size()]);
@@ -118,7 +118,9 @@ bool passes(const FrameFilter& f, const FrameRow& row) {
     names = names || (row.kind == "event" && globAny(f.events, row.name)) ||
             (row.kind == "command" && globAny(f.commands, row.name));
     bool words = std::all_of(f.words.begin(), f.words.end(), [&](const std::string& w) {
-        return (m.op == Opcode::Text || m.op == Opcode::Binary) && hasWord(m.payload, w);
+        bool indexable = (m.op == Opcode::Text || (m.op == Opcode::Binary && row.kind != "other")) &&
+                         !(m.flags & MessageFlag::InvalidUtf8);
+        return indexable && hasWord(m.payload, w);
     });
     return inOrEmpty(f.sessions, m.session) && inOrEmpty(f.dirs, m.dir) && inOrEmpty(f.ops, m.op) &&
            (f.kinds.empty() || std::any_of(f.kinds.begin(), f.kinds.end(),
