@@ -10,6 +10,7 @@
 #                                records nothing: what any extra process in the path costs here)
 # Other knobs (environment): LAT_N LAT_WARMUP TP_CONNS TP_WINDOW TP_SECS BURST_N BURST_SIZE
 # CONN_K CONN_HOLD UPSTREAM_THREADS RELEASE_BUILD BENCH_BUILD JOBS KEEP=1 (keep the temp dir)
+# PROXY_ARGS (more flags for rtmtap proxy, e.g. --no-text-index)
 # REPEAT=N (latency, throughput and burst N rounds each, direct and proxied interleaved; the best
 # round of each is shown: on a shared machine noise only ever makes a run slower).
 # Everything runs on 127.0.0.1 and every wait is bounded.
@@ -169,7 +170,7 @@ fi
 if [[ $PROXIED == 1 ]]; then
     PX_PORT=$(free_port)
     while [[ $PX_PORT == "$UP_PORT" || $PX_PORT == "${RL_PORT:-}" ]]; do PX_PORT=$(free_port); done
-    "$RTMTAP" proxy --listen "127.0.0.1:$PX_PORT" --upstream "ws://127.0.0.1:$UP_PORT" --db "$DB" >"$TMP/proxy.log" 2>&1 &
+    "$RTMTAP" proxy --listen "127.0.0.1:$PX_PORT" --upstream "ws://127.0.0.1:$UP_PORT" --db "$DB" ${PROXY_ARGS:-} >"$TMP/proxy.log" 2>&1 &
     PX_PID=$!
     wait_port "$PX_PORT" "$PX_PID" || { cat "$TMP/proxy.log" >&2; die "rtmtap proxy did not start"; }
     sleep 0.5

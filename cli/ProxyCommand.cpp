@@ -110,6 +110,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         RecorderOptions recorderOptions;
         recorderOptions.dbPath = options.db;
         recorderOptions.keepSecrets = options.keepSecrets;
+        recorderOptions.textIndex = !options.noTextIndex;
         recorderOptions.maxPageCount = options.dbMaxPages;
         // Validate the upstream before touching the database, so a typo creates no file.
         Proxy probe(config, {});
@@ -188,6 +189,8 @@ void setupProxy(CLI::App& app, int& exitCode) {
         ->transform(CLI::AsSizeValue(false))
         ->capture_default_str();
     cmd->add_flag("--keep-secrets", options->keepSecrets, "Store ws_auth tokens whole (default: signature removed)");
+    cmd->add_flag("--no-text-index", options->noTextIndex,
+                  "Do not extend the full-text index while idle (the first --text query builds it)");
     cmd->add_option("--connect-timeout", options->connectTimeoutMs, "Upstream connect timeout, ms (then 504)")
         ->check(CLI::Range(1, 3600000))
         ->capture_default_str();

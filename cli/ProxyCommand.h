@@ -18,6 +18,7 @@ struct ProxyOptions {
     std::string tlsCert, tlsKey;
     uint64_t maxMessage = 16u << 20;
     bool keepSecrets = false;
+    bool noTextIndex = false;  // leave the full-text index to the first --text query
     int connectTimeoutMs = 10000;
     int handshakeTimeoutMs = 10000;
     int loops = 0;

@@ -104,7 +104,10 @@ public:
           onRow_(std::move(onRow)) {}
 
     void run() {
-        if (filter_.sessions.size() == 1 && filter_.words.empty()) {
+        // One session is read through its index even with --text: its words are then scanned,
+        // which is bounded by the session's size, where the text index could walk every match
+        // of a common word in the whole file to find the few of this session.
+        if (filter_.sessions.size() == 1) {
             oneSession();
             return;
         }
@@ -133,7 +136,7 @@ private:
     }
 
     void oneSession() {
-        FrameFilterSql cond = toSql(filter_, 2);
+        FrameFilterSql cond = toSql(filter_, 2, WordMatch::Scan);
         Statement& s = search_.statement(select_ + kFromOneSession + "(" + cond.condition + ")" + orderBy("f.seq"));
         s.bind(1, filter_.sessions.front());
         bindAll(s, cond, 2);

@@ -2,7 +2,7 @@
 // Finds the frames a FrameFilter names across a whole database through its query indexes
 // (docs/schema.md), never by reading every payload unless asked to (--where alone, --text on
 // frames the full-text index does not cover yet):
-//   - one session: the (session, seq) index;
+//   - one session: the (session, seq) index (with --text, its frames' words are scanned);
 //   - --text: frames_fts for the frames it covers, a scan of the few after its mark;
 //   - anything else: frame_blocks, whose time ranges and Bloom filters leave only the blocks
 //     that may hold a match to scan, then the frames after the last block.

@@ -224,6 +224,10 @@ protected:
             f.users = {101, 102, 103};
             f.sessions = {1, 4};
         });
+        add("session and text", [](FrameFilter& f) {
+            f.sessions = {4};
+            f.words = {"chat.postMessage", "zebra"};
+        });
         add("session and event", [](FrameFilter& f) {
             f.sessions = {2};
             f.events = {"chat.postMessage"};
