@@ -186,6 +186,20 @@ size_t columns(std::string_view text) {
     return n;
 }
 
+// "ch=7 msg=10011 user=42 ": the ids rtmtap found in the frame, the ones a query filters on.
+std::string idsOf(const FrameRow& row) {
+    std::string ids;
+    auto add = [&](const char* label, const std::optional<int64_t>& id) {
+        if (id) {
+            ids += std::string(label) + "=" + std::to_string(*id) + " ";
+        }
+    };
+    add("ch", row.channel_id);
+    add("msg", row.message_id);
+    add("user", row.user_id);
+    return ids;
+}
+
 // The line's parts before the payload, plain (for its width) and coloured.
 struct Head {
     std::string plain, coloured;
@@ -203,11 +217,12 @@ Head frameHeadParts(const FrameRow& row, const Palette& palette) {
     char size[32];
     std::snprintf(size, sizeof size, " %7llu ", static_cast<unsigned long long>(m.size));
     std::string flags = m.flags ? "[" + joined(flagNames(m.flags)) + "] " : "";
+    std::string ids = idsOf(row);
     Head head;
-    head.plain = std::string(time) + " " + arrow + rest + paddedName + size + flags;
+    head.plain = std::string(time) + " " + arrow + rest + paddedName + size + flags + ids;
     head.coloured = palette.dim(time) + " " + (c2s ? palette.c2s(arrow) : palette.s2c(arrow)) + rest +
                     (row.name.empty() ? paddedName : palette.bold(paddedName)) + size +
-                    (flags.empty() ? "" : palette.warn(flags));
+                    (flags.empty() ? "" : palette.warn(flags)) + palette.dim(ids);
     return head;
 }
 
@@ -282,7 +297,7 @@ void setupShow(CLI::App& app, int& exitCode) {
     options->db = defaultDbPath();
     CLI::App* sub = app.add_subcommand("show", "Print one session's frames in order");
     sub->footer(std::string("Each line: ms since the session began, direction (-> client to server, <- server to\n"
-                            "client), opcode, command or event name, size, [flags], payload.\n") +
+                            "client), opcode, command or event name, size, [flags], ids (ch= msg= user=), payload.\n") +
                 kFilterHelp +
                 "\nExit: 0 frames printed (or none asked for), 1 the filters matched nothing, 2 no such session\n"
                 "or an unreadable database.");

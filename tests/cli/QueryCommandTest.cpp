@@ -5,6 +5,7 @@
 #include "store/Schema.h"
 #include "store/SessionImporter.h"
 #include "store/TextIndex.h"
+#include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -40,11 +41,10 @@ std::string posted(int64_t id, int64_t channel, int64_t user, const std::string&
            R"(","message_type":)" + type + extra + "}}}";
 }
 
-struct Frame {
-    Direction dir;
-    Opcode op;
-    std::string payload;
-};
+using Frame = test::PlannedFrame;
+using test::idOf;
+using test::jsonlIds;
+using test::lines;
 
 // Session 1 and 2 on 2026-01-01 (session s, frame q at 00:0s:0q), session 3 a minute ago, one
 // frame a second; session 4 has no frames.
@@ -78,55 +78,9 @@ std::vector<std::vector<Frame>> sessionFrames() {
 }
 
 void buildDatabase(const std::string& path, int64_t recentUs) {
-    SessionImporter importer(path);
-    std::vector<std::vector<Frame>> sessions = sessionFrames();
-    for (size_t s = 0; s < sessions.size(); ++s) {
-        int64_t start = s < 2 ? kT0 + static_cast<int64_t>(s + 1) * 60'000'000 : recentUs;
-        ImportedSession session;
-        session.info.started_wall_us = start;
-        session.info.client = "127.0.0.1:" + std::to_string(40000 + s);
-        importer.beginSession(session);
-        int64_t seq = 0;
-        for (const Frame& f : sessions[s]) {
-            ++seq;
-            Message m;
-            m.dir = f.dir;
-            m.op = f.op;
-            m.payload = f.payload;
-            m.size = f.payload.size();
-            m.t_us = seq * 1'000'000;
-            m.wall_us = start + seq * 1'000'000;
-            importer.addFrame(std::move(m));
-        }
-    }
-    importer.commit();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
-
-Poco::JSON::Object::Ptr parseObject(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string idOf(const Poco::JSON::Object::Ptr& frame) {
-    return std::to_string(frame->getValue<int64_t>("session")) + ":" + std::to_string(frame->getValue<int64_t>("seq"));
-}
-
-// session:seq of each --jsonl line; every line must be one JSON object.
-Ids jsonlIds(const std::string& out) {
-    Ids ids;
-    for (const std::string& line : lines(out)) {
-        ids.push_back(idOf(parseObject(line)));
-    }
-    return ids;
+    test::importSessions(path, sessionFrames(), [&](size_t s) {
+        return s < 2 ? kT0 + static_cast<int64_t>(s + 1) * 60'000'000 : recentUs;
+    });
 }
 
 struct Result {
