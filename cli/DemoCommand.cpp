@@ -148,6 +148,8 @@ int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
     out << "\nNext, try:\n"
         << "  build/bin/rtmtap show 1 --db " << options.db << "            # one session's frames in order\n"
         << "  build/bin/rtmtap show 1 --db " << options.db << " --jsonl    # the same as JSON lines\n"
+        << "  build/bin/rtmtap query --db " << options.db << " --event 'chat.*' --text report   # across sessions\n"
+        << "  build/bin/rtmtap stats 1 --db " << options.db << "           # round trips, rates, the end\n"
         << "  sqlite3 " << options.db << " 'SELECT * FROM v_session_api WHERE session = 1'   # its login\n"
         << "  build/bin/rtmtap proxy --db rtmtap.db    # proxy in front of the embedded simulator\n"
         << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n";

@@ -50,6 +50,8 @@ public:
         return true;
     }
 
+    bool empty() const { return groups_.empty(); }
+
 private:
     std::vector<std::vector<uint64_t>> groups_;
 };
@@ -113,7 +115,7 @@ public:
         }
         std::string text = ftsQuery(filter_.words);
         int64_t textUpTo = text.empty() || !hasTable("frames_fts") ? 0 : metaInt("text_indexed_upto");
-        if (textUpTo > 0) {
+        if (textUpTo > 0 && !blocksNarrowerThanText(text)) {
             textIndex(text, textUpTo);
             return;
         }
@@ -168,21 +170,52 @@ private:
         desc_ ? (after() && blocked()) : (blocked() && after());
     }
 
-    bool scanBlocks(const KeyGroups& groups) {
+    // With --text and a filter the blocks can narrow (--channel 7, a time range), which index
+    // has fewer frames to read: a common word's millions of matches in the text index, or the
+    // few blocks that may hold channel 7 (whose words are then scanned). The text index is
+    // counted only up to what the blocks would cost.
+    bool blocksNarrowerThanText(const std::string& text) {
+        KeyGroups groups;
+        if (!keyGroups(groups) || (groups.empty() && !filter_.sinceUs && !filter_.untilUs) ||
+            !hasTable("frame_blocks")) {
+            return false;
+        }
+        int64_t blockFrames = 0;
+        forEachCandidateBlock(groups, false, [&](int64_t first, int64_t last) {
+            blockFrames += last - first + 1;
+            return true;
+        });
+        Statement& s = search_.statement(
+            "SELECT count(*) FROM (SELECT rowid FROM frames_fts WHERE frames_fts MATCH ?1 LIMIT ?2)");
+        s.bindText(1, text);
+        s.bind(2, blockFrames + 1);
+        int64_t textFrames = s.step() ? s.columnInt(0) : 0;
+        s.reset();
+        return textFrames > blockFrames;
+    }
+
+    // Calls fn(first_id, last_id) for each block whose time range and Bloom filter may hold a
+    // match, in id order (descending when desc); fn returns false to stop. False when stopped.
+    template <typename Fn>
+    bool forEachCandidateBlock(const KeyGroups& groups, bool desc, Fn&& fn) {
         Statement& b = search_.statement(
             "SELECT first_id, last_id, keys FROM frame_blocks WHERE max_wall_us >= ?1 AND min_wall_us <= ?2 "
             "ORDER BY first_id" +
-            std::string(desc_ ? " DESC" : ""));
+            std::string(desc ? " DESC" : ""));
         b.bind(1, filter_.sinceUs.value_or(kMinId));
         b.bind(2, filter_.untilUs.value_or(kMaxId));
         bool going = true;
         eachRow(b, [&] {
             if (groups.matches(b.columnBlob(2))) {
-                going = range(b.columnInt(0) - 1, b.columnInt(1));
+                going = fn(b.columnInt(0), b.columnInt(1));
             }
             return going;
         });
         return going;
+    }
+
+    bool scanBlocks(const KeyGroups& groups) {
+        return forEachCandidateBlock(groups, desc_, [&](int64_t first, int64_t last) { return range(first - 1, last); });
     }
 
     // The frames with after < id <= upTo that pass the filter, words matched by scanning.

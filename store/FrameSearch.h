@@ -3,7 +3,9 @@
 // (docs/schema.md), never by reading every payload unless asked to (--where alone, --text on
 // frames the full-text index does not cover yet):
 //   - one session: the (session, seq) index (with --text, its frames' words are scanned);
-//   - --text: frames_fts for the frames it covers, a scan of the few after its mark;
+//   - --text: frames_fts for the frames it covers, a scan of the few after its mark; unless the
+//     blocks of another filter (--channel, a time range) hold fewer frames than the word's
+//     matches, then those blocks with their words scanned;
 //   - anything else: frame_blocks, whose time ranges and Bloom filters leave only the blocks
 //     that may hold a match to scan, then the frames after the last block.
 // Frames come in recording order (frames.id), ascending or descending.

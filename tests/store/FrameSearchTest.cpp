@@ -224,6 +224,11 @@ protected:
             f.users = {101, 102, 103};
             f.sessions = {1, 4};
         });
+        add("text in a time window", [](FrameFilter& f) {  // the blocks are narrower than the word
+            f.words = {"hello"};
+            f.sinceUs = kT0 + 2'000'000;
+            f.untilUs = kT0 + 2'300'000;
+        });
         add("session and text", [](FrameFilter& f) {
             f.sessions = {4};
             f.words = {"chat.postMessage", "zebra"};
