@@ -63,15 +63,17 @@ void RecorderClaim::claim(Database& db) {
     if (!mark.empty() && mark != ownMark() && isAlive(mark)) {
         refuse(db, mark, "record into another file (two recorders would hand out the same session ids)");
     }
+    const std::string own = ownMark();  // bound without a copy: it must outlive run()
     Statement s(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('recording', ?1)");
-    s.bindText(1, ownMark());
+    s.bindText(1, own);
     s.run();
 }
 
 void RecorderClaim::release(Database& db) noexcept {
     try {
+        const std::string own = ownMark();
         Statement s(db, "DELETE FROM meta WHERE key = 'recording' AND value = ?1");
-        s.bindText(1, ownMark());
+        s.bindText(1, own);
         s.run();
     } catch (const std::exception&) {
         // A stale mark is harmless: the next reader of it sees its process is gone.

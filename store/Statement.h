@@ -26,6 +26,11 @@ public:
     void bindTextOrNull(int index, std::string_view text);      // "" binds NULL
     void bindBlob(int index, std::string_view bytes);           // empty binds a zero-length blob
     void bindNull(int index);
+    void bindText(int index, const char* text) { bindText(index, std::string_view(text)); }
+    // A temporary would be gone before the statement runs: refused at compile time.
+    void bindText(int index, std::string&& text) = delete;
+    void bindTextOrNull(int index, std::string&& text) = delete;
+    void bindBlob(int index, std::string&& bytes) = delete;
     void bindReal(int index, double value);
 
     // true when a row is ready, false when done. Throws DatabaseError.
