@@ -79,17 +79,19 @@ bool RecordQueue::push(Record record) {
     return true;
 }
 
-bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point> deadline) {
+bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point> deadline, bool batchOpen) {
     std::unique_lock<std::mutex> lock(mutex_);
+    // With a batch open, wake early only for a full batch's worth, a flush or a blocked
+    // producer; idle (perhaps until a deadline of its own), at the first record.
+    auto full = [&] { return closed_ || commitWantedLocked() || queue_.size() >= kWakeEntries; };
+    auto any = [&] { return !queue_.empty() || closed_ || commitWantedLocked(); };
+    writerIdle_ = !batchOpen;
     if (deadline) {
-        // A batch is open: wake early only for a full batch's worth, a flush or a blocked producer.
-        work_.wait_until(lock, *deadline,
-                         [&] { return closed_ || commitWantedLocked() || queue_.size() >= kWakeEntries; });
+        batchOpen ? work_.wait_until(lock, *deadline, full) : work_.wait_until(lock, *deadline, any);
     } else {
-        writerIdle_ = true;
-        work_.wait(lock, [&] { return !queue_.empty() || closed_ || commitWantedLocked(); });
-        writerIdle_ = false;
+        batchOpen ? work_.wait(lock, full) : work_.wait(lock, any);
     }
+    writerIdle_ = false;
     if (queue_.empty()) {
         return !closed_;
     }

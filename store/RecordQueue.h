@@ -34,10 +34,10 @@ public:
     // Blocks while full. Returns false (and keeps nothing) once the queue is closed.
     bool push(Record record);
 
-    // Writer side: waits until records are queued, the deadline passes, a commit is wanted or
-    // the queue is closed, then moves everything queued into out. Returns false when the queue is
-    // closed and empty: the writer is done.
-    bool take(std::vector<Record>& out, std::optional<Clock::time_point> deadline);
+    // Writer side: waits until records are queued (with a batch open: a full batch's worth, a
+    // commit wanted), the deadline passes or the queue is closed, then moves everything queued
+    // into out. Returns false when the queue is closed and empty: the writer is done.
+    bool take(std::vector<Record>& out, std::optional<Clock::time_point> deadline, bool batchOpen);
     // Writer side: these records are committed or failed; their bytes are free again.
     void complete(size_t records, size_t bytes);
     // Writer side: someone waits for the open batch, in flush() or because the queue is full;

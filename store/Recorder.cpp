@@ -85,7 +85,7 @@ private:
             } else if (textBehind_) {
                 deadline = nextTextStep_;  // idle time goes to the text index, paced
             }
-            bool more = queue_.take(work, deadline);
+            bool more = queue_.take(work, deadline, batch_.open);
             if (more && work.empty() && !batch_.open && textBehind_ && Clock::now() >= nextTextStep_) {
                 indexText();
                 continue;
