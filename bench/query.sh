@@ -192,6 +192,13 @@ timed "query --text $RARE_WORD --limit 50" "$(commas "$(fact rare_word_frames)")
     "$RTMTAP" query "${D[@]}" --text "$RARE_WORD" --limit 50
 timed "query --text $COMMON_WORD --limit 50" "$(commas "$(fact common_word_frames)")" 500 \
     "$RTMTAP" query "${D[@]}" --text "$COMMON_WORD" --limit 50
+# Combined and whole-result figures (no target in the issue): a common word narrowed by a rare
+# channel (the blocks are read, not the word's millions of matches), and counting every match.
+MIXED=$("$RTMTAP" query "${D[@]}" --text "$COMMON_WORD" --channel "$RARE_CHANNEL" --count || true)
+timed "query --text $COMMON_WORD --channel $RARE_CHANNEL --limit 50" "$(commas "${MIXED:-0}")" - \
+    "$RTMTAP" query "${D[@]}" --text "$COMMON_WORD" --channel "$RARE_CHANNEL" --limit 50
+timed "query --event chat.postMessage --count" "$(commas "${POSTS:-0}")" - \
+    "$RTMTAP" query "${D[@]}" --event chat.postMessage --count
 timed "stats $BIG_ID" "$(commas "$BIG_FRAMES")" 1000 "$RTMTAP" stats "${D[@]}" "$BIG_ID"
 
 # Export the big session once (timed, no target), then import it into a fresh database per run.
