@@ -6,7 +6,6 @@
 #include "FramePrinter.h"
 #include "JsonOut.h"
 #include "SessionsCommand.h"
-#include "TextSearchPrep.h"
 #include "protocol/Utf8.h"
 #include "store/JsonText.h"
 #include "store/Reader.h"
@@ -264,7 +263,6 @@ std::string frameLine(const FrameRow& row, size_t width, const Palette& palette)
 
 int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        prepareTextSearch(options.db, options.filter, err);
         Reader reader(options.db);
         std::optional<SessionRow> session = reader.session(options.session);
         if (!session) {

@@ -7,7 +7,8 @@
 namespace rtmtap::cli {
 
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err) {
-    if (filter.words.empty()) {
+    // One session's words are scanned, not looked up (store/FrameSearch.h): no index needed.
+    if (filter.words.empty() || filter.sessions.size() == 1) {
         return;
     }
     int64_t lag = 0;

@@ -13,7 +13,7 @@ namespace rtmtap::cli {
 // Frames beyond the index that a search scans rather than indexes first.
 constexpr int64_t kTextScanLimit = 100'000;
 
-// Does the above for a filter with --text words; nothing otherwise. Never fails: a file that
+// Does the above for a filter with --text words over more than one session; nothing otherwise. Never fails: a file that
 // cannot be written is searched by scanning, with a note on err.
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err);
 
