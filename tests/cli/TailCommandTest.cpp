@@ -2,6 +2,7 @@
 // to, as it would follow a running proxy. Waits have generous deadlines; nothing asserts on time.
 #include "cli/TailCommand.h"
 #include "store/Recorder.h"
+#include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -41,14 +42,9 @@ std::string event(const std::string& name) {
     return R"({"event":")" + name + R"(","payload":{}})";
 }
 
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
+using test::lines;
+// "session:seq" of each --jsonl line, which must parse as a JSON object.
+const auto& framesOf = test::jsonlIds;
 
 // Polls until pred holds or about 20 s pass (the machine is shared and may be slow).
 template <typename Pred>
@@ -62,17 +58,6 @@ bool eventually(Pred pred) {
     return pred();
 }
 
-// "session:seq" of each --jsonl line, which must parse as a JSON object.
-std::vector<std::string> framesOf(const std::string& out) {
-    std::vector<std::string> ids;
-    for (const std::string& line : lines(out)) {
-        Poco::JSON::Parser parser;
-        auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        ids.push_back(std::to_string(object->getValue<int64_t>("session")) + ":" +
-                      std::to_string(object->getValue<int64_t>("seq")));
-    }
-    return ids;
-}
 
 size_t lineCount(const Process& p) {
     return lines(p.out()).size();
