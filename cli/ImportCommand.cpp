@@ -8,6 +8,8 @@
 #include "store/SessionImporter.h"
 
 #include <fstream>
+#include <functional>
+#include <streambuf>
 #include <iostream>
 #include <memory>
 #include <sys/stat.h>
@@ -39,6 +41,32 @@ std::string formatOf(const ImportOptions& o) {
     return endsWith(o.file, ".jsonl") ? "jsonl" : "";
 }
 
+// Counts the bytes read through it, for a progress bar over a reader that takes a whole stream
+// (POCO's JSON parser reads a HAR file in one go).
+class CountingBuffer : public std::streambuf {
+public:
+    CountingBuffer(std::streambuf& source, std::function<void(uint64_t)> progress)
+        : source_(source), progress_(std::move(progress)) {}
+
+protected:
+    int_type underflow() override {
+        std::streamsize n = source_.sgetn(buffer_, sizeof buffer_);
+        if (n <= 0) {
+            return traits_type::eof();
+        }
+        read_ += static_cast<uint64_t>(n);
+        progress_(read_);
+        setg(buffer_, buffer_, buffer_ + n);
+        return traits_type::to_int_type(buffer_[0]);
+    }
+
+private:
+    std::streambuf& source_;
+    std::function<void(uint64_t)> progress_;
+    char buffer_[1 << 16];
+    uint64_t read_ = 0;
+};
+
 uint64_t fileSize(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
@@ -59,7 +87,10 @@ int runImport(const ImportOptions& o) {
     try {
         SessionImporter importer(o.db);
         if (format == "har") {
-            HarFormat::read(in, importer, o.label);
+            ProgressBar progress("import", fileSize(o.file), kProgressBytes);
+            CountingBuffer counted(*in.rdbuf(), [&](uint64_t bytes) { progress.update(bytes); });
+            std::istream countedIn(&counted);
+            HarFormat::read(countedIn, importer, o.label);
         } else {
             ProgressBar progress("import", fileSize(o.file), kProgressBytes);
             JsonlFormat::read(in, importer, o.label, [&](uint64_t bytes) { progress.update(bytes); });
