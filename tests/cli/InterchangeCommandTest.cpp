@@ -23,18 +23,12 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using test::ExitStatus;
 using test::Process;
+using test::RunResult;
 
 constexpr int64_t kStart = 1'764'000'000'000'000;
 
-struct RunResult {
-    ExitStatus status;
-    std::string out, err;
-};
-
 RunResult rtmtap(const std::vector<std::string>& args) {
-    RunResult r;
-    r.status = Process::run(args, r.out, r.err);
-    return r;
+    return Process::capture(args);
 }
 
 std::string slurp(const std::string& path) {

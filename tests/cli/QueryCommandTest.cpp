@@ -45,6 +45,7 @@ using Frame = test::PlannedFrame;
 using test::idOf;
 using test::jsonlIds;
 using test::lines;
+using Result = test::RunResult;
 
 // Session 1 and 2 on 2026-01-01 (session s, frame q at 00:0s:0q), session 3 a minute ago, one
 // frame a second; session 4 has no frames.
@@ -83,12 +84,6 @@ void buildDatabase(const std::string& path, int64_t recentUs) {
     });
 }
 
-struct Result {
-    test::ExitStatus status;
-    std::string out, err;
-    int code() const { return status.exited ? status.code : -1; }
-};
-
 class QueryCommandTest : public ::testing::Test {
 public:
     static void SetUpTestSuite() {
@@ -103,9 +98,7 @@ public:
     }
 
     static Result run(std::vector<std::string> args) {
-        Result r;
-        r.status = test::Process::run(args, r.out, r.err);
-        return r;
+        return test::Process::capture(args);
     }
 
     using Runner = Result (*)(const std::string&, std::vector<std::string>);

@@ -21,6 +21,7 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using test::ExitStatus;
 using test::Process;
+using test::RunResult;
 
 constexpr int64_t kHour = 3'600'000'000;
 constexpr int64_t kNine = 1'795'597'200'000'000;  // 2026-11-25T09:00:00Z
@@ -28,11 +29,6 @@ constexpr int64_t kNine = 1'795'597'200'000'000;  // 2026-11-25T09:00:00Z
 struct Listed {
     int code = -1;
     std::vector<int64_t> ids;
-    std::string out, err;
-};
-
-struct RunResult {
-    ExitStatus status;
     std::string out, err;
 };
 
@@ -110,9 +106,7 @@ protected:
 
     RunResult run(std::vector<std::string> args) const {
         args.insert(args.begin(), {"sessions", "--db", db_});
-        RunResult r;
-        r.status = Process::run(args, r.out, r.err);
-        return r;
+        return Process::capture(args);
     }
 
     static void expectExit(const RunResult& r, int code) {

@@ -53,12 +53,7 @@ void buildDatabase(const std::string& path) {
 using test::idOf;
 using test::jsonlIds;
 using test::lines;
-
-struct Result {
-    test::ExitStatus status;
-    std::string out, err;
-    int code() const { return status.exited ? status.code : -1; }
-};
+using Result = test::RunResult;
 
 class ShowFiltersTest : public ::testing::Test {
 protected:
@@ -75,9 +70,7 @@ protected:
 
     static Result show(const std::string& id, std::vector<std::string> args) {
         args.insert(args.begin(), {"show", id, "--db", db_});
-        Result r;
-        r.status = test::Process::run(args, r.out, r.err);
-        return r;
+        return test::Process::capture(args);
     }
 
     static void expectIds(const std::vector<std::string>& args, const Ids& expected) {

@@ -20,6 +20,7 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 using test::Process;
+using test::RunResult;
 
 Message frame(int64_t session, int64_t seq, Direction dir, Opcode op, std::string payload, int64_t t_us) {
     Message m;
@@ -34,11 +35,6 @@ Message frame(int64_t session, int64_t seq, Direction dir, Opcode op, std::strin
     m.payload = std::move(payload);
     return m;
 }
-
-struct RunResult {
-    test::ExitStatus status;
-    std::string out, err;
-};
 
 class StatsCommandTest : public ::testing::Test {
 protected:
@@ -70,9 +66,7 @@ protected:
     }
 
     RunResult run(std::vector<std::string> args) {
-        RunResult r;
-        r.status = Process::run(args, r.out, r.err);
-        return r;
+        return Process::capture(args);
     }
 
     static Object::Ptr parse(const std::string& text) {

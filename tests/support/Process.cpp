@@ -259,4 +259,10 @@ ExitStatus Process::run(const std::vector<std::string>& args, std::string& out, 
     return s;
 }
 
+RunResult Process::capture(const std::vector<std::string>& args, int timeoutMs) {
+    RunResult r;
+    r.status = run(args, r.out, r.err, timeoutMs);
+    return r;
+}
+
 }  // namespace rtmtap::test

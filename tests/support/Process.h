@@ -22,6 +22,13 @@ struct ExitStatus {
     std::string describe() const;  // "exit 2", "signal 9", "timed out (killed)"
 };
 
+// What a finished run printed, and how it ended.
+struct RunResult {
+    ExitStatus status;
+    std::string out, err;
+    int code() const { return status.exited ? status.code : -1; }  // -1: a signal or a timeout
+};
+
 class Process {
 public:
     // Starts binary with args (not including argv[0]); stdin is /dev/null. Signals get their
@@ -52,6 +59,8 @@ public:
     // Runs binary with args to completion (killed after timeoutMs); fills out/err.
     static ExitStatus run(const std::vector<std::string>& args, std::string& out, std::string& err,
                           int timeoutMs = 20000, const std::string& binary = RTMTAP_BINARY);
+    // The same, all in one value.
+    static RunResult capture(const std::vector<std::string>& args, int timeoutMs = 20000);
 
 private:
     void spawn(const std::string& binary, const std::vector<std::string>& args, int outFd, int errFd);
