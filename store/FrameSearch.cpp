@@ -113,13 +113,18 @@ public:
             oneSession();
             return;
         }
+        KeyGroups groups;
+        if (!keyGroups(groups)) {
+            return;  // no name matches the --event/--command patterns
+        }
+        bool blocksIndexed = hasTable("frame_blocks");
         std::string text = ftsQuery(filter_.words);
         int64_t textUpTo = text.empty() || !hasTable("frames_fts") ? 0 : metaInt("text_indexed_upto");
-        if (textUpTo > 0 && !blocksNarrowerThanText(text)) {
+        if (textUpTo > 0 && !(blocksIndexed && blocksNarrowerThanText(text, groups))) {
             textIndex(text, textUpTo);
             return;
         }
-        blocks();
+        blocks(groups, blocksIndexed);
     }
 
 private:
@@ -158,12 +163,7 @@ private:
         desc_ ? (after() && indexed()) : (indexed() && after());
     }
 
-    void blocks() {
-        KeyGroups groups;
-        if (!keyGroups(groups)) {
-            return;  // no name matches the --event/--command patterns
-        }
-        bool indexed = hasTable("frame_blocks");
+    void blocks(const KeyGroups& groups, bool indexed) {
         int64_t lastBlocked = indexed ? lastBlockedId() : 0;
         auto blocked = [&] { return !indexed || scanBlocks(groups); };
         auto after = [&] { return range(lastBlocked, kMaxId); };
@@ -174,10 +174,8 @@ private:
     // has fewer frames to read: a common word's millions of matches in the text index, or the
     // few blocks that may hold channel 7 (whose words are then scanned). The text index is
     // counted only up to what the blocks would cost.
-    bool blocksNarrowerThanText(const std::string& text) {
-        KeyGroups groups;
-        if (!keyGroups(groups) || (groups.empty() && !filter_.sinceUs && !filter_.untilUs) ||
-            !hasTable("frame_blocks")) {
+    bool blocksNarrowerThanText(const std::string& text, const KeyGroups& groups) {
+        if (groups.empty() && !filter_.sinceUs && !filter_.untilUs) {
             return false;
         }
         int64_t blockFrames = 0;
