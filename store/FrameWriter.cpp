@@ -188,15 +188,7 @@ int64_t FrameWriter::queryFreeSessionId() {
 }
 
 int64_t FrameWriter::indexText(int64_t maxIds) {
-    begin_.run();
-    try {
-        int64_t covered = text_.step(maxIds);
-        commit_.run();
-        return covered;
-    } catch (...) {
-        rollback();
-        throw;
-    }
+    return text_.step(maxIds);
 }
 
 void FrameWriter::writeLabel(int64_t session, const std::string& label) {

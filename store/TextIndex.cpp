@@ -12,7 +12,10 @@ namespace rtmtap {
 // UTF-8 (the tokenizer would index garbage) and not an empty one (oversize frames store none).
 // store/FrameFilter.cpp's scan for the frames beyond the index keeps to the same frames.
 TextIndex::TextIndex(Database& db)
-    : upTo_(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'text_indexed_upto'), 0)"),
+    : db_(db),
+      begin_(db, "BEGIN IMMEDIATE"),
+      commit_(db, "COMMIT"),
+      upTo_(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'text_indexed_upto'), 0)"),
       top_(db, "SELECT coalesce(max(id), 0) FROM frames"),
       insert_(db,
               "INSERT INTO frames_fts(rowid, text) SELECT id, CAST(payload AS TEXT) FROM frames "
@@ -21,6 +24,21 @@ TextIndex::TextIndex(Database& db)
       setUpTo_(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('text_indexed_upto', ?1)") {}
 
 int64_t TextIndex::step(int64_t maxIds) {
+    begin_.run();
+    try {
+        int64_t covered = stepInTransaction(maxIds);
+        commit_.run();
+        return covered;
+    } catch (...) {
+        // After some errors (SQLITE_FULL, IOERR) SQLite has already rolled back.
+        if (!sqlite3_get_autocommit(db_.handle())) {
+            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+        throw;
+    }
+}
+
+int64_t TextIndex::stepInTransaction(int64_t maxIds) {
     int64_t upTo = upTo_.step() ? upTo_.columnInt(0) : 0;
     upTo_.reset();
     int64_t top = top_.step() ? top_.columnInt(0) : 0;
@@ -53,15 +71,7 @@ int64_t TextIndex::catchUp(const std::string& dbPath, const Progress& progress) 
     TextIndex index(db);
     int64_t covered = 0;
     for (;;) {
-        db.exec("BEGIN IMMEDIATE");
-        int64_t step = 0;
-        try {
-            step = index.step(kStepIds);
-            db.exec("COMMIT");
-        } catch (...) {
-            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
-        }
+        int64_t step = index.step(kStepIds);
         if (step == 0) {
             return covered;
         }

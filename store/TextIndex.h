@@ -18,8 +18,9 @@ class TextIndex {
 public:
     explicit TextIndex(Database& db);
 
-    // Inside a write transaction: indexes the text frames among the next maxIds frame ids after
-    // the mark and moves the mark. Returns how many ids it covered; 0 when the index is complete.
+    // In a write transaction of its own (the connection must not be in one): indexes the text
+    // frames among the next maxIds frame ids after the mark and moves the mark. Returns how many
+    // ids it covered; 0 when the index is complete. Throws DatabaseError, having rolled back.
     int64_t step(int64_t maxIds);
 
     // How many frame ids the index is behind in a database: 0 when complete or when the file
@@ -34,7 +35,10 @@ public:
     static int64_t catchUp(const std::string& dbPath, const Progress& progress = {});
 
 private:
-    Statement upTo_, top_, insert_, setUpTo_;
+    int64_t stepInTransaction(int64_t maxIds);
+
+    Database& db_;
+    Statement begin_, commit_, upTo_, top_, insert_, setUpTo_;
 };
 
 }  // namespace rtmtap
