@@ -17,6 +17,7 @@ struct SessionInfo {
     std::string path;             // the client's request target: path and query as it asked
     std::string subprotocol;      // as chosen by the upstream, "" when none
     HeaderList headers;           // the client's request headers, unredacted: the store redacts
+    int64_t replay_of = 0;        // `rtmtap replay --record`: the recorded session this replays, 0 when none
 };
 
 struct SessionEnd {

@@ -24,8 +24,8 @@ const char* const kInsertFrame =
     "channel_id, message_id, user_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
     "?14, ?15)";
 const char* const kInsertSession =
-    "INSERT OR REPLACE INTO sessions(id, started_us, client, upstream, path, subprotocol, headers) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT OR REPLACE INTO sessions(id, started_us, client, upstream, path, subprotocol, headers, replay_of) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 const char* const kEndSession =
     "UPDATE sessions SET ended_us = ?2, duration_us = ?3, close_code = ?4, close_reason = ?5, closed_by = ?6, "
     "error = ?7, http_status = ?8 WHERE id = ?1";
@@ -267,6 +267,11 @@ void FrameWriter::writeSession(const SessionInfo& info) {
     s.bindText(5, info.path);
     s.bindTextOrNull(6, info.subprotocol);
     s.bindText(7, headers);
+    if (info.replay_of > 0) {
+        s.bind(8, info.replay_of);
+    } else {
+        s.bindNull(8);
+    }
     s.run();
 }
 

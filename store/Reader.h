@@ -27,6 +27,7 @@ struct SessionRow {
     std::string close_reason, closed_by, error;
     std::optional<int> http_status;
     std::string label;  // `rtmtap import --label`, "" when none
+    std::optional<int64_t> replay_of;  // `rtmtap replay --record`: the session this one replayed
     int64_t frames = 0;
     int64_t bytes = 0;
 };

@@ -183,6 +183,25 @@ CREATE VIRTUAL TABLE frames_fts USING fts5(text, content='', detail=none, column
 INSERT INTO meta(key, value) VALUES ('text_indexed_upto', 0);
 )SQL";
 
+// Version 5: a replay served or sent by `rtmtap replay --record` is a session of its own that
+// names the session it replayed (NULL for every other session); v_sessions shows it.
+const char* const kSchemaV5 = R"SQL(
+ALTER TABLE sessions ADD COLUMN replay_of INTEGER;
+
+DROP VIEW IF EXISTS v_sessions;
+CREATE VIEW v_sessions AS
+SELECT s.id,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.started_us / 1e6, 'unixepoch') AS started_at,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.ended_us / 1e6, 'unixepoch') AS ended_at,
+       round(s.duration_us / 1000.0, 3) AS duration_ms,
+       s.client, s.upstream, s.path, s.subprotocol, s.http_status,
+       s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, s.finger_print,
+       (SELECT count(*) FROM frames f WHERE f.session = s.id) AS frames,
+       (SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) AS bytes,
+       s.close_code, s.close_reason, s.closed_by, s.error, s.label, s.replay_of
+FROM sessions s;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -194,6 +213,7 @@ const Migration kMigrations[] = {
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 std::string notRtmtap(const Database& db) {

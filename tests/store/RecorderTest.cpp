@@ -191,6 +191,21 @@ TEST(RecorderTest, RoundTripKeepsExactBytesAndOrder) {
     EXPECT_FALSE(open->close_code);
 }
 
+TEST(RecorderTest, AReplaySessionNamesTheSessionItReplayed) {
+    test::TempDir dir;
+    {
+        Recorder recorder(optionsFor(dir));
+        recorder.onSessionStart(makeSession(1));
+        SessionInfo replay = makeSession(2);
+        replay.replay_of = 1;
+        recorder.onSessionStart(replay);
+    }
+    Reader reader(dir.file("rec.db"));
+    EXPECT_FALSE(reader.session(1)->replay_of);
+    EXPECT_EQ(reader.session(2)->replay_of, 1);
+    EXPECT_EQ(count(dir.file("rec.db"), "SELECT count(*) FROM v_sessions WHERE replay_of = 1"), 1);
+}
+
 TEST(RecorderTest, IndexesProtocolFields) {
     test::TempDir dir;
     {
