@@ -64,7 +64,36 @@ const std::vector<CatalogueEntry> kEntries = {
     {"ws_stats", C2S, Flavour::Internal, "server-internal: a client sending it is dropped"},
 };
 
+// ws_auth: the first connection of a user makes the server send user.online to all the user's
+// channels, the new socket included. Reads and reactions update the message for every member
+// (chat.updateMessage) and the reader's unread counters (channel.updateReadStatus in real
+// traffic, chat.unreadCountUpdate in the document).
+const std::vector<CommandAnswer> kAnswers = {
+    {"ws_auth", "user.online"},
+    {"ws_ping", "pong"},
+    {"ws_read_notification", "chat.updateMessage"},
+    {"ws_read_notification", "channel.updateReadStatus"},
+    {"ws_read_notification", "chat.unreadCountUpdate"},
+    {"ws_all_read_notification", "channel.updateReadStatus"},
+    {"ws_all_read_notification", "chat.unreadCountUpdate"},
+    {"ws_add_reaction", "chat.updateMessage"},
+    {"ws_remove_reaction", "chat.updateMessage"},
+};
+
 }  // namespace
+
+const std::vector<CommandAnswer>& commandAnswers() {
+    return kAnswers;
+}
+
+bool answers(std::string_view event, std::string_view command) {
+    for (const auto& a : kAnswers) {
+        if (a.event == event && a.command == command) {
+            return true;
+        }
+    }
+    return false;
+}
 
 const char* toString(Flavour flavour) {
     switch (flavour) {

@@ -31,5 +31,16 @@ TEST(Catalogue, FindsByNameAndDirection) {
     EXPECT_STREQ(toString(Flavour::RealOnly), "real");
 }
 
+TEST(Catalogue, EveryAnswerLinksAKnownCommandToAKnownEvent) {
+    for (const CommandAnswer& a : commandAnswers()) {
+        EXPECT_NE(findCatalogueEntry(a.command, Direction::ClientToServer), nullptr) << a.command;
+        EXPECT_NE(findCatalogueEntry(a.event, Direction::ServerToClient), nullptr) << a.event;
+    }
+    EXPECT_TRUE(answers("pong", "ws_ping"));
+    EXPECT_TRUE(answers("chat.updateMessage", "ws_add_reaction"));
+    EXPECT_FALSE(answers("chat.userTyping", "ws_ephemeral_typing"));  // only the others see it
+    EXPECT_FALSE(answers("pong", "ws_add_reaction"));
+}
+
 }  // namespace
 }  // namespace rtmtap

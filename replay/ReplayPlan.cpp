@@ -1,0 +1,100 @@
+#include "ReplayPlan.h"
+
+#include "Attribution.h"
+#include "protocol/Classifier.h"
+
+#include <algorithm>
+
+namespace rtmtap {
+namespace {
+
+bool isPayload(const Message& m) {
+    return m.op == Opcode::Text || m.op == Opcode::Binary;
+}
+
+// The recorded time that the replay's start stands for: ws_auth, else the first client frame.
+int64_t recordedStart(const std::vector<Message>& frames) {
+    const Message* firstClient = nullptr;
+    for (const Message& m : frames) {
+        if (m.dir != Direction::ClientToServer) {
+            continue;
+        }
+        firstClient = firstClient ? firstClient : &m;
+        std::optional<CommandKey> key = commandKey(m);
+        if (key && key->name == "ws_auth") {
+            return m.t_us;
+        }
+    }
+    return firstClient ? firstClient->t_us : (frames.empty() ? 0 : frames.front().t_us);
+}
+
+size_t indexOfSeq(const std::vector<Message>& frames, int64_t seq) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+        if (frames[i].seq >= seq) {
+            return i;
+        }
+    }
+    std::string last = frames.empty() ? "no frames" : "frames 1 to " + std::to_string(frames.back().seq);
+    throw ReplayPlanError("--from " + std::to_string(seq) + " is beyond the session (it holds " + last + ")");
+}
+
+bool serverDropped(const std::vector<Message>& frames, const std::optional<SessionEnd>& end) {
+    if (!end || end->closed_by != "server" || end->duration_us <= 0) {
+        return false;
+    }
+    return std::none_of(frames.begin(), frames.end(), [](const Message& m) {
+        return m.dir == Direction::ServerToClient && m.op == Opcode::Close;
+    });
+}
+
+}  // namespace
+
+size_t ReplayPlan::heldCount() const {
+    return static_cast<size_t>(std::count_if(frames.begin(), frames.end(), [](const PlannedFrame& f) { return f.heldFor.has_value(); }));
+}
+
+ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::optional<SessionEnd>& end,
+                           const PlanOptions& options) {
+    ReplayPlan plan;
+    size_t from = 0;
+    plan.startUs = recordedStart(frames);
+    if (options.fromSeq) {
+        from = indexOfSeq(frames, *options.fromSeq);
+        plan.startUs = std::max(plan.startUs, frames[from].t_us);
+    }
+    auto offsetOf = [&](size_t i) { return i < from ? 0 : std::max<int64_t>(0, frames[i].t_us - plan.startUs); };
+    std::vector<std::optional<size_t>> cause;
+    if (options.reactive) {
+        cause = attributeAnswers(frames);
+    }
+    std::vector<std::optional<size_t>> commandAt(frames.size());
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const Message& m = frames[i];
+        if (m.dir == Direction::ClientToServer) {
+            if (std::optional<CommandKey> key = commandKey(m)) {
+                commandAt[i] = plan.commands.size();
+                plan.commands.push_back({&m, *key, offsetOf(i)});
+            }
+            continue;
+        }
+        PlannedFrame f;
+        f.frame = &m;
+        f.offsetUs = offsetOf(i);
+        if (isPayload(m)) {
+            f.name = classify(m.payload).name;
+        }
+        // Answers to commands sent before --from went out with everything else before it.
+        if (options.reactive && cause[i] && *cause[i] >= from) {
+            f.heldFor = commandAt[*cause[i]];
+            f.delayUs = m.t_us - frames[*cause[i]].t_us;
+        }
+        plan.frames.push_back(std::move(f));
+    }
+    if (serverDropped(frames, end)) {
+        // t_us and duration_us both count from the recorded session's start.
+        plan.dropAtUs = std::max<int64_t>(0, end->duration_us - plan.startUs);
+    }
+    return plan;
+}
+
+}  // namespace rtmtap
