@@ -16,6 +16,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupImport(app, exitCode);
     setupTail(app, exitCode);
     setupStats(app, exitCode);
+    setupReplay(app, exitCode);
 }
 
 std::string defaultDbPath() {

@@ -19,6 +19,7 @@ void setupExport(CLI::App& app, int& exitCode);
 void setupImport(CLI::App& app, int& exitCode);
 void setupTail(CLI::App& app, int& exitCode);
 void setupStats(CLI::App& app, int& exitCode);
+void setupReplay(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

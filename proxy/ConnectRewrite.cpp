@@ -16,6 +16,10 @@ bool isRtmConnectPath(const std::string& target) {
 
 std::optional<ConnectRewrite> rewriteRtmConnect(const std::string& body, EndpointRoutes& routes,
                                                 const std::string& proxyWsUrl) {
+    return rewriteRtmConnect(body, [&](const std::string& endpoint) { return routes.rewrite(endpoint, proxyWsUrl); });
+}
+
+std::optional<ConnectRewrite> rewriteRtmConnect(const std::string& body, const EndpointRoute& route) {
     JsonStringScan scan = scanJsonStrings(body);
     if (!scan.valid) {
         return std::nullopt;
@@ -29,7 +33,7 @@ std::optional<ConnectRewrite> rewriteRtmConnect(const std::string& body, Endpoin
     if (!endpoint) {
         return std::nullopt;
     }
-    std::optional<std::string> routed = routes.rewrite(endpoint->value, proxyWsUrl);
+    std::optional<std::string> routed = route(endpoint->value);
     if (!routed) {
         return std::nullopt;
     }
