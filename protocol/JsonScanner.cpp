@@ -7,19 +7,23 @@ size_t literalLength(JsonLiteral literal) {
     return literal == JsonLiteral::False ? 5 : 4;
 }
 
-// The members of the top-level object: keys at depth 1, and each value's span from its first
+// The children of the top-level container: keys at depth 1, and each value's span from its first
 // byte to its last (a container's from its begin hook to its end hook at depth 2).
 class MemberCollector : public JsonHandler {
 public:
     explicit MemberCollector(std::vector<JsonMember>& out) : out_(out) {}
 
     bool rootIsObject() const { return rootIsObject_; }
+    bool rootIsArray() const { return rootIsArray_; }
 
     void beginObject(size_t at, size_t depth) {
         rootIsObject_ = rootIsObject_ || depth == 1;
         begin(at, depth);
     }
-    void beginArray(size_t at, size_t depth) { begin(at, depth); }
+    void beginArray(size_t at, size_t depth) {
+        rootIsArray_ = rootIsArray_ || depth == 1;
+        begin(at, depth);
+    }
     void endObject(size_t end, size_t depth) { finish(end, depth); }
     void endArray(size_t end, size_t depth) { finish(end, depth); }
     void key(const JsonString& key) {
@@ -45,16 +49,17 @@ private:
         }
     }
     void add(size_t offset, size_t length) {
-        if (depth_ == 1 && rootIsObject_) {
+        if (depth_ == 1) {
             out_.push_back({key_, offset, length});
         }
     }
 
     std::vector<JsonMember>& out_;
     bool rootIsObject_ = false;
+    bool rootIsArray_ = false;
     size_t depth_ = 0;
     size_t containerStart_ = 0;
-    JsonString key_;
+    JsonString key_;  // stays empty in an array
 };
 
 }  // namespace
@@ -79,8 +84,9 @@ JsonMembers jsonMembers(std::string_view text, JsonScanOptions options) {
     MemberCollector collector(result.members);
     result.valid = JsonScanner(text, options).scan(collector);
     result.object = result.valid && collector.rootIsObject();
-    if (!result.object) {
-        result.members.clear();
+    result.array = result.valid && collector.rootIsArray();
+    if (!result.valid) {
+        result.members.clear();  // nothing half-read
     }
     return result;
 }

@@ -167,8 +167,8 @@ std::string unescapeJson(std::string_view raw);
 // Written out rather than std::from_chars, which showed in classify() profiles.
 bool parseJsonInt64(std::string_view text, int64_t& value);
 
-// One member of a JSON object: its key and the raw bytes of its value (a string value with its
-// quotes, a container from its bracket to the matching one).
+// One member of a JSON object, or one element of an array (its key then empty): the raw bytes
+// of its value (a string value with its quotes, a container from its bracket to the matching one).
 struct JsonMember {
     JsonString key;
     size_t valueOffset = 0;
@@ -176,12 +176,14 @@ struct JsonMember {
 };
 
 struct JsonMembers {
-    bool valid = false;   // the text is one valid JSON value (JsonScanOptions defaults)
+    bool valid = false;   // the text is one valid JSON value
     bool object = false;  // and that value is an object
-    std::vector<JsonMember> members;  // its members in text order, duplicates kept; empty unless both
+    bool array = false;   // or an array
+    std::vector<JsonMember> members;  // its members or elements in text order, duplicates kept
 };
 
-// The top-level members of a JSON object text, for readers that look a few keys up.
+// The members of a top-level object or the elements of a top-level array (one level, no
+// deeper), for readers that look a few keys up. Empty unless the text is valid.
 JsonMembers jsonMembers(std::string_view text, JsonScanOptions options = {});
 
 // ---- implementation (templates: the hooks inline into the loop) ----

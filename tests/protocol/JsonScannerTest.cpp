@@ -202,21 +202,40 @@ TEST(JsonScannerTest, MembersOfTheTopLevelObject) {
               "data");
 }
 
+TEST(JsonScannerTest, ElementsOfTheTopLevelArray) {
+    const std::string text = R"([ "fragmented" ,{"a":[1]}, 2,[[]],null ])";
+    const JsonMembers found = jsonMembers(text);
+    EXPECT_TRUE(found.valid);
+    EXPECT_TRUE(found.array);
+    EXPECT_FALSE(found.object);
+    EXPECT_EQ(memberTexts(text, found),
+              (std::vector<std::string>{R"(="fragmented")", R"(={"a":[1]})", "=2", "=[[]]", "=null"}));
+    EXPECT_TRUE(jsonMembers("[]").array);
+    EXPECT_TRUE(jsonMembers("[]").members.empty());
+}
+
 TEST(JsonScannerTest, MembersOfSomethingElse) {
-    for (const std::string text : {"[{\"a\":1}]", "\"a\"", "1", "[]"}) {
+    for (const std::string text : {"\"a\"", "1", "null"}) {
         const JsonMembers found = jsonMembers(text);
         EXPECT_TRUE(found.valid) << text;
         EXPECT_FALSE(found.object) << text;
+        EXPECT_FALSE(found.array) << text;
         EXPECT_TRUE(found.members.empty()) << text;
     }
-    for (const std::string text : {"{\"a\":1,}", "{\"a\":1", "{\"a\":1} {}", ""}) {
+    for (const std::string text : {"{\"a\":1,}", "{\"a\":1", "{\"a\":1} {}", "[1,2", ""}) {
         const JsonMembers found = jsonMembers(text);
         EXPECT_FALSE(found.valid) << text;
         EXPECT_FALSE(found.object) << text;
+        EXPECT_FALSE(found.array) << text;
         EXPECT_TRUE(found.members.empty()) << "nothing half-read: " << text;
     }
     EXPECT_TRUE(jsonMembers("{}").object);
     EXPECT_TRUE(jsonMembers("{}").members.empty());
+    JsonScanOptions unlimited;
+    unlimited.maxDepth = JsonScanOptions::kUnlimited;
+    const std::string deep = "{\"a\":" + std::string(1000, '[') + std::string(1000, ']') + "}";
+    EXPECT_FALSE(jsonMembers(deep).valid);
+    EXPECT_EQ(jsonMembers(deep, unlimited).members.size(), 1u);
 }
 
 }  // namespace
