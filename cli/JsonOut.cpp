@@ -1,9 +1,9 @@
 #include "JsonOut.h"
 
 #include "protocol/Base64.h"
+#include "protocol/IsoTime.h"
 #include "protocol/Message.h"
 
-#include <cstdio>
 #include <ctime>
 
 namespace rtmtap::cli {
@@ -28,15 +28,7 @@ std::string base64(std::string_view bytes) {
 }
 
 std::string isoUtc(int64_t wallUs) {
-    time_t seconds = 0;
-    int micros = 0;
-    splitUs(wallUs, seconds, micros);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
-    return buf;
+    return formatIsoTime(wallUs);
 }
 
 std::string localTime(int64_t wallUs) {

@@ -11,7 +11,7 @@ namespace rtmtap::cli {
 // RFC 4648 with padding: encodeBase64(bytes, Standard) from protocol/Base64.h, kept under this
 // name for the read commands that call it.
 std::string base64(std::string_view bytes);
-// "2026-11-25T14:03:07.123456Z": UTC with microseconds.
+// "2026-11-25T14:03:07.123456Z": UTC with microseconds (formatIsoTime of protocol/IsoTime.h).
 std::string isoUtc(int64_t wallUs);
 // "2026-11-25 15:03:07": the local time, for people.
 std::string localTime(int64_t wallUs);

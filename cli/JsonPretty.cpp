@@ -1,101 +1,79 @@
 #include "JsonPretty.h"
 
-#include "protocol/Classifier.h"
+#include "protocol/JsonScanner.h"
 
 namespace rtmtap::cli {
 namespace {
 
-constexpr size_t kMaxDepth = 512;  // as protocol/JsonStrings
-
-bool isJsonSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-size_t skipSpace(std::string_view text, size_t pos) {
-    while (pos < text.size() && isJsonSpace(text[pos])) {
-        ++pos;
-    }
-    return pos;
-}
-
-// Just past the closing quote of the string whose opening quote is at pos (text is valid JSON).
-size_t stringEnd(std::string_view text, size_t pos) {
-    for (size_t i = pos + 1; i < text.size(); ++i) {
-        if (text[i] == '\\') {
-            ++i;  // the escaped character cannot close the string
-        } else if (text[i] == '"') {
-            return i + 1;
-        }
-    }
-    return text.size();
-}
-
-// Copies the tokens of a valid JSON text, replacing the whitespace between them.
-class Indenter {
+// The JsonScanner hooks: each token's own bytes, with new whitespace between them. A container's
+// first child opens its first line, so an empty {} or [] stays on one line.
+class Indenter : public JsonHandler {
 public:
     Indenter(std::string_view text, int indent) : text_(text), step_(indent > 0 ? static_cast<size_t>(indent) : 0) {
         out_.reserve(text.size() * 2);
     }
 
-    // False when the nesting is deeper than kMaxDepth.
-    bool run() {
-        while (pos_ < text_.size()) {
-            if (!token()) {
-                return false;
-            }
-        }
-        return true;
+    void beginObject(size_t, size_t depth) { open('{', depth); }
+    void beginArray(size_t, size_t depth) { open('[', depth); }
+    void endObject(size_t, size_t depth) { close('}', depth); }
+    void endArray(size_t, size_t depth) { close(']', depth); }
+    void key(const JsonString& key) {
+        item();
+        out_.append(quoted(key));
+        out_ += ": ";
+        afterKey_ = true;
+    }
+    void stringValue(const JsonString& value) {
+        beforeValue();
+        out_.append(quoted(value));
+    }
+    void numberValue(const JsonNumber& value) {
+        beforeValue();
+        out_.append(text_.substr(value.offset, value.length));
+    }
+    void literalValue(JsonLiteral value, size_t) {
+        beforeValue();
+        out_ += value == JsonLiteral::True ? "true" : value == JsonLiteral::False ? "false" : "null";
     }
 
     std::string take() { return std::move(out_); }
 
 private:
-    bool token() {
-        const char c = text_[pos_];
-        if (isJsonSpace(c)) {
-            ++pos_;
-        } else if (c == '"') {
-            const size_t end = stringEnd(text_, pos_);
-            out_.append(text_.substr(pos_, end - pos_));
-            pos_ = end;
-        } else if (c == '{' || c == '[') {
-            return open(c);
-        } else if (c == '}' || c == ']') {
-            --depth_;
-            newline();
-            out_ += c;
-            ++pos_;
-        } else if (c == ',') {
+    std::string_view quoted(const JsonString& token) const {
+        return text_.substr(token.offset - 1, token.length + 2);
+    }
+    // A new member or element of the open container: the comma after the one before, and a line.
+    void item() {
+        if (depth_ == 0) {
+            return;  // the top-level value
+        }
+        if (!empty_) {
             out_ += ',';
-            newline();
-            ++pos_;
-        } else if (c == ':') {
-            out_ += ": ";
-            ++pos_;
-        } else {
-            out_ += c;  // a byte of a number or of true, false, null
-            ++pos_;
         }
-        return true;
-    }
-
-    bool open(char c) {
-        if (depth_ + 1 > kMaxDepth) {
-            return false;
-        }
-        out_ += c;
-        const size_t next = skipSpace(text_, pos_ + 1);
-        if (text_[next] == (c == '{' ? '}' : ']')) {
-            out_ += text_[next];  // empty: stays on one line
-            pos_ = next + 1;
-            return true;
-        }
-        ++depth_;
+        empty_ = false;
         newline();
-        pos_ = next;
-        return true;
     }
-
+    void beforeValue() {
+        if (afterKey_) {
+            afterKey_ = false;  // on the key's line
+        } else {
+            item();
+        }
+    }
+    void open(char bracket, size_t depth) {
+        beforeValue();
+        out_ += bracket;
+        depth_ = depth;
+        empty_ = true;
+    }
+    void close(char bracket, size_t depth) {
+        depth_ = depth - 1;
+        if (!empty_) {
+            newline();
+        }
+        empty_ = false;  // the container just closed is a child of the one around it
+        out_ += bracket;
+    }
     void newline() {
         out_ += '\n';
         out_.append(depth_ * step_, ' ');
@@ -103,20 +81,17 @@ private:
 
     std::string_view text_;
     size_t step_;
-    size_t pos_ = 0;
     size_t depth_ = 0;
+    bool empty_ = false;     // the innermost open container has no child yet
+    bool afterKey_ = false;  // the next value follows a key
     std::string out_;
 };
 
 }  // namespace
 
 std::optional<std::string> prettyJson(std::string_view text, int indent) {
-    // classify() is rtmtap's strict RFC 8259 check (no recursion); the indenter then trusts it.
-    if (classify(text).malformed) {
-        return std::nullopt;
-    }
     Indenter indenter(text, indent);
-    if (!indenter.run()) {
+    if (!JsonScanner(text).scan(indenter)) {  // strict RFC 8259, at most 512 levels
         return std::nullopt;
     }
     return indenter.take();

@@ -1,7 +1,8 @@
 #include "TimeArg.h"
 
+#include "protocol/IsoTime.h"
+
 #include <chrono>
-#include <ctime>
 #include <limits>
 #include <stdexcept>
 
@@ -43,30 +44,6 @@ public:
         ++pos_;
         return true;
     }
-    bool takeAny(const char* chars) {
-        for (const char* c = chars; *c; ++c) {
-            if (take(*c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-    // Exactly n digits as a number.
-    bool fixed(size_t n, int& value) {
-        if (text_.size() - pos_ < n) {
-            return false;
-        }
-        int v = 0;
-        for (size_t i = 0; i < n; ++i) {
-            if (!isDigit(text_[pos_ + i])) {
-                return false;
-            }
-            v = v * 10 + (text_[pos_ + i] - '0');
-        }
-        pos_ += n;
-        value = v;
-        return true;
-    }
     // One or more digits; overflowed is set when they do not fit in int64_t.
     bool number(int64_t& value, bool& overflowed) {
         size_t start = pos_;
@@ -101,99 +78,16 @@ private:
     size_t pos_ = 0;
 };
 
-bool leapYear(int year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int daysIn(int year, int month) {
-    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && leapYear(year) ? 29 : kDays[month - 1];
-}
-
-std::string two(int value) {
-    return (value < 10 ? "0" : "") + std::to_string(value);
-}
-
-// "+01:00", "-0530", "+01" or "Z"; returns the offset east of UTC in seconds.
-int64_t parseOffset(Cursor& in, const std::string& text) {
-    if (in.takeAny("Zz")) {
-        return 0;
-    }
-    int sign = in.take('+') ? 1 : in.take('-') ? -1 : 0;
-    if (sign == 0) {
-        fail(text);
-    }
-    int hours = 0;
-    int minutes = 0;
-    if (!in.fixed(2, hours)) {
-        fail(text);
-    }
-    if (in.take(':') ? !in.fixed(2, minutes) : (isDigit(in.peek()) && !in.fixed(2, minutes))) {
-        fail(text);
-    }
-    if (hours > 23 || minutes > 59) {
-        fail(text, "offset " + two(hours) + ":" + two(minutes) + " is out of range");
-    }
-    return sign * (hours * 3600 + minutes * 60);
-}
-
-void checkCalendar(const std::string& text, int year, int month, int day, int hour, int minute, int second) {
-    if (month < 1 || month > 12) {
-        fail(text, "month " + std::to_string(month) + " is out of range (01-12)");
-    }
-    if (day < 1 || day > daysIn(year, month)) {
-        fail(text, "day " + std::to_string(day) + " is not in " + std::to_string(year) + "-" + two(month));
-    }
-    if (hour > 23) {
-        fail(text, "hour " + std::to_string(hour) + " is out of range (00-23)");
-    }
-    if (minute > 59) {
-        fail(text, "minute " + std::to_string(minute) + " is out of range (00-59)");
-    }
-    if (second > 59) {
-        fail(text, "second " + std::to_string(second) + " is out of range (00-59)");
-    }
-}
-
-// YYYY-MM-DD, then optionally [T ]HH:MM[:SS[.frac]] and a zone (UTC when none is given).
+// The ISO forms are protocol/IsoTime's; its range errors ("month 13 is out of range") are kept.
 int64_t parseIso(const std::string& text) {
-    Cursor in(text);
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    int64_t fractionUs = 0;
-    int64_t offsetSeconds = 0;
-    if (!in.fixed(4, year) || !in.take('-') || !in.fixed(2, month) || !in.take('-') || !in.fixed(2, day)) {
+    const IsoTimeParse iso = parseIsoTime(text);
+    if (iso.error == IsoTimeError::Syntax) {
         fail(text);
     }
-    if (in.takeAny("Tt ")) {
-        if (!in.fixed(2, hour) || !in.take(':') || !in.fixed(2, minute)) {
-            fail(text);
-        }
-        if (in.take(':')) {
-            if (!in.fixed(2, second)) {
-                fail(text);
-            }
-            if (in.takeAny(".,") && !in.fraction(fractionUs)) {
-                fail(text);
-            }
-        }
-        if (!in.atEnd()) {
-            offsetSeconds = parseOffset(in, text);
-        }
+    if (iso.error == IsoTimeError::OutOfRange) {
+        fail(text, iso.reason);
     }
-    if (!in.atEnd()) {
-        fail(text);
-    }
-    checkCalendar(text, year, month, day, hour, minute, second);
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    // Four-digit years keep every value far inside int64_t µs.
-    int64_t seconds = static_cast<int64_t>(::timegm(&tm)) - offsetSeconds;
-    return seconds * kUsPerSecond + fractionUs;
+    return iso.us;
 }
 
 // "@SECONDS" or "@SECONDS.FRACTION" since the epoch.

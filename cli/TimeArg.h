@@ -8,7 +8,7 @@ namespace rtmtap::cli {
 
 // Accepts, all as UTC unless an offset is given:
 //   relative:  "10m", "90s", "1h30m", "2d", "500ms" (units ms s m h d, summed): now minus that;
-//   ISO 8601:  "2026-11-25T10:00:00Z", "...:00.123456Z", "...:00+01:00", "2026-11-25 10:00:00",
+//   ISO 8601 (protocol/IsoTime.h):  "2026-11-25T10:00:00Z", "...:00.123456Z", "...:00+01:00", "2026-11-25 10:00:00",
 //              "2026-11-25T10:00" and "2026-11-25" (midnight);
 //   epoch:     "@1764064800" or "@1764064800.25" (seconds).
 // Throws std::invalid_argument with a one-line reason naming the text on anything else

@@ -19,7 +19,9 @@ struct JsonStringMember {
 };
 
 struct JsonStringScan {
-    bool valid = false;  // the whole text is one JSON value (RFC 8259) with only whitespace around
+    // The whole text is one JSON value (RFC 8259) with only whitespace around, nested at most 512
+    // levels. Bytes 0x80-0xFF in strings are not checked as UTF-8 (see scanJsonStrings).
+    bool valid = false;
     // Members found, in text order; for invalid text, those found before the first error.
     std::vector<JsonStringMember> members;
 };

@@ -101,6 +101,13 @@ std::set<std::string> connectionNamed(const Poco::Net::HTTPMessage& message) {
     return out;
 }
 
+// RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
+// POCO's server assumes so only for GET, HEAD and DELETE and reads any other request's body until
+// the connection closes: a browser's OPTIONS preflight was answered only at the timeout.
+bool hasBody(const Poco::Net::HTTPServerRequest& request) {
+    return request.hasContentLength() || request.has("Transfer-Encoding");
+}
+
 // Reads the whole stream into out; false when it holds more than limit bytes.
 bool readBounded(std::istream& in, size_t limit, std::string& out) {
     char buffer[16384];
@@ -235,7 +242,7 @@ void ApiProxy::Impl::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     }
     Answer answer;
     std::string body;
-    if (!readBounded(request.stream(), config_.maxBody, body)) {
+    if (hasBody(request) && !readBounded(request.stream(), config_.maxBody, body)) {
         answer = ownError(413, "Payload Too Large",
                           "rtmtap: request body above " + std::to_string(config_.maxBody) + " bytes");
         body.resize(config_.maxBody);  // the record keeps what fits
@@ -255,6 +262,10 @@ void ApiProxy::Impl::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     // Before the answer goes out: the WebSocket session it leads to is announced after it.
     announce(exchange);
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status), answer.reason);
+    // POCO has already set its own Date: the upstream's, like any header it sent, replaces it.
+    for (const auto& header : answer.headers) {
+        response.erase(header.first);
+    }
     for (const auto& [name, value] : answer.headers) {
         response.add(name, value);
     }

@@ -1,11 +1,14 @@
 #include "SimApi.h"
 
+#include "CorsHeaders.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace rtmtap {
@@ -38,7 +41,19 @@ std::string endpointFor(const std::string& endpoint, const Poco::Net::HTTPServer
     return endpoint;
 }
 
+// What the real API's catch-all routes answer to (with a 404) on a path it does not serve.
+const std::vector<std::string> kUnknownRouteMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+
 }  // namespace
+
+const SimApi::Route* SimApi::findRoute(const std::string& path) {
+    static const std::vector<Route> routes = {
+        {"/api/v1/user.login", {"POST"}, &SimApi::login},
+        {"/api/v1/rtm.connect", {"GET", "POST"}, &SimApi::rtmConnect},
+    };
+    auto it = std::find_if(routes.begin(), routes.end(), [&](const Route& r) { return r.path == path; });
+    return it == routes.end() ? nullptr : &*it;
+}
 
 SimApi::SimApi(SimWorld& world, const SimJwt& jwt, std::string wsEndpoint)
     : world_(world), jwt_(jwt), wsEndpoint_(std::move(wsEndpoint)) {}
@@ -46,14 +61,18 @@ SimApi::SimApi(SimWorld& world, const SimJwt& jwt, std::string wsEndpoint)
 void SimApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     try {
         const std::string path = pathOf(request.getURI());
+        const Route* route = findRoute(path);
+        const CorsHeaders cors(route ? route->methods : kUnknownRouteMethods);
+        cors.apply(request, response);  // on every answer, errors included
         const std::string& method = request.getMethod();
-        if (path == "/api/v1/user.login") {
-            method == "POST" ? login(request, response) : error(response, 405, "Method not allowed (use POST)");
-        } else if (path == "/api/v1/rtm.connect") {
-            method == "GET" || method == "POST" ? rtmConnect(request, response)
-                                                : error(response, 405, "Method not allowed (use GET)");
-        } else {
+        if (CorsHeaders::isPreflight(request)) {
+            cors.answerPreflight(request, response);
+        } else if (!route) {
             error(response, 404, "Unknown API method " + path + " (the simulator serves user.login and rtm.connect)");
+        } else if (std::find(route->methods.begin(), route->methods.end(), method) == route->methods.end()) {
+            error(response, 405, "Method not allowed (use " + route->methods.front() + ")");
+        } else {
+            (this->*route->serve)(request, response);
         }
     } catch (const std::exception& e) {
         if (!response.sent()) {

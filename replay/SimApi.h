@@ -4,7 +4,9 @@
 //        200 {"meta":{"ok":true},"token":JWT,"user":{...}}; 401 bad credentials; 422 malformed form
 //   GET  /api/v1/rtm.connect  Authorization: Bearer JWT (or AuthorizationAlt, ?token=, cookie token)
 //        200 {"meta":{"ok":true},"rtm":{"ws_endpoint":"ws://HOST:PORT","ws_token":JWT}}; 401 otherwise
-// Errors are {"meta":{"ok":false,"error":"..."}}.
+// Errors are {"meta":{"ok":false,"error":"..."}}: an unknown path is 404, a wrong method 405.
+// As the real API, every answer carries the CORS headers (CorsHeaders), and an OPTIONS preflight
+// of any path is answered 200 without a body: a page of another origin can log in.
 #include "SimJwt.h"
 #include "SimWorld.h"
 
@@ -12,6 +14,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <string>
+#include <vector>
 
 namespace rtmtap {
 
@@ -26,6 +29,14 @@ public:
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
 private:
+    using Serve = void (SimApi::*)(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&);
+    struct Route {
+        std::string path;
+        std::vector<std::string> methods;  // the first is the one named in a 405
+        Serve serve;
+    };
+    static const Route* findRoute(const std::string& path);
+
     void login(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void rtmConnect(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     std::string bearer(const Poco::Net::HTTPServerRequest& request) const;

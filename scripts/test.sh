@@ -3,7 +3,7 @@
 # RTMTAP_SANITIZE=1 builds into build-san/ with AddressSanitizer and UBSan instead of build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps
+scripts/install-deps --tests
 dir=build
 extra=()
 if [ "${RTMTAP_SANITIZE:-0}" = "1" ]; then

@@ -22,6 +22,8 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketStream.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
@@ -39,6 +41,7 @@ const std::string kClaims =
     R"("expiry":"2031-01-01 00:00:00","finger_print":"abcdefghijkl","topic":"t","created_on":1700000000})";
 const std::string kWsSignature = "d3Mtc2lnbmF0dXJl";
 const std::string kLoginSignature = "bG9naW4tc2lnbmF0dXJl";
+const std::string kStubDate = "Tue, 01 Jan 2030 00:00:00 GMT";  // not what POCO would set: now
 
 struct SeenRequest {
     std::string method, uri, body;
@@ -54,7 +57,8 @@ struct SeenRequest {
 };
 
 // The AirSend HTTP API as far as the tests need it: user.login (form), a pretty-printed
-// rtm.connect in PHP's style (escaped slashes), an echo endpoint and a malformed rtm.connect.
+// rtm.connect in PHP's style (escaped slashes), CORS preflights, an echo endpoint and a malformed
+// rtm.connect. Every answer carries the same fixed Date.
 class StubApi {
 public:
     explicit StubApi(std::string wsEndpointEscaped) : endpoint_(std::move(wsEndpointEscaped)) {
@@ -106,7 +110,9 @@ private:
 
     void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
         SeenRequest seen{req.getMethod(), req.getURI(), "", {}};
-        Poco::StreamCopier::copyToString(req.stream(), seen.body);
+        if (req.hasContentLength() || req.has("Transfer-Encoding")) {  // else no body (RFC 9112 6.3)
+            Poco::StreamCopier::copyToString(req.stream(), seen.body);
+        }
         for (const auto& [n, v] : req) {
             seen.headers.emplace_back(n, v);
         }
@@ -114,8 +120,13 @@ private:
             std::lock_guard<std::mutex> lock(mutex_);
             seen_.push_back(seen);
         }
+        resp.set("Date", kStubDate);
         std::string path = req.getURI().substr(0, req.getURI().find('?'));
-        if (path == "/api/v1/user.login") {
+        if (req.getMethod() == "OPTIONS") {
+            resp.set("Access-Control-Allow-Origin", "*");
+            resp.set("Access-Control-Allow-Headers", req.get("Access-Control-Request-Headers", ""));
+            send(resp, 200, "");
+        } else if (path == "/api/v1/user.login") {
             Poco::Net::HTMLForm form;
             std::istringstream in(seen.body);
             form.load(req, in);
@@ -208,6 +219,26 @@ HttpAnswer request(uint16_t port, const std::string& method, const std::string& 
     return out;
 }
 
+// One answer read off a kept-alive connection: the head, then Content-Length bytes of body.
+// Status 0 when none came within the socket's receive timeout (the body says why).
+HttpAnswer readAnswer(std::istream& in) {
+    HttpAnswer out;
+    try {
+        Poco::Net::HTTPResponse resp;
+        resp.read(in);
+        out.status = resp.getStatus();
+        out.reason = resp.getReason();
+        for (const auto& [n, v] : resp) {
+            out.headers.emplace_back(n, v);
+        }
+        out.body.resize(static_cast<size_t>(resp.hasContentLength() ? resp.getContentLength64() : 0));
+        in.read(out.body.data(), static_cast<std::streamsize>(out.body.size()));
+    } catch (const Poco::Exception& e) {
+        out.body = "no answer: " + e.displayText();
+    }
+    return out;
+}
+
 std::string stringAt(const std::string& json, const std::string& path) {
     for (const auto& member : scanJsonStrings(json).members) {
         if (member.path == path) {
@@ -220,7 +251,7 @@ std::string stringAt(const std::string& json, const std::string& path) {
 // The whole login setup: a WebSocket upstream (echo), the stub API naming it in rtm.connect,
 // and the proxy (WebSocket side with routes only, unless upstreamOverride) plus its API side.
 struct LoginFlow {
-    explicit LoginFlow(const std::string& upstreamOverride = "")
+    explicit LoginFlow(const std::string& upstreamOverride = "", int timeoutMs = 5000)
         : api("ws:\\/\\/127.0.0.1:" + std::to_string(upstream.port()) + "\\/ws?v=1"),
           routes(std::make_shared<EndpointRoutes>()),
           harness(upstreamOverride, [this](ProxyConfig& c) { c.routes = routes; }) {
@@ -229,7 +260,7 @@ struct LoginFlow {
         config.upstream = api.url();
         config.wsUrl = harness.proxy().listenUrl();
         config.routes = routes;
-        config.timeoutMs = 5000;
+        config.timeoutMs = timeoutMs;
         apiProxy = std::make_unique<ApiProxy>(config, std::vector<Tap*>{&harness.recorder()});
         apiProxy->start();
     }
@@ -321,6 +352,7 @@ TEST(ApiProxy, RequestAndAnswerPassThroughUnchanged) {
     EXPECT_EQ(a.all("X-Multi"), (std::vector<std::string>{"one", "two"}));
     EXPECT_EQ(a.header("Content-Type"), "application/octet-stream");
     EXPECT_EQ(a.header("Content-Length"), std::to_string(body.size()));
+    EXPECT_EQ(a.all("Date"), std::vector<std::string>{kStubDate}) << "the upstream's Date, and only it";
 
     HttpAnswer refused = request(flow.apiProxy->port(), "POST", "/api/v1/user.login", "email=a&password=wrong",
                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
@@ -348,6 +380,42 @@ TEST(ApiProxy, RequestAndAnswerPassThroughUnchanged) {
     EXPECT_FALSE(rows[0].session.has_value());
     EXPECT_EQ(rows[1].status, 401);
     EXPECT_EQ(rows[1].requestBody, "email=a&password=[redacted]");
+}
+
+TEST(ApiProxy, RequestWithoutLengthHasNoBodyAndTheConnectionStaysOpen) {
+    // A browser's CORS preflight: neither Content-Length nor Transfer-Encoding, so no body (RFC
+    // 9112 section 6.3). The proxy's own timeout is far above the socket's: an answer that waits
+    // for a body until then never arrives here.
+    LoginFlow flow("", 60000);
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", flow.apiProxy->port()));
+    socket.setReceiveTimeout(Poco::Timespan(10, 0));
+    Poco::Net::SocketStream stream(socket);
+    stream << "OPTIONS /api/v1/rtm.connect HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://page.test:8000\r\n"
+              "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: authorization,x-custom\r\n\r\n"
+           << std::flush;
+    HttpAnswer preflight = readAnswer(stream);
+    ASSERT_EQ(preflight.status, 200) << preflight.body;
+    EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "*");
+    EXPECT_EQ(preflight.header("Access-Control-Allow-Headers"), "authorization,x-custom");
+    EXPECT_EQ(preflight.all("Date"), std::vector<std::string>{kStubDate});
+    EXPECT_NE(Poco::icompare(preflight.header("Connection"), "close"), 0) << "the connection must stay open";
+
+    // The same connection carries the next request.
+    stream << "GET /next HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" << std::flush;
+    HttpAnswer next = readAnswer(stream);
+    EXPECT_EQ(next.status, 201) << next.body;
+    EXPECT_EQ(next.header("X-Echo-Method"), "GET");
+
+    ASSERT_EQ(flow.api.seen().size(), 2u);
+    EXPECT_EQ(flow.api.seen()[0].method, "OPTIONS");
+    EXPECT_EQ(flow.api.seen()[0].header("Content-Length"), "") << "no body is announced where none was";
+    EXPECT_EQ(flow.api.seen()[0].header("Access-Control-Request-Headers"), "authorization,x-custom");
+    flow.stop();
+    auto rows = apiRows(flow.harness);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].method, "OPTIONS");
+    EXPECT_EQ(rows[0].status, 200);
+    EXPECT_EQ(rows[0].requestBody, "");
 }
 
 TEST(ApiProxy, RtmConnectAnswerPointsAtTheProxyAndOnlyThatValueChanges) {
@@ -516,6 +584,7 @@ TEST(ApiProxy, UnreachableApiUpstreamGives502AndARecord) {
     EXPECT_EQ(a.status, 502);
     EXPECT_NE(a.body.find("cannot reach API upstream"), std::string::npos) << a.body;
     EXPECT_EQ(a.body.find('\n'), a.body.size() - 1) << a.body;
+    EXPECT_EQ(a.all("Date").size(), 1u) << "rtmtap's own answer keeps POCO's Date";
     api.stop();
     harness.stop();
     auto rows = apiRows(harness);

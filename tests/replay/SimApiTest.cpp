@@ -1,12 +1,31 @@
-// The simulator's HTTP API: user.login and rtm.connect, success and each error status.
+// The simulator's HTTP API: user.login and rtm.connect, success and each error status, and the
+// CORS headers of the real API on all of them.
 #include "SimTestUtil.h"
 
 #include "protocol/JwtClaims.h"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 namespace rtmtap::test {
 namespace {
+
+struct Answer {
+    int status = 0;
+    Poco::Net::HTTPResponse head;
+    std::string body;
+};
+
+// The headers a browser looks at, as a page of another origin would be answered.
+void expectCors(const Answer& a, const std::string& methods, const std::string& allowHeaders = "") {
+    EXPECT_EQ(a.head.get("Access-Control-Allow-Origin", ""), "*");
+    EXPECT_EQ(a.head.get("Access-Control-Allow-Methods", ""), methods);
+    EXPECT_EQ(a.head.get("Access-Control-Allow-Headers", ""), allowHeaders);
+    EXPECT_EQ(a.head.get("Access-Control-Allow-Credentials", ""), "true");
+}
 
 class SimApiTest : public ::testing::Test {
 protected:
@@ -24,6 +43,25 @@ protected:
     HttpResult get(const std::string& target, const std::string& headers = "") {
         return TestClient::rawRequest(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                                       "User-Agent: sim-test/1.0\r\n" + headers + "\r\n");
+    }
+    // Any request, as a browser on another origin sends it (Origin set); no body unless given.
+    Answer send(const std::string& method, const std::string& target, const HeaderPairs& headers = {},
+                const std::string& body = "") {
+        Poco::Net::HTTPClientSession session("127.0.0.1", port);
+        session.setTimeout(Poco::Timespan(10, 0));
+        Poco::Net::HTTPRequest req(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+        req.set("Origin", "http://127.0.0.1:1");
+        for (const auto& [name, value] : headers) {
+            req.set(name, value);
+        }
+        if (!body.empty()) {
+            req.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(req) << body;
+        Answer a;
+        Poco::StreamCopier::copyToString(session.receiveResponse(a.head), a.body);
+        a.status = a.head.getStatus();
+        return a;
     }
     std::string loginToken(const std::string& body = "user=user2%40example.test&password=password") {
         HttpResult r = post("/api/v1/user.login", body);
@@ -129,6 +167,60 @@ TEST_F(SimApiTest, ExpiredBearerIs401) {
 TEST_F(SimApiTest, UnknownPathIs404AndWrongMethodIs405) {
     EXPECT_EQ(get("/api/v1/channel.list").status, 404);
     EXPECT_EQ(get("/api/v1/user.login").status, 405);
+}
+
+TEST_F(SimApiTest, PreflightOfEachRouteIsAnsweredAsTheRealApiDoes) {
+    Answer login = send("OPTIONS", "/api/v1/user.login",
+                        {{"Access-Control-Request-Method", "POST"},
+                         {"Access-Control-Request-Headers", "x-airsend-client-type,x-airsend-client-version"}});
+    EXPECT_EQ(login.status, 200);
+    EXPECT_EQ(login.body, "");
+    EXPECT_EQ(login.head.getContentLength(), 0);
+    expectCors(login, "POST,OPTIONS", "x-airsend-client-type,x-airsend-client-version");
+
+    Answer connect = send("OPTIONS", "/api/v1/rtm.connect?x=1",
+                          {{"Access-Control-Request-Method", "GET"}, {"Access-Control-Request-Headers", "authorization"}});
+    EXPECT_EQ(connect.status, 200);
+    expectCors(connect, "GET,POST,OPTIONS", "authorization");
+
+    // Like the real API's catch-all: a preflight of a path it does not serve passes, so the
+    // page reads the 404 of the request itself.
+    Answer unknown = send("OPTIONS", "/api/v1/channel.list", {{"Access-Control-Request-Method", "GET"}});
+    EXPECT_EQ(unknown.status, 200);
+    expectCors(unknown, "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+}
+
+TEST_F(SimApiTest, EveryAnswerCarriesTheCorsHeaders) {
+    const HeaderPairs form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    Answer login = send("POST", "/api/v1/user.login", form, "email=user1%40example.test&password=password");
+    ASSERT_EQ(login.status, 200) << login.body;
+    expectCors(login, "POST,OPTIONS");
+    const std::string token = parseObject(login.body)->getValue<std::string>("token");
+    Answer refused = send("POST", "/api/v1/user.login", form, "email=user1%40example.test&password=wrong");
+    EXPECT_EQ(refused.status, 401);
+    expectCors(refused, "POST,OPTIONS");
+
+    Answer connect = send("GET", "/api/v1/rtm.connect", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(connect.status, 200) << connect.body;
+    expectCors(connect, "GET,POST,OPTIONS");
+    Answer unauthorized = send("GET", "/api/v1/rtm.connect");
+    EXPECT_EQ(unauthorized.status, 401);
+    expectCors(unauthorized, "GET,POST,OPTIONS");
+    Answer wrongMethod = send("GET", "/api/v1/user.login");
+    EXPECT_EQ(wrongMethod.status, 405);
+    expectCors(wrongMethod, "POST,OPTIONS");
+}
+
+TEST_F(SimApiTest, UnknownRouteIs404WithAJsonErrorAndTheCorsHeaders) {
+    Answer a = send("GET", "/api/v1/channel.list?exclude_closed=false", {{"Authorization", "Bearer x"}});
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(a.head.getContentType(), "application/json");
+    auto obj = parseObject(a.body);
+    ASSERT_NE(obj, nullptr) << a.body;
+    EXPECT_FALSE(obj->getObject("meta")->getValue<bool>("ok"));
+    EXPECT_NE(obj->getObject("meta")->getValue<std::string>("error").find("/api/v1/channel.list"), std::string::npos)
+        << a.body;
+    expectCors(a, "GET,POST,PUT,PATCH,DELETE,OPTIONS");
 }
 
 }  // namespace

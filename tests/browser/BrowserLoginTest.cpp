@@ -1,0 +1,218 @@
+// A real browser logs in as AirSend's web client does, from a page of another origin, through
+// `rtmtap proxy --api-upstream` to `rtmtap simulate`: every API call is CORS-preflighted, the
+// WebSocket is the one the proxy's rewritten rtm.connect names. The page (login.html) and its
+// driver (login.mjs: node, playwright-core, Debian's chromium) are installed by
+// scripts/install-deps; without them the test fails, unless RTMTAP_SKIP_BROWSER=1.
+#include "store/Database.h"
+#include "store/Reader.h"
+#include "tests/support/Process.h"
+#include "tests/support/TempDir.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace rtmtap::test {
+namespace {
+
+const std::string kChromium = "/usr/bin/chromium";
+const std::string kBrowserDir = RTMTAP_BROWSER_DIR;
+
+std::string onPath(const std::string& name) {
+    std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+    for (std::string dir; std::getline(path, dir, ':');) {
+        const std::string candidate = dir + "/" + name;
+        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+    }
+    return "";
+}
+
+// What the test needs and does not find, "" when all is there.
+std::string missingTools() {
+    std::string missing;
+    if (access(kChromium.c_str(), X_OK) != 0) {
+        missing += " chromium (" + kChromium + ")";
+    }
+    if (onPath("node").empty()) {
+        missing += " node (not on PATH)";
+    }
+    if (access((kBrowserDir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0) {
+        missing += " playwright-core (" + kBrowserDir + "/node_modules)";
+    }
+    return missing.empty() ? "" : "missing:" + missing;
+}
+
+// The first match of group 1 of pattern in the process's stdout; "" when it ended or timed out.
+std::string waitForOutput(Process& p, const std::regex& pattern, int timeoutMs = 20000) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < end) {
+        std::smatch m;
+        const std::string out = p.out();
+        if (std::regex_search(out, m, pattern)) {
+            return m.str(1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+}
+
+Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
+    std::istringstream lines(out);
+    std::string last;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            last = line;
+        }
+    }
+    try {
+        return Poco::JSON::Parser().parse(last).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+std::vector<std::string> strings(const Poco::JSON::Array::Ptr& array) {
+    std::vector<std::string> out;
+    for (size_t i = 0; array && i < array->size(); ++i) {
+        out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    return out;
+}
+
+int count(const std::vector<std::string>& list, const std::string& item) {
+    return static_cast<int>(std::count(list.begin(), list.end(), item));
+}
+
+std::string screenshotPath() {
+    const char* env = std::getenv("RTMTAP_BROWSER_SCREENSHOT");
+    return env && *env ? env : RTMTAP_BROWSER_SCREENSHOT;
+}
+
+bool isPng(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[8] = {};
+    in.read(magic, sizeof magic);
+    return in && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
+}
+
+TEST(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
+    const std::string missing = missingTools();
+    const char* skip = std::getenv("RTMTAP_SKIP_BROWSER");
+    if (skip && std::string(skip) == "1") {
+        GTEST_SKIP() << "RTMTAP_SKIP_BROWSER=1" << (missing.empty() ? "" : " (" + missing + ")");
+    }
+    if (!missing.empty()) {
+        FAIL() << "the browser test cannot run, " << missing
+               << " (run scripts/install-deps, or set RTMTAP_SKIP_BROWSER=1 to skip this test)";
+    }
+
+    TempDir dir;
+    const std::string db = dir.file("browser.db");
+    Process sim({"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "7"});
+    const std::string simApi = waitForOutput(sim, std::regex(R"(simulating AirSend: api (http://\S+) )"));
+    ASSERT_NE(simApi, "") << sim.out() << sim.err();
+    const std::string simWs = waitForOutput(sim, std::regex(R"( ws (ws://\S+) )"));
+    Process proxy({"proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", simApi, "--db", db});
+    const uint16_t wsPort = proxy.waitForListening(30000);
+    ASSERT_NE(wsPort, 0) << proxy.err();
+    const std::string api = waitForOutput(proxy, std::regex(R"(, API (http://\S+) -> )"));
+    ASSERT_NE(api, "") << proxy.out();
+
+    const std::string shot = screenshotPath();
+    std::remove(shot.c_str());
+    Process node({kBrowserDir + "/login.mjs", "--api", api + "/api/v1", "--screenshot", shot}, onPath("node"));
+    const ExitStatus ran = node.waitExit(60000);
+    Poco::JSON::Object::Ptr result = lastJsonLine(node.out());
+    ASSERT_NE(result, nullptr) << ran.describe() << "\nstdout: " << node.out() << "\nstderr: " << node.err();
+    std::ostringstream shown;
+    result->stringify(shown, 1);
+    ASSERT_TRUE(result->getValue<bool>("ok")) << result->getValue<std::string>("error") << "\n" << shown.str();
+    EXPECT_TRUE(ran.exited && ran.code == 0) << ran.describe();
+    EXPECT_TRUE(isPng(shot)) << shot;
+
+    // What the page saw.
+    const std::string page = result->getValue<std::string>("page");
+    EXPECT_EQ(page.rfind("http://127.0.0.1:", 0), 0u) << page;
+    EXPECT_NE(page, api) << "the page must be of another origin than the API";
+    auto login = result->getObject("login");
+    EXPECT_EQ(login->getValue<int>("status"), 200);
+    const int64_t userId = login->getValue<int64_t>("userId");
+    auto channels = result->getObject("channelList");
+    EXPECT_EQ(channels->getValue<int>("status"), 404) << "the simulator has no channel.list, and the page can read that";
+    EXPECT_NE(channels->getValue<std::string>("error"), "");
+    auto connect = result->getObject("connect");
+    EXPECT_EQ(connect->getValue<int>("status"), 200);
+    const std::string endpoint = connect->getValue<std::string>("wsEndpoint");
+    EXPECT_EQ(endpoint.rfind("ws://127.0.0.1:" + std::to_string(wsPort) + "/_rtmtap/", 0), 0u) << endpoint;
+    auto ws = result->getObject("ws");
+    EXPECT_EQ(strings(ws->getArray("sent")),
+              (std::vector<std::string>{"ws_auth", "ws_ping", "ws_ephemeral_typing", "ws_ping"}));
+    const std::vector<std::string> received = strings(ws->getArray("received"));
+    EXPECT_EQ(count(received, "pong"), 2);
+    EXPECT_GE(count(received, "user.online"), 1) << "the simulator's own event";
+    EXPECT_EQ(ws->getValue<int>("closeCode"), 1000);
+
+    proxy.signal(SIGINT);
+    ExitStatus stopped = proxy.waitExit(20000);
+    EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.describe() << " " << proxy.err();
+    sim.signal(SIGTERM);
+    sim.waitExit(20000);
+
+    // What the proxy recorded: the browser's session, its frames, and every API call.
+    Reader reader(db);
+    auto sessions = reader.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    const SessionRow& s = sessions[0];
+    EXPECT_EQ(s.user_id.value_or(0), userId);
+    EXPECT_EQ(s.path.rfind("/_rtmtap/", 0), 0u) << s.path;
+    EXPECT_EQ(s.upstream.rfind(simWs, 0), 0u) << s.upstream << " vs " << simWs;
+    EXPECT_NE(s.user_agent.find("Chrome"), std::string::npos) << s.user_agent;
+    EXPECT_NE(s.headers_json.find(page), std::string::npos) << "the upgrade's Origin: " << s.headers_json;
+    EXPECT_EQ(s.close_code.value_or(0), 1000);
+    EXPECT_EQ(s.closed_by, "client");
+    std::vector<std::string> sent, got;
+    reader.frames(s.id, [&](const FrameRow& row) {
+        if (row.message.op == Opcode::Text) {
+            (row.message.dir == Direction::ClientToServer ? sent : got).push_back(row.name);
+        }
+        return true;
+    });
+    EXPECT_EQ(sent, (std::vector<std::string>{"ws_auth", "ws_ping", "ws_ephemeral_typing", "ws_ping"}));
+    EXPECT_EQ(count(got, "pong"), 2);
+    EXPECT_EQ(count(got, "user.online"), count(received, "user.online"));
+
+    Database calls(db, Database::Mode::ReadOnly);
+    auto n = [&](const std::string& where) { return calls.queryInt("SELECT count(*) FROM api_calls WHERE " + where); };
+    EXPECT_EQ(n("1"), 6) << "three calls, each after its preflight";
+    EXPECT_EQ(n("method = 'OPTIONS' AND status = 200 AND length(request_body) = 0"), 3);
+    EXPECT_EQ(n("request_headers LIKE '%\"Origin\":\"" + page + "\"%'"), 6) << "every call came from the page";
+    EXPECT_EQ(n("path = '/api/v1/rtm.connect' AND method = 'OPTIONS' AND request_headers LIKE "
+                "'%Access-Control-Request-Headers%authorization%' AND response_headers LIKE "
+                "'%Access-Control-Allow-Headers%authorization%'"),
+              1);
+    EXPECT_EQ(n("response_headers LIKE '%\"Access-Control-Allow-Origin\":\"*\"%'"), 6);
+    EXPECT_EQ(n("method = 'POST' AND path = '/api/v1/user.login' AND status = 200 AND "
+                "CAST(request_body AS TEXT) LIKE '%password=[redacted]%'"),
+              1);
+    EXPECT_EQ(n("method = 'GET' AND path LIKE '/api/v1/channel.list%' AND status = 404"), 1);
+    EXPECT_EQ(n("method = 'GET' AND path = '/api/v1/rtm.connect' AND status = 200 AND session = " +
+                std::to_string(s.id)),
+              1);
+}
+
+}  // namespace
+}  // namespace rtmtap::test

@@ -1,0 +1,102 @@
+// Runs login.html in Debian's chromium (driven by playwright-core, which never downloads a
+// browser here) against an AirSend-like API: `rtmtap proxy --api-upstream`, `rtmtap simulate`,
+// or any other server that answers user.login and rtm.connect (a replay's --api-listen).
+// The page is served by this script on a port of its own, so it is of another origin than the
+// API, as AirSend's web client is.
+//
+//   node tests/browser/login.mjs --api http://127.0.0.1:8081/api/v1 [--user U] [--password P]
+//        [--screenshot FILE.png] [--timeout MS] [--chromium /usr/bin/chromium]
+//
+// Prints one JSON line on stdout: the page's result (ok, error, steps, login, channelList,
+// connect, ws: {url, opened, sent, received, closeCode}) and the browser console's errors and
+// warnings (consoleErrors). Exit 0 when the page says ok, 1 when it does not, 2 when it could
+// not run (bad arguments, no browser).
+import { chromium } from 'playwright-core';
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function fail(code, message, extra = {}) {
+  process.stdout.write(JSON.stringify({ ok: false, error: message, ...extra }) + '\n');
+  process.exit(code);
+}
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      api: { type: 'string' },
+      user: { type: 'string', default: 'user1@example.test' },
+      password: { type: 'string', default: 'password' },
+      screenshot: { type: 'string' },
+      timeout: { type: 'string', default: '20000' },
+      chromium: { type: 'string', default: '/usr/bin/chromium' },
+    },
+  }));
+} catch (e) {
+  fail(2, `login.mjs: ${e.message}`);
+}
+if (!options.api) {
+  fail(2, 'login.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1)');
+}
+const timeoutMs = Number(options.timeout);
+
+// The page alone, on 127.0.0.1 and a port of its own.
+const page = readFileSync(join(here, 'login.html'));
+const server = createServer((req, res) => {
+  const path = new URL(req.url, 'http://x').pathname;
+  if (req.method === 'GET' && path === '/login.html') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(page);
+  } else if (path === '/favicon.ico') {
+    res.writeHead(204).end();  // none, and no 404 in the console for it
+  } else {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('not found\n');
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const pageUrl = `http://127.0.0.1:${server.address().port}/login.html?` +
+  new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
+
+// A fresh profile every run: no cached preflight or cookie from an earlier one.
+const profile = mkdtempSync(join(tmpdir(), 'rtmtap-chromium-'));
+const consoleErrors = [];
+let context;
+let code = 2;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: options.chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1000, height: 700 },
+  });
+  const tab = context.pages()[0] || await context.newPage();
+  tab.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+  });
+  tab.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await tab.goto(pageUrl);
+  // The page has its own deadline; this one only catches a page that never ran.
+  await tab.waitForFunction(() => window.rtmtapResult !== undefined, null, { timeout: timeoutMs + 10000 });
+  const result = await tab.evaluate(() => window.rtmtapResult);
+  if (options.screenshot) {
+    await tab.screenshot({ path: options.screenshot, fullPage: true });
+  }
+  code = result.ok ? 0 : 1;
+  process.stdout.write(JSON.stringify({ ...result, consoleErrors }) + '\n');
+} catch (e) {
+  process.stdout.write(JSON.stringify({ ok: false, error: `login.mjs: ${e.message.split('\n')[0]}`, consoleErrors }) + '\n');
+} finally {
+  await context?.close().catch(() => {});
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(code);
