@@ -18,12 +18,10 @@
 #include <string>
 
 namespace rtmtap {
+
 struct SessionRow;
 class Reader;
-class SessionImporter;
-}  // namespace rtmtap
-
-namespace rtmtap::cli {
+class SessionSink;
 
 class HarFormat {
 public:
@@ -31,7 +29,7 @@ public:
     static void write(std::ostream& out, const SessionRow& row, Reader& reader,
                       const std::function<void(int64_t)>& progress);
     // Returns the number of sessions read. Throws ImportError ("log.entries[3]: ...").
-    static size_t read(std::istream& in, SessionImporter& importer, const std::string& label);
+    static size_t read(std::istream& in, SessionSink& sink, const std::string& label);
 };
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

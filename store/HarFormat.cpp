@@ -3,11 +3,11 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "JsonText.h"
+#include "Reader.h"
+#include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
-#include "store/JsonText.h"
-#include "store/Reader.h"
-#include "store/SessionImporter.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -19,7 +19,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 namespace {
 
 using Poco::JSON::Array;
@@ -112,7 +112,7 @@ std::string message(const char* type, int64_t wallUs, int opcode, const std::str
 
 class EntryReader {
 public:
-    EntryReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+    EntryReader(SessionSink& sink, const std::string& label) : sink_(sink), label_(label) {}
 
     // Reads entry number index when it is a WebSocket; returns whether it was.
     bool read(const Poco::Dynamic::Var& entry, size_t index);
@@ -128,7 +128,7 @@ private:
     void messages(const Object::Ptr& entry, ImportedSession& s);
     void frame(const Object::Ptr& m, int64_t startedUs, std::vector<Message>& frames, std::string& errors) const;
 
-    SessionImporter& importer_;
+    SessionSink& sink_;
     std::string label_;
     std::string where_;
 };
@@ -295,9 +295,9 @@ void EntryReader::messages(const Object::Ptr& entry, ImportedSession& s) {
     s.end->ended_wall_us = s.info.started_wall_us + last;
     s.end->duration_us = last;
     s.end->error = errors;
-    importer_.beginSession(s);
+    sink_.beginSession(s);
     for (Message& f : frames) {
-        importer_.addFrame(std::move(f));
+        sink_.addFrame(std::move(f));
     }
 }
 
@@ -369,9 +369,9 @@ void HarFormat::write(std::ostream& out, const SessionRow& row, Reader& reader,
     out << "],\n\"time\":" << time << "}\n]}}\n";
 }
 
-size_t HarFormat::read(std::istream& in, SessionImporter& importer, const std::string& label) {
+size_t HarFormat::read(std::istream& in, SessionSink& sink, const std::string& label) {
     Array::Ptr entries = entriesOf(in);
-    EntryReader reader(importer, label);
+    EntryReader reader(sink, label);
     size_t sessions = 0;
     for (size_t i = 0; i < entries->size(); ++i) {
         sessions += reader.read(entries->get(static_cast<unsigned>(i)), i) ? 1 : 0;
@@ -379,4 +379,4 @@ size_t HarFormat::read(std::istream& in, SessionImporter& importer, const std::s
     return sessions;
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap
