@@ -1,9 +1,10 @@
 // The JSONL reader and writer on their own, without a database: lines written by sessionLine and
-// frameLine read back into a SessionSink as the same session and frames; errors name the line.
+// frameLine read back into a SessionSink (the in-memory RecordingCollector) as the same session
+// and frames; errors name the line.
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
 #include "store/Reader.h"
-#include "tests/support/CollectingSink.h"
+#include "store/RecordingCollector.h"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +13,6 @@
 
 namespace rtmtap {
 namespace {
-
-using test::CollectingSink;
 
 constexpr int64_t kStart = 1'764'000'000'000'000;
 
@@ -59,24 +58,26 @@ TEST(JsonlFormatTest, WrittenLinesReadBackIntoTheSink) {
         text += JsonlFormat::frameLine(m) + "\n";
     }
     std::istringstream in(text + text);  // two sessions, one after the other
-    CollectingSink sink;
+    RecordingCollector sink(2);
     JsonlFormat::read(in, sink, "", nullptr);
-    ASSERT_EQ(sink.sessions.size(), 2u);
-    const ImportedSession& s = sink.sessions[1];
-    EXPECT_EQ(s.info.started_wall_us, kStart);
-    EXPECT_EQ(s.info.client, "127.0.0.1:5000");
-    EXPECT_EQ(s.info.upstream, "ws://h:1/rtm");
-    EXPECT_EQ(s.info.path, "/rtm");
-    EXPECT_EQ(s.info.headers, (HeaderList{{"Host", "h"}}));
-    EXPECT_EQ(s.label, "mine");
-    ASSERT_TRUE(s.end);
-    EXPECT_EQ(s.end->ended_wall_us, kStart + 9'000);
-    EXPECT_EQ(s.end->close_code, 1000);
-    EXPECT_EQ(s.end->close_reason, "bye");
-    EXPECT_EQ(s.end->closed_by, "client");
-    ASSERT_EQ(sink.frames[1].size(), sent.size());
+    EXPECT_EQ(sink.sessions(), 2);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->info.started_wall_us, kStart);
+    EXPECT_EQ(s->info.client, "127.0.0.1:5000");
+    EXPECT_EQ(s->info.upstream, "ws://h:1/rtm");
+    EXPECT_EQ(s->info.path, "/rtm");
+    EXPECT_EQ(s->info.headers, (HeaderList{{"Host", "h"}}));
+    EXPECT_EQ(s->label, "mine");
+    ASSERT_TRUE(s->end);
+    EXPECT_EQ(s->end->ended_wall_us, kStart + 9'000);
+    EXPECT_EQ(s->end->close_code, 1000);
+    EXPECT_EQ(s->end->close_reason, "bye");
+    EXPECT_EQ(s->end->closed_by, "client");
+    ASSERT_EQ(s->frames.size(), sent.size());
     for (size_t i = 0; i < sent.size(); ++i) {
-        const Message& got = sink.frames[1][i];
+        const Message& got = s->frames[i];
+        EXPECT_EQ(got.seq, static_cast<int64_t>(i) + 1);
         EXPECT_EQ(got.dir, sent[i].dir) << i;
         EXPECT_EQ(got.op, sent[i].op) << i;
         EXPECT_EQ(got.payload, sent[i].payload) << i;
@@ -90,10 +91,10 @@ TEST(JsonlFormatTest, WrittenLinesReadBackIntoTheSink) {
 TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
     std::string text = JsonlFormat::sessionLine(row(), "mine") + "\n";
     std::istringstream in(text);
-    CollectingSink sink;
+    RecordingCollector sink(1);
     JsonlFormat::read(in, sink, "other", nullptr);
-    ASSERT_EQ(sink.sessions.size(), 1u);
-    EXPECT_EQ(sink.sessions[0].label, "other");
+    EXPECT_EQ(sink.sessions(), 1);
+    EXPECT_EQ(sink.take()->label, "other");
     std::istringstream bad(text + "\n" + R"({"t_us":1,"dir":"sideways","op":"text","data":"x"})" + "\n");
     try {
         JsonlFormat::read(bad, sink, "", nullptr);
