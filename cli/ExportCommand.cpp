@@ -1,10 +1,10 @@
 // `rtmtap export ID [--format jsonl|har] [-o FILE] [--db F]`: one session as a file that travels
-// (cli/JsonlFormat.h, cli/HarFormat.h), on stdout unless -o.
+// (store/JsonlFormat.h, store/HarFormat.h), on stdout unless -o.
 #include "Commands.h"
-#include "HarFormat.h"
-#include "JsonlFormat.h"
 #include "ProgressBar.h"
 #include "store/Database.h"
+#include "store/HarFormat.h"
+#include "store/JsonlFormat.h"
 #include "store/Reader.h"
 #include "store/Statement.h"
 

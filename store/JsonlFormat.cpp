@@ -3,13 +3,13 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "JsonText.h"
+#include "Reader.h"
+#include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
 #include "protocol/Utf8.h"
-#include "store/JsonText.h"
-#include "store/Reader.h"
-#include "store/SessionImporter.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -19,7 +19,7 @@
 #include <charconv>
 #include <vector>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 namespace {
 
 // ---- writing ----
@@ -211,7 +211,7 @@ uint32_t flagBit(const std::string& name) {
 
 class LineReader {
 public:
-    LineReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+    LineReader(SessionSink& sink, const std::string& label) : sink_(sink), label_(label) {}
 
     void line(std::string_view text, uint64_t number);
     void finish(uint64_t lines) const;
@@ -229,7 +229,7 @@ private:
     int64_t integer(const char* key, bool required, int64_t fallback) const;
     std::string string(const char* key) const;
 
-    SessionImporter& importer_;
+    SessionSink& sink_;
     std::string label_;
     std::vector<Member> members_;
     uint64_t number_ = 0;
@@ -375,7 +375,7 @@ void LineReader::sessionLine(std::string_view text) {
         s.end = end;
     }
     s.label = label_.empty() ? f.text("label") : label_;
-    importer_.beginSession(s);
+    sink_.beginSession(s);
     startedUs_ = *started;
     inSession_ = true;
 }
@@ -519,7 +519,7 @@ void LineReader::frameLine() {
         fail("\"size\" must not be negative");
     }
     m.size = static_cast<uint64_t>(size);
-    importer_.addFrame(std::move(m));
+    sink_.addFrame(std::move(m));
 }
 
 }  // namespace
@@ -566,9 +566,9 @@ std::string JsonlFormat::frameLine(const Message& m) {
     return json.str();
 }
 
-void JsonlFormat::read(std::istream& in, SessionImporter& importer, const std::string& label,
+void JsonlFormat::read(std::istream& in, SessionSink& sink, const std::string& label,
                        const std::function<void(uint64_t)>& progress) {
-    LineReader reader(importer, label);
+    LineReader reader(sink, label);
     std::string line;
     uint64_t number = 0;
     uint64_t bytes = 0;
@@ -589,4 +589,4 @@ void JsonlFormat::read(std::istream& in, SessionImporter& importer, const std::s
     }
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

@@ -13,12 +13,10 @@
 #include <string>
 
 namespace rtmtap {
+
 struct Message;
 struct SessionRow;
-class SessionImporter;
-}  // namespace rtmtap
-
-namespace rtmtap::cli {
+class SessionSink;
 
 class JsonlFormat {
 public:
@@ -27,10 +25,10 @@ public:
     static std::string sessionLine(const SessionRow& row, const std::string& label);
     static std::string frameLine(const Message& frame);
 
-    // Reads every session of in into importer. label, when not "", replaces the file's labels.
+    // Reads every session of in into sink. label, when not "", replaces the file's labels.
     // progress gets the bytes read so far now and then. Throws ImportError ("line N: ...").
-    static void read(std::istream& in, SessionImporter& importer, const std::string& label,
+    static void read(std::istream& in, SessionSink& sink, const std::string& label,
                      const std::function<void(uint64_t)>& progress);
 };
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap
