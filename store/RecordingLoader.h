@@ -5,7 +5,8 @@
 //   any other source:    a file, rtmtap JSONL or HAR, told apart by its content (not its name):
 //                         position is the 1-based index of the WebSocket session within it. HAR
 //                         sessions come with the file's other entries that started no later than
-//                         them as their API calls; JSONL sessions with none. No database is used.
+//                         them as their API calls; JSONL sessions with their api_call lines. No
+//                         database is used.
 // Everything that goes wrong is a RecordingError of one line: a file that does not exist or is
 // neither format, a format error ("capture.jsonl: line 3: ..." as the readers locate it), a
 // file without WebSocket sessions, a position beyond them, an unknown session id, a database that

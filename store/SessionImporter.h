@@ -29,6 +29,9 @@ public:
     // A frame of the current session: session and seq are set here (seq counts from 1); t_us,
     // wall_us, dir, op, flags, size, fwd_us and payload are kept as given.
     void addFrame(Message&& frame) override;
+    // An API call of the current session's login: stored in api_calls, linked to the session
+    // (FrameWriter::writeImportedApiCall).
+    void addApiCall(RecordedApiCall&& call) override;
 
     // Makes the whole import visible at once. Returns the new session ids in order. The
     // full-text index is not extended here (it costs more than the import itself): see

@@ -27,9 +27,9 @@ public:
     // A frame of the current session, in order: seq is the sink's to set; t_us, wall_us, dir,
     // op, flags, size, fwd_us and payload are as the file gave them.
     virtual void addFrame(Message&& frame) = 0;
-    // An HTTP API call of the current session's login, oldest first. Only the readers asked for
-    // them hand them over (HarFormat::read with HarApiCalls::Attach); a sink that has no use for
-    // them leaves this as it is.
+    // An HTTP API call of the current session's login, oldest first: JSONL's api_call lines, and
+    // a HAR's other entries when asked for (HarApiCalls::Attach). A sink that has no use for them
+    // leaves this as it is.
     virtual void addApiCall(RecordedApiCall&& /*call*/) {}
 };
 

@@ -88,6 +88,74 @@ TEST(JsonlFormatTest, WrittenLinesReadBackIntoTheSink) {
     }
 }
 
+TEST(JsonlFormatTest, ApiCallLinesReadBackIntoTheSessionsApiCalls) {
+    ApiCallRow json;
+    json.started_wall_us = kStart - 5;
+    json.method = "POST";
+    json.path = "/api/v1/user.login?x=1";
+    json.status = 200;
+    json.response_headers_json = R"({"Content-Type":"application/json","X-A":"1"})";
+    json.response_body = R"({"ok":true, "n":1.50})";
+    json.request_headers_json = R"({"Cookie":"[redacted]"})";
+    json.request_body = "email=a%40b";
+    ApiCallRow binary = json;
+    binary.status = 502;
+    binary.response_headers_json = "not json";
+    binary.response_body = std::string("\x00\xff", 2);
+    binary.request_body = R"({"base64":"looks like data"})";
+    std::string text = JsonlFormat::sessionLine(row(), "", true) + "\n" + JsonlFormat::apiCallLine(json) + "\n" +
+                       JsonlFormat::apiCallLine(binary) + "\n";
+    EXPECT_NE(text.find(R"({"rtmtap":"session","version":2,)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("response_body":{"ok":true, "n":1.50},)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("response_body":{"base64":"AP8="})"), std::string::npos) << text;
+    std::istringstream in(text);
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "", nullptr);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->apiCalls.size(), 2u);
+    const RecordedApiCall& a = s->apiCalls[0];
+    EXPECT_EQ(a.started_wall_us, kStart - 5);
+    EXPECT_EQ(a.method, "POST");
+    EXPECT_EQ(a.path, "/api/v1/user.login?x=1");
+    EXPECT_EQ(a.status, 200);
+    EXPECT_EQ(a.response_headers, (HeaderList{{"Content-Type", "application/json"}, {"X-A", "1"}}));
+    EXPECT_EQ(a.response_body, json.response_body);  // the JSON's own bytes
+    EXPECT_EQ(a.request_headers, (HeaderList{{"Cookie", "[redacted]"}}));
+    EXPECT_EQ(a.request_body, "email=a%40b");
+    const RecordedApiCall& b = s->apiCalls[1];
+    EXPECT_EQ(b.status, 502);
+    EXPECT_TRUE(b.response_headers.empty());
+    EXPECT_EQ(b.response_body, binary.response_body);
+    EXPECT_EQ(b.request_body, binary.request_body);
+}
+
+TEST(JsonlFormatTest, BadApiCallLinesNameTheLine) {
+    const std::string session = JsonlFormat::sessionLine(row(), "", true) + "\n";
+    const std::string call = R"({"rtmtap":"api_call","started_at":"2025-11-24T16:00:00Z","method":"GET","path":"/")";
+    struct Case {
+        std::string text;
+        std::string error;
+    } cases[] = {
+        {call + "}\n", "line 1: expected the session line"},
+        {session + call + R"(,"response_body":{"base64":"!!"}})" "\n",
+         "line 2: \"response_body\": the base64 string is not valid base64 (RFC 4648, padded)"},
+        {session + R"({"rtmtap":"api_call","method":"GET"})" "\n", "line 2: \"started_at\" is missing"},
+        {session + call + R"(,"request_headers":[1]})" "\n", "line 2: \"request_headers\" must be an object of strings"},
+        {session + R"({"rtmtap":"other"})" "\n", "line 2: \"rtmtap\" must be \"session\" or \"api_call\""},
+    };
+    for (const Case& c : cases) {
+        std::istringstream in(c.text);
+        RecordingCollector sink(1);
+        try {
+            JsonlFormat::read(in, sink, "", nullptr);
+            ADD_FAILURE() << "no error: " << c.text;
+        } catch (const ImportError& e) {
+            EXPECT_EQ(std::string(e.what()).rfind(c.error, 0), 0u) << e.what();
+        }
+    }
+}
+
 TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
     std::string text = JsonlFormat::sessionLine(row(), "mine") + "\n";
     std::istringstream in(text);

@@ -2,14 +2,18 @@
 // second session of a JSONL file, a chosen WebSocket entry of a HAR with the HTTP entries before
 // it; and every way it refuses, each with one line.
 #include "store/Database.h"
+#include "store/JsonlFormat.h"
+#include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/RecordingLoader.h"
+#include "store/SessionImporter.h"
+#include "tests/support/LoginSession.h"
 #include "tests/support/TempDir.h"
-#include "tests/support/TestData.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace rtmtap {
 namespace {
@@ -35,20 +39,6 @@ std::string refusal(const std::string& source, const std::string& db, std::optio
 
 // ---- a database session ----
 
-ApiExchange exchange(int64_t startedUs, const std::string& method, const std::string& path,
-                     const std::string& responseBody) {
-    ApiExchange x;
-    x.started_wall_us = startedUs;
-    x.client = "127.0.0.1:40000";
-    x.upstream = "http://127.0.0.1:8080";
-    x.method = method;
-    x.path = path;
-    x.status = 200;
-    x.response_headers = {{"Content-Type", "application/json"}, {"X-Request-Id", "r1"}};
-    x.response_body = responseBody;
-    return x;
-}
-
 Message frame(int64_t seq, Direction dir, std::string payload) {
     Message m;
     m.session = 1;
@@ -61,52 +51,10 @@ Message frame(int64_t seq, Direction dir, std::string payload) {
     return m;
 }
 
-// A login (user.login, rtm.connect with its bearer), a call of another login and one made after
-// rtm.connect, then the session that authenticates with the ws_token.
-void recordLoggedInSession(const std::string& db) {
-    const std::string login = test::makeJwt(R"({"user_id":7,"kind":"login"})");
-    const std::string other = test::makeJwt(R"({"user_id":8,"kind":"login"})");
-    const std::string wsToken = test::makeJwt(R"({"user_id":7,"kind":"ws"})");
-    RecorderOptions options;
-    options.dbPath = db;
-    Recorder recorder(options);
-    ApiExchange userLogin = exchange(kStart - 3000, "POST", "/api/v1/user.login", R"({"ok":true,"token":")" + login + R"("})");
-    userLogin.request_headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    userLogin.request_body = "email=a%40b.test";
-    recorder.onApiExchange(userLogin);
-    recorder.onApiExchange(exchange(kStart - 2500, "POST", "/api/v1/user.login", R"({"ok":true,"token":")" + other + R"("})"));
-    ApiExchange connect = exchange(kStart - 2000, "GET", "/api/v1/rtm.connect",
-                                   R"({"ok":true,"rtm":{"ws_endpoint":"ws://h:1/ws","ws_token":")" + wsToken + R"("}})");
-    connect.request_headers = {{"Authorization", "Bearer " + login}};
-    connect.ws_endpoint = "ws://h:1/ws";
-    recorder.onApiExchange(connect);
-    ApiExchange later = exchange(kStart + 5000, "GET", "/api/v1/channel.list", R"({"ok":true})");
-    later.request_headers = {{"Authorization", "Bearer " + login}};
-    recorder.onApiExchange(later);
-    SessionInfo info;
-    info.id = recorder.nextSessionId();
-    info.started_wall_us = kStart;
-    info.client = "127.0.0.1:50000";
-    info.upstream = "ws://h:1/ws";
-    info.path = "/ws";
-    info.headers = {{"Host", "h"}, {"Origin", "http://app"}};
-    recorder.onSessionStart(info);
-    recorder.onMessage(frame(1, Direction::ClientToServer, R"({"command":"ws_auth","auth_token":")" + wsToken + R"("})"));
-    recorder.onMessage(frame(2, Direction::ServerToClient, R"({"event":"pong"})"));
-    SessionEnd end;
-    end.id = info.id;
-    end.ended_wall_us = kStart + 9000;
-    end.duration_us = 9000;
-    end.close_code = 1000;
-    end.close_reason = "bye";
-    end.closed_by = "client";
-    recorder.onSessionEnd(end);
-}
-
 TEST(RecordingLoaderTest, ADatabaseSessionComesWithItsLogin) {
     test::TempDir dir;
     const std::string db = dir.file("r.db");
-    recordLoggedInSession(db);
+    test::recordLoggedInSession(db, kStart);
     std::string notice = "stale";
     Recording r = loadRecording("1", db, std::nullopt, &notice);
     EXPECT_EQ(notice, "");
@@ -159,6 +107,65 @@ TEST(RecordingLoaderTest, ADatabaseSessionWithoutApiCallsHasNone) {
     EXPECT_EQ(r.frames.size(), 1u);
     EXPECT_TRUE(r.apiCalls.empty());
     EXPECT_FALSE(r.end);  // never ended
+}
+
+// Session id of db as JSONL, written as `rtmtap export` writes it.
+std::string asJsonl(const std::string& db, int64_t id) {
+    Reader reader(db);
+    std::vector<ApiCallRow> calls = reader.sessionApiCalls(id);
+    std::string text = JsonlFormat::sessionLine(*reader.session(id), "", !calls.empty()) + "\n";
+    for (const ApiCallRow& call : calls) {
+        text += JsonlFormat::apiCallLine(call) + "\n";
+    }
+    reader.frames(id, [&](const FrameRow& frame) {
+        text += JsonlFormat::frameLine(frame.message) + "\n";
+        return true;
+    });
+    return text;
+}
+
+void expectSameApiCalls(const std::vector<RecordedApiCall>& got, const std::vector<RecordedApiCall>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(got[i].started_wall_us, want[i].started_wall_us) << i;
+        EXPECT_EQ(got[i].method, want[i].method) << i;
+        EXPECT_EQ(got[i].path, want[i].path) << i;
+        EXPECT_EQ(got[i].status, want[i].status) << i;
+        EXPECT_EQ(got[i].response_headers, want[i].response_headers) << i;
+        EXPECT_EQ(got[i].response_body, want[i].response_body) << i;
+        EXPECT_EQ(got[i].request_headers, want[i].request_headers) << i;
+        EXPECT_EQ(got[i].request_body, want[i].request_body) << i;
+    }
+}
+
+TEST(RecordingLoaderTest, AJsonlExportCarriesTheLoginAndImportsItBack) {
+    test::TempDir dir;
+    const std::string db = dir.file("r.db");
+    test::recordLoggedInSession(db, kStart);
+    const Recording original = loadRecording("1", db, std::nullopt, nullptr);
+    ASSERT_EQ(original.apiCalls.size(), 2u);
+    const std::string text = asJsonl(db, 1);
+    const std::string path = dir.file("s.jsonl");
+    spit(path, text);
+    // Read for replay straight from the file...
+    Recording fromFile = loadRecording(path, "", std::nullopt, nullptr);
+    expectSameApiCalls(fromFile.apiCalls, original.apiCalls);
+    EXPECT_EQ(fromFile.frames.size(), original.frames.size());
+    // ... and imported twice into another database: each copy has the login once, its own.
+    const std::string other = dir.file("o.db");
+    for (int i = 0; i < 2; ++i) {
+        SessionImporter importer(other);
+        std::istringstream in(text);
+        JsonlFormat::read(in, importer, "", nullptr);
+        importer.commit();
+    }
+    for (const char* id : {"1", "2"}) {
+        expectSameApiCalls(loadRecording(id, other, std::nullopt, nullptr).apiCalls, original.apiCalls);
+    }
+    // Exported again: the same file but for the id the session line carries.
+    std::string again = text;
+    again.replace(again.find(R"("id":1,)"), 7, R"("id":2,)");
+    EXPECT_EQ(asJsonl(other, 2), again);
 }
 
 // ---- a JSONL file ----
@@ -299,7 +306,7 @@ TEST(RecordingLoaderTest, AChosenWebSocketOfAHarWithTheHttpCallsBeforeIt) {
 TEST(RecordingLoaderTest, EveryRefusalIsOneClearLine) {
     test::TempDir dir;
     const std::string db = dir.file("r.db");
-    recordLoggedInSession(db);
+    test::recordLoggedInSession(db, kStart);
     const std::string har = dir.file("capture.har");
     spit(har, harWithTwoSessions());
     EXPECT_EQ(refusal(dir.file("nope.har"), db, std::nullopt),
