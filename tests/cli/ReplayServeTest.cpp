@@ -375,7 +375,7 @@ TEST(ReplayServe, BadInputIsOneLineAndExitTwo) {
         {replayArgs(text, dir.file("x.db"), {}), "neither"},
         {replayArgs(file, dir.file("x.db"), {"--from", "99"}), "--from 99 is beyond the session"},
         {replayArgs("5", dir.file("x.db"), {}), ""},
-        {replayArgs(file, dir.file("x.db"), {"--listen", "nonsense"}), "--listen"},
+        {{"replay", file, "--listen", "nonsense"}, "--listen"},
         {replayArgs(file, dir.file("x.db"), {"--step", "--no-timing"}), "exclude each other"},
     };
     for (const Case& c : cases) {
