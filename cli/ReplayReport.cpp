@@ -137,7 +137,7 @@ std::string replayReport(const ReplayResult& r, const Palette& palette) {
     if (r.skipped) {
         out << ", " << r.skipped << " skipped";
     }
-    out << "; scheduling error p50 " << ms(r.latenessP50Us) << ", p99 " << ms(r.latenessP99Us) << "\n";
+    out << "; scheduling error p50 " << r.latenessP50Us << " µs, p99 " << r.latenessP99Us << " µs\n";
     out << "  client commands: " << r.commands.size() << "\n";
     if (!r.pings.empty()) {
         out << pingLine(r);
