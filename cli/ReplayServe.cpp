@@ -84,7 +84,7 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
             taps.push_back(s.recorder.get());
         }
         if (!o.json) {
-            s.live = std::make_unique<LivePrinter>(out);
+            s.live = std::make_unique<LivePrinter>(out, palette);
             taps.push_back(s.live.get());
         }
         s.taps = std::make_unique<TapFanout>(taps);

@@ -326,6 +326,54 @@ TEST(ReplayServe, GarbageEndsThatReplayOnlyAndOthersGoOn) {
     EXPECT_NE(replay.out().find(": dropped, as the real server does"), std::string::npos) << replay.out();
 }
 
+TEST(ReplayServe, LoopPlaysTheRecordingAgainUntilTheClientGoes) {
+    TempDir dir;
+    const std::string file = writeFile(dir, "rec.jsonl", recording());
+    Process replay(replayArgs(file, dir.file("out.db"), {"--loop", "--speed", "10", "--expect"}));
+    uint16_t port = replay.waitForListening();
+    ASSERT_NE(port, 0) << replay.err();
+    {
+        Client client(port);
+        ASSERT_TRUE(client.waitFrames(12));  // three rounds of four frames
+        std::vector<std::string> names = eventNames(client.frames());
+        EXPECT_EQ(names[4], "user.online");
+        EXPECT_EQ(names[8], "user.online");
+        client.rtm().close();
+    }
+    replay.waitExit();
+    EXPECT_NE(replay.out().find(" rounds)"), std::string::npos) << replay.out();
+}
+
+TEST(ReplayServe, ProtocolPingsGoOutOnTimeAndTheReportSaysWhenTheClientPonged) {
+    TempDir dir;
+    const std::string file = writeFile(dir, "rec.jsonl",
+                                       kSessionLine + "\n" + frameLine(0, "c2s", kAuth) + "\n" +
+                                           frameLine(200, "s2c", "\"rtmtap\"", "ping") + "\n" +
+                                           frameLine(201, "c2s", "\"rtmtap\"", "pong") + "\n" +
+                                           frameLine(400, "s2c", "\"again\"", "ping") + "\n");
+    Process replay(replayArgs(file, dir.file("out.db"), {"--record", "--expect"}));
+    uint16_t port = replay.waitForListening();
+    ASSERT_NE(port, 0) << replay.err();
+    {
+        Client client(port);  // RtmClient answers pings with pongs by itself
+        for (int i = 0; i < 100 && client.rtm().pingsAnswered() < 2; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        EXPECT_EQ(client.rtm().pingsAnswered(), 2u);
+        client.rtm().close();
+    }
+    EXPECT_EQ(replay.waitExit().code, 0) << replay.out();
+    EXPECT_NE(replay.out().find("protocol pings: 2 sent, 2 answered (pong after: #2 "), std::string::npos) << replay.out();
+    Reader reader(dir.file("out.db"));
+    std::vector<Opcode> ops;
+    reader.frames(1, [&](const FrameRow& row) {
+        ops.push_back(row.message.op);
+        return true;
+    });
+    EXPECT_EQ(std::count(ops.begin(), ops.end(), Opcode::Ping), 2);
+    EXPECT_EQ(std::count(ops.begin(), ops.end(), Opcode::Pong), 2);
+}
+
 TEST(ReplayServe, AClientThatNeverSendsWsAuthIsDroppedWithAReport) {
     TempDir dir;
     const std::string file = writeFile(dir, "rec.jsonl", recording());
