@@ -5,7 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <thread>
+
+#include <sys/prctl.h>
 
 namespace rtmtap {
 namespace {
@@ -13,6 +14,25 @@ namespace {
 // Longest single sleep: a huge wait would overflow the condition variable's deadline, and a
 // FakeClock moved by a test is seen within this time even without an add().
 constexpr int64_t kMaxSleepUs = 1'000'000;
+
+// Sets the calling thread's timer slack for the guard's life: sleeps end within ~1 µs of their
+// deadline instead of up to 50 µs after it (Linux; see prctl(2)).
+class TimerSlack {
+public:
+    explicit TimerSlack(unsigned long ns) : previous_(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
+        prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0);
+    }
+    ~TimerSlack() {
+        if (previous_ > 0) {
+            prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_), 0, 0, 0);
+        }
+    }
+    TimerSlack(const TimerSlack&) = delete;
+    TimerSlack& operator=(const TimerSlack&) = delete;
+
+private:
+    int previous_;
+};
 
 int64_t percentile(const std::vector<int64_t>& sorted, double p) {
     if (sorted.empty()) {
@@ -105,6 +125,7 @@ bool Scheduler::stopped() const {
 }
 
 Scheduler::End Scheduler::run() {
+    TimerSlack slack(1000);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         if (stopped_) {
@@ -117,17 +138,9 @@ Scheduler::End Scheduler::run() {
             wake_.wait(lock);
             continue;
         }
-        const int64_t due = dueLocked(items_.begin()->first);
-        const int64_t left = due - clock_.monotonicUs();
-        if (left > kSpinUs) {
-            wake_.wait_for(lock, std::chrono::microseconds(std::min(left - kSpinUs, kMaxSleepUs)));
-            continue;
-        }
+        const int64_t left = dueLocked(items_.begin()->first) - clock_.monotonicUs();
         if (left > 0) {
-            const uint64_t epoch = epoch_.load();
-            lock.unlock();
-            spinUntil(due, epoch);
-            lock.lock();
+            wake_.wait_for(lock, std::chrono::microseconds(std::min(left, kMaxSleepUs)));
             continue;
         }
         Firing firing;
@@ -187,17 +200,9 @@ int64_t Scheduler::dueLocked(int64_t offsetUs) const {
     return originUs_ + std::llround(static_cast<double>(offsetUs) / speed_);
 }
 
+// Wakes run() to look again: an earlier item, a new origin or speed, a pause, stop.
 void Scheduler::changedLocked() {
-    ++epoch_;
     wake_.notify_all();
-}
-
-// The last stretch before an item is due, without the lock: yields until it is due or something
-// changed (an earlier item added, a rebase, stop) that run() must look at first.
-void Scheduler::spinUntil(int64_t dueUs, uint64_t epoch) const {
-    while (clock_.monotonicUs() < dueUs && epoch_.load() == epoch) {
-        std::this_thread::yield();
-    }
 }
 
 // Takes the first item, which is due, and notes when it ran.
