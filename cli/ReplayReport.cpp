@@ -153,7 +153,8 @@ std::string expectReport(const ReplayResult& r, const Palette& palette) {
     std::ostringstream out;
     const size_t n = differences(r);
     if (n == 0) {
-        out << "expect: the client's commands match the recording (" << r.commands.size() << " commands)\n";
+        out << "expect: the client's commands match the recording (" << r.commands.size()
+            << (r.commands.size() == 1 ? " command)\n" : " commands)\n");
         return out.str();
     }
     out << palette.error("expect: the client's commands differ from the recording") << " (" << n

@@ -364,6 +364,7 @@ TEST(ReplayServe, ProtocolPingsGoOutOnTimeAndTheReportSaysWhenTheClientPonged) {
     }
     EXPECT_EQ(replay.waitExit().code, 0) << replay.out();
     EXPECT_NE(replay.out().find("protocol pings: 2 sent, 2 answered (pong after: #2 "), std::string::npos) << replay.out();
+    EXPECT_NE(replay.out().find("match the recording (1 command)"), std::string::npos) << replay.out();
     Reader reader(dir.file("out.db"));
     std::vector<Opcode> ops;
     reader.frames(1, [&](const FrameRow& row) {
