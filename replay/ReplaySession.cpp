@@ -296,7 +296,10 @@ void ReplaySession::onClose(WsConnection&, const WsEnd& end) {
             case WsEnd::Kind::Dropped: result_.ended = "the client dropped the connection (no close frame)"; break;
             case WsEnd::Kind::ServerClosed: result_.ended = "the replay closed it " + closeText(end); break;
             case WsEnd::Kind::ServerDropped:
-                result_.ended = plan_.dropAtUs ? "the replay dropped it, as the recorded server did" : "the replay stopped";
+                result_.ended = !end.error.empty() ? "the replay dropped it: " + end.error
+                                : plan_.dropAtUs                  ? "the replay dropped it, as the recorded server did"
+                                                                  : "the replay stopped";
+                result_.clean = end.error.empty();
                 break;
             case WsEnd::Kind::ProtocolError:
             case WsEnd::Kind::TooBig:

@@ -2,6 +2,7 @@
 
 #include "proxy/HttpHead.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -53,15 +54,39 @@ bool WsConnection::close(uint16_t code, const std::string& reason) {
 }
 
 void WsConnection::drop() {
-    std::lock_guard lock(sendMutex_);
-    if (!io_) {
-        return;
+    // Not under sendMutex_: a sender may sit in a write to a client that reads nothing, and the
+    // shutdown is what ends that write. fdMutex_ only keeps the descriptor from being closed
+    // (and its number reused) meanwhile.
+    {
+        std::lock_guard fdLock(fdMutex_);
+        if (!io_) {
+            return;
+        }
+        dropping_ = true;
+        ::shutdown(io_->fd(), SHUT_RDWR);  // wakes the reader (EOF) and any blocked writer
     }
+    std::lock_guard lock(sendMutex_);
     if (!gone_) {
         droppedByServer_ = true;
     }
     gone_ = true;
-    ::shutdown(io_->fd(), SHUT_RDWR);  // wakes the reader: it reads EOF
+}
+
+// Writes the whole frame or gives up once the client has taken nothing for sendTimeoutMs
+// in all (SO_SNDTIMEO alone does not do it: the kernel's send buffer grows by autotuning, so a
+// blocked write keeps moving a few bytes and never times out).
+bool WsConnection::writeFrame(const std::string& frame) {
+    const int64_t deadline = monotonicNowUs() + int64_t(options_.sendTimeoutMs) * 1000;
+    size_t done = 0;
+    while (done < frame.size()) {
+        const ssize_t n = io_->write(frame.data() + done, frame.size() - done);
+        if (n > 0) {
+            done += static_cast<size_t>(n);
+        } else if (n != Transport::WouldBlock || dropping_ || monotonicNowUs() >= deadline) {
+            return false;
+        }
+    }
+    return true;
 }
 
 bool WsConnection::isOpen() const {
@@ -85,7 +110,7 @@ bool WsConnection::sendFrame(Opcode op, const std::string& payload, uint32_t fla
     frame.reserve(payload.size() + 10);
     appendFrameHeader(frame, true, static_cast<uint8_t>(op), payload.size(), nullptr);
     frame += payload;
-    const bool written = writeAll(*io_, frame);
+    const bool written = writeFrame(frame);
     if (written) {
         m.fwd_us = sinceOpenUs();
     } else {
@@ -95,6 +120,8 @@ bool WsConnection::sendFrame(Opcode op, const std::string& payload, uint32_t fla
             error_ = io_->error().empty() ? "the client took no bytes for " + std::to_string(options_.sendTimeoutMs) + " ms"
                                           : "write failed: " + io_->error();
         }
+        // A client that stopped reading did not end the connection: this side gave up on it.
+        droppedByServer_ = droppedByServer_ || io_->error().empty();
         ::shutdown(io_->fd(), SHUT_RDWR);
     }
     if (written && op == Opcode::Close) {
@@ -185,7 +212,8 @@ void WsConnection::run(WsHandler& handler, SessionInfo info, const std::string& 
         std::lock_guard lock(tapMutex_);
         tapCall([&](Tap& tap) { tap.onSessionStart(info_); });
     }
-    io_->setBlocking(true, options_.sendTimeoutMs);
+    // Short socket timeouts: writeFrame() keeps the overall deadline and looks at drop() between.
+    io_->setBlocking(true, std::min(options_.sendTimeoutMs, 200));
     {
         std::lock_guard lock(sendMutex_);
         open_ = true;
@@ -213,6 +241,7 @@ void WsConnection::run(WsHandler& handler, SessionInfo info, const std::string& 
 
 void WsConnection::closeTransport() {
     std::lock_guard lock(sendMutex_);
+    std::lock_guard fdLock(fdMutex_);
     gone_ = true;
     io_.reset();
 }
@@ -314,7 +343,7 @@ bool WsConnection::readMore() {
 
 void WsConnection::noteError(const std::string& error) {
     std::lock_guard lock(sendMutex_);
-    if (error_.empty() && !droppedByServer_) {
+    if (error_.empty() && !droppedByServer_ && !dropping_) {
         error_ = error;
     }
 }
@@ -431,7 +460,7 @@ WsEnd WsConnection::finish() {
         end.code = firstCloseCode_;
         end.reason = firstCloseReason_;
     } else {
-        end.kind = droppedByServer_ ? WsEnd::Kind::ServerDropped : WsEnd::Kind::Dropped;
+        end.kind = droppedByServer_ || dropping_ ? WsEnd::Kind::ServerDropped : WsEnd::Kind::Dropped;
     }
     end.error = error_;
     // After a close frame the server ends TCP first (RFC 6455 7.1.1); see linger().
@@ -446,7 +475,7 @@ WsEnd WsConnection::finish() {
 void WsConnection::linger() {
     {
         std::lock_guard lock(sendMutex_);
-        if (!io_ || eof_ || droppedByServer_ || closeFirst_ == CloseFirst::None) {
+        if (!io_ || eof_ || droppedByServer_ || dropping_ || closeFirst_ == CloseFirst::None) {
             return;
         }
     }

@@ -69,6 +69,7 @@ private:
     bool guarded(const char* name, Hook hook);
 
     bool sendFrame(Opcode op, const std::string& payload, uint32_t flags);
+    bool writeFrame(const std::string& frame);  // caller holds sendMutex_
     Message makeMessage(Direction dir, Opcode op, std::string payload, uint32_t flags) const;
     void announce(Message& message);  // numbers it and hands it to the tap
     template <typename Call>
@@ -82,6 +83,9 @@ private:
     SessionInfo info_;
     int wakeFd_ = -1;  // an eventfd: a close sent by another thread shortens the reader's wait
     int64_t startMonoUs_ = 0;
+
+    std::mutex fdMutex_;                 // io_'s descriptor stays open while held (drop() vs the end)
+    std::atomic<bool> dropping_{false};  // drop() was called: writes stop, the end is the server's
 
     // Guarded by sendMutex_: what was sent and how the connection is going.
     mutable std::mutex sendMutex_;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -493,6 +494,48 @@ TEST(WsServerTest, FramesSentWithTheRequestHeadAreNotLost) {
     Received echo = client.receive();
     ASSERT_TRUE(echo.isFrame()) << toString(echo);
     EXPECT_EQ(echo.frame.payload, "early");
+}
+
+// A client that reads nothing: the kernel's send buffer keeps growing by autotuning, so each
+// blocked write moves a few bytes now and then; the connection must still be dropped once it
+// has taken nothing whole for sendTimeoutMs, and a drop() from elsewhere must not wait for it.
+TEST(WsServerTest, AClientThatStopsReadingIsDroppedAndDropDoesNotWaitForTheWrite) {
+    WsServerOptions options;
+    options.sendTimeoutMs = 500;
+    Harness h(options);
+    RawWsClient client(h.port());
+    ASSERT_EQ(client.status(), 101);
+    ASSERT_TRUE(h.log.waitForOpen(1));
+    std::shared_ptr<WsConnection> conn = h.log.conn(0);
+    std::atomic<int> sent{0};
+    std::thread writer([&] {
+        const std::string big(64 * 1024, 'x');
+        while (conn->send(Opcode::Binary, big)) {
+            ++sent;
+        }
+    });
+    ASSERT_TRUE(h.log.waitForEnds(1));  // within the harness's bound: the stall was noticed
+    writer.join();
+    EXPECT_GT(sent.load(), 0);
+    EXPECT_NE(h.log.ends()[0].error.find("took no bytes for 500 ms"), std::string::npos) << h.log.ends()[0].error;
+    EXPECT_EQ(h.log.ends()[0].kind, WsEnd::Kind::ServerDropped);
+
+    WsServerOptions patient;
+    patient.sendTimeoutMs = 60000;
+    Harness h2(patient);
+    RawWsClient client2(h2.port());
+    ASSERT_TRUE(h2.log.waitForOpen(1));
+    std::shared_ptr<WsConnection> conn2 = h2.log.conn(0);
+    std::thread writer2([&] {
+        const std::string big(64 * 1024, 'x');
+        while (conn2->send(Opcode::Binary, big)) {
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the writer is blocked by now
+    conn2->drop();  // returns although the writer holds the send lock
+    ASSERT_TRUE(h2.log.waitForEnds(1));
+    writer2.join();
+    EXPECT_EQ(h2.log.ends()[0].kind, WsEnd::Kind::ServerDropped);
 }
 
 TEST(WsServerTest, ManyConnectionsAtOnceAreEachServed) {
