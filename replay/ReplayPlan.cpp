@@ -15,7 +15,10 @@ bool isPayload(const Message& m) {
 // The index of the recorded ws_auth, which the live client's ws_auth (the start) stands for.
 std::optional<size_t> recordedAuth(const std::vector<Message>& frames) {
     for (size_t i = 0; i < frames.size(); ++i) {
-        std::optional<CommandKey> key = frames[i].dir == Direction::ClientToServer ? commandKey(frames[i]) : std::nullopt;
+        if (frames[i].dir != Direction::ClientToServer) {
+            continue;
+        }
+        std::optional<CommandKey> key = commandKey(frames[i]);
         if (key && key->name == "ws_auth") {
             return i;
         }

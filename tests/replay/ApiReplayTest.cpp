@@ -116,7 +116,7 @@ TEST_F(ApiReplayTest, TheRecordedAnswersComeWithTheCorsHeadersOnOneKeptAliveConn
     EXPECT_EQ(login.status, 200);
     EXPECT_EQ(login.body, R"({"meta":{"ok":true},"token":"t","user":{"id":7}})");
     EXPECT_EQ(login.head.get("Access-Control-Allow-Origin", ""), "*");
-    EXPECT_EQ(login.head.get("Access-Control-Allow-Methods", ""), "POST,OPTIONS") << "the replay's own, not the recorded";
+    EXPECT_EQ(login.head.get("Access-Control-Allow-Methods", ""), "POST,OPTIONS") << "the replay's, not the recorded";
     EXPECT_EQ(login.head.get("Access-Control-Allow-Credentials", ""), "true");
     EXPECT_EQ(login.head.getContentType(), "application/json");
     EXPECT_NE(login.head.get("Date", ""), "Mon, 30 Nov 2026 00:28:08 GMT") << "the replay's own Date";
@@ -151,7 +151,8 @@ TEST_F(ApiReplayTest, APathTheRecordingDoesNotHoldPassesThePreflightAndIsA404The
     Answer missing = send("DELETE", "/api/v1/message.delete");
     EXPECT_EQ(missing.status, 404);
     EXPECT_EQ(missing.head.get("Access-Control-Allow-Origin", ""), "*");
-    EXPECT_EQ(missing.body, R"({"meta":{"ok":false,"error":"rtmtap replay: the recording holds no answer to DELETE /api/v1/message.delete"}})");
+    EXPECT_EQ(missing.body, R"({"meta":{"ok":false,"error":"rtmtap replay: the recording holds no answer to )"
+                            R"(DELETE /api/v1/message.delete"}})");
     EXPECT_NE(log().find("API DELETE /api/v1/message.delete: not in the recording (404)"), std::string::npos) << log();
 }
 
