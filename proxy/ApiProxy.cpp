@@ -4,6 +4,7 @@
 
 #include "ConnectRewrite.h"
 #include "EndpointRoutes.h"
+#include "HttpHead.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -99,13 +100,6 @@ std::set<std::string> connectionNamed(const Poco::Net::HTTPMessage& message) {
         out.insert(Poco::toLower(t));
     }
     return out;
-}
-
-// RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
-// POCO's server assumes so only for GET, HEAD and DELETE and reads any other request's body until
-// the connection closes: a browser's OPTIONS preflight was answered only at the timeout.
-bool hasBody(const Poco::Net::HTTPServerRequest& request) {
-    return request.hasContentLength() || request.has("Transfer-Encoding");
 }
 
 // Reads the whole stream into out; false when it holds more than limit bytes.
@@ -242,7 +236,7 @@ void ApiProxy::Impl::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     }
     Answer answer;
     std::string body;
-    if (hasBody(request) && !readBounded(request.stream(), config_.maxBody, body)) {
+    if (requestHasBody(request) && !readBounded(request.stream(), config_.maxBody, body)) {
         answer = ownError(413, "Payload Too Large",
                           "rtmtap: request body above " + std::to_string(config_.maxBody) + " bytes");
         body.resize(config_.maxBody);  // the record keeps what fits

@@ -108,6 +108,10 @@ bool hasHeaderToken(const std::string& value, const std::string& token) {
     return false;
 }
 
+bool requestHasBody(const Poco::Net::HTTPRequest& request) {
+    return request.hasContentLength() || request.has("Transfer-Encoding");
+}
+
 std::optional<UpgradeRefusal> checkUpgradeRequest(const Poco::Net::HTTPRequest& request, const std::string& self) {
     UpgradeRefusal refusal;
     if (request.getMethod() != "GET" || Poco::icompare(request.get("Upgrade", ""), "websocket") != 0 ||

@@ -36,6 +36,12 @@ std::string simpleResponse(int status, const std::string& reason, const std::str
 // whatever its case.
 bool hasHeaderToken(const std::string& value, const std::string& token);
 
+// RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
+// POCO's server assumes so only for GET, HEAD and DELETE and reads any other request's body until
+// the connection closes: a browser's OPTIONS preflight is answered only at the timeout unless
+// its body is read only when this says there is one.
+bool requestHasBody(const Poco::Net::HTTPRequest& request);
+
 // Why an upgrade request cannot be answered with 101: the response to send instead.
 struct UpgradeRefusal {
     int status = 400;

@@ -4,6 +4,7 @@
 #include "SimHttpFactory.h"
 #include "WsServer.h"
 #include "proxy/ConnectRewrite.h"
+#include "proxy/HttpHead.h"
 #include "store/JsonText.h"
 
 #include <Poco/Net/HTTPServerParams.h>
@@ -109,9 +110,11 @@ std::string ApiReplay::bodyFor(const RecordedApiCall& call) const {
 
 void ApiReplay::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     // The body is not compared (a login's password is the client's own business): read it so the
-    // connection can be kept alive.
-    Poco::NullOutputStream sink;
-    Poco::StreamCopier::copyStream(request.stream(), sink);
+    // connection can be kept alive, but only when there is one (a browser's preflight has none).
+    if (requestHasBody(request)) {
+        Poco::NullOutputStream sink;
+        Poco::StreamCopier::copyStream(request.stream(), sink);
+    }
     const std::string method = request.getMethod();
     const std::string target = request.getURI();
     std::vector<std::string> methods;
@@ -120,7 +123,7 @@ void ApiReplay::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
             methods.push_back(call.method);
         }
     }
-    const CorsHeaders cors(methods.empty() ? std::vector<std::string>{"GET", "POST"} : methods);
+    const CorsHeaders cors(methods.empty() ? CorsHeaders::unknownRouteMethods() : methods);
     if (CorsHeaders::isPreflight(request)) {
         cors.answerPreflight(request, response);
         return;

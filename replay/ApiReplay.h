@@ -3,7 +3,8 @@
 // as they were answered, so an unchanged web or mobile client logs in and lands in the replay.
 // rtm.connect's rtm.ws_endpoint (only that string, by a byte splice) points at the replay's own
 // WebSocket address. Every answer carries the CORS headers of the real API (replay/CorsHeaders),
-// OPTIONS preflights included.
+// OPTIONS preflights included: these are answered by the replay, not from the recording, with the
+// methods the recording holds for the path (the catch-all's methods for a path it does not hold).
 //
 // Matching a request to a recorded call: the same method and the same path with the same query
 // first, else the same method and path whatever the query (the client's cursor or timestamp may

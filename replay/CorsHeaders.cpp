@@ -9,6 +9,11 @@ CorsHeaders::CorsHeaders(const std::vector<std::string>& methods) {
     allowMethods_ += Poco::Net::HTTPRequest::HTTP_OPTIONS;
 }
 
+const std::vector<std::string>& CorsHeaders::unknownRouteMethods() {
+    static const std::vector<std::string> methods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+    return methods;
+}
+
 void CorsHeaders::apply(const Poco::Net::HTTPRequest& request, Poco::Net::HTTPResponse& response) const {
     response.set("Access-Control-Allow-Origin", "*");
     response.set("Access-Control-Allow-Methods", allowMethods_);

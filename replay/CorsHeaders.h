@@ -18,6 +18,10 @@ public:
     // the ones it asked for.)
     explicit CorsHeaders(const std::vector<std::string>& methods);
 
+    // What the real API's catch-all routes answer to (with a 404) on a path it does not serve: a
+    // browser's preflight passes for any of them, so the page can read the 404 itself.
+    static const std::vector<std::string>& unknownRouteMethods();
+
     // "POST,OPTIONS"
     const std::string& allowMethods() const { return allowMethods_; }
 

@@ -12,20 +12,31 @@ bool isPayload(const Message& m) {
     return m.op == Opcode::Text || m.op == Opcode::Binary;
 }
 
-// The recorded time that the replay's start stands for: ws_auth, else the first client frame.
-int64_t recordedStart(const std::vector<Message>& frames) {
-    const Message* firstClient = nullptr;
-    for (const Message& m : frames) {
-        if (m.dir != Direction::ClientToServer) {
+// The index of the recorded ws_auth, which the live client's ws_auth (the start) stands for.
+std::optional<size_t> recordedAuth(const std::vector<Message>& frames) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+        if (frames[i].dir != Direction::ClientToServer) {
             continue;
         }
-        firstClient = firstClient ? firstClient : &m;
-        std::optional<CommandKey> key = commandKey(m);
+        std::optional<CommandKey> key = commandKey(frames[i]);
         if (key && key->name == "ws_auth") {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+// The recorded time that the replay's start stands for: ws_auth, else the first client frame.
+int64_t recordedStart(const std::vector<Message>& frames, const std::optional<size_t>& auth) {
+    if (auth) {
+        return frames[*auth].t_us;
+    }
+    for (const Message& m : frames) {
+        if (m.dir == Direction::ClientToServer) {
             return m.t_us;
         }
     }
-    return firstClient ? firstClient->t_us : (frames.empty() ? 0 : frames.front().t_us);
+    return frames.empty() ? 0 : frames.front().t_us;
 }
 
 size_t indexOfSeq(const std::vector<Message>& frames, int64_t seq) {
@@ -57,7 +68,8 @@ ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::option
                            const PlanOptions& options) {
     ReplayPlan plan;
     size_t from = 0;
-    plan.startUs = recordedStart(frames);
+    const std::optional<size_t> auth = recordedAuth(frames);
+    plan.startUs = recordedStart(frames, auth);
     if (options.fromSeq) {
         from = indexOfSeq(frames, *options.fromSeq);
         plan.startUs = std::max(plan.startUs, frames[from].t_us);
@@ -90,8 +102,11 @@ ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::option
         if (isPayload(m)) {
             f.name = classify(m.payload).name;
         }
-        // Answers to commands sent before --from went out with everything else before it.
-        if (options.reactive && cause[i] && *cause[i] >= from) {
+        // Answers to commands sent before --from went out with everything else before it. An
+        // answer to ws_auth is not held either: the live ws_auth is the start, so its offset
+        // already is its delay after it. Held as well, it was sent after frames recorded after it
+        // (by a few µs of scheduling), and a page that acts on the first event acted otherwise.
+        if (options.reactive && cause[i] && *cause[i] >= from && cause[i] != auth) {
             f.heldFor = commandAt[*cause[i]];
             f.delayUs = m.t_us - frames[*cause[i]].t_us;
         }

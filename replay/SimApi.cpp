@@ -41,9 +41,6 @@ std::string endpointFor(const std::string& endpoint, const Poco::Net::HTTPServer
     return endpoint;
 }
 
-// What the real API's catch-all routes answer to (with a 404) on a path it does not serve.
-const std::vector<std::string> kUnknownRouteMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-
 }  // namespace
 
 const SimApi::Route* SimApi::findRoute(const std::string& path) {
@@ -62,7 +59,7 @@ void SimApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServer
     try {
         const std::string path = pathOf(request.getURI());
         const Route* route = findRoute(path);
-        const CorsHeaders cors(route ? route->methods : kUnknownRouteMethods);
+        const CorsHeaders cors(route ? route->methods : CorsHeaders::unknownRouteMethods());
         cors.apply(request, response);  // on every answer, errors included
         const std::string& method = request.getMethod();
         if (CorsHeaders::isPreflight(request)) {

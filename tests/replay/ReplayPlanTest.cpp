@@ -55,14 +55,38 @@ TEST(ReplayPlanTest, ReactiveHoldsAnswersWithTheirRecordedDelay) {
     PlanOptions options;
     options.reactive = true;
     ReplayPlan plan = buildReplayPlan(frames, std::nullopt, options);
-    // user.online answered ws_auth, the update answered the reaction; chatter and pings are free.
-    EXPECT_EQ(plan.heldCount(), 2u);
-    EXPECT_EQ(plan.frames[0].heldFor, 0u);
-    EXPECT_EQ(plan.frames[0].delayUs, 10'000);
+    // The update answered the reaction; chatter and pings are free, and so is user.online: it
+    // answered ws_auth, which starts the replay (ReplayPlanTest.AnAnswerToTheStartingWsAuth...).
+    EXPECT_EQ(plan.heldCount(), 1u);
+    EXPECT_FALSE(plan.frames[0].heldFor);
     EXPECT_FALSE(plan.frames[1].heldFor);
     EXPECT_EQ(plan.frames[2].heldFor, 1u);
     EXPECT_EQ(plan.frames[2].delayUs, 40'000);
     EXPECT_FALSE(plan.frames[3].heldFor);
+}
+
+TEST(ReplayPlanTest, AnAnswerToTheStartingWsAuthIsNotHeldSoTheRecordedOrderStays) {
+    // As Chromium's login to the simulator was recorded: ws_auth, ws_ping, one user.online per
+    // channel (the first one is ws_auth's answer), the pong. Held for ws_auth, the first
+    // user.online went out after the second, and the page typed into another channel.
+    std::vector<Message> frames = {
+        frame(1, C, 100, R"({"command":"ws_auth","auth_token":"t"})"),
+        frame(2, C, 101, R"({"command":"ws_ping"})"),
+        frame(3, S, 110, kOnline),
+        frame(4, S, 110, R"({"meta":{"api":"v1"},"event":"user.online","payload":{"user":{"id":1},"channel_id":6}})"),
+        frame(5, S, 111, R"({"event":"pong"})"),
+    };
+    PlanOptions options;
+    options.reactive = true;
+    ReplayPlan plan = buildReplayPlan(frames, std::nullopt, options);
+    ASSERT_EQ(plan.frames.size(), 3u);
+    EXPECT_FALSE(plan.frames[0].heldFor);
+    EXPECT_EQ(plan.frames[0].offsetUs, 10'000);
+    EXPECT_FALSE(plan.frames[1].heldFor);
+    EXPECT_EQ(plan.frames[1].offsetUs, 10'000);
+    EXPECT_EQ(plan.frames[2].heldFor, 1u) << "the pong still waits for the ping";
+    EXPECT_EQ(plan.frames[2].delayUs, 10'000);
+    EXPECT_EQ(plan.heldCount(), 1u);
 }
 
 TEST(ReplayPlanTest, FromSendsWhatCameBeforeAtOnce) {
