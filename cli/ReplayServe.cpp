@@ -180,7 +180,7 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
         return 0;
     }
     if (results.empty()) {
-        err << "rtmtap: --expect: no client connected to " << o.listen << std::endl;
+        err << "rtmtap: --expect: no client connected to " << s.server->url() << std::endl;
         return 2;
     }
     const ReplayResult& r = results.front();
