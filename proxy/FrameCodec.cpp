@@ -66,6 +66,33 @@ void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t leng
     }
 }
 
+std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage) {
+    const bool control = (h.opcode & 0x8) != 0;
+    const bool known = h.opcode <= 2 || (h.opcode >= 8 && h.opcode <= 10);
+    if (h.rsv != 0) {
+        return "RSV bits set without a negotiated extension";
+    }
+    if (!known) {
+        return "unknown opcode " + std::to_string(h.opcode);
+    }
+    if (fromClient && !h.masked) {
+        return "an unmasked frame from the client";
+    }
+    if (!fromClient && h.masked) {
+        return "a masked frame from the server";
+    }
+    if (control && (!h.fin || h.length > 125)) {
+        return "a fragmented or oversized control frame";
+    }
+    if (h.opcode == 0 && !inMessage) {
+        return "a continuation frame with no message to continue";
+    }
+    if (!control && h.opcode != 0 && inMessage) {
+        return "a new message before the fragmented one ended";
+    }
+    return "";
+}
+
 void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset) {
     size_t i = 0;
     // Word at a time once aligned to the key: masking 16 MiB byte-wise would be needlessly slow.

@@ -28,6 +28,12 @@ HeaderParse parseFrameHeader(const char* data, size_t len, FrameHeader& out);
 // Appends a frame header; when mask is non-null the MASK bit is set and the key written.
 void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t length, const uint8_t* mask);
 
+// Why a frame header breaks RFC 6455 (sections 5.2 to 5.5), "" when it does not: RSV bits (no
+// extension is ever negotiated), an unknown opcode, a client frame not masked or a server frame
+// masked, a fragmented or over-125-byte control frame, a continuation with no message to
+// continue, a new message inside a fragmented one. inMessage: a fragmented message is open.
+std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage);
+
 // XORs data with the mask key, starting at key position offset % 4.
 void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset = 0);
 

@@ -28,16 +28,6 @@ bool isHopByHop(const std::string& name) {
     return names.count(Poco::toLower(name)) > 0;
 }
 
-bool hasToken(const std::string& value, const std::string& token) {
-    Poco::StringTokenizer tokens(value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-    for (const auto& t : tokens) {
-        if (Poco::icompare(t, token) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 }  // namespace
 
 Handshake::Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
@@ -103,22 +93,11 @@ bool Handshake::readRequest(HandshakeResult& r) {
     if (chooseUpstream(r.info.path, noUpstream)) {
         r.info.upstream = upstream_.urlFor(upstreamTarget_);
     }
-    if (request.getMethod() != "GET" || Poco::icompare(request.get("Upgrade", ""), "websocket") != 0 ||
-        !hasToken(request.get("Connection", ""), "upgrade")) {
-        fail(r, 400, "Bad Request",
-             "rtmtap: this is a WebSocket proxy: send GET with Upgrade: websocket and Connection: Upgrade");
-        return false;
-    }
-    if (request.get("Sec-WebSocket-Version", "") != "13") {
-        fail(r, 426, "Upgrade Required", "rtmtap: only WebSocket version 13 is supported",
-             "Sec-WebSocket-Version: 13\r\n");
+    if (auto refusal = checkUpgradeRequest(request, "WebSocket proxy")) {
+        fail(r, refusal->status, refusal->reason, refusal->line, refusal->extraHeaders);
         return false;
     }
     clientKey_ = request.get("Sec-WebSocket-Key", "");
-    if (clientKey_.empty()) {
-        fail(r, 400, "Bad Request", "rtmtap: missing Sec-WebSocket-Key");
-        return false;
-    }
     // Headers named in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
     std::set<std::string> connectionNamed;
     Poco::StringTokenizer tokens(request.get("Connection", ""), ",",
@@ -243,7 +222,7 @@ bool Handshake::exchangeWithUpstream(HandshakeResult& r, const std::string& requ
         return false;
     }
     std::string problem;
-    if (Poco::icompare(response.get("Upgrade", ""), "websocket") != 0 || !hasToken(response.get("Connection", ""), "upgrade")) {
+    if (Poco::icompare(response.get("Upgrade", ""), "websocket") != 0 || !hasHeaderToken(response.get("Connection", ""), "upgrade")) {
         problem = "upstream answered 101 without Upgrade: websocket";
     } else if (response.get("Sec-WebSocket-Accept", "") != computeWebSocketAccept(clientKey_)) {
         problem = "upstream sent a wrong Sec-WebSocket-Accept";

@@ -1,7 +1,10 @@
 #include "HttpHead.h"
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/SHA1Engine.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <chrono>
 #include <sstream>
@@ -93,6 +96,37 @@ std::string simpleResponse(int status, const std::string& reason, const std::str
     return "HTTP/1.1 " + std::to_string(status) + " " + reason +
            "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body;
+}
+
+bool hasHeaderToken(const std::string& value, const std::string& token) {
+    Poco::StringTokenizer tokens(value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& t : tokens) {
+        if (Poco::icompare(t, token) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<UpgradeRefusal> checkUpgradeRequest(const Poco::Net::HTTPRequest& request, const std::string& self) {
+    UpgradeRefusal refusal;
+    if (request.getMethod() != "GET" || Poco::icompare(request.get("Upgrade", ""), "websocket") != 0 ||
+        !hasHeaderToken(request.get("Connection", ""), "upgrade")) {
+        refusal.line = "rtmtap: this is a " + self + ": send GET with Upgrade: websocket and Connection: Upgrade";
+        return refusal;
+    }
+    if (request.get("Sec-WebSocket-Version", "") != "13") {
+        refusal.status = 426;
+        refusal.reason = "Upgrade Required";
+        refusal.line = "rtmtap: only WebSocket version 13 is supported";
+        refusal.extraHeaders = "Sec-WebSocket-Version: 13\r\n";
+        return refusal;
+    }
+    if (request.get("Sec-WebSocket-Key", "").empty()) {
+        refusal.line = "rtmtap: missing Sec-WebSocket-Key";
+        return refusal;
+    }
+    return std::nullopt;
 }
 
 std::string computeWebSocketAccept(const std::string& key) {

@@ -5,7 +5,12 @@
 #include "Transport.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
+namespace Poco::Net {
+class HTTPRequest;
+}
 
 namespace rtmtap {
 
@@ -26,6 +31,23 @@ bool writeAll(Transport& io, const std::string& bytes);
 // A short error response: one text/plain line, Connection: close.
 std::string simpleResponse(int status, const std::string& reason, const std::string& line,
                            const std::string& extraHeaders = "");
+
+// True when a comma-separated header value (Connection: keep-alive, Upgrade) holds token,
+// whatever its case.
+bool hasHeaderToken(const std::string& value, const std::string& token);
+
+// Why an upgrade request cannot be answered with 101: the response to send instead.
+struct UpgradeRefusal {
+    int status = 400;
+    std::string reason = "Bad Request";
+    std::string line;          // the one-line body
+    std::string extraHeaders;  // "Name: value\r\n" lines
+};
+
+// Checks a parsed request as RFC 6455 section 4.2.1 asks of a server (GET, Upgrade: websocket,
+// Connection: Upgrade, version 13, a key); nullopt when it is an upgrade. `self` names the
+// refusing side in the line ("WebSocket proxy", "WebSocket server").
+std::optional<UpgradeRefusal> checkUpgradeRequest(const Poco::Net::HTTPRequest& request, const std::string& self);
 
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 section 4.2.2).
 std::string computeWebSocketAccept(const std::string& key);

@@ -13,10 +13,6 @@ constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy sessio
 constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
 constexpr size_t kLowWater = 256 * 1024;
 
-bool isKnownOpcode(uint8_t op) {
-    return op <= 2 || (op >= 8 && op <= 10);
-}
-
 uint64_t randomSeed() {
     std::random_device rd;
     return (uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
@@ -185,23 +181,7 @@ void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
 }
 
 bool Relay::validate(RelaySide& side, const FrameHeader& h) {
-    std::string why;
-    const bool control = (h.opcode & 0x8) != 0;
-    if (h.rsv != 0) {
-        why = "RSV bits set without a negotiated extension";
-    } else if (!isKnownOpcode(h.opcode)) {
-        why = "unknown opcode " + std::to_string(h.opcode);
-    } else if (side.from == Direction::ClientToServer && !h.masked) {
-        why = "an unmasked frame from the client";
-    } else if (side.from == Direction::ServerToClient && h.masked) {
-        why = "a masked frame from the server";
-    } else if (control && (!h.fin || h.length > 125)) {
-        why = "a fragmented or oversized control frame";
-    } else if (h.opcode == 0 && !side.inMessage) {
-        why = "a continuation frame with no message to continue";
-    } else if (!control && h.opcode != 0 && side.inMessage) {
-        why = "a new message before the fragmented one ended";
-    }
+    const std::string why = frameViolation(h, side.from == Direction::ClientToServer, side.inMessage);
     if (why.empty()) {
         return true;
     }

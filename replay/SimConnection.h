@@ -1,35 +1,52 @@
 #pragma once
-// One client WebSocket of the simulator. Its handler thread receives; deliveries and the ping
-// timer send from other threads, one at a time (POCO: one sender and one receiver at once is
-// safe over plain TCP, two senders are not).
-#include <Poco/Net/WebSocket.h>
+// One client of the simulator: the WsServer handler that behaves as the AirSend RTM server does
+// with one socket (airsend-rtm.md, protocol-notes.md): ws_auth first (a bad signature or an
+// expired token drops TCP, no close frame); invalid JSON, null, a missing, unknown or internal
+// command drops; ws_ping -> {"event":"pong"} at any time. Its reader thread runs the commands;
+// deliveries and the server's ping tick send from other threads (WsConnection serialises).
+#include "SimJwt.h"
+#include "SimWorld.h"
+#include "WsConnection.h"
+#include "WsHandler.h"
+
+#include <Poco/JSON/Object.h>
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
+#include <memory>
 #include <string>
 
 namespace rtmtap {
 
-class SimConnection {
+class SimServer;
+
+class SimConnection : public WsHandler, public std::enable_shared_from_this<SimConnection> {
 public:
-    explicit SimConnection(const Poco::Net::WebSocket& ws) : ws_(ws) {}
+    SimConnection(SimServer& server, SimWorld& world, const SimJwt& jwt);
 
-    Poco::Net::WebSocket& socket() { return ws_; }
-    // Sends one frame; on failure drops the connection and returns false.
-    bool send(const std::string& payload, int flags = Poco::Net::WebSocket::FRAME_TEXT);
-    // Ends the TCP connection without a close frame, as the real server does; the handler
-    // thread's receive then sees EOF and cleans up.
-    void drop();
+    void onOpen(WsConnection& conn) override;
+    void onMessage(WsConnection& conn, const Message& message) override;
+    void onClose(WsConnection& conn, const WsEnd& end) override;
 
-    std::atomic<int64_t> userId{0};  // 0 until ws_auth succeeds
-    std::atomic<int64_t> expiry{0};  // the token's expiry, unix seconds
-    std::atomic<bool> awaitingPong{false};
+    // One event frame; false when the client is gone.
+    bool send(const std::string& frame);
+    // The server's ping tick: a protocol ping, or a drop when the previous ping went unanswered
+    // or the token has expired.
+    void tick(int64_t nowUnix);
+    int64_t userId() const { return userId_; }  // 0 until ws_auth succeeds
 
 private:
-    std::mutex sendMutex_;
-    Poco::Net::WebSocket ws_;
-    bool dropped_ = false;
+    bool dispatch(const std::string& text);  // false: drop the client
+    bool authenticate(const std::string& token);
+    void runCommand(const std::string& command, const Poco::JSON::Object& obj);
+
+    SimServer& server_;
+    SimWorld& world_;
+    const SimJwt& jwt_;
+    std::shared_ptr<WsConnection> conn_;  // set by onOpen, before the server can see this client
+    std::atomic<int64_t> userId_{0};
+    std::atomic<int64_t> expiry_{0};  // the token's expiry, unix seconds
+    std::atomic<bool> awaitingPong_{false};
 };
 
 }  // namespace rtmtap

@@ -1,16 +1,12 @@
 #pragma once
-// The simulator's WebSocket side: POCO HTTPServer, one pooled thread per client (sized for many
-// clients), behaving as the AirSend RTM server does (airsend-rtm.md, protocol-notes.md):
-// ws_auth first (a bad signature or an expired token drops TCP, no close frame); invalid JSON,
-// null, a missing, unknown or internal command drops; ws_ping -> {"event":"pong"} at any time;
-// a protocol ping every interval, and a client that did not answer the previous one is dropped.
+// The simulator's WebSocket side: a WsServer with a SimConnection per client (the AirSend rules
+// are there), the deliveries of world events to the right sockets, and one ping timer for all
+// sockets, as the real server has: a protocol ping every interval, and a client that did not
+// answer the previous one (or whose token has expired) is dropped at the next tick.
 #include "SimConnection.h"
 #include "SimJwt.h"
 #include "SimWorld.h"
-
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
+#include "WsServer.h"
 
 #include <condition_variable>
 #include <memory>
@@ -18,6 +14,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace rtmtap {
 
@@ -30,41 +27,35 @@ struct SimServerConfig {
 
 class SimServer {
 public:
+    // Binds at once (throws Poco::Exception when the port is taken).
     SimServer(const SimServerConfig& config, SimWorld& world, const SimJwt& jwt);
     ~SimServer();
     SimServer(const SimServer&) = delete;
     SimServer& operator=(const SimServer&) = delete;
 
-    // A listening socket that fails when the port is taken (POCO's ServerSocket(address)
-    // sets SO_REUSEPORT, so a second server would silently share the port).
-    static Poco::Net::ServerSocket listenOn(const std::string& host, uint16_t port, int backlog);
-
     void start();
     void stop();  // drops every client; idempotent
-    uint16_t port() const { return port_; }
-    std::string url() const;  // ws://HOST:PORT
+    uint16_t port() const { return ws_->port(); }
+    std::string url() const { return ws_->url(); }  // ws://HOST:PORT
     size_t connectionCount() const;
 
     // Sends each frame to every authenticated connection of its recipients.
     void deliver(const SimOutputs& outputs);
 
 private:
-    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
-    void serve(const std::shared_ptr<SimConnection>& conn);
-    bool dispatch(SimConnection& conn, const std::string& text);  // false: drop the client
-    bool authenticate(SimConnection& conn, const std::string& token);
-    void runCommand(SimConnection& conn, const std::string& command, const Poco::Dynamic::Var& json);
+    friend class SimConnection;
+    void attach(const std::shared_ptr<SimConnection>& client);
+    void detach(const std::shared_ptr<SimConnection>& client);
+    std::vector<std::shared_ptr<SimConnection>> clients() const;
     void pingLoop();
     void pingAll();
 
     SimServerConfig config_;
     SimWorld& world_;
     const SimJwt& jwt_;
-    uint16_t port_ = 0;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<WsServer> ws_;
     mutable std::mutex mutex_;
-    std::set<std::shared_ptr<SimConnection>> connections_;
+    std::set<std::shared_ptr<SimConnection>> clients_;
     std::condition_variable wake_;
     bool stopping_ = false;
     bool started_ = false;
