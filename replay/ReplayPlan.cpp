@@ -12,22 +12,6 @@ bool isPayload(const Message& m) {
     return m.op == Opcode::Text || m.op == Opcode::Binary;
 }
 
-// The recorded time that the replay's start stands for: ws_auth, else the first client frame.
-int64_t recordedStart(const std::vector<Message>& frames) {
-    const Message* firstClient = nullptr;
-    for (const Message& m : frames) {
-        if (m.dir != Direction::ClientToServer) {
-            continue;
-        }
-        firstClient = firstClient ? firstClient : &m;
-        std::optional<CommandKey> key = commandKey(m);
-        if (key && key->name == "ws_auth") {
-            return m.t_us;
-        }
-    }
-    return firstClient ? firstClient->t_us : (frames.empty() ? 0 : frames.front().t_us);
-}
-
 size_t indexOfSeq(const std::vector<Message>& frames, int64_t seq) {
     for (size_t i = 0; i < frames.size(); ++i) {
         if (frames[i].seq >= seq) {
@@ -49,6 +33,21 @@ bool serverDropped(const std::vector<Message>& frames, const std::optional<Sessi
 
 }  // namespace
 
+int64_t recordedStartUs(const std::vector<Message>& frames) {
+    const Message* firstClient = nullptr;
+    for (const Message& m : frames) {
+        if (m.dir != Direction::ClientToServer) {
+            continue;
+        }
+        firstClient = firstClient ? firstClient : &m;
+        std::optional<CommandKey> key = commandKey(m);
+        if (key && key->name == "ws_auth") {
+            return m.t_us;
+        }
+    }
+    return firstClient ? firstClient->t_us : (frames.empty() ? 0 : frames.front().t_us);
+}
+
 size_t ReplayPlan::heldCount() const {
     return static_cast<size_t>(std::count_if(frames.begin(), frames.end(), [](const PlannedFrame& f) { return f.heldFor.has_value(); }));
 }
@@ -57,7 +56,7 @@ ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::option
                            const PlanOptions& options) {
     ReplayPlan plan;
     size_t from = 0;
-    plan.startUs = recordedStart(frames);
+    plan.startUs = recordedStartUs(frames);
     if (options.fromSeq) {
         from = indexOfSeq(frames, *options.fromSeq);
         plan.startUs = std::max(plan.startUs, frames[from].t_us);
