@@ -1,10 +1,10 @@
 // `rtmtap export ID [--format jsonl|har] [-o FILE] [--db F]`: one session as a file that travels
-// (cli/JsonlFormat.h, cli/HarFormat.h), on stdout unless -o.
+// (store/JsonlFormat.h, store/HarFormat.h), on stdout unless -o.
 #include "Commands.h"
-#include "HarFormat.h"
-#include "JsonlFormat.h"
 #include "ProgressBar.h"
 #include "store/Database.h"
+#include "store/HarFormat.h"
+#include "store/JsonlFormat.h"
 #include "store/Reader.h"
 #include "store/Statement.h"
 
@@ -44,7 +44,11 @@ std::string labelOf(const std::string& dbPath, int64_t session) {
 
 void writeJsonl(std::ostream& out, const SessionRow& row, Reader& reader, const std::string& label,
                 ProgressBar& progress) {
-    out << JsonlFormat::sessionLine(row, label) << '\n';
+    const std::vector<ApiCallRow> apiCalls = reader.sessionApiCalls(row.id);
+    out << JsonlFormat::sessionLine(row, label, !apiCalls.empty()) << '\n';
+    for (const ApiCallRow& call : apiCalls) {
+        out << JsonlFormat::apiCallLine(call) << '\n';
+    }
     int64_t count = 0;
     reader.frames(row.id, [&](const FrameRow& frame) {
         out << JsonlFormat::frameLine(frame.message) << '\n';
@@ -102,7 +106,8 @@ void setupExport(CLI::App& app, int& exitCode) {
     o->db = defaultDbPath();
     CLI::App* sub = app.add_subcommand("export", "Write one session as rtmtap JSONL or as a HAR file");
     sub->footer(
-        "JSONL: a session line, then one frame a line; JSON text payloads appear as JSON, other text as a "
+        "JSONL: a session line, the session's login API calls (one a line), then one frame a line; JSON text "
+        "payloads and API bodies appear as JSON, other text as a "
         "string, anything else as {\"base64\": ...}; export, import and export again give the same file.\n"
         "HAR: HAR 1.2 with Chrome's _webSocketMessages; ping, pong and close frames are left out, the "
         "session's error becomes a final \"error\" message.");

@@ -1,10 +1,10 @@
 // `rtmtap import FILE [--format jsonl|har] [--label TEXT] [--db F]`: sessions from a file into the
 // database as new sessions, all or nothing (one transaction); prints the new ids, one a line.
 #include "Commands.h"
-#include "HarFormat.h"
-#include "ImportError.h"
-#include "JsonlFormat.h"
 #include "ProgressBar.h"
+#include "store/HarFormat.h"
+#include "store/ImportError.h"
+#include "store/JsonlFormat.h"
 #include "store/SessionImporter.h"
 
 #include <fstream>

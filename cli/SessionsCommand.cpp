@@ -1,10 +1,10 @@
 #include "SessionsCommand.h"
 
 #include "Commands.h"
-#include "JsonObject.h"
-#include "JsonOut.h"
 #include "TimeArg.h"
 #include "protocol/Utf8.h"
+#include "store/JsonObject.h"
+#include "store/JsonOut.h"
 #include "store/Reader.h"
 
 #include <Poco/JSON/Parser.h>

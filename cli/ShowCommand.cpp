@@ -1,12 +1,12 @@
 #include "ShowCommand.h"
 
 #include "Commands.h"
-#include "JsonObject.h"
 #include "FrameFilterOptions.h"
 #include "FramePrinter.h"
-#include "JsonOut.h"
 #include "SessionsCommand.h"
 #include "protocol/Utf8.h"
+#include "store/JsonObject.h"
+#include "store/JsonOut.h"
 #include "store/JsonText.h"
 #include "store/Reader.h"
 

@@ -1,7 +1,7 @@
 #include "StatsCommand.h"
 
 #include "Commands.h"
-#include "JsonObject.h"
+#include "store/JsonObject.h"
 #include "store/Reader.h"
 
 #include <algorithm>

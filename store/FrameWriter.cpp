@@ -3,6 +3,7 @@
 #include "ApiRedaction.h"
 #include "JsonText.h"
 #include "RecorderClaim.h"
+#include "Recording.h"
 #include "Schema.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
@@ -36,8 +37,8 @@ const char* const kAuthTokenOnly = "UPDATE sessions SET auth_token = ?2 WHERE id
 const char* const kInsertApiCall =
     "INSERT INTO api_calls(session, started_us, duration_us, client, upstream, method, path, status, "
     "request_headers, request_body, response_headers, response_body, ws_endpoint, ws_token, error, login_key) "
-    "VALUES ((SELECT min(id) FROM sessions WHERE auth_token = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16)";
+    "VALUES (coalesce(?17, (SELECT min(id) FROM sessions WHERE auth_token = ?1)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 // The API call whose rtm.connect answer carried the token a session authenticates with: the
 // first session to use a token gets the link.
 const char* const kLinkApiCalls = "UPDATE api_calls SET session = ?1 WHERE ws_token = ?2 AND session IS NULL";
@@ -276,6 +277,26 @@ void FrameWriter::writeSession(const SessionInfo& info) {
 }
 
 void FrameWriter::writeApiCall(const ApiExchange& x) {
+    insertApiCall(x, std::nullopt, linkKey(loginTokenOf(x)));
+}
+
+void FrameWriter::writeImportedApiCall(int64_t session, const RecordedApiCall& call) {
+    ApiExchange x;
+    x.started_wall_us = call.started_wall_us;
+    x.method = call.method;
+    x.path = call.path;
+    x.status = call.status;
+    x.request_headers = call.request_headers;
+    x.request_body = call.request_body;
+    x.response_headers = call.response_headers;
+    x.response_body = call.response_body;
+    // The file's tokens are redacted already, so the login cannot be keyed by its token; a key of
+    // the session's own keeps it apart from every other login, an earlier import of the same file's
+    // included (docs/schema.md, login_key).
+    insertApiCall(x, session, "import:" + std::to_string(session));
+}
+
+void FrameWriter::insertApiCall(const ApiExchange& x, std::optional<int64_t> session, const std::string& loginKey) {
     const std::string token = wsTokenOf(x);
     const std::string key = linkKey(token);
     // Sessions store the token redacted, or whole with keepSecrets.
@@ -287,8 +308,8 @@ void FrameWriter::writeApiCall(const ApiExchange& x) {
     const std::string responseHeaders = headersJson(x.response_headers);
     const std::string responseBody = redactApiBody(x.response_body, x.response_headers);
     Statement& s = insertApiCall_;
-    // ?1: the session that already authenticated with this token, if any (normally it comes
-    // later and links itself in applyAuth).
+    // ?1: unless ?17 names the session, the one that already authenticated with this token, if
+    // any (normally it comes later and links itself in applyAuth).
     s.bindTextOrNull(1, sessionToken);
     s.bind(2, x.started_wall_us);
     s.bind(3, x.duration_us);
@@ -304,8 +325,8 @@ void FrameWriter::writeApiCall(const ApiExchange& x) {
     s.bindTextOrNull(13, x.ws_endpoint);
     s.bindTextOrNull(14, key);
     s.bindTextOrNull(15, x.error);
-    const std::string loginKey = linkKey(loginTokenOf(x));
     s.bindTextOrNull(16, loginKey);
+    s.bind(17, session);
     s.run();
 }
 

@@ -9,6 +9,7 @@
 #include "TextIndex.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,7 @@
 namespace rtmtap {
 
 struct Classification;
+struct RecordedApiCall;
 
 // A recorder marks the file as recorded by it while it is open (store/RecorderClaim.h); an
 // importer refuses a file a live recorder holds.
@@ -46,6 +48,9 @@ public:
     int64_t indexText(int64_t maxIds);
     // sessions.label of a session already written ("" stores NULL); for imports.
     void writeLabel(int64_t session, const std::string& label);
+    // An API call of an imported session's login, linked to that session (written already),
+    // redacted like the recorder's.
+    void writeImportedApiCall(int64_t session, const RecordedApiCall& call);
 
 private:
     void writeSession(const SessionInfo& info);
@@ -53,6 +58,8 @@ private:
     void writeEnd(const SessionEnd& end);
     // An API call, redacted (store/ApiRedaction.h), linked to the session its ws_token led to.
     void writeApiCall(const ApiExchange& exchange);
+    // session: the link when it is known (an import), else it is looked up by the ws_token.
+    void insertApiCall(const ApiExchange& exchange, std::optional<int64_t> session, const std::string& loginKey);
     // For a ws_auth command: records the token's claims on the session and, unless keepSecrets,
     // returns the payload with the token redacted in place; "" when the payload is stored as is.
     std::string applyAuth(const Message& message, const Classification& index, uint32_t& flags);

@@ -22,6 +22,12 @@ const char* const kSessionColumns =
 const char* const kFramesOfSession =
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id WHERE f.session = ?1 ORDER BY f.seq, f.id";
 
+// v_session_api says which calls make up the login, api_calls holds what they carried.
+const char* const kSessionApiCalls =
+    "SELECT a.id, a.started_us, a.method, a.path, a.status, a.request_headers, a.request_body, "
+    "a.response_headers, a.response_body FROM api_calls a "
+    "WHERE a.id IN (SELECT v.id FROM v_session_api v WHERE v.session = ?1) ORDER BY a.started_us, a.id";
+
 // NOT INDEXED keeps SQLite on the rowid range: with a --session filter it would otherwise walk
 // the whole session in the (session, seq) index on every poll of a follower.
 const char* const kFramesBetween =
@@ -68,6 +74,20 @@ SessionRow sessionFrom(const Statement& s) {
     row.replay_of = s.columnOptInt(23);
     row.frames = s.columnInt(24);
     row.bytes = s.columnInt(25);
+    return row;
+}
+
+ApiCallRow apiCallFrom(const Statement& s) {
+    ApiCallRow row;
+    row.id = s.columnInt(0);
+    row.started_wall_us = s.columnInt(1);
+    row.method = s.columnText(2);
+    row.path = s.columnText(3);
+    row.status = static_cast<int>(s.columnInt(4));
+    row.request_headers_json = s.columnText(5);
+    row.request_body = s.columnBlob(6);
+    row.response_headers_json = s.columnText(7);
+    row.response_body = s.columnBlob(8);
     return row;
 }
 
@@ -126,6 +146,23 @@ public:
         eachRow(frames_, [&] { return fn(frameFrom(frames_)); });
     }
 
+    std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId) {
+        std::vector<ApiCallRow> rows;
+        // Prepared on first use: a file from before schema version 2 has no api_calls to read.
+        if (!sessionApiCalls_) {
+            if (db_.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'v_session_api'") == 0) {
+                return rows;
+            }
+            sessionApiCalls_ = std::make_unique<Statement>(db_, kSessionApiCalls);
+        }
+        sessionApiCalls_->bind(1, sessionId);
+        eachRow(*sessionApiCalls_, [&] {
+            rows.push_back(apiCallFrom(*sessionApiCalls_));
+            return true;
+        });
+        return rows;
+    }
+
     int64_t lastFrameId() {
         int64_t id = lastFrameId_.step() ? lastFrameId_.columnInt(0) : 0;
         lastFrameId_.reset();
@@ -179,6 +216,7 @@ private:
     Statement allSessions_, oneSession_, frames_, lastFrameId_, summariesOfSession_, allSummaries_;
     FrameFilterSql filteredSql_;
     std::unique_ptr<Statement> filteredStatement_;
+    std::unique_ptr<Statement> sessionApiCalls_;
     FrameSearch search_;
 };
 
@@ -196,6 +234,10 @@ std::optional<SessionRow> Reader::session(int64_t id) {
 
 void Reader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
     return impl_->frames(sessionId, fn);
+}
+
+std::vector<ApiCallRow> Reader::sessionApiCalls(int64_t sessionId) {
+    return impl_->sessionApiCalls(sessionId);
 }
 
 int64_t Reader::lastFrameId() {

@@ -54,6 +54,16 @@ struct FrameSummary {
     std::string pingPayload;  // the payload of a ping or pong frame, else ""
 };
 
+// One row of api_calls, as stored (redacted: docs/schema.md).
+struct ApiCallRow {
+    int64_t id = 0;
+    int64_t started_wall_us = 0;
+    std::string method, path;
+    int status = 0;
+    std::string request_headers_json, request_body;    // headers: a JSON object
+    std::string response_headers_json, response_body;  // bodies: the exact bytes
+};
+
 enum class SearchOrder { Ascending, Descending };
 
 class Reader {
@@ -67,6 +77,10 @@ public:
     std::optional<SessionRow> session(int64_t id);
     // Calls fn for each frame of the session in seq order; fn returns false to stop.
     void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn);
+    // The session's login: its rows of v_session_api (the API calls made with the login token of
+    // the rtm.connect call that led to it, up to that call), oldest first. Empty when no call is
+    // linked to the session, or the file predates api_calls.
+    std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId);
 
     // The highest frames.id (insertion order) so far, 0 when there is none: where a follower
     // that wants only new frames starts.

@@ -52,6 +52,13 @@ void SessionImporter::addFrame(Message&& frame) {
     ++framesAdded_;
 }
 
+void SessionImporter::addApiCall(RecordedApiCall&& call) {
+    if (!open_ || ids_.empty()) {
+        throw std::logic_error("SessionImporter: addApiCall before beginSession");
+    }
+    writer_.writeImportedApiCall(current_, call);
+}
+
 std::vector<int64_t> SessionImporter::commit() {
     if (!open_) {
         throw std::logic_error("SessionImporter: the import is already committed or rolled back");

@@ -4,6 +4,7 @@
 #include "store/Database.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
+#include "tests/support/LoginSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestData.h"
@@ -141,6 +142,37 @@ TEST_F(InterchangeTest, JsonlRoundTripIsByteForByte) {
                             "a.name_id IS b.name_id AND a.channel_id IS b.channel_id AND a.size = b.size AND "
                             "a.t_us = b.t_us AND a.dir = b.dir AND a.op = b.op"),
               16);
+}
+
+TEST(InterchangeLoginTest, JsonlCarriesTheLoginThroughExportImportExport) {
+    test::TempDir dir;
+    const std::string db = dir.file("l.db");
+    test::recordLoggedInSession(db, kStart);
+    RunResult first = rtmtap({"export", "1", "--db", db, "-o", dir.file("one.jsonl")});
+    ASSERT_EQ(first.status.code, 0) << first.err;
+    const std::string original = slurp(dir.file("one.jsonl"));
+    std::istringstream in(original);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 5u) << original;  // session, user.login, rtm.connect, two frames
+    EXPECT_EQ(lines[0].rfind(R"({"rtmtap":"session","version":2,"id":1,)", 0), 0u) << lines[0];
+    EXPECT_EQ(lines[1].rfind(R"({"rtmtap":"api_call","started_at":"2025-11-24T15:59:59.997000Z","method":"POST",)", 0), 0u)
+        << lines[1];
+    EXPECT_NE(lines[2].find(R"("path":"/api/v1/rtm.connect")"), std::string::npos) << lines[2];
+    // Imported twice: each copy exports as the original, its login its own.
+    for (const std::string id : {"2", "3"}) {
+        RunResult imported = rtmtap({"import", dir.file("one.jsonl"), "--db", db});
+        ASSERT_EQ(imported.status.code, 0) << imported.err;
+        EXPECT_EQ(imported.out, id + "\n");
+        RunResult again = rtmtap({"export", id, "--db", db});
+        ASSERT_EQ(again.status.code, 0) << again.err;
+        std::string expected = original;
+        expected.replace(expected.find("\"id\":1,"), 7, "\"id\":" + id + ",");
+        EXPECT_EQ(again.out, expected);
+        EXPECT_EQ(countRows(db, "SELECT count(*) FROM api_calls WHERE session = " + id), 2);
+    }
 }
 
 TEST_F(InterchangeTest, JsonlShowsJsonAsJsonAndOtherPayloadsAsStringsOrBase64) {

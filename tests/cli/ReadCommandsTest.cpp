@@ -1,6 +1,5 @@
 // `rtmtap sessions` and `rtmtap show` on a database filled through the Recorder: the built
 // binary is run as a user would, and its JSON must parse and carry the recorded bytes exactly.
-#include "cli/JsonOut.h"
 #include "cli/SessionsCommand.h"
 #include "cli/ShowCommand.h"
 #include "store/Reader.h"
@@ -320,20 +319,6 @@ TEST_F(ReadCommandsTest, RunFunctionsWorkWithoutTheBinary) {
     Poco::JSON::Parser parser;
     EXPECT_EQ(parser.parse(json.str()).extract<Array::Ptr>()->size(), 2u);
     EXPECT_EQ(err.str(), "");
-}
-
-TEST(JsonOutTest, Base64AndTimes) {
-    EXPECT_EQ(cli::base64(""), "");
-    EXPECT_EQ(cli::base64("f"), "Zg==");
-    EXPECT_EQ(cli::base64("fo"), "Zm8=");
-    EXPECT_EQ(cli::base64("foo"), "Zm9v");
-    EXPECT_EQ(cli::base64(std::string("\0\xff\xfe", 3)), "AP/+");
-    EXPECT_EQ(cli::isoUtc(0), "1970-01-01T00:00:00.000000Z");
-    EXPECT_EQ(cli::isoUtc(1'764'000'000'123'456), "2025-11-24T16:00:00.123456Z");
-    EXPECT_EQ(cli::isoUtc(-1), "1969-12-31T23:59:59.999999Z");
-    EXPECT_EQ(cli::flagNames(MessageFlag::Fragmented | MessageFlag::Redacted),
-              (std::vector<std::string>{"fragmented", "redacted"}));
-    EXPECT_EQ(cli::flagNames(1u << 20), (std::vector<std::string>{"bit20"}));
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 
 class JsonObject {
 public:
@@ -27,4 +27,4 @@ private:
     std::string text_ = "{";
 };
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

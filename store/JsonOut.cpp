@@ -6,7 +6,7 @@
 
 #include <ctime>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 namespace {
 
 // Floor division, so times before 1970 still split into seconds and a positive fraction.
@@ -66,4 +66,4 @@ std::vector<std::string> flagNames(uint32_t flags) {
     return names;
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

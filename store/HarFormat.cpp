@@ -3,11 +3,11 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "JsonText.h"
+#include "Reader.h"
+#include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
-#include "store/JsonText.h"
-#include "store/Reader.h"
-#include "store/SessionImporter.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -16,10 +16,11 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 namespace {
 
 using Poco::JSON::Array;
@@ -112,10 +113,13 @@ std::string message(const char* type, int64_t wallUs, int opcode, const std::str
 
 class EntryReader {
 public:
-    EntryReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+    EntryReader(SessionSink& sink, const std::string& label) : sink_(sink), label_(label) {}
 
     // Reads entry number index when it is a WebSocket; returns whether it was.
     bool read(const Poco::Dynamic::Var& entry, size_t index);
+    // From now on, each session gets the API calls among the entries that started no later
+    // than it (HarApiCalls::Attach). Reads them all first: a HAR is not sorted by time.
+    void attachApiCalls(const Array::Ptr& entries);
 
 private:
     [[noreturn]] void fail(const std::string& what) const {
@@ -123,14 +127,19 @@ private:
     }
     Object::Ptr object(const Object::Ptr& parent, const std::string& key) const;
     std::string text(const Object::Ptr& parent, const std::string& key, bool required) const;
+    int64_t startedUs(const Object::Ptr& entry) const;
     ImportedSession session(const Object::Ptr& entry) const;
-    HeaderList headers(const Object::Ptr& request) const;
+    // parent is the entry's "request" or "response", named by which.
+    HeaderList headers(const Object::Ptr& parent, const std::string& which) const;
+    RecordedApiCall apiCall(const Object::Ptr& entry) const;
+    std::string content(const Object::Ptr& response) const;
     void messages(const Object::Ptr& entry, ImportedSession& s);
     void frame(const Object::Ptr& m, int64_t startedUs, std::vector<Message>& frames, std::string& errors) const;
 
-    SessionImporter& importer_;
+    SessionSink& sink_;
     std::string label_;
     std::string where_;
+    std::vector<RecordedApiCall> apiCalls_;  // oldest first
 };
 
 Object::Ptr EntryReader::object(const Object::Ptr& parent, const std::string& key) const {
@@ -165,19 +174,19 @@ bool isWebSocket(const Object::Ptr& entry) {
            response->get("status").isInteger() && response->getValue<int>("status") == 101;
 }
 
-HeaderList EntryReader::headers(const Object::Ptr& request) const {
+HeaderList EntryReader::headers(const Object::Ptr& parent, const std::string& which) const {
     HeaderList list;
-    if (!request->has("headers")) {
+    if (!parent->has("headers")) {
         return list;
     }
-    Array::Ptr array = request->getArray("headers");
+    Array::Ptr array = parent->getArray("headers");
     if (!array) {
-        fail("request.headers must be an array of {name, value}");
+        fail(which + ".headers must be an array of {name, value}");
     }
     for (size_t i = 0; i < array->size(); ++i) {
         Object::Ptr h = array->getObject(static_cast<unsigned>(i));
         if (!h || !h->has("name") || !h->has("value") || !h->get("name").isString() || !h->get("value").isString()) {
-            fail("request.headers[" + std::to_string(i) + "] must be {\"name\": string, \"value\": string}");
+            fail(which + ".headers[" + std::to_string(i) + "] must be {\"name\": string, \"value\": string}");
         }
         list.emplace_back(h->getValue<std::string>("name"), h->getValue<std::string>("value"));
     }
@@ -196,6 +205,16 @@ std::string subprotocolOf(const Object::Ptr& response) {
     return {};
 }
 
+int64_t EntryReader::startedUs(const Object::Ptr& entry) const {
+    std::string started = text(entry, "startedDateTime", true);
+    Poco::DateTime dt;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, started, dt, tzd)) {
+        fail("startedDateTime is not an ISO-8601 time: " + jsonString(started));
+    }
+    return dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
+}
+
 ImportedSession EntryReader::session(const Object::Ptr& entry) const {
     ImportedSession s;
     Object::Ptr req = object(entry, "request");
@@ -206,14 +225,8 @@ ImportedSession EntryReader::session(const Object::Ptr& entry) const {
     } catch (const Poco::Exception& e) {
         fail("request.url is not a URL: " + e.displayText());
     }
-    s.info.headers = headers(req);
-    std::string started = text(entry, "startedDateTime", true);
-    Poco::DateTime dt;
-    int tzd = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, started, dt, tzd)) {
-        fail("startedDateTime is not an ISO-8601 time: " + jsonString(started));
-    }
-    s.info.started_wall_us = dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
+    s.info.headers = headers(req, "request");
+    s.info.started_wall_us = startedUs(entry);
     SessionEnd end;
     Object::Ptr resp = entry->has("response") ? entry->getObject("response") : nullptr;
     if (resp) {
@@ -225,6 +238,70 @@ ImportedSession EntryReader::session(const Object::Ptr& entry) const {
     s.end = end;
     s.label = label_;
     return s;
+}
+
+std::string EntryReader::content(const Object::Ptr& response) const {
+    if (!response->has("content")) {
+        return {};
+    }
+    Object::Ptr content = object(response, "content");
+    std::string body = text(content, "text", false);
+    if (text(content, "encoding", false) != "base64") {
+        return body;
+    }
+    std::optional<std::string> bytes = decodeBase64(body);
+    if (!bytes) {
+        fail("response.content.text is not valid base64 (RFC 4648, padded)");
+    }
+    return std::move(*bytes);
+}
+
+RecordedApiCall EntryReader::apiCall(const Object::Ptr& entry) const {
+    RecordedApiCall call;
+    call.started_wall_us = startedUs(entry);
+    Object::Ptr req = object(entry, "request");
+    call.method = text(req, "method", true);
+    try {
+        call.path = Poco::URI(text(req, "url", true)).getPathAndQuery();
+    } catch (const Poco::Exception& e) {
+        fail("request.url is not a URL: " + e.displayText());
+    }
+    call.request_headers = headers(req, "request");
+    if (req->has("postData")) {
+        call.request_body = text(object(req, "postData"), "text", false);
+    }
+    if (!entry->has("response")) {
+        return call;
+    }
+    Object::Ptr resp = object(entry, "response");
+    if (resp->has("status")) {
+        if (!resp->get("status").isInteger()) {
+            fail("response.status must be an integer");
+        }
+        call.status = resp->getValue<int>("status");
+    }
+    call.response_headers = headers(resp, "response");
+    call.response_body = content(resp);
+    return call;
+}
+
+void EntryReader::attachApiCalls(const Array::Ptr& entries) {
+    for (size_t i = 0; i < entries->size(); ++i) {
+        Poco::Dynamic::Var value = entries->get(static_cast<unsigned>(i));
+        // Not an object: read() says so when it comes to it. No request: nothing to answer.
+        if (value.type() != typeid(Object::Ptr)) {
+            continue;
+        }
+        Object::Ptr entry = value.extract<Object::Ptr>();
+        if (isWebSocket(entry) || !entry->has("request")) {
+            continue;
+        }
+        where_ = "log.entries[" + std::to_string(i) + "]";
+        apiCalls_.push_back(apiCall(entry));
+    }
+    std::stable_sort(apiCalls_.begin(), apiCalls_.end(), [](const RecordedApiCall& a, const RecordedApiCall& b) {
+        return a.started_wall_us < b.started_wall_us;
+    });
 }
 
 void EntryReader::frame(const Object::Ptr& m, int64_t startedUs, std::vector<Message>& frames,
@@ -295,9 +372,15 @@ void EntryReader::messages(const Object::Ptr& entry, ImportedSession& s) {
     s.end->ended_wall_us = s.info.started_wall_us + last;
     s.end->duration_us = last;
     s.end->error = errors;
-    importer_.beginSession(s);
+    sink_.beginSession(s);
+    for (const RecordedApiCall& call : apiCalls_) {
+        if (call.started_wall_us > s.info.started_wall_us) {
+            break;
+        }
+        sink_.addApiCall(RecordedApiCall(call));
+    }
     for (Message& f : frames) {
-        importer_.addFrame(std::move(f));
+        sink_.addFrame(std::move(f));
     }
 }
 
@@ -369,9 +452,12 @@ void HarFormat::write(std::ostream& out, const SessionRow& row, Reader& reader,
     out << "],\n\"time\":" << time << "}\n]}}\n";
 }
 
-size_t HarFormat::read(std::istream& in, SessionImporter& importer, const std::string& label) {
+size_t HarFormat::read(std::istream& in, SessionSink& sink, const std::string& label, HarApiCalls apiCalls) {
     Array::Ptr entries = entriesOf(in);
-    EntryReader reader(importer, label);
+    EntryReader reader(sink, label);
+    if (apiCalls == HarApiCalls::Attach) {
+        reader.attachApiCalls(entries);
+    }
     size_t sessions = 0;
     for (size_t i = 0; i < entries->size(); ++i) {
         sessions += reader.read(entries->get(static_cast<unsigned>(i)), i) ? 1 : 0;
@@ -379,4 +465,4 @@ size_t HarFormat::read(std::istream& in, SessionImporter& importer, const std::s
     return sessions;
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

@@ -1,12 +1,13 @@
 #pragma once
-// Output helpers shared by the read commands: base64, times, flag names. JSON string escaping
+// Output helpers shared by the read commands and the file formats (JsonlFormat, HarFormat):
+// base64, times, flag names. JSON string escaping
 // lives in store/JsonText.h (the store needs it too); there is one copy of each.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 
 // RFC 4648 with padding: encodeBase64(bytes, Standard) from protocol/Base64.h, kept under this
 // name for the read commands that call it.
@@ -19,4 +20,4 @@ std::string localTime(int64_t wallUs);
 // an unknown bit appears as "bit<N>".
 std::vector<std::string> flagNames(uint32_t flags);
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

@@ -8,9 +8,10 @@
 //          for them); the session's error line becomes a final "error" message.
 //   read:  each entry with "_resourceType":"websocket", or status 101 with _webSocketMessages,
 //          becomes a session (URL -> upstream and path, request headers kept); other entries are
-//          skipped. "error" messages are not frames: their data, joined with "; ", becomes the
-//          session's error line. Opcodes 8, 9 and 10, which some tools write, become close, ping
-//          and pong frames.
+//          skipped, or with HarApiCalls::Attach handed to each session as its API calls (those
+//          that started no later than it). "error" messages are not frames: their data, joined
+//          with "; ", becomes the session's error line. Opcodes 8, 9 and 10, which some tools
+//          write, become close, ping and pong frames.
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -18,12 +19,17 @@
 #include <string>
 
 namespace rtmtap {
+
 struct SessionRow;
 class Reader;
-class SessionImporter;
-}  // namespace rtmtap
+class SessionSink;
 
-namespace rtmtap::cli {
+// What read does with the entries that are not WebSockets (page loads, fetches, API calls).
+enum class HarApiCalls {
+    Skip,    // import stores the WebSocket sessions only
+    Attach,  // replay: each session gets every such entry that started no later than it, oldest
+             // first (method, path and query, status, headers, bodies; base64 content decoded)
+};
 
 class HarFormat {
 public:
@@ -31,7 +37,8 @@ public:
     static void write(std::ostream& out, const SessionRow& row, Reader& reader,
                       const std::function<void(int64_t)>& progress);
     // Returns the number of sessions read. Throws ImportError ("log.entries[3]: ...").
-    static size_t read(std::istream& in, SessionImporter& importer, const std::string& label);
+    static size_t read(std::istream& in, SessionSink& sink, const std::string& label,
+                       HarApiCalls apiCalls = HarApiCalls::Skip);
 };
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

@@ -1,8 +1,8 @@
 #include "JsonObject.h"
 
-#include "store/JsonText.h"
+#include "JsonText.h"
 
-namespace rtmtap::cli {
+namespace rtmtap {
 
 void JsonObject::key(const char* name) {
     if (text_.size() > 1) {
@@ -57,4 +57,4 @@ JsonObject& JsonObject::raw(const char* name, std::string_view json) {
     return *this;
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

@@ -3,13 +3,13 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
+#include "JsonText.h"
+#include "Reader.h"
+#include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
 #include "protocol/Utf8.h"
-#include "store/JsonText.h"
-#include "store/Reader.h"
-#include "store/SessionImporter.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -19,7 +19,7 @@
 #include <charconv>
 #include <vector>
 
-namespace rtmtap::cli {
+namespace rtmtap {
 namespace {
 
 // ---- writing ----
@@ -55,13 +55,18 @@ std::string closeData(const std::string& p) {
     return "{\"code\":" + std::to_string(code) + ",\"reason\":" + jsonString(std::string_view(p).substr(2)) + "}";
 }
 
+// A text frame's data, or an API call's body.
+std::string textData(const std::string& text) {
+    if (embeddable(text)) {
+        return text;
+    }
+    return isValidUtf8(text) ? jsonString(text) : base64Form(text);
+}
+
 std::string dataOf(const Message& m) {
     switch (m.op) {
     case Opcode::Text:
-        if (embeddable(m.payload)) {
-            return m.payload;
-        }
-        return isValidUtf8(m.payload) ? jsonString(m.payload) : base64Form(m.payload);
+        return textData(m.payload);
     case Opcode::Close:
         return closeData(m.payload);
     case Opcode::Ping:
@@ -211,7 +216,7 @@ uint32_t flagBit(const std::string& name) {
 
 class LineReader {
 public:
-    LineReader(SessionImporter& importer, const std::string& label) : importer_(importer), label_(label) {}
+    LineReader(SessionSink& sink, const std::string& label) : sink_(sink), label_(label) {}
 
     void line(std::string_view text, uint64_t number);
     void finish(uint64_t lines) const;
@@ -221,15 +226,17 @@ private:
         throw ImportError("line " + std::to_string(number_) + ": " + what);
     }
     void sessionLine(std::string_view text);
+    void apiCallLine(std::string_view text);
     void frameLine();
     uint32_t flags(const Member* member) const;
-    std::string payload(const Member& data, Opcode op) const;
-    std::string base64Payload(std::string_view object) const;
+    // member: the name data came under, for the error messages.
+    std::string payload(const Member& data, Opcode op, const char* member = "data") const;
+    std::string base64Payload(std::string_view object, const char* member) const;
     std::string closePayload(std::string_view object) const;
     int64_t integer(const char* key, bool required, int64_t fallback) const;
     std::string string(const char* key) const;
 
-    SessionImporter& importer_;
+    SessionSink& sink_;
     std::string label_;
     std::vector<Member> members_;
     uint64_t number_ = 0;
@@ -248,8 +255,12 @@ void LineReader::line(std::string_view text, uint64_t number) {
     if (!membersOf(text, members_)) {
         fail("not a JSON object");
     }
-    if (find(members_, "rtmtap")) {
-        sessionLine(text);
+    if (const Member* kind = find(members_, "rtmtap")) {
+        if (kind->value == "\"api_call\"") {
+            apiCallLine(text);
+        } else {
+            sessionLine(text);
+        }
     } else if (!inSession_) {
         fail("expected the session line ({\"rtmtap\":\"session\",...}) before any frame");
     } else {
@@ -312,14 +323,14 @@ public:
         }
         return us;
     }
-    HeaderList headers() const {
+    HeaderList headers(const std::string& key) const {
         HeaderList list;
-        if (isNull("headers")) {
+        if (isNull(key)) {
             return list;
         }
-        Poco::JSON::Object::Ptr h = object_->getObject("headers");
+        Poco::JSON::Object::Ptr h = object_->getObject(key);
         if (!h) {
-            fail("\"headers\" must be an object of strings");
+            fail("\"" + key + "\" must be an object of strings");
         }
         for (const std::string& name : h->getNames()) {
             Poco::Dynamic::Var v = h->get(name);
@@ -336,21 +347,24 @@ private:
     uint64_t line_;
 };
 
-void LineReader::sessionLine(std::string_view text) {
+Poco::JSON::Object::Ptr parseObject(std::string_view text, uint64_t line) {
     Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    Poco::JSON::Object::Ptr object;
     try {
-        object = parser.parse(std::string(text)).extract<Poco::JSON::Object::Ptr>();
+        return parser.parse(std::string(text)).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        fail("not a session object: " + e.displayText());
+        throw ImportError("line " + std::to_string(line) + ": not a session object: " + e.displayText());
     }
-    SessionFields f(object, number_);
+}
+
+void LineReader::sessionLine(std::string_view text) {
+    SessionFields f(parseObject(text, number_), number_);
     if (f.text("rtmtap") != "session") {
-        fail("\"rtmtap\" must be \"session\"");
+        fail("\"rtmtap\" must be \"session\" or \"api_call\"");
     }
     std::optional<int64_t> version = f.integer("version");
     if (version && (*version < 1 || *version > JsonlFormat::kVersion)) {
-        fail("format version " + std::to_string(*version) + " is not one this rtmtap reads (1; upgrade rtmtap)");
+        fail("format version " + std::to_string(*version) + " is not one this rtmtap reads (1 to " +
+             std::to_string(JsonlFormat::kVersion) + "; upgrade rtmtap)");
     }
     ImportedSession s;
     std::optional<int64_t> started = f.time("started_at");
@@ -362,7 +376,7 @@ void LineReader::sessionLine(std::string_view text) {
     s.info.upstream = f.text("upstream");
     s.info.path = f.text("path");
     s.info.subprotocol = f.text("subprotocol");
-    s.info.headers = f.headers();
+    s.info.headers = f.headers("headers");
     if (std::optional<int64_t> ended = f.time("ended_at")) {
         SessionEnd end;
         end.ended_wall_us = *ended;
@@ -375,9 +389,37 @@ void LineReader::sessionLine(std::string_view text) {
         s.end = end;
     }
     s.label = label_.empty() ? f.text("label") : label_;
-    importer_.beginSession(s);
+    sink_.beginSession(s);
     startedUs_ = *started;
     inSession_ = true;
+}
+
+// ---- API call lines (version 2): the session's login; fields small, read with Poco::JSON, but
+// the bodies byte for byte like frame data ----
+
+void LineReader::apiCallLine(std::string_view text) {
+    if (!inSession_) {
+        fail("expected the session line ({\"rtmtap\":\"session\",...}) before any api_call line");
+    }
+    SessionFields f(parseObject(text, number_), number_);
+    RecordedApiCall call;
+    std::optional<int64_t> started = f.time("started_at");
+    if (!started) {
+        fail("\"started_at\" is missing (an ISO-8601 time)");
+    }
+    call.started_wall_us = *started;
+    call.method = f.text("method");
+    call.path = f.text("path");
+    call.status = static_cast<int>(f.integer("status").value_or(0));
+    call.response_headers = f.headers("response_headers");
+    call.request_headers = f.headers("request_headers");
+    for (auto [key, body] : {std::pair{"response_body", &call.response_body}, {"request_body", &call.request_body}}) {
+        const Member* m = find(members_, key);
+        if (m && m->value != "null") {
+            *body = payload(*m, Opcode::Text, key);
+        }
+    }
+    sink_.addApiCall(std::move(call));
 }
 
 // ---- frame lines ----
@@ -439,15 +481,15 @@ uint32_t LineReader::flags(const Member* member) const {
     return bits;
 }
 
-std::string LineReader::base64Payload(std::string_view object) const {
+std::string LineReader::base64Payload(std::string_view object, const char* member) const {
     std::vector<Member> inner;
     membersOf(object, inner);
     if (inner.size() != 1 || !isString(inner[0].value)) {
-        fail("\"data\": {\"base64\": ...} must hold one string and nothing else");
+        fail(std::string("\"") + member + "\": {\"base64\": ...} must hold one string and nothing else");
     }
     std::optional<std::string> bytes = decodeBase64(decodeString(inner[0].value));
     if (!bytes) {
-        fail("\"data\": the base64 string is not valid base64 (RFC 4648, padded)");
+        fail(std::string("\"") + member + "\": the base64 string is not valid base64 (RFC 4648, padded)");
     }
     return std::move(*bytes);
 }
@@ -473,7 +515,7 @@ std::string LineReader::closePayload(std::string_view object) const {
     return bytes;
 }
 
-std::string LineReader::payload(const Member& data, Opcode op) const {
+std::string LineReader::payload(const Member& data, Opcode op, const char* member) const {
     std::string_view v = data.value;
     if (isString(v)) {
         return decodeString(v);
@@ -481,7 +523,7 @@ std::string LineReader::payload(const Member& data, Opcode op) const {
     if (v.front() == '{') {
         size_t key = skipWhitespace(v, 1);
         if (v.compare(key, 8, "\"base64\"") == 0) {
-            return base64Payload(v);
+            return base64Payload(v, member);
         }
         if (op == Opcode::Close) {
             return closePayload(v);
@@ -519,15 +561,15 @@ void LineReader::frameLine() {
         fail("\"size\" must not be negative");
     }
     m.size = static_cast<uint64_t>(size);
-    importer_.addFrame(std::move(m));
+    sink_.addFrame(std::move(m));
 }
 
 }  // namespace
 
-std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& label) {
+std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& label, bool apiCalls) {
     JsonObject json;
     json.string("rtmtap", "session")
-        .number("version", kVersion)
+        .number("version", apiCalls ? 2 : 1)
         .number("id", row.id)
         .string("started_at", isoUtc(row.started_wall_us));
     if (row.ended_wall_us) {
@@ -552,6 +594,20 @@ std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& l
     return json.str();
 }
 
+std::string JsonlFormat::apiCallLine(const ApiCallRow& call) {
+    return JsonObject()
+        .string("rtmtap", "api_call")
+        .string("started_at", isoUtc(call.started_wall_us))
+        .string("method", call.method)
+        .string("path", call.path)
+        .number("status", call.status)
+        .raw("response_headers", headersOrEmpty(call.response_headers_json))
+        .raw("response_body", textData(call.response_body))
+        .raw("request_headers", headersOrEmpty(call.request_headers_json))
+        .raw("request_body", textData(call.request_body))
+        .str();
+}
+
 std::string JsonlFormat::frameLine(const Message& m) {
     JsonObject json;
     json.number("t_us", m.t_us).string("dir", toString(m.dir)).string("op", toString(m.op)).strings(
@@ -566,9 +622,9 @@ std::string JsonlFormat::frameLine(const Message& m) {
     return json.str();
 }
 
-void JsonlFormat::read(std::istream& in, SessionImporter& importer, const std::string& label,
+void JsonlFormat::read(std::istream& in, SessionSink& sink, const std::string& label,
                        const std::function<void(uint64_t)>& progress) {
-    LineReader reader(importer, label);
+    LineReader reader(sink, label);
     std::string line;
     uint64_t number = 0;
     uint64_t bytes = 0;
@@ -589,4 +645,4 @@ void JsonlFormat::read(std::istream& in, SessionImporter& importer, const std::s
     }
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap

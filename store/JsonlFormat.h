@@ -1,0 +1,43 @@
+#pragma once
+// rtmtap's own session file, JSON Lines made for people to edit (README, "Moving sessions"):
+//   {"rtmtap":"session","version":1,"id":..,"started_at":ISO,...,"label":..}   the metadata
+//   {"rtmtap":"api_call","started_at":ISO,"method":..,"path":..,"status":..,
+//    "response_headers":{..},"response_body":..,"request_headers":{..},"request_body":..}
+//                                            the session's login API calls, oldest first
+//   {"t_us":..,"dir":"c2s","op":"text","flags":[..],"fwd_us":..,"data":..}     one frame a line
+// data: a text payload that is a JSON object or array appears as that JSON, its bytes verbatim
+// (when it is on one line with nothing around it and does not start with a "base64" key);
+// other UTF-8 text, ping and pong payloads as a string; a close as {"code":N,"reason":".."};
+// anything else as {"base64":".."}; API call bodies like text data. export, import and export
+// again give the identical file. Version 2 added the api_call lines: a session without them is
+// written as version 1, which older rtmtap reads.
+// Several sessions may follow each other in one file (cat a.jsonl b.jsonl works).
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+
+namespace rtmtap {
+
+struct ApiCallRow;
+struct Message;
+struct SessionRow;
+class SessionSink;
+
+class JsonlFormat {
+public:
+    static constexpr int kVersion = 2;  // the newest this build reads
+
+    // apiCalls: api_call lines follow (the line says version 2).
+    static std::string sessionLine(const SessionRow& row, const std::string& label, bool apiCalls = false);
+    static std::string apiCallLine(const ApiCallRow& call);
+    static std::string frameLine(const Message& frame);
+
+    // Reads every session of in, with its API calls, into sink. label, when not "", replaces the
+    // file's labels.
+    // progress gets the bytes read so far now and then. Throws ImportError ("line N: ...").
+    static void read(std::istream& in, SessionSink& sink, const std::string& label,
+                     const std::function<void(uint64_t)>& progress);
+};
+
+}  // namespace rtmtap

@@ -1,0 +1,176 @@
+// The JSONL reader and writer on their own, without a database: lines written by sessionLine and
+// frameLine read back into a SessionSink (the in-memory RecordingCollector) as the same session
+// and frames; errors name the line.
+#include "store/ImportError.h"
+#include "store/JsonlFormat.h"
+#include "store/Reader.h"
+#include "store/RecordingCollector.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <vector>
+
+namespace rtmtap {
+namespace {
+
+constexpr int64_t kStart = 1'764'000'000'000'000;
+
+SessionRow row() {
+    SessionRow r;
+    r.id = 4;
+    r.started_wall_us = kStart;
+    r.ended_wall_us = kStart + 9'000;
+    r.duration_us = 9'000;
+    r.client = "127.0.0.1:5000";
+    r.upstream = "ws://h:1/rtm";
+    r.path = "/rtm";
+    r.headers_json = R"({"Host":"h"})";
+    r.close_code = 1000;
+    r.close_reason = "bye";
+    r.closed_by = "client";
+    r.http_status = 101;
+    return r;
+}
+
+Message frame(Direction dir, Opcode op, std::string payload, int64_t t_us) {
+    Message m;
+    m.dir = dir;
+    m.op = op;
+    m.t_us = t_us;
+    m.wall_us = kStart + t_us;
+    m.size = payload.size();
+    m.payload = std::move(payload);
+    return m;
+}
+
+TEST(JsonlFormatTest, WrittenLinesReadBackIntoTheSink) {
+    std::vector<Message> sent = {
+        frame(Direction::ClientToServer, Opcode::Text, R"({"command":"ws_ping"})", 100),
+        frame(Direction::ServerToClient, Opcode::Text, "plain \"text\"", 200),
+        frame(Direction::ServerToClient, Opcode::Binary, std::string("\x00\xff", 2), 300),
+        frame(Direction::ClientToServer, Opcode::Close, std::string("\x03\xe8", 2) + "bye", 400),
+    };
+    sent[1].flags = MessageFlag::Injected;
+    sent[1].fwd_us = 250;
+    std::string text = JsonlFormat::sessionLine(row(), "mine") + "\n";
+    for (const Message& m : sent) {
+        text += JsonlFormat::frameLine(m) + "\n";
+    }
+    std::istringstream in(text + text);  // two sessions, one after the other
+    RecordingCollector sink(2);
+    JsonlFormat::read(in, sink, "", nullptr);
+    EXPECT_EQ(sink.sessions(), 2);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->info.started_wall_us, kStart);
+    EXPECT_EQ(s->info.client, "127.0.0.1:5000");
+    EXPECT_EQ(s->info.upstream, "ws://h:1/rtm");
+    EXPECT_EQ(s->info.path, "/rtm");
+    EXPECT_EQ(s->info.headers, (HeaderList{{"Host", "h"}}));
+    EXPECT_EQ(s->label, "mine");
+    ASSERT_TRUE(s->end);
+    EXPECT_EQ(s->end->ended_wall_us, kStart + 9'000);
+    EXPECT_EQ(s->end->close_code, 1000);
+    EXPECT_EQ(s->end->close_reason, "bye");
+    EXPECT_EQ(s->end->closed_by, "client");
+    ASSERT_EQ(s->frames.size(), sent.size());
+    for (size_t i = 0; i < sent.size(); ++i) {
+        const Message& got = s->frames[i];
+        EXPECT_EQ(got.seq, static_cast<int64_t>(i) + 1);
+        EXPECT_EQ(got.dir, sent[i].dir) << i;
+        EXPECT_EQ(got.op, sent[i].op) << i;
+        EXPECT_EQ(got.payload, sent[i].payload) << i;
+        EXPECT_EQ(got.t_us, sent[i].t_us) << i;
+        EXPECT_EQ(got.wall_us, sent[i].wall_us) << i;
+        EXPECT_EQ(got.flags, sent[i].flags) << i;
+        EXPECT_EQ(got.fwd_us, sent[i].fwd_us) << i;
+    }
+}
+
+TEST(JsonlFormatTest, ApiCallLinesReadBackIntoTheSessionsApiCalls) {
+    ApiCallRow json;
+    json.started_wall_us = kStart - 5;
+    json.method = "POST";
+    json.path = "/api/v1/user.login?x=1";
+    json.status = 200;
+    json.response_headers_json = R"({"Content-Type":"application/json","X-A":"1"})";
+    json.response_body = R"({"ok":true, "n":1.50})";
+    json.request_headers_json = R"({"Cookie":"[redacted]"})";
+    json.request_body = "email=a%40b";
+    ApiCallRow binary = json;
+    binary.status = 502;
+    binary.response_headers_json = "not json";
+    binary.response_body = std::string("\x00\xff", 2);
+    binary.request_body = R"({"base64":"looks like data"})";
+    std::string text = JsonlFormat::sessionLine(row(), "", true) + "\n" + JsonlFormat::apiCallLine(json) + "\n" +
+                       JsonlFormat::apiCallLine(binary) + "\n";
+    EXPECT_NE(text.find(R"({"rtmtap":"session","version":2,)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("response_body":{"ok":true, "n":1.50},)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("response_body":{"base64":"AP8="})"), std::string::npos) << text;
+    std::istringstream in(text);
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "", nullptr);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->apiCalls.size(), 2u);
+    const RecordedApiCall& a = s->apiCalls[0];
+    EXPECT_EQ(a.started_wall_us, kStart - 5);
+    EXPECT_EQ(a.method, "POST");
+    EXPECT_EQ(a.path, "/api/v1/user.login?x=1");
+    EXPECT_EQ(a.status, 200);
+    EXPECT_EQ(a.response_headers, (HeaderList{{"Content-Type", "application/json"}, {"X-A", "1"}}));
+    EXPECT_EQ(a.response_body, json.response_body);  // the JSON's own bytes
+    EXPECT_EQ(a.request_headers, (HeaderList{{"Cookie", "[redacted]"}}));
+    EXPECT_EQ(a.request_body, "email=a%40b");
+    const RecordedApiCall& b = s->apiCalls[1];
+    EXPECT_EQ(b.status, 502);
+    EXPECT_TRUE(b.response_headers.empty());
+    EXPECT_EQ(b.response_body, binary.response_body);
+    EXPECT_EQ(b.request_body, binary.request_body);
+}
+
+TEST(JsonlFormatTest, BadApiCallLinesNameTheLine) {
+    const std::string session = JsonlFormat::sessionLine(row(), "", true) + "\n";
+    const std::string call = R"({"rtmtap":"api_call","started_at":"2025-11-24T16:00:00Z","method":"GET","path":"/")";
+    struct Case {
+        std::string text;
+        std::string error;
+    } cases[] = {
+        {call + "}\n", "line 1: expected the session line"},
+        {session + call + R"(,"response_body":{"base64":"!!"}})" "\n",
+         "line 2: \"response_body\": the base64 string is not valid base64 (RFC 4648, padded)"},
+        {session + R"({"rtmtap":"api_call","method":"GET"})" "\n", "line 2: \"started_at\" is missing"},
+        {session + call + R"(,"request_headers":[1]})" "\n", "line 2: \"request_headers\" must be an object of strings"},
+        {session + R"({"rtmtap":"other"})" "\n", "line 2: \"rtmtap\" must be \"session\" or \"api_call\""},
+    };
+    for (const Case& c : cases) {
+        std::istringstream in(c.text);
+        RecordingCollector sink(1);
+        try {
+            JsonlFormat::read(in, sink, "", nullptr);
+            ADD_FAILURE() << "no error: " << c.text;
+        } catch (const ImportError& e) {
+            EXPECT_EQ(std::string(e.what()).rfind(c.error, 0), 0u) << e.what();
+        }
+    }
+}
+
+TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
+    std::string text = JsonlFormat::sessionLine(row(), "mine") + "\n";
+    std::istringstream in(text);
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "other", nullptr);
+    EXPECT_EQ(sink.sessions(), 1);
+    EXPECT_EQ(sink.take()->label, "other");
+    std::istringstream bad(text + "\n" + R"({"t_us":1,"dir":"sideways","op":"text","data":"x"})" + "\n");
+    try {
+        JsonlFormat::read(bad, sink, "", nullptr);
+        FAIL() << "no error";
+    } catch (const ImportError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("line 3: \"dir\"", 0), 0u) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace rtmtap
