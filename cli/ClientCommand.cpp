@@ -5,16 +5,20 @@
 #include "replay/ClientScript.h"
 #include "replay/EventPrinter.h"
 #include "replay/RtmClient.h"
+#include "replay/Scheduler.h"
 
 #include "protocol/Clock.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 namespace rtmtap::cli {
 namespace {
@@ -79,16 +83,37 @@ public:
         }
     }
 
-    // Runs the steps in order; Reached when all were sent (or --duration ran out first).
+    // Sends the steps at their offsets on a scheduler thread while this one watches SIGINT, the
+    // connection and --duration (which stops the steps not yet due). Reached when all were sent
+    // (or --duration ran out first). An after_ms counts from the previous step as it was sent, so
+    // a late step moves the rest with it (LatePolicy::Shift).
     WaitEnd runScript(const ClientScript& script) {
+        Scheduler scheduler(Clock::system(), Scheduler::LatePolicy::Shift);
+        int64_t offsetUs = 0;
         for (const ScriptStep& step : script.steps()) {
-            WaitEnd end = waitUntil(now() + step.afterMs * 1000);
-            if (end != WaitEnd::Reached || pastDeadline()) {
-                return end;
-            }
-            send(step.text);
+            offsetUs += step.afterMs * 1000;
+            scheduler.add(offsetUs, [this, text = step.text](const Firing& f) { send(text, f.ranUs); });
         }
-        return WaitEnd::Reached;
+        std::atomic<bool> done{false};
+        std::exception_ptr failure;
+        std::thread runner([&] {
+            try {
+                scheduler.run();
+            } catch (...) {
+                failure = std::current_exception();  // a failed send: reported on this thread
+            }
+            done = true;
+        });
+        WaitEnd end = waitUntil(INT64_MAX, [&] { return done.load(); });
+        scheduler.stop();
+        runner.join();
+        if (failure) {
+            if (client_.ended()) {
+                return WaitEnd::Ended;
+            }
+            std::rethrow_exception(failure);
+        }
+        return end;
     }
 
     // --duration: until it runs out. Else with a script: 1 s of quiet. Else: until SIGINT.
@@ -119,23 +144,24 @@ private:
     }
     static int64_t now() { return Clock::system().monotonicUs(); }
     void touch() { lastActivityUs_ = now(); }
-    bool pastDeadline() const { return deadlineUs_ && now() >= *deadlineUs_; }
 
-    void send(const std::string& text) {
+    // sentUs: when the scheduler ran the step, so the printed times keep the script's spacing.
+    void send(const std::string& text, int64_t sentUs) {
         client_.sendText(text);
         touch();
         Message m;
         m.dir = Direction::ClientToServer;
         m.op = Opcode::Text;
-        m.t_us = now() - startUs_;
+        m.t_us = sentUs - startUs_;
         m.wall_us = Clock::system().wallUs();
         m.size = text.size();
         m.payload = text;
         output_.frame(m);
     }
 
-    // Waits in slices until untilUs (capped by --duration), SIGINT or the end of the connection.
-    WaitEnd waitUntil(int64_t untilUs) {
+    // Waits in slices until untilUs (capped by --duration), SIGINT, the end of the connection or
+    // finished() (Reached).
+    WaitEnd waitUntil(int64_t untilUs, const std::function<bool()>& finished = {}) {
         if (deadlineUs_ && untilUs > *deadlineUs_) {
             untilUs = *deadlineUs_;
         }
@@ -147,7 +173,7 @@ private:
                 return WaitEnd::Ended;
             }
             int64_t left = untilUs - now();
-            if (left <= 0) {
+            if (left <= 0 || (finished && finished())) {
                 return WaitEnd::Reached;
             }
             stop_.waitFor(static_cast<int>(std::min<int64_t>((left + 999) / 1000, kSliceMs)));

@@ -9,6 +9,8 @@
 #include "replay/RtmClient.h"
 #include "replay/Simulator.h"
 #include "store/Reader.h"
+
+#include <unistd.h>
 #include "store/Recorder.h"
 
 #include <atomic>
@@ -100,7 +102,7 @@ int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
         Simulator simulator(simConfig);
         simulator.start();
         Recorder recorder(RecorderOptions{options.db});
-        LivePrinter live(out);
+        LivePrinter live(out, Palette(&out == &std::cout && colorEnabled(ColorMode::Auto, STDOUT_FILENO)));
         std::vector<Tap*> taps{&recorder};
         if (!options.quiet) {
             taps.push_back(&live);

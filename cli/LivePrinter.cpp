@@ -17,10 +17,14 @@ void LivePrinter::onMessage(const Message& m) {
         Classification c = classify(m.payload);
         name = c.malformed ? "(not JSON)" : c.name;
     }
-    char line[160];
-    std::snprintf(line, sizeof(line), "  %8.3fs  #%-3lld %s %-6s %-28.28s %6llu B", m.t_us / 1e6,
-                  static_cast<long long>(m.session), m.dir == Direction::ClientToServer ? "->" : "<-", toString(m.op),
-                  name.c_str(), static_cast<unsigned long long>(m.size));
+    // Padded before colouring: escape sequences must not count as width.
+    char head[48], op[16], label[40], size[24];
+    std::snprintf(head, sizeof(head), "  %8.3fs  #%-3lld ", m.t_us / 1e6, static_cast<long long>(m.session));
+    std::snprintf(op, sizeof(op), " %-6s ", toString(m.op));
+    std::snprintf(label, sizeof(label), "%-28.28s", name.c_str());
+    std::snprintf(size, sizeof(size), " %6llu B", static_cast<unsigned long long>(m.size));
+    const bool up = m.dir == Direction::ClientToServer;
+    std::string line = palette_.dim(head) + (up ? palette_.c2s("->") : palette_.s2c("<-")) + op + palette_.bold(label) + palette_.dim(size);
     std::lock_guard<std::mutex> lock(mutex_);
     out_ << line << "\n";
 }

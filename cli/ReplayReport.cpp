@@ -137,7 +137,7 @@ std::string replayReport(const ReplayResult& r, const Palette& palette) {
     if (r.skipped) {
         out << ", " << r.skipped << " skipped";
     }
-    out << "; scheduling error p50 " << ms(r.latenessP50Us) << ", p99 " << ms(r.latenessP99Us) << "\n";
+    out << "; scheduling error p50 " << r.latenessP50Us << " µs, p99 " << r.latenessP99Us << " µs\n";
     out << "  client commands: " << r.commands.size() << "\n";
     if (!r.pings.empty()) {
         out << pingLine(r);
@@ -153,7 +153,8 @@ std::string expectReport(const ReplayResult& r, const Palette& palette) {
     std::ostringstream out;
     const size_t n = differences(r);
     if (n == 0) {
-        out << "expect: the client's commands match the recording (" << r.commands.size() << " commands)\n";
+        out << "expect: the client's commands match the recording (" << r.commands.size()
+            << (r.commands.size() == 1 ? " command)\n" : " commands)\n");
         return out.str();
     }
     out << palette.error("expect: the client's commands differ from the recording") << " (" << n

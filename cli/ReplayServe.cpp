@@ -6,6 +6,7 @@
 #include "StopSignals.h"
 #include "protocol/Clock.h"
 #include "protocol/TapFanout.h"
+#include "replay/ApiReplay.h"
 #include "replay/ReplayPlan.h"
 #include "replay/ReplayServer.h"
 #include "replay/StepGate.h"
@@ -45,6 +46,7 @@ struct Serving {
     std::unique_ptr<LivePrinter> live;
     std::unique_ptr<TapFanout> taps;
     std::unique_ptr<ReplayServer> server;
+    std::unique_ptr<ApiReplay> api;
 };
 
 }  // namespace
@@ -82,7 +84,7 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
             taps.push_back(s.recorder.get());
         }
         if (!o.json) {
-            s.live = std::make_unique<LivePrinter>(out);
+            s.live = std::make_unique<LivePrinter>(out, palette);
             taps.push_back(s.live.get());
         }
         s.taps = std::make_unique<TapFanout>(taps);
@@ -117,7 +119,6 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
             out << std::flush;
         };
         s.server = std::make_unique<ReplayServer>(plan, config, gate.get(), onResult);
-        s.server->start();
     } catch (const Poco::Exception& e) {
         err << "rtmtap: cannot listen on " << o.listen << ": " << e.displayText() << std::endl;
         return 2;
@@ -125,12 +126,44 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
         err << "rtmtap: " << e.what() << std::endl;
         return 2;
     }
+    try {
+        if (!o.apiListen.empty()) {
+            std::string apiHost;
+            uint16_t apiPort = 0;
+            if (!parseListen(o.apiListen, apiHost, apiPort)) {
+                err << "rtmtap: --api-listen '" << o.apiListen << "' is not HOST:PORT" << std::endl;
+                return 2;
+            }
+            auto log = [&](const std::string& line) {
+                if (!o.json) {
+                    std::lock_guard lock(outMutex);
+                    out << "  " << line << std::endl;
+                }
+            };
+            s.api = std::make_unique<ApiReplay>(apiHost, apiPort, rec.apiCalls, s.server->url(), log);
+            s.api->start();
+        }
+        s.server->start();
+    } catch (const Poco::Exception& e) {
+        err << "rtmtap: cannot listen on " << o.apiListen << ": " << e.displayText() << std::endl;
+        return 2;
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << std::endl;
+        return 2;
+    }
     {
         std::lock_guard lock(outMutex);
-        out << "rtmtap: listening on " << s.server->url() << " (" << planSummary(rec, plan) << ")" << std::endl;
+        out << "rtmtap: listening on " << s.server->url() << " (" << planSummary(rec, plan) << ")";
+        if (s.api) {
+            out << ", API " << s.api->url() << " (" << rec.apiCalls.size() << " recorded calls)";
+        }
+        out << std::endl;
     }
     const int64_t deadline = o.duration > 0 ? Clock::system().monotonicUs() + static_cast<int64_t>(o.duration * 1e6) : INT64_MAX;
     while (!stop.waitFor(kSliceMs) && !s.server->waitDone(0) && Clock::system().monotonicUs() < deadline) {
+    }
+    if (s.api) {
+        s.api->stop();
     }
     s.server->stop();
     std::vector<ReplayResult> results = s.server->results();

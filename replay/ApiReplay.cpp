@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/NullStream.h>
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>

@@ -67,8 +67,15 @@ ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::option
         cause = attributeAnswers(frames);
     }
     std::vector<std::optional<size_t>> commandAt(frames.size());
+    bool clientClosed = false;
     for (size_t i = 0; i < frames.size(); ++i) {
         const Message& m = frames[i];
+        // Once the recorded client sent its close, what the server sent was its answer (the close
+        // echo) or could not be read any more: the live client's own close ends the replay.
+        clientClosed = clientClosed || (m.dir == Direction::ClientToServer && m.op == Opcode::Close);
+        if (clientClosed && m.dir == Direction::ServerToClient) {
+            continue;
+        }
         if (m.dir == Direction::ClientToServer) {
             if (std::optional<CommandKey> key = commandKey(m)) {
                 commandAt[i] = plan.commands.size();

@@ -7,7 +7,8 @@
 // The replay starts when the client sends ws_auth, so offsets count from the recorded ws_auth
 // (from the first client frame when there is none, as in a capture that began late). --from SEQ
 // moves the start to the frame numbered SEQ: what comes before it is sent at once (offset 0,
-// never held), the rest at its offset from frame SEQ.
+// never held), the rest at its offset from frame SEQ. Server frames after the recorded client's
+// close frame (the server's close echo) are left out: the live client closes for itself.
 #include "CommandKey.h"
 #include "protocol/Message.h"
 #include "protocol/Session.h"

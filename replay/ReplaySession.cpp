@@ -170,13 +170,17 @@ void ReplaySession::playFrame(size_t index, const Firing& firing) {
     if (stepping_ && !askGate(f, firing.offsetUs)) {
         return;
     }
-    if (!conn_->send(f.frame->op, f.frame->payload)) {
-        return;
-    }
-    std::lock_guard lock(mutex_);
-    ++result_.sent;
+    // A ping is noted before it goes: the client's pong may arrive before send() returns.
     if (f.frame->op == Opcode::Ping) {
+        std::lock_guard lock(mutex_);
         result_.pings.push_back({f.frame->seq, sinceStartUs(), std::nullopt});
+    }
+    const bool sent = conn_->send(f.frame->op, f.frame->payload);
+    std::lock_guard lock(mutex_);
+    if (sent) {
+        ++result_.sent;
+    } else if (f.frame->op == Opcode::Ping) {
+        result_.pings.pop_back();
     }
 }
 

@@ -31,6 +31,8 @@ namespace {
 
 using Poco::Net::WebSocket;
 
+constexpr size_t kMaxControlPayload = 125;  // RFC 6455 5.5
+
 struct HttpAnswer {
     int status = 0;
     std::string reason;
@@ -240,17 +242,50 @@ void RtmClient::connect(const std::string& wsUrl, const std::string& wsToken, Fr
     reader_ = std::thread([this] { readLoop(); });
 }
 
-void RtmClient::sendText(const std::string& text) {
+void RtmClient::checkOpen() const {
     if (!ws_ || ended()) {
         std::string why = endReason();
         throw RtmClientError("cannot send: " + (why.empty() ? std::string("the connection is not open") : why));
     }
-    sendFrame(WebSocket::FRAME_TEXT, text);
 }
 
-void RtmClient::sendFrame(int flags, const std::string& payload) {
+void RtmClient::send(Opcode op, const std::string& payload) {
+    if (op == Opcode::Continuation) {
+        throw RtmClientError("cannot send a continuation frame on its own (send the whole message)");
+    }
+    if (isControl(op) && payload.size() > kMaxControlPayload) {
+        throw RtmClientError(std::string("cannot send a ") + toString(op) + " frame of " + std::to_string(payload.size()) +
+                             " bytes (at most 125, RFC 6455 5.5)");
+    }
+    checkOpen();
+    // POCO's client WebSocket masks every frame it sends with a fresh key.
+    if (!sendFrame(WebSocket::FRAME_FLAG_FIN | static_cast<int>(op), payload)) {
+        throw RtmClientError("cannot send: the client already sent its close frame");
+    }
+}
+
+void RtmClient::sendClose(int code, const std::string& reason) {
+    if (code < 1000 || code > 4999) {
+        throw RtmClientError("cannot send close code " + std::to_string(code) + " (use 1000 to 4999, RFC 6455 7.4)");
+    }
+    if (reason.size() > kMaxControlPayload - 2) {
+        throw RtmClientError("cannot send a close reason of " + std::to_string(reason.size()) + " bytes (at most 123)");
+    }
+    std::string payload;
+    payload += static_cast<char>((code >> 8) & 0xff);
+    payload += static_cast<char>(code & 0xff);
+    send(Opcode::Close, payload + reason);
+}
+
+// False (and nothing sent) for a close frame when ours went out already; other frames after it
+// throw, as does a failed send.
+bool RtmClient::sendFrame(int flags, const std::string& payload) {
+    const bool close = (flags & 0x0f) == WebSocket::FRAME_OP_CLOSE;
     std::lock_guard<std::mutex> lock(ioMutex_);
     if (closeSent_) {
+        if (close) {
+            return false;
+        }
         throw RtmClientError("cannot send: the client already sent its close frame");
     }
     try {
@@ -258,9 +293,8 @@ void RtmClient::sendFrame(int flags, const std::string& payload) {
     } catch (const Poco::Exception& e) {
         throw RtmClientError("send failed: " + e.displayText());
     }
-    if ((flags & 0x0f) == WebSocket::FRAME_OP_CLOSE) {
-        closeSent_ = true;
-    }
+    closeSent_ = close;
+    return true;
 }
 
 void RtmClient::readLoop() {
@@ -297,24 +331,32 @@ bool RtmClient::receiveOne() {
         }
         throw;
     }
+    const int64_t arrivedUs = Clock::system().monotonicUs();
     if (n == 0 && flags == 0) {
         finish("connection dropped by the server (no close frame)");
         return false;
     }
     int op = flags & WebSocket::FRAME_OP_BITMASK;
     std::string payload(buffer.begin(), buffer.size());
-    if (op == WebSocket::FRAME_OP_PING || op == WebSocket::FRAME_OP_PONG) {
-        onControl(op, payload);
-        return true;
-    }
-    if (op == WebSocket::FRAME_OP_CLOSE) {
-        onControl(op, payload);
-        return false;
+    switch (op) {
+        case WebSocket::FRAME_OP_PING:
+            onPing(payload, arrivedUs);
+            return true;
+        case WebSocket::FRAME_OP_PONG:
+            if (options_.deliverPingPong) {
+                deliver(Opcode::Pong, payload, arrivedUs);
+            }
+            return true;
+        case WebSocket::FRAME_OP_CLOSE:
+            onClose(payload, arrivedUs);
+            return false;
+        default:
+            break;
     }
     if (!joinFragments(op, (flags & WebSocket::FRAME_FLAG_FIN) != 0, payload)) {
         return true;
     }
-    deliver(op == WebSocket::FRAME_OP_BINARY ? Opcode::Binary : Opcode::Text, payload);
+    deliver(op == WebSocket::FRAME_OP_BINARY ? Opcode::Binary : Opcode::Text, payload, arrivedUs);
     return true;
 }
 
@@ -339,8 +381,9 @@ bool RtmClient::joinFragments(int& op, bool fin, std::string& payload) {
     return true;
 }
 
-void RtmClient::onControl(int opcode, const std::string& payload) {
-    if (opcode == WebSocket::FRAME_OP_PING) {
+// The pong goes out before the handler sees the ping, so a slow handler cannot delay it.
+void RtmClient::onPing(const std::string& payload, int64_t arrivedUs) {
+    if (options_.autoPong) {
         // Counted before sending, so whoever sees the pong also sees the count.
         ++pingsAnswered_;
         try {
@@ -349,17 +392,24 @@ void RtmClient::onControl(int opcode, const std::string& payload) {
             --pingsAnswered_;
             // Our close frame went out already: no pong is due after it (RFC 6455 5.5.1).
         }
-        return;
     }
-    if (opcode != WebSocket::FRAME_OP_CLOSE) {
-        return;  // unsolicited pongs need no answer
+    if (options_.deliverPingPong) {
+        deliver(Opcode::Ping, payload, arrivedUs);
     }
-    deliver(Opcode::Close, payload);
+}
+
+void RtmClient::onClose(const std::string& payload, int64_t arrivedUs) {
+    deliver(Opcode::Close, payload, arrivedUs);
+    bool answersOurs = false;
     try {
         // Echo the status code, as RFC 6455 5.5.1 asks of the endpoint that receives a close first.
-        sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, payload.substr(0, 2));
+        answersOurs = !sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, payload.substr(0, 2));
     } catch (const RtmClientError&) {
-        // We had sent ours: this was the answer.
+        // The connection broke: it ends all the same.
+    }
+    if (answersOurs) {
+        finish("");  // the client closed (close() or sendClose()) and the server answered
+        return;
     }
     std::string why = "closed by the server";
     if (payload.size() >= 2) {
@@ -372,14 +422,14 @@ void RtmClient::onControl(int opcode, const std::string& payload) {
     finish(why);
 }
 
-void RtmClient::deliver(Opcode op, const std::string& payload) {
+void RtmClient::deliver(Opcode op, const std::string& payload, int64_t arrivedUs) {
     if (!onFrame_) {
         return;
     }
     Message m;
     m.dir = Direction::ServerToClient;
     m.op = op;
-    m.t_us = Clock::system().monotonicUs() - startUs_;
+    m.t_us = arrivedUs - startUs_;
     m.wall_us = Clock::system().wallUs();
     m.size = payload.size();
     m.payload = payload;
@@ -413,10 +463,11 @@ void RtmClient::close() {
     }
     if (ws_ && !ended()) {
         try {
-            sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, std::string("\x03\xe8", 2));  // 1000
+            // 1000; when sendClose() sent ours already, wait for the answer all the same.
+            sendFrame(WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CLOSE, std::string("\x03\xe8", 2));
             waitEnded(options_.timeoutMs);
         } catch (const RtmClientError&) {
-            // Already closing or broken: end it below.
+            // Broken: end it below.
         }
     }
     stop_ = true;

@@ -1,7 +1,8 @@
 #pragma once
 // A scripted AirSend RTM client: the login flow of the real web client (user.login, rtm.connect,
 // WebSocket to ws_endpoint, ws_auth first), protocol pings answered with pongs, every received
-// frame handed to a callback. `rtmtap client`, the demo and the tests drive sessions with it.
+// frame handed to a callback, a send for every opcode (frames masked, as RFC 6455 asks of a
+// client). `rtmtap client`, the demo, the replay and the tests drive sessions with it.
 #include "protocol/Message.h"
 
 #include <atomic>
@@ -32,6 +33,12 @@ struct RtmClientOptions {
     std::string caFile;         // https/wss: trust these CA certificates (default: the system's)
     bool insecure = false;      // https/wss: do not verify the server's certificate
     std::string userAgent = "rtmtap-client/0.1";
+    // Answer each protocol ping with a pong carrying its payload. Off: the caller sends pongs
+    // itself (a replay sends the recorded ones, when they were recorded).
+    bool autoPong = true;
+    // Hand ping and pong frames to the frame handler too (after the automatic pong, if any;
+    // Message::t_us is when the frame arrived).
+    bool deliverPingPong = false;
 };
 
 // What rtm.connect returned.
@@ -42,8 +49,8 @@ struct RtmEndpoint {
 
 class RtmClient {
 public:
-    // Called on the client's reader thread for each text, binary and close frame received
-    // (pings are answered inside and not delivered). Message::t_us counts from connect().
+    // Called on the client's reader thread for each text, binary and close frame received, and
+    // ping and pong frames with deliverPingPong. Message::t_us (arrival) counts from connect().
     using FrameHandler = std::function<void(const Message&)>;
 
     explicit RtmClient(RtmClientOptions options = {});
@@ -60,8 +67,15 @@ public:
     // frame, then starts the reader thread that feeds onFrame. Once only.
     void connect(const std::string& wsUrl, const std::string& wsToken, FrameHandler onFrame);
 
-    // Sends one text frame. Throws RtmClientError when the connection is not open.
-    void sendText(const std::string& text);
+    // Sends one frame (FIN set, masked): Text, Binary, Ping, Pong, or Close with the payload as
+    // it goes on the wire (empty, or a 2-byte code then the reason). Thread-safe. Throws
+    // RtmClientError when the connection is not open, after our close frame, for Continuation,
+    // and for a control frame over 125 bytes (RFC 6455 5.5).
+    void send(Opcode op, const std::string& payload);
+    void sendText(const std::string& text) { send(Opcode::Text, text); }
+    // Starts the closing handshake with this code (1000 to 4999) and reason (at most 123 bytes);
+    // the server's answer ends the connection, and endReason() stays "" as after close().
+    void sendClose(int code, const std::string& reason);
 
     // Sends a close frame (1000) unless the connection already ended, waits (timeoutMs) for the
     // server's answer, then ends the connection. Idempotent.
@@ -72,9 +86,9 @@ public:
     // Waits up to timeoutMs for the connection to end; returns ended().
     bool waitEnded(int timeoutMs) const;
     // How it ended, one line ("closed by the server: 1000 bye", "connection dropped by the
-    // server (no close frame)"); "" while open or after close().
+    // server (no close frame)"); "" while open, or when the client closed (close(), sendClose()).
     std::string endReason() const;
-    // Protocol pings answered so far.
+    // Protocol pings answered so far (by autoPong).
     uint64_t pingsAnswered() const { return pingsAnswered_.load(); }
 
 private:
@@ -82,9 +96,11 @@ private:
     void readLoop();
     bool receiveOne();
     bool joinFragments(int& op, bool fin, std::string& payload);
-    void onControl(int opcode, const std::string& payload);
-    void deliver(Opcode op, const std::string& payload);
-    void sendFrame(int flags, const std::string& payload);
+    void onPing(const std::string& payload, int64_t arrivedUs);
+    void onClose(const std::string& payload, int64_t arrivedUs);
+    void deliver(Opcode op, const std::string& payload, int64_t arrivedUs);
+    void checkOpen() const;
+    bool sendFrame(int flags, const std::string& payload);
     void finish(const std::string& reason);
 
     RtmClientOptions options_;

@@ -1,15 +1,12 @@
 #include "SimJwt.h"
 
 #include "protocol/Base64.h"
+#include "protocol/IsoTime.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/SHA2Engine.h>
-#include <Poco/Timestamp.h>
 
 #include <sstream>
 
@@ -137,17 +134,22 @@ bool SimJwt::base64UrlDecode(const std::string& text, std::string& out) {
 }
 
 std::string SimJwt::formatTime(int64_t unixSeconds) {
-    Poco::Timestamp ts = Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(unixSeconds));
-    return Poco::DateTimeFormatter::format(ts, "%Y-%m-%d %H:%M:%S");
+    std::string iso = formatIsoTime(unixSeconds * 1'000'000);  // "2019-10-17T16:44:32.000000Z"
+    iso.resize(iso.size() - 8);                                 // no fraction, no zone
+    iso[iso.find('T')] = ' ';
+    return iso;
 }
 
 std::optional<int64_t> SimJwt::parseTime(const std::string& text) {
-    Poco::DateTime parsed;
-    int tz = 0;
-    if (text.size() != 19 || !Poco::DateTimeParser::tryParse("%Y-%m-%d %H:%M:%S", text, parsed, tz)) {
+    // Exactly the claim's own shape: parseIsoTime alone would also take a 'T', a zone or no seconds.
+    if (text.size() != 19 || text[10] != ' ' || text[16] != ':') {
         return std::nullopt;
     }
-    return static_cast<int64_t>(parsed.timestamp().epochTime());
+    const IsoTimeParse parsed = parseIsoTime(text);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    return parsed.us / 1'000'000;
 }
 
 }  // namespace rtmtap

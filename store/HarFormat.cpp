@@ -8,9 +8,8 @@
 #include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
+#include "protocol/IsoTime.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
@@ -207,12 +206,11 @@ std::string subprotocolOf(const Object::Ptr& response) {
 
 int64_t EntryReader::startedUs(const Object::Ptr& entry) const {
     std::string started = text(entry, "startedDateTime", true);
-    Poco::DateTime dt;
-    int tzd = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, started, dt, tzd)) {
-        fail("startedDateTime is not an ISO-8601 time: " + jsonString(started));
+    const IsoTimeParse parsed = parseIsoTime(started);
+    if (!parsed) {
+        fail("startedDateTime is not an ISO-8601 time: " + jsonString(started) + " (" + parsed.reason + ")");
     }
-    return dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
+    return parsed.us;
 }
 
 ImportedSession EntryReader::session(const Object::Ptr& entry) const {

@@ -8,15 +8,13 @@
 #include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
-#include "protocol/JsonStrings.h"
+#include "protocol/IsoTime.h"
+#include "protocol/JsonScanner.h"
 #include "protocol/Utf8.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
-#include <charconv>
 #include <vector>
 
 namespace rtmtap {
@@ -84,83 +82,25 @@ std::string headersOrEmpty(const std::string& json) {
 
 // ---- reading: a frame line, without a DOM (import speed) ----
 
+constexpr const char* kJsonSpace = " \t\r\n";
+
 struct Member {
     std::string_view key;    // raw, between the quotes
     std::string_view value;  // raw JSON text of the value
 };
 
-size_t skipWhitespace(std::string_view s, size_t i) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) {
-        ++i;
-    }
-    return i;
-}
-
-// s[i] is '"'; moves i past the closing quote.
-void skipString(std::string_view s, size_t& i) {
-    for (++i; i < s.size() && s[i] != '"'; ++i) {
-        if (s[i] == '\\') {
-            ++i;
-        }
-    }
-    ++i;
-}
-
-void skipValue(std::string_view s, size_t& i) {
-    if (i >= s.size()) {
-        return;
-    }
-    if (s[i] == '"') {
-        skipString(s, i);
-        return;
-    }
-    if (s[i] == '{' || s[i] == '[') {
-        int depth = 0;
-        while (i < s.size()) {
-            const char c = s[i];
-            if (c == '"') {
-                skipString(s, i);
-                continue;
-            }
-            ++i;
-            if (c == '{' || c == '[') {
-                ++depth;
-            } else if ((c == '}' || c == ']') && --depth == 0) {
-                return;
-            }
-        }
-        return;
-    }
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
-           s[i] != '\r' && s[i] != '\n') {
-        ++i;
-    }
-}
-
-// The top-level members of text, which the classifier has found to be valid JSON (so the
-// skipping above cannot be misled). false when text is not an object.
-bool membersOf(std::string_view text, std::vector<Member>& out) {
+// The top-level members of text (an array's elements come with empty keys), in one pass of the
+// project's scanner. out stays empty unless text is valid JSON; the result says whether it was
+// and whether it was an object.
+JsonMembers membersOf(std::string_view text, std::vector<Member>& out) {
+    JsonScanOptions options;
+    options.maxDepth = JsonScanOptions::kUnlimited;  // any depth, as the store itself takes
+    JsonMembers found = jsonMembers(text, options);
     out.clear();
-    size_t i = skipWhitespace(text, 0);
-    if (i >= text.size() || text[i] != '{') {
-        return false;
+    for (const JsonMember& m : found.members) {
+        out.push_back({text.substr(m.key.offset, m.key.length), text.substr(m.valueOffset, m.valueLength)});
     }
-    i = skipWhitespace(text, i + 1);
-    while (i < text.size() && text[i] == '"') {
-        size_t keyStart = i;
-        skipString(text, i);
-        std::string_view key = text.substr(keyStart + 1, i - keyStart - 2);
-        i = skipWhitespace(text, i) + 1;  // the colon
-        i = skipWhitespace(text, i);
-        size_t valueStart = i;
-        skipValue(text, i);
-        out.push_back({key, text.substr(valueStart, i - valueStart)});
-        i = skipWhitespace(text, i);
-        if (i < text.size() && text[i] == ',') {
-            i = skipWhitespace(text, i + 1);
-        }
-    }
-    return true;
+    return found;
 }
 
 // Duplicate keys: the last one wins, as in JSON.parse.
@@ -180,21 +120,7 @@ bool isString(std::string_view value) {
 
 // value is a valid JSON string (quotes included).
 std::string decodeString(std::string_view value) {
-    std::string_view content = value.substr(1, value.size() - 2);
-    if (content.find('\\') == std::string_view::npos) {
-        return std::string(content);
-    }
-    std::string wrapped = "{\"s\":";
-    wrapped.append(value.data(), value.size());
-    wrapped += '}';
-    JsonStringScan scan = scanJsonStrings(wrapped);
-    return scan.members.empty() ? std::string() : scan.members.front().value;
-}
-
-bool parseInt(std::string_view text, int64_t& out) {
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, out);
-    return ec == std::errc() && ptr == end;
+    return unescapeJson(value.substr(1, value.size() - 2));
 }
 
 // The inverse of flagNames(); "bit<N>" names an unknown bit.
@@ -246,13 +172,14 @@ private:
 
 void LineReader::line(std::string_view text, uint64_t number) {
     number_ = number;
-    if (skipWhitespace(text, 0) == text.size()) {
+    if (text.find_first_not_of(kJsonSpace) == std::string_view::npos) {
         return;  // blank lines are allowed (editors add them)
     }
-    if (classify(text).malformed) {
+    const JsonMembers found = membersOf(text, members_);
+    if (!found.valid) {
         fail("not valid JSON (a line holds one complete JSON object)");
     }
-    if (!membersOf(text, members_)) {
+    if (!found.object) {
         fail("not a JSON object");
     }
     if (const Member* kind = find(members_, "rtmtap")) {
@@ -275,13 +202,6 @@ void LineReader::finish(uint64_t lines) const {
 }
 
 // ---- the session line: small and rare, read with Poco::JSON ----
-
-int64_t parseIsoUs(const std::string& text, bool& ok) {
-    Poco::DateTime dt;
-    int tzd = 0;
-    ok = Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, dt, tzd);
-    return dt.timestamp().epochMicroseconds() - static_cast<int64_t>(tzd) * 1'000'000;
-}
 
 class SessionFields {
 public:
@@ -316,12 +236,11 @@ public:
         if (iso.empty()) {
             return std::nullopt;
         }
-        bool ok = false;
-        int64_t us = parseIsoUs(iso, ok);
-        if (!ok) {
-            fail("\"" + key + "\" is not an ISO-8601 time: " + jsonString(iso));
+        const IsoTimeParse parsed = parseIsoTime(iso);
+        if (!parsed) {
+            fail("\"" + key + "\" is not an ISO-8601 time: " + jsonString(iso) + " (" + parsed.reason + ")");
         }
-        return us;
+        return parsed.us;
     }
     HeaderList headers(const std::string& key) const {
         HeaderList list;
@@ -433,7 +352,7 @@ int64_t LineReader::integer(const char* key, bool required, int64_t fallback) co
         return fallback;
     }
     int64_t value = 0;
-    if (!parseInt(m->value, value)) {
+    if (!parseJsonInt64(m->value, value)) {
         fail(std::string("\"") + key + "\" must be an integer, not " + std::string(m->value.substr(0, 40)));
     }
     return value;
@@ -454,29 +373,21 @@ uint32_t LineReader::flags(const Member* member) const {
     if (!member || member->value == "null") {
         return 0;
     }
-    if (member->value.front() != '[') {
+    std::vector<Member> items;
+    if (!membersOf(member->value, items).array) {
         fail("\"flags\" must be an array of flag names");
     }
     uint32_t bits = 0;
-    std::string_view list = member->value;
-    size_t i = skipWhitespace(list, 1);
-    while (i < list.size() && list[i] != ']') {
-        size_t start = i;
-        skipValue(list, i);
-        std::string_view item = list.substr(start, i - start);
-        if (!isString(item)) {
+    for (const Member& item : items) {
+        if (!isString(item.value)) {
             fail("\"flags\" must be an array of flag names");
         }
-        std::string name = decodeString(item);
+        std::string name = decodeString(item.value);
         uint32_t bit = flagBit(name);
         if (bit == 0) {
             fail("unknown flag " + jsonString(name));
         }
         bits |= bit;
-        i = skipWhitespace(list, i);
-        if (i < list.size() && list[i] == ',') {
-            i = skipWhitespace(list, i + 1);
-        }
     }
     return bits;
 }
@@ -500,7 +411,7 @@ std::string LineReader::closePayload(std::string_view object) const {
     const Member* code = find(inner, "code");
     const Member* reason = find(inner, "reason");
     int64_t value = -1;
-    if (!code || !parseInt(code->value, value) || value < 0 || value > 65535) {
+    if (!code || !parseJsonInt64(code->value, value) || value < 0 || value > 65535) {
         fail("\"data\" of a close must be {\"code\": 0..65535, \"reason\": \"...\"} or {\"base64\": ...}");
     }
     if (reason && !isString(reason->value)) {
@@ -521,8 +432,8 @@ std::string LineReader::payload(const Member& data, Opcode op, const char* membe
         return decodeString(v);
     }
     if (v.front() == '{') {
-        size_t key = skipWhitespace(v, 1);
-        if (v.compare(key, 8, "\"base64\"") == 0) {
+        const size_t key = v.find_first_not_of(kJsonSpace, 1);
+        if (key != std::string_view::npos && v.compare(key, 8, "\"base64\"") == 0) {
             return base64Payload(v, member);
         }
         if (op == Opcode::Close) {

@@ -103,6 +103,20 @@ TEST(ReplayPlanTest, AServerDropIsReplayedAtItsTime) {
     EXPECT_FALSE(buildReplayPlan(frames, end, {}).dropAtUs);
 }
 
+TEST(ReplayPlanTest, TheServersAnswerToTheClientsCloseIsNotPlayed) {
+    std::vector<Message> frames = recording();
+    frames.push_back(frame(8, C, 2500, std::string("\x03\xe8", 2), Opcode::Close));
+    frames.push_back(frame(9, S, 2501, std::string("\x03\xe8", 2), Opcode::Close));
+    ReplayPlan plan = buildReplayPlan(frames, std::nullopt, {});
+    ASSERT_EQ(plan.frames.size(), 4u);
+    EXPECT_EQ(plan.frames.back().frame->op, Opcode::Ping);
+    // A server that closes first: its close is played.
+    frames.pop_back();
+    frames.pop_back();
+    frames.push_back(frame(8, S, 2500, std::string("\x03\xe8", 2), Opcode::Close));
+    EXPECT_EQ(buildReplayPlan(frames, std::nullopt, {}).frames.back().frame->op, Opcode::Close);
+}
+
 TEST(ReplayPlanTest, WithoutWsAuthTheFirstClientFrameStartsIt) {
     std::vector<Message> frames = {frame(1, S, 0, kTyping), frame(2, C, 300, R"({"command":"ws_ping"})"),
                                    frame(3, S, 350, R"({"event":"pong"})")};

@@ -92,5 +92,16 @@ TEST(SimJwt, TimeFormatRoundTrips) {
     EXPECT_FALSE(SimJwt::parseTime("garbage garbage xx"));
 }
 
+TEST(SimJwt, ExpiryIsExactlyTheClaimsShape) {
+    EXPECT_EQ(SimJwt::formatTime(0), "1970-01-01 00:00:00");
+    EXPECT_EQ(SimJwt::formatTime(-1), "1969-12-31 23:59:59");
+    EXPECT_EQ(SimJwt::parseTime("2000-02-29 00:00:00"), 951'782'400);
+    EXPECT_EQ(SimJwt::parseTime("1969-12-31 23:59:59"), -1);
+    for (const char* text : {"2019-10-17T16:44:32", "2019-10-17 16:44+01", "2019-10-17 16:44:32Z", "2019-13-17 16:44:32",
+                             "2019-02-29 16:44:32", "2019-10-17 16:44:60", "2019x10x17 16:44:32"}) {
+        EXPECT_FALSE(SimJwt::parseTime(text)) << text;
+    }
+}
+
 }  // namespace
 }  // namespace rtmtap

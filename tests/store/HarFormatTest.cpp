@@ -88,5 +88,52 @@ TEST(HarFormatTest, ErrorsNameTheEntry) {
     }
 }
 
+// kHar with the WebSocket entry's startedDateTime replaced.
+std::string harStartedAt(const std::string& started) {
+    std::string har = kHar;
+    const std::string chrome = "2026-11-25T14:03:07.000Z";
+    har.replace(har.find(chrome), chrome.size(), started);
+    return har;
+}
+
+int64_t startedUs(const std::string& started) {
+    std::istringstream in(harStartedAt(started));
+    RecordingCollector sink(1);
+    HarFormat::read(in, sink, "");
+    std::optional<Recording> s = sink.take();
+    return s ? s->info.started_wall_us : -1;
+}
+
+// startedDateTime as browsers and proxies write it (HAR 1.2: ISO 8601 with a zone).
+TEST(HarFormatTest, StartedDateTimeInTheFormsToolsWrite) {
+    constexpr int64_t k140307 = 1'795'615'387'000'000;  // 2026-11-25T14:03:07Z
+    EXPECT_EQ(startedUs("2026-11-25T14:03:07.123Z"), k140307 + 123'000);              // Chrome, Safari
+    EXPECT_EQ(startedUs("2026-11-25T14:03:07.123+01:00"), k140307 - 3'600'000'000 + 123'000);  // Firefox
+    EXPECT_EQ(startedUs("2026-11-25T09:03:07.123-05:00"), k140307 + 123'000);         // Firefox, west
+    EXPECT_EQ(startedUs("2026-11-25T14:03:07.123456+00:00"), k140307 + 123'456);      // mitmproxy
+    EXPECT_EQ(startedUs("2026-11-25T14:03:07+00:00"), k140307);                       // mitmproxy, .0 s
+    EXPECT_EQ(startedUs("2026-11-25T15:03:07.1234567+01:00"), k140307 + 123'456);     // Fiddler: 7 digits
+    EXPECT_EQ(startedUs("2026-11-25T14:03:07Z"), k140307);
+}
+
+TEST(HarFormatTest, AStartedDateTimeThatIsNotIso8601SaysWhy) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"2026-11-25T14:03:60.000Z", "second 60 is out of range (00-59)"},
+        {"2026-11-25T14:03:07.000 CET", "expected an ISO 8601 time such as 2026-11-25T10:00:00Z"},
+        {"Wed, 25 Nov 2026 14:03:07 GMT", "expected an ISO 8601 time such as 2026-11-25T10:00:00Z"},
+    };
+    for (const auto& [started, reason] : cases) {
+        std::istringstream in(harStartedAt(started));
+        RecordingCollector sink(1);
+        try {
+            HarFormat::read(in, sink, "");
+            ADD_FAILURE() << "no error: " << started;
+        } catch (const ImportError& e) {
+            EXPECT_EQ(std::string(e.what()), "log.entries[1]: startedDateTime is not an ISO-8601 time: \"" + started +
+                                                 "\" (" + reason + ")");
+        }
+    }
+}
+
 }  // namespace
 }  // namespace rtmtap

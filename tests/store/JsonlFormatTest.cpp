@@ -156,6 +156,77 @@ TEST(JsonlFormatTest, BadApiCallLinesNameTheLine) {
     }
 }
 
+// The first error read gives, "" when the text reads.
+std::string readError(const std::string& text) {
+    std::istringstream in(text);
+    RecordingCollector sink(1);
+    try {
+        JsonlFormat::read(in, sink, "", nullptr);
+    } catch (const ImportError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string withStartedAt(const std::string& iso) {
+    std::string line = JsonlFormat::sessionLine(row(), "") + "\n";
+    const std::string written = "\"started_at\":\"2025-11-24T16:00:00.000000Z\"";
+    line.replace(line.find(written), written.size(), "\"started_at\":\"" + iso + "\"");
+    return line;
+}
+
+// The reader takes ISO 8601 as rtmtap writes it and with an offset, and no more: what Poco's
+// parser let through before (a year alone, month 0, zone names, a leap second) is an error.
+TEST(JsonlFormatTest, SessionTimesAreStrictIso8601) {
+    std::istringstream in(withStartedAt("2025-11-24T17:00:00+01:00"));
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "", nullptr);
+    EXPECT_EQ(sink.take()->info.started_wall_us, kStart);
+    const std::pair<std::string, std::string> bad[] = {
+        {"x", "expected an ISO 8601 time such as 2026-11-25T10:00:00Z"},
+        {"2025", "expected an ISO 8601 time such as 2026-11-25T10:00:00Z"},
+        {"2025-00-00T00:00:00Z", "month 0 is out of range (01-12)"},
+        {"2025-11-24T16:00:00 CET", "expected an ISO 8601 time such as 2026-11-25T10:00:00Z"},
+        {"2025-12-31T23:59:60Z", "second 60 is out of range (00-59)"},
+    };
+    for (const auto& [iso, reason] : bad) {
+        EXPECT_EQ(readError(withStartedAt(iso)),
+                  "line 1: \"started_at\" is not an ISO-8601 time: \"" + iso + "\" (" + reason + ")");
+    }
+}
+
+// Frame lines through the project's JSON scanner: escapes, white space and the shapes it tells apart.
+TEST(JsonlFormatTest, FrameLinesReadThroughTheScanner) {
+    const std::string session = JsonlFormat::sessionLine(row(), "") + "\n";
+    std::istringstream in(session +
+                          R"( { "t_us" : 5 , "dir" : "\u0073\u0032c" , "op":"close", "flags" : [ "inj\u0065cted" ] ,)"
+                          R"( "data" : { "reason" : "\u00e9\ud83d\ude00\"" , "code" : 1001 } } )" "\n");
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "", nullptr);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->frames.size(), 1u);
+    EXPECT_EQ(s->frames[0].t_us, 5);
+    EXPECT_EQ(s->frames[0].dir, Direction::ServerToClient);
+    EXPECT_EQ(s->frames[0].flags, MessageFlag::Injected);
+    EXPECT_EQ(s->frames[0].payload, "\x03\xe9\xc3\xa9\xf0\x9f\x98\x80\"");
+    const std::string frame = R"({"t_us":1,"dir":"c2s","op":"text",)";
+    const std::pair<std::string, std::string> bad[] = {
+        {"[1,2]", "line 2: not a JSON object"},
+        {"\"text\"", "line 2: not a JSON object"},
+        {frame + R"("data":"x"} trailing)", "line 2: not valid JSON"},
+        {frame + R"("data":"x",})", "line 2: not valid JSON"},
+        {frame + "\"data\":\"\xff\"}", "line 2: not valid JSON"},  // not UTF-8
+        {frame + R"("data":"x","flags":"injected"})", "line 2: \"flags\" must be an array of flag names"},
+        {frame + R"("data":"x","flags":[1]})", "line 2: \"flags\" must be an array of flag names"},
+        {frame + R"("data":"x","fwd_us":1.5})", "line 2: \"fwd_us\" must be an integer, not 1.5"},
+        {frame + R"("data":"x","fwd_us":99999999999999999999})", "line 2: \"fwd_us\" must be an integer"},
+    };
+    for (const auto& [line, error] : bad) {
+        EXPECT_EQ(readError(session + line + "\n").rfind(error, 0), 0u) << line << ": " << readError(session + line + "\n");
+    }
+}
+
 TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
     std::string text = JsonlFormat::sessionLine(row(), "mine") + "\n";
     std::istringstream in(text);

@@ -110,7 +110,8 @@ TEST(SessionImporterTest, MigratesAVersion2DatabaseAddingTheLabelColumn) {
         Database d(db, Database::Mode::ReadWriteCreate);
         // Back to what version 2 looked like.
         d.exec("DROP TABLE frame_blocks; DROP TABLE frames_fts; DELETE FROM meta WHERE key = 'text_indexed_upto'; "
-               "DROP VIEW v_sessions; ALTER TABLE sessions DROP COLUMN label; PRAGMA user_version = 2");
+               "DROP VIEW v_sessions; ALTER TABLE sessions DROP COLUMN label; ALTER TABLE sessions DROP COLUMN replay_of; "
+               "PRAGMA user_version = 2");
     }
     SessionImporter importer(db);
     importer.beginSession(session("after migration"));

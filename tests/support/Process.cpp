@@ -79,17 +79,43 @@ std::string ExitStatus::describe() const {
     return "signal " + std::to_string(signal);
 }
 
-Process::Process(std::vector<std::string> args, std::string binary) {
-    Pipe out, err;
-    spawn(binary, args, out.write, err.write);
+Process::Process(std::vector<std::string> args, std::string binary, bool withStdin) {
+    Pipe in, out, err;
+    spawn(binary, args, withStdin ? in.read : -1, out.write, err.write);
+    closeFd(in.read);
     closeFd(out.write);
     closeFd(err.write);
+    if (withStdin) {
+        stdin_ = in.write;
+        in.write = -1;
+    }
     int outFd = out.read, errFd = err.read;
     out.read = err.read = -1;  // the reader thread owns them now
     reader_ = std::thread([this, outFd, errFd] { readLoop(outFd, errFd); });
 }
 
+bool Process::writeStdin(const std::string& text) {
+    ::signal(SIGPIPE, SIG_IGN);  // a child that has gone must fail the write, not kill the test
+    size_t done = 0;
+    while (stdin_ >= 0 && done < text.size()) {
+        ssize_t n = ::write(stdin_, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<size_t>(n);
+    }
+    return stdin_ >= 0;
+}
+
+void Process::closeStdin() {
+    closeFd(stdin_);
+}
+
 Process::~Process() {
+    closeStdin();
     if (!reaped_) {
         ::kill(pid_, SIGKILL);
         int status = 0;
@@ -101,10 +127,14 @@ Process::~Process() {
     }
 }
 
-void Process::spawn(const std::string& binary, const std::vector<std::string>& args, int outFd, int errFd) {
+void Process::spawn(const std::string& binary, const std::vector<std::string>& args, int inFd, int outFd, int errFd) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (inFd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, inFd, 0);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
     posix_spawn_file_actions_adddup2(&actions, outFd, 1);
     posix_spawn_file_actions_adddup2(&actions, errFd, 2);
     // Sockets the test holds (POCO does not mark them close-on-exec) must not leak into the

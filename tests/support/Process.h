@@ -34,7 +34,8 @@ public:
     // Starts binary with args (not including argv[0]); stdin is /dev/null. Signals get their
     // default actions in the child even when the test ignores them (SIGPIPE). Throws
     // std::runtime_error when the process cannot be started.
-    explicit Process(std::vector<std::string> args, std::string binary = RTMTAP_BINARY);
+    // withStdin: stdin is a pipe the test writes with writeStdin() and ends with closeStdin().
+    explicit Process(std::vector<std::string> args, std::string binary = RTMTAP_BINARY, bool withStdin = false);
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -47,6 +48,10 @@ public:
     std::string listeningLine() const;  // the whole line, "" before it arrived
 
     void signal(int sig);
+    // With withStdin: writes text to the child's stdin (false when it is closed or the child is
+    // gone); closeStdin() sends it EOF.
+    bool writeStdin(const std::string& text);
+    void closeStdin();
     // Waits for the child to end; after timeoutMs it is killed with SIGKILL (timedOut = true).
     // Also waits (briefly) for the output pipes to drain. Repeated calls return the same status.
     ExitStatus waitExit(int timeoutMs = 20000);
@@ -63,10 +68,11 @@ public:
     static RunResult capture(const std::vector<std::string>& args, int timeoutMs = 20000);
 
 private:
-    void spawn(const std::string& binary, const std::vector<std::string>& args, int outFd, int errFd);
+    void spawn(const std::string& binary, const std::vector<std::string>& args, int inFd, int outFd, int errFd);
     void readLoop(int outFd, int errFd);
 
     pid_t pid_ = -1;
+    int stdin_ = -1;
     bool reaped_ = false;
     ExitStatus status_;
     std::thread reader_;
