@@ -105,13 +105,15 @@ void setupReplay(CLI::App& app, int& exitCode) {
     cmd->add_option("--listen", o->listen, "Where clients under test connect (port 0: any free port)")->capture_default_str();
     cmd->add_option("--api-listen", o->apiListen, "Also answer the recording's API calls here (HOST:PORT)");
     cmd->add_option("--speed", o->speed, "Play at this speed, 0.1 to 100")->check(CLI::Range(0.1, 100.0))->capture_default_str();
-    cmd->add_flag("--no-timing", o->noTiming, "Send the server frames back to back");
+    cmd->add_flag("--no-timing", o->noTiming, "Send the server frames (--to: the commands) back to back");
     cmd->add_flag("--step", o->step, "Ask on stdin before each server frame");
     cmd->add_option("--from", o->from, "Send the frames before this seq at once, play the rest on time")
         ->check(CLI::Range(int64_t{1}, INT64_MAX));
-    cmd->add_flag("--reactive", o->reactive, "Hold answers until the client sends the command they answered");
+    cmd->add_flag("--reactive", o->reactive,
+                 "Hold answers until the client sends the command they answered (--to: hold each command until the "
+                 "server events before it came)");
     cmd->add_flag("--loop", o->loop, "Play the recording again when it ends, until the client goes");
-    cmd->add_flag("--record", o->record, "Record each replay as a new session of --db");
+    cmd->add_flag("--record", o->record, "Record each replay (--to: each client) as a new session of --db");
     cmd->add_flag("--expect", o->expect,
                  "Serve one client, then compare its commands with the recording (--to: compare the events received)");
     cmd->add_flag("--json", o->json, "At the end print one JSON object (no live view)");
