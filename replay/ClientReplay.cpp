@@ -183,9 +183,14 @@ void ClientReplay::finish() {
         }
         result_.ended = cancelled_ ? "stopped: the replay closed it (1000)" : "the replay closed it (1000)";
     }
-    rtm_.close();  // joins the reader: frames_ is ours alone from here
+    rtm_.close();  // joins the reader: result_.frames is this thread's alone from here
     result_.durationUs = sinceStartUs();
     announceEnd();
+    summarise();
+}
+
+// The figures the report shows, from the live traffic once it is over.
+void ClientReplay::summarise() {
     std::vector<std::optional<size_t>> cause = attributeAnswers(result_.frames);
     for (size_t i = 0; i < cause.size(); ++i) {
         if (cause[i]) {

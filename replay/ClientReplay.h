@@ -74,6 +74,7 @@ private:
     bool connect(const std::string& token);
     void supervise();
     void finish();
+    void summarise();
     void sendCommand(size_t index);
     void waitAtEnd();
     bool waitForEvents(const EventCounts& need, std::string& missing);
