@@ -122,10 +122,13 @@ struct Column {
     Style style;
 };
 
-std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel) {
+std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel, bool withReplay) {
     std::vector<std::string> cells = {std::to_string(row.id)};
     if (withLabel) {
         cells.push_back(row.label.empty() ? "-" : row.label);
+    }
+    if (withReplay) {
+        cells.push_back(row.replay_of ? std::to_string(*row.replay_of) : "-");
     }
     std::vector<std::string> rest = {localTime(row.started_wall_us),
                                      row.duration_us ? humanDuration(*row.duration_us) : "-",
@@ -139,12 +142,17 @@ std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel) {
     return cells;
 }
 
-// A label column only when some listed session has a label: most databases have none.
+// A label column only when some listed session has a label, a REPLAY OF column only when some
+// is a recorded replay (`rtmtap replay --record`): most databases have neither.
 void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Palette& palette) {
     bool withLabel = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.label.empty(); });
+    bool withReplay = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return r.replay_of.has_value(); });
     std::vector<Column> columns = {{"ID", 20, true, Style::Plain}};
     if (withLabel) {
         columns.push_back({"LABEL", 30, false, Style::Plain});
+    }
+    if (withReplay) {
+        columns.push_back({"REPLAY OF", 20, true, Style::Plain});
     }
     std::vector<Column> rest = {{"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
                                 {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain},
@@ -158,7 +166,7 @@ void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Pa
         widths[c] = std::string(columns[c].header).size();
     }
     for (const SessionRow& row : rows) {
-        table.push_back(cellsOf(row, withLabel));
+        table.push_back(cellsOf(row, withLabel, withReplay));
         for (size_t c = 0; c < count; ++c) {
             table.back()[c] = cell(table.back()[c], columns[c].limit);
             widths[c] = std::max(widths[c], table.back()[c].size());
@@ -226,6 +234,7 @@ std::string sessionJson(const SessionRow& row) {
         .string("upstream", row.upstream)
         .string("path", row.path)
         .stringOrNull("label", row.label)
+        .number("replay_of", row.replay_of)
         .stringOrNull("subprotocol", row.subprotocol)
         .number("http_status", optionalInt(row.http_status))
         .number("user_id", row.user_id)

@@ -409,6 +409,10 @@ TEST(ReplayServe, ADatabaseSessionIsMarkedAsTheOneReplayed) {
     ASSERT_TRUE(row);
     EXPECT_EQ(row->replay_of, 1);
     EXPECT_EQ(row->upstream.rfind("replay of session 1 of", 0), 0u) << row->upstream;
+    RunResult listed = Process::capture({"sessions", "--db", db, "--color", "never"});
+    EXPECT_NE(listed.out.find("REPLAY OF"), std::string::npos) << listed.out;
+    RunResult json = Process::capture({"sessions", "--db", db, "--json"});
+    EXPECT_NE(json.out.find("\"replay_of\":1"), std::string::npos) << json.out;
 }
 
 TEST(ReplayServe, BadInputIsOneLineAndExitTwo) {
