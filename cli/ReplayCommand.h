@@ -32,6 +32,8 @@ struct ReplayOptions {
     std::string to, token, api, user, password;
     int clients = 1;
     std::vector<std::string> ignore;
+    int reactiveTimeoutMs = 5000;
+    int timeoutMs = 10000;
 };
 
 }  // namespace rtmtap::cli

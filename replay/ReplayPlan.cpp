@@ -60,6 +60,10 @@ bool serverDropped(const std::vector<Message>& frames, const std::optional<Sessi
 
 }  // namespace
 
+int64_t recordedStartUs(const std::vector<Message>& frames) {
+    return recordedStart(frames, recordedAuth(frames));
+}
+
 size_t ReplayPlan::heldCount() const {
     return static_cast<size_t>(std::count_if(frames.begin(), frames.end(), [](const PlannedFrame& f) { return f.heldFor.has_value(); }));
 }

@@ -59,6 +59,10 @@ struct ReplayPlan {
     size_t heldCount() const;
 };
 
+// The recorded time that the start of a replay stands for: the t_us of the first ws_auth the
+// client sent, else of its first frame (a capture that began late), else of the first frame.
+int64_t recordedStartUs(const std::vector<Message>& frames);
+
 // frames: one recorded session in seq order (they must outlive the plan). end: how it ended, when
 // known. Throws ReplayPlanError for a --from beyond the session.
 ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::optional<SessionEnd>& end,

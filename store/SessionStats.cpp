@@ -7,7 +7,6 @@
 #include <unordered_map>
 
 namespace rtmtap {
-namespace {
 
 Percentiles percentilesOf(std::vector<int64_t>& values) {
     Percentiles p;
@@ -22,10 +21,13 @@ Percentiles percentilesOf(std::vector<int64_t>& values) {
         return values[std::min(std::max<size_t>(r, 1), values.size()) - 1];
     };
     p.p50 = rank(0.50);
+    p.p90 = rank(0.90);
     p.p99 = rank(0.99);
     p.max = values.back();
     return p;
 }
+
+namespace {
 
 std::vector<NameCount> sortedCounts(const std::unordered_map<std::string, int64_t>& counts) {
     std::vector<NameCount> out;

@@ -14,8 +14,11 @@ namespace rtmtap {
 // Nearest-rank percentiles of a set of durations, µs. All zero when count is 0.
 struct Percentiles {
     int64_t count = 0;
-    int64_t p50 = 0, p99 = 0, max = 0;
+    int64_t p50 = 0, p90 = 0, p99 = 0, max = 0;
 };
+
+// The percentiles of values (sorted in place). `stats` and `replay --to`'s latency report use it.
+Percentiles percentilesOf(std::vector<int64_t>& values);
 
 struct DirectionTotals {
     int64_t frames = 0;

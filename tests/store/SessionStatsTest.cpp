@@ -216,5 +216,20 @@ TEST(SessionStatsEmptyTest, AnEmptyDatabaseGivesZeros) {
     EXPECT_EQ(s->holding.count, 0);
 }
 
+TEST(PercentilesOfTest, NearestRanksOfAnyOrder) {
+    std::vector<int64_t> values;
+    for (int64_t v = 20; v >= 1; --v) {
+        values.push_back(v * 10);
+    }
+    Percentiles p = percentilesOf(values);
+    EXPECT_EQ(p.count, 20);
+    EXPECT_EQ(p.p50, 100);  // the 10th of 20
+    EXPECT_EQ(p.p90, 180);  // the 18th
+    EXPECT_EQ(p.p99, 200);
+    EXPECT_EQ(p.max, 200);
+    std::vector<int64_t> none;
+    EXPECT_EQ(percentilesOf(none).p90, 0);
+}
+
 }  // namespace
 }  // namespace rtmtap
