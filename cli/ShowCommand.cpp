@@ -4,10 +4,10 @@
 #include "FrameFilterOptions.h"
 #include "FramePrinter.h"
 #include "SessionsCommand.h"
+#include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
-#include "store/JsonText.h"
 #include "store/Reader.h"
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 #include "TimeArg.h"
 
 #include "protocol/IsoTime.h"
+#include "protocol/TextCursor.h"
 
 #include <chrono>
 #include <limits>
@@ -26,58 +27,6 @@ std::string quoted(const std::string& text) {
     throw std::invalid_argument("invalid time " + quoted(text) + ": " + reason);
 }
 
-bool isDigit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-// A left-to-right reader over the argument; every method leaves pos_ unchanged when it fails.
-class Cursor {
-public:
-    explicit Cursor(const std::string& text) : text_(text) {}
-
-    bool atEnd() const { return pos_ == text_.size(); }
-    char peek() const { return atEnd() ? '\0' : text_[pos_]; }
-    bool take(char c) {
-        if (peek() != c) {
-            return false;
-        }
-        ++pos_;
-        return true;
-    }
-    // One or more digits; overflowed is set when they do not fit in int64_t.
-    bool number(int64_t& value, bool& overflowed) {
-        size_t start = pos_;
-        int64_t v = 0;
-        overflowed = false;
-        while (isDigit(peek())) {
-            int digit = text_[pos_++] - '0';
-            if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, digit, &v)) {
-                overflowed = true;
-            }
-        }
-        value = v;
-        return pos_ > start;
-    }
-    // The digits of a fraction (after the dot) as µs: the first six count, the rest are cut.
-    bool fraction(int64_t& us) {
-        size_t start = pos_;
-        int64_t v = 0;
-        int64_t scale = 100'000;
-        while (isDigit(peek())) {
-            v += (text_[pos_++] - '0') * scale;
-            scale /= 10;
-        }
-        us = v;
-        return pos_ > start;
-    }
-    bool startsWith(const char* prefix) const { return text_.compare(pos_, std::char_traits<char>::length(prefix), prefix) == 0; }
-    void skip(size_t n) { pos_ += n; }
-
-private:
-    const std::string& text_;
-    size_t pos_ = 0;
-};
-
 // The ISO forms are protocol/IsoTime's; its range errors ("month 13 is out of range") are kept.
 int64_t parseIso(const std::string& text) {
     const IsoTimeParse iso = parseIsoTime(text);
@@ -92,8 +41,8 @@ int64_t parseIso(const std::string& text) {
 
 // "@SECONDS" or "@SECONDS.FRACTION" since the epoch.
 int64_t parseEpoch(const std::string& text) {
-    Cursor in(text);
-    in.skip(1);
+    TextCursor in(text);
+    in.take('@');
     int64_t seconds = 0;
     bool overflowed = false;
     int64_t fractionUs = 0;
@@ -108,9 +57,8 @@ int64_t parseEpoch(const std::string& text) {
 }
 
 // A unit after a span's number, as µs per unit; 0 when none is there.
-int64_t takeUnit(Cursor& in) {
-    if (in.startsWith("ms")) {
-        in.skip(2);
+int64_t takeUnit(TextCursor& in) {
+    if (in.take("ms")) {
         return 1000;
     }
     struct Unit {
@@ -129,7 +77,7 @@ int64_t takeUnit(Cursor& in) {
 
 // "10m", "1h30m", "500ms": numbers each followed by a unit, summed, back from now.
 int64_t parseSpan(const std::string& text, int64_t nowWallUs) {
-    Cursor in(text);
+    TextCursor in(text);
     int64_t total = 0;
     bool tooLarge = false;
     do {
@@ -168,8 +116,9 @@ int64_t parseTimeArg(const std::string& text, int64_t nowWallUs) {
         return parseEpoch(text);
     }
     // Four digits and a dash can only be a date; anything else is read as a span.
-    if (text.size() >= 5 && isDigit(text[0]) && isDigit(text[1]) && isDigit(text[2]) && isDigit(text[3]) &&
-        text[4] == '-') {
+    TextCursor in(text);
+    int year = 0;
+    if (in.fixed(4, year) && in.take('-')) {
         return parseIso(text);
     }
     return parseSpan(text, nowWallUs);

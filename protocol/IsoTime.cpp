@@ -1,5 +1,7 @@
 #include "IsoTime.h"
 
+#include "TextCursor.h"
+
 #include <cstdio>
 
 // Written out instead of Poco::DateTimeParser, which the JSONL reader used: it skips any
@@ -13,10 +15,6 @@ namespace {
 
 constexpr int64_t kUsPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
-
-bool isDigit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 bool leapYear(int year) {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -64,61 +62,6 @@ std::string two(int value) {
     return (value < 10 ? "0" : "") + std::to_string(value);
 }
 
-// A left-to-right reader; every method leaves the position unchanged when it fails.
-class Cursor {
-public:
-    explicit Cursor(std::string_view text) : text_(text) {}
-
-    bool atEnd() const { return pos_ == text_.size(); }
-    char peek() const { return atEnd() ? '\0' : text_[pos_]; }
-    bool take(char c) {
-        if (peek() != c) {
-            return false;
-        }
-        ++pos_;
-        return true;
-    }
-    bool takeAny(std::string_view chars) {
-        if (atEnd() || chars.find(text_[pos_]) == std::string_view::npos) {
-            return false;
-        }
-        ++pos_;
-        return true;
-    }
-    // Exactly n digits as a number.
-    bool fixed(size_t n, int& value) {
-        if (text_.size() - pos_ < n) {
-            return false;
-        }
-        int v = 0;
-        for (size_t i = 0; i < n; ++i) {
-            if (!isDigit(text_[pos_ + i])) {
-                return false;
-            }
-            v = v * 10 + (text_[pos_ + i] - '0');
-        }
-        pos_ += n;
-        value = v;
-        return true;
-    }
-    // One or more digits after a decimal sign, as µs: the first six count, the rest are cut.
-    bool fraction(int64_t& us) {
-        const size_t start = pos_;
-        int64_t v = 0;
-        int64_t scale = 100'000;
-        while (isDigit(peek())) {
-            v += (text_[pos_++] - '0') * scale;
-            scale /= 10;
-        }
-        us = v;
-        return pos_ > start;
-    }
-
-private:
-    std::string_view text_;
-    size_t pos_ = 0;
-};
-
 class Parser {
 public:
     explicit Parser(std::string_view text) : in_(text) {}
@@ -130,7 +73,7 @@ private:
     bool zone(IsoTimeParse& out);
     bool checkCalendar(IsoTimeParse& out) const;
 
-    Cursor in_;
+    TextCursor in_;
     int year_ = 0, month_ = 0, day_ = 0, hour_ = 0, minute_ = 0, second_ = 0;
     int64_t fractionUs_ = 0;
     int64_t offsetSeconds_ = 0;
@@ -176,7 +119,7 @@ bool Parser::zone(IsoTimeParse& out) {
     if (sign == 0 || !in_.fixed(2, hours)) {
         return false;
     }
-    if (in_.take(':') ? !in_.fixed(2, minutes) : (isDigit(in_.peek()) && !in_.fixed(2, minutes))) {
+    if (in_.take(':') ? !in_.fixed(2, minutes) : (TextCursor::isDigit(in_.peek()) && !in_.fixed(2, minutes))) {
         return false;
     }
     if (hours > 23 || minutes > 59) {

@@ -1,6 +1,7 @@
 #include "JsonStrings.h"
 
 #include "JsonScanner.h"
+#include "JsonText.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -73,26 +74,6 @@ JsonStringScan scanJsonStrings(std::string_view text) {
     return out;
 }
 
-std::string escapeJsonContent(std::string_view text) {
-    static const char* const hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string spliceJsonStrings(std::string_view text,
                               const std::vector<std::pair<JsonStringMember, std::string>>& replacements) {
     std::vector<const std::pair<JsonStringMember, std::string>*> order;
@@ -108,7 +89,10 @@ std::string spliceJsonStrings(std::string_view text,
             continue;  // overlapping or foreign spans: a caller bug must not corrupt memory
         }
         out.append(text.substr(at, r->first.offset - at));
-        out += escapeJsonContent(r->second);
+        // Keep: the texts spliced into were scanned without checking UTF-8, and a replacement
+        // carries bytes of that same text (a routed ws_endpoint keeps the upstream's path and
+        // query as written), so a Latin-1 byte goes back as it came rather than as U+FFFD.
+        appendJsonContent(out, r->second, InvalidUtf8::Keep);
         at = r->first.offset + r->first.length;
     }
     out.append(text.substr(at));

@@ -28,12 +28,9 @@ struct JsonStringScan {
 
 JsonStringScan scanJsonStrings(std::string_view text);
 
-// text as the content of a JSON string (no quotes): '"', '\\' and control characters escaped,
-// other bytes unchanged.
-std::string escapeJsonContent(std::string_view text);
-
 // Replaces the content of each member (spans must come from one scan of text) with the escaped
-// replacement; members with equal spans are not allowed. Returns the new text.
+// replacement (appendJsonContent with InvalidUtf8::Keep: bytes that are not UTF-8 stay as they
+// are, like the rest of the text); members with equal spans are not allowed. Returns the new text.
 std::string spliceJsonStrings(std::string_view text,
                               const std::vector<std::pair<JsonStringMember, std::string>>& replacements);
 

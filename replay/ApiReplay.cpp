@@ -3,9 +3,9 @@
 #include "CorsHeaders.h"
 #include "SimHttpFactory.h"
 #include "WsServer.h"
+#include "protocol/JsonText.h"
 #include "proxy/ConnectRewrite.h"
 #include "proxy/HttpHead.h"
-#include "store/JsonText.h"
 
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>

@@ -1,7 +1,7 @@
 #include "ClientReplay.h"
 
 #include "Attribution.h"
-#include "store/JsonText.h"
+#include "protocol/JsonText.h"
 
 #include <Poco/URI.h>
 

@@ -1,12 +1,13 @@
 #include "ClientScript.h"
 
-#include "protocol/Classifier.h"
+#include "protocol/JsonScanner.h"
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace rtmtap {
 namespace {
@@ -24,88 +25,23 @@ size_t skipSpace(const std::string& s, size_t i) {
     return i;
 }
 
-// s[i] is '"'; returns the index after the closing quote.
-size_t skipString(const std::string& s, size_t i) {
-    for (++i; i < s.size(); ++i) {
-        if (s[i] == '\\') {
-            ++i;
-        } else if (s[i] == '"') {
-            return i + 1;
-        }
-    }
-    return s.size();
-}
-
-// s[i] starts a value; returns the index after it. Only called on text the classifier has
-// already validated, so brackets balance and strings end.
-size_t skipValue(const std::string& s, size_t i) {
-    if (i < s.size() && s[i] == '"') {
-        return skipString(s, i);
-    }
-    if (i < s.size() && (s[i] == '{' || s[i] == '[')) {
-        int depth = 0;
-        while (i < s.size()) {
-            char c = s[i];
-            if (c == '"') {
-                i = skipString(s, i);
-                continue;
-            }
-            depth += (c == '{' || c == '[') ? 1 : (c == '}' || c == ']') ? -1 : 0;
-            ++i;
-            if (depth == 0) {
-                return i;
-            }
-        }
-        return i;
-    }
-    while (i < s.size() && !isSpace(s[i]) && s[i] != ',' && s[i] != '}' && s[i] != ']') {
-        ++i;
-    }
-    return i;
-}
-
-struct Member {
-    std::string raw;    // `"key": value` exactly as written
-    std::string key;    // the key's raw text between the quotes
-    std::string value;  // the value's raw text
-};
-
-// The top-level members of a valid JSON object text.
-std::vector<Member> members(const std::string& s) {
-    std::vector<Member> out;
-    size_t i = skipSpace(s, 0) + 1;  // past '{'
-    for (;;) {
-        i = skipSpace(s, i);
-        if (i >= s.size() || s[i] != '"') {
-            return out;  // '}' of an empty object
-        }
-        const size_t start = i;
-        const size_t keyEnd = skipString(s, i);
-        i = skipSpace(s, keyEnd) + 1;  // past ':'
-        const size_t valueStart = skipSpace(s, i);
-        const size_t valueEnd = skipValue(s, valueStart);
-        out.push_back({s.substr(start, valueEnd - start), s.substr(start + 1, keyEnd - start - 2),
-                       s.substr(valueStart, valueEnd - valueStart)});
-        i = skipSpace(s, valueEnd);
-        if (i >= s.size() || s[i] != ',') {
-            return out;
-        }
-        ++i;
-    }
+// A member's raw text, `"key" : value` as written: from its key's opening quote to its value's
+// last byte (the space around the colon is the member's own, the space around commas is not).
+std::string_view rawMember(std::string_view line, const JsonMember& m) {
+    const size_t start = m.key.offset - 1;
+    return line.substr(start, m.valueOffset + m.valueLength - start);
 }
 
 [[noreturn]] void fail(const std::string& name, int lineNo, const std::string& what) {
     throw ClientScriptError("script '" + name + "' line " + std::to_string(lineNo) + ": " + what);
 }
 
-int64_t parseAfterMs(const std::string& value, const std::string& name, int lineNo) {
-    bool digits = !value.empty() && value.size() <= 9;
-    for (char c : value) {
-        digits = digits && c >= '0' && c <= '9';
-    }
-    int64_t ms = digits ? std::stoll(value) : -1;
-    if (ms < 0 || ms > kMaxAfterMs) {
-        fail(name, lineNo, "after_ms must be a whole number of milliseconds from 0 to 86400000, not " + value);
+// A JSON integer token from 0 to a day ("-0" is zero); a fraction, an exponent, a string or a
+// literal is an error, even when its value would be whole.
+int64_t parseAfterMs(std::string_view value, const std::string& name, int lineNo) {
+    int64_t ms = -1;
+    if (!parseJsonInt64(value, ms) || ms < 0 || ms > kMaxAfterMs) {
+        fail(name, lineNo, "after_ms must be a whole number of milliseconds from 0 to 86400000, not " + std::string(value));
     }
     return ms;
 }
@@ -113,9 +49,13 @@ int64_t parseAfterMs(const std::string& value, const std::string& name, int line
 }  // namespace
 
 ScriptStep ClientScript::parseLine(const std::string& line, const std::string& name, int lineNo) {
-    const size_t first = skipSpace(line, 0);
-    Classification c = classify(line);
-    if (c.malformed || first >= line.size() || line[first] != '{') {
+    // No depth limit, as for a recorded frame: a script may send the deeply nested frame it
+    // wants a server tested with (the scanner keeps one bit a level, no C stack).
+    JsonScanOptions options;
+    options.maxDepth = JsonScanOptions::kUnlimited;
+    const std::string_view text(line);
+    const JsonMembers parsed = jsonMembers(text, options);
+    if (!parsed.object) {
         std::string shown = line.size() > 60 ? line.substr(0, 60) + "..." : line;
         fail(name, lineNo, "not a JSON object: " + shown);
     }
@@ -123,16 +63,20 @@ ScriptStep ClientScript::parseLine(const std::string& line, const std::string& n
     step.line = lineNo;
     std::string kept;
     bool seenAfter = false;
-    for (const Member& m : members(line)) {
-        if (m.key == "after_ms") {
+    for (const JsonMember& m : parsed.members) {
+        // The raw key, escapes as written: "after\u005fms" is not the delay key but a member sent on.
+        if (text.substr(m.key.offset, m.key.length) == "after_ms") {
             if (seenAfter) {
                 fail(name, lineNo, "after_ms given twice");
             }
             seenAfter = true;
-            step.afterMs = parseAfterMs(m.value, name, lineNo);
+            step.afterMs = parseAfterMs(text.substr(m.valueOffset, m.valueLength), name, lineNo);
             continue;
         }
-        kept += (kept.empty() ? "" : ",") + m.raw;
+        if (!kept.empty()) {
+            kept += ',';
+        }
+        kept += rawMember(text, m);
     }
     step.text = "{" + kept + "}";
     return step;

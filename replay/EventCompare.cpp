@@ -2,7 +2,7 @@
 
 #include "protocol/Base64.h"
 #include "protocol/JsonScanner.h"
-#include "store/JsonText.h"
+#include "protocol/JsonText.h"
 
 #include <algorithm>
 #include <array>

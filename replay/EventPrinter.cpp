@@ -2,8 +2,8 @@
 
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
+#include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
-#include "store/JsonText.h"
 
 #include <cstdio>
 #include <ctime>

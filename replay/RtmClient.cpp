@@ -3,7 +3,7 @@
 #include "proxy/HttpsClientContext.h"
 
 #include "protocol/Clock.h"
-#include "store/JsonText.h"
+#include "protocol/JsonText.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>

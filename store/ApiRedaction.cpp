@@ -1,7 +1,7 @@
 #include "ApiRedaction.h"
 
-#include "JsonText.h"
 #include "protocol/JsonStrings.h"
+#include "protocol/JsonText.h"
 #include "protocol/JwtClaims.h"
 
 #include <algorithm>

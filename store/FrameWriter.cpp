@@ -1,12 +1,12 @@
 #include "FrameWriter.h"
 
 #include "ApiRedaction.h"
-#include "JsonText.h"
 #include "RecorderClaim.h"
 #include "Recording.h"
 #include "Schema.h"
 #include "protocol/Classifier.h"
 #include "protocol/JsonStrings.h"
+#include "protocol/JsonText.h"
 #include "protocol/JwtClaims.h"
 #include "protocol/Utf8.h"
 

@@ -3,12 +3,12 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
-#include "JsonText.h"
 #include "Reader.h"
 #include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/IsoTime.h"
+#include "protocol/JsonText.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>

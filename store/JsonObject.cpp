@@ -1,6 +1,6 @@
 #include "JsonObject.h"
 
-#include "JsonText.h"
+#include "protocol/JsonText.h"
 
 namespace rtmtap {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Output helpers shared by the read commands and the file formats (JsonlFormat, HarFormat):
 // base64, times, flag names. JSON string escaping
-// lives in store/JsonText.h (the store needs it too); there is one copy of each.
+// lives in protocol/JsonText.h (the store needs it too); there is one copy of each.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -3,13 +3,13 @@
 #include "ImportError.h"
 #include "JsonObject.h"
 #include "JsonOut.h"
-#include "JsonText.h"
 #include "Reader.h"
 #include "SessionSink.h"
 #include "protocol/Base64.h"
 #include "protocol/Classifier.h"
 #include "protocol/IsoTime.h"
 #include "protocol/JsonScanner.h"
+#include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 
 #include <Poco/JSON/ParseHandler.h>

@@ -40,7 +40,24 @@ TEST(JsonStrings, SpliceReplacesOnlyTheValues) {
     JsonStringScan scan = scanJsonStrings(text);
     ASSERT_EQ(scan.members.size(), 2u);
     EXPECT_EQ(spliceJsonStrings(text, {{scan.members[1], "2\"\n"}, {scan.members[0], "1"}}),
-              "{ \"a\" : \"1\",\n \"b\":\"2\\\"\\u000a\" }");
+              "{ \"a\" : \"1\",\n \"b\":\"2\\\"\\n\" }");
+}
+
+TEST(JsonStrings, SpliceKeepsBytesThatAreNotUtf8AndEscapesControls) {
+    // An answer in Latin-1: scanned without checking UTF-8, and a replacement built from its own
+    // value (a routed ws_endpoint keeps the path) goes back with the same bytes, not U+FFFD.
+    const std::string text = "{\"rtm\":{\"ws_endpoint\":\"ws://h/caf\xe9\"},\"n\":\"\xff\"}";
+    JsonStringScan scan = scanJsonStrings(text);
+    ASSERT_TRUE(scan.valid);
+    ASSERT_EQ(scan.members.size(), 2u);
+    EXPECT_EQ(scan.members[0].value, "ws://h/caf\xe9");
+    EXPECT_EQ(spliceJsonStrings(text, {{scan.members[0], "ws://127.0.0.1:9/caf\xe9\x7f\t\x01"}}),
+              "{\"rtm\":{\"ws_endpoint\":\"ws://127.0.0.1:9/caf\xe9\\u007f\\t\\u0001\"},\"n\":\"\xff\"}");
+    const std::string spliced = spliceJsonStrings(text, {{scan.members[1], "\xc3\xa9\xc3"}});
+    EXPECT_EQ(spliced, "{\"rtm\":{\"ws_endpoint\":\"ws://h/caf\xe9\"},\"n\":\"\xc3\xa9\xc3\"}");
+    JsonStringScan again = scanJsonStrings(spliced);
+    ASSERT_TRUE(again.valid);
+    EXPECT_EQ(again.members[1].value, "\xc3\xa9\xc3");
 }
 
 }  // namespace

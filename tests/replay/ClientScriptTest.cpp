@@ -78,6 +78,52 @@ TEST(ClientScriptTest, BadAfterMsIsAnError) {
     EXPECT_EQ(ClientScript::parse(R"({"after_ms":86400000})", "s").steps()[0].afterMs, 86400000);
 }
 
+TEST(ClientScriptTest, OnlyThePlainKeySpellingIsTheDelay) {
+    // An escaped spelling of the key is another member, sent on as written; so are keys that
+    // merely contain after_ms, and a string value "after_ms".
+    auto script = ClientScript::parse(
+        R"({"after\u005fms":5,"after_ms":3,"x":"after_ms","after_ms2":1,"\"after_ms\"":2})", "s");
+    ASSERT_EQ(script.steps().size(), 1u);
+    EXPECT_EQ(script.steps()[0].afterMs, 3);
+    EXPECT_EQ(script.steps()[0].text, R"({"after\u005fms":5,"x":"after_ms","after_ms2":1,"\"after_ms\"":2})");
+}
+
+TEST(ClientScriptTest, ContainersAndOddSpacingGoOutByteForByte) {
+    const std::string line = "\t{ \"a\" :\t[1, {\"after_ms\": 9}, \"]}\"] , \"after_ms\" : 4 ,\"b\":{ } ,\"c\":-0.5E+3 }  ";
+    auto script = ClientScript::parse(line, "s");
+    ASSERT_EQ(script.steps().size(), 1u);
+    EXPECT_EQ(script.steps()[0].afterMs, 4);
+    EXPECT_EQ(script.steps()[0].text, "{\"a\" :\t[1, {\"after_ms\": 9}, \"]}\"],\"b\":{ },\"c\":-0.5E+3}");
+}
+
+TEST(ClientScriptTest, AfterMsMustBeAPlainIntegerTokenOnce) {
+    for (std::string value : std::vector<std::string>{"-5", "5e0", "5E+1", "0.0", "-0.0", "[5]", "{}", "\"5\""}) {
+        std::string what = errorOf("{\"command\":\"a\",\"after_ms\":" + value + "}");
+        EXPECT_EQ(what.rfind("script 's.jsonl' line 1: after_ms must be", 0), 0u) << value << ": " << what;
+    }
+    for (std::string value : std::vector<std::string>{"5.", "+5", "05", "0x5", ""}) {  // not JSON at all
+        std::string what = errorOf("{\"command\":\"a\",\"after_ms\":" + value + "}");
+        EXPECT_EQ(what.rfind("script 's.jsonl' line 1: not a JSON object", 0), 0u) << value << ": " << what;
+    }
+    EXPECT_EQ(errorOf("{\"after_ms\":-5}"), "script 's.jsonl' line 1: after_ms must be a whole number of milliseconds "
+                                            "from 0 to 86400000, not -5");
+    EXPECT_EQ(errorOf("{\"after_ms\":1e2}"), "script 's.jsonl' line 1: after_ms must be a whole number of milliseconds "
+                                             "from 0 to 86400000, not 1e2");
+    EXPECT_EQ(ClientScript::parse(R"({"after_ms":-0})", "s").steps()[0].afterMs, 0) << "JSON's -0 is the integer zero";
+    // A duplicate is an error even when the first one is fine and the second one is bad, or equal.
+    EXPECT_EQ(errorOf("{\"after_ms\":1,\"command\":\"a\",\"after_ms\" : 1}"), "script 's.jsonl' line 1: after_ms given twice");
+    EXPECT_EQ(errorOf("{\"after_ms\":1,\"after_ms\":\"x\"}"), "script 's.jsonl' line 1: after_ms given twice");
+    // A nested after_ms next to a top-level one is not a duplicate.
+    EXPECT_EQ(ClientScript::parse(R"({"p":{"after_ms":1},"after_ms":2})", "s").steps()[0].text, R"({"p":{"after_ms":1}})");
+}
+
+TEST(ClientScriptTest, DeepNestingIsSentNotRefused) {
+    const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+    auto script = ClientScript::parse("{\"after_ms\":1,\"d\":" + deep + "}", "s");
+    ASSERT_EQ(script.steps().size(), 1u);
+    EXPECT_EQ(script.steps()[0].text, "{\"d\":" + deep + "}");
+}
+
 TEST(ClientScriptTest, LoadReadsTheFileAndReportsMissingOnes) {
     test::TempDir dir;
     {

@@ -1,5 +1,5 @@
 // JSON string escaping must give valid JSON for any bytes.
-#include "store/JsonText.h"
+#include "protocol/JsonText.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +19,17 @@ TEST(JsonTextTest, KeepsValidUtf8AndReplacesInvalidBytes) {
     EXPECT_EQ(jsonString("\xc3"), "\"\\ufffd\"");                 // truncated sequence
     EXPECT_EQ(jsonString("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
     EXPECT_EQ(jsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");          // overlong
+}
+
+TEST(JsonTextTest, ContentHasNoQuotesAndKeepsOrReplacesInvalidBytesAsAsked) {
+    const std::string text = std::string("a\"\n\x7f\0", 5) + "\xc3\xa9\xff\xc3";
+    std::string kept = "[";
+    appendJsonContent(kept, text, InvalidUtf8::Keep);
+    EXPECT_EQ(kept, "[a\\\"\\n\\u007f\\u0000\xc3\xa9\xff\xc3");
+    std::string replaced;
+    appendJsonContent(replaced, text, InvalidUtf8::Replace);
+    EXPECT_EQ(replaced, "a\\\"\\n\\u007f\\u0000\xc3\xa9\\ufffd\\ufffd");
+    EXPECT_EQ("\"" + replaced + "\"", jsonString(text)) << "jsonString is the content, replaced, in quotes";
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "JsonText.h"
 
-#include "protocol/Utf8.h"
+#include "Utf8.h"
 
 namespace rtmtap {
 namespace {
@@ -28,18 +28,17 @@ void appendEscapedAscii(std::string& out, unsigned char c) {
 
 }  // namespace
 
-void appendJsonString(std::string& out, std::string_view text) {
-    out.reserve(out.size() + text.size() + 2);
-    out += '"';
+void appendJsonContent(std::string& out, std::string_view text, InvalidUtf8 invalid) {
     size_t i = 0;
     while (i < text.size()) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
+        const auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x80) {
             appendEscapedAscii(out, c);
             ++i;
             continue;
         }
-        size_t length = utf8SequenceLength(text, i);
+        // Keep copies every byte from 0x80 up alone, valid sequence or not.
+        const size_t length = invalid == InvalidUtf8::Keep ? 1 : utf8SequenceLength(text, i);
         if (length == 0) {
             out += "\\ufffd";  // one replacement per invalid byte, as decoders do
             ++i;
@@ -48,6 +47,12 @@ void appendJsonString(std::string& out, std::string_view text) {
         out.append(text.data() + i, length);
         i += length;
     }
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
+    appendJsonContent(out, text, InvalidUtf8::Replace);
     out += '"';
 }
 
