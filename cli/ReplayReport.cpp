@@ -60,21 +60,9 @@ Poco::JSON::Object::Ptr commandJson(const ReplayCommand& c) {
 }
 
 Poco::JSON::Array::Ptr diffJson(const ReplayResult& r) {
-    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    for (const DiffStep& s : r.diff) {
-        if (s.op == DiffStep::Op::Same) {
-            continue;
-        }
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        const bool missing = s.op == DiffStep::Op::Missing;
-        o->set("change", missing ? "missing" : "extra");
-        o->set("at", missing ? s.recorded : s.replayed);
-        o->set("recorded_position", s.recorded);
-        o->set("replayed_position", s.replayed);
-        o->set("command", commandJson(missing ? r.expected[s.recorded] : r.commands[s.replayed]));
-        out->add(o);
-    }
-    return out;
+    return diffStepsJson(r.diff, "replayed_position", "command", [&](const DiffStep& s, bool missing) {
+        return commandJson(missing ? r.expected[s.recorded] : r.commands[s.replayed]);
+    });
 }
 
 Poco::JSON::Object::Ptr resultJson(const ReplayResult& r, bool expect) {
@@ -122,6 +110,24 @@ Poco::JSON::Object::Ptr resultJson(const ReplayResult& r, bool expect) {
 }
 
 }  // namespace
+
+Poco::JSON::Array::Ptr diffStepsJson(const std::vector<DiffStep>& steps, const char* replayedKey, const char* itemKey,
+                                     const std::function<Poco::JSON::Object::Ptr(const DiffStep&, bool missing)>& item) {
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    for (const DiffStep& s : steps) {
+        if (s.op == DiffStep::Op::Same) {
+            continue;
+        }
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        const bool missing = s.op == DiffStep::Op::Missing;
+        o->set("change", missing ? "missing" : "extra");
+        o->set("recorded_position", s.recorded);
+        o->set(replayedKey, s.replayed);
+        o->set(itemKey, item(s, missing));
+        out->add(o);
+    }
+    return out;
+}
 
 std::string replayReport(const ReplayResult& r, const Palette& palette) {
     std::ostringstream out;

@@ -5,6 +5,10 @@
 #include "Color.h"
 #include "replay/ReplayResult.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +21,12 @@ std::string replayReport(const ReplayResult& result, const Palette& palette);
 // The --expect comparison: "expect: the client's commands match the recording (11 commands)"
 // or the differences, each line "  - recorded only", "  + sent only", "    both".
 std::string expectReport(const ReplayResult& result, const Palette& palette);
+
+// The Missing and Extra steps of a diff as JSON, each {"change":"missing"|"extra",
+// "recorded_position":N, "<replayedKey>":N, "<itemKey>":item(step, missing)}: both ways of
+// replaying report their differences in this shape.
+Poco::JSON::Array::Ptr diffStepsJson(const std::vector<DiffStep>& steps, const char* replayedKey, const char* itemKey,
+                                     const std::function<Poco::JSON::Object::Ptr(const DiffStep&, bool missing)>& item);
 
 // {"replays":[{...result...}], "differences": N}: N counts Missing and Extra steps over all.
 std::string replayJson(const std::vector<ReplayResult>& results, bool expect);

@@ -1,4 +1,5 @@
 #include "ReplaySendReport.h"
+#include "ReplayReport.h"
 
 #include "store/SessionStats.h"
 
@@ -145,20 +146,9 @@ Poco::JSON::Object::Ptr viewJson(const EventView& v) {
 }
 
 Poco::JSON::Array::Ptr differencesJson(const EventDiff& d) {
-    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    for (const DiffStep& s : d.steps) {
-        if (s.op == Op::Same) {
-            continue;
-        }
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        const bool missing = s.op == Op::Missing;
-        o->set("change", missing ? "missing" : "extra");
-        o->set("recorded_position", s.recorded);
-        o->set("received_position", s.replayed);
-        o->set("frame", viewJson(missing ? d.recorded[s.recorded] : d.received[s.replayed]));
-        out->add(o);
-    }
-    return out;
+    return diffStepsJson(d.steps, "received_position", "frame", [&](const DiffStep& s, bool missing) {
+        return viewJson(missing ? d.recorded[s.recorded] : d.received[s.replayed]);
+    });
 }
 
 Poco::JSON::Object::Ptr clientJson(const ClientReplayResult& r, bool expect) {

@@ -1,19 +1,13 @@
 #include "replay/Attribution.h"
 
+#include "tests/support/TestFrames.h"
+
 #include <gtest/gtest.h>
 
 namespace rtmtap {
 namespace {
 
-Message frame(Direction dir, int64_t tMs, const std::string& payload, Opcode op = Opcode::Text) {
-    Message m;
-    m.dir = dir;
-    m.op = op;
-    m.t_us = tMs * 1000;
-    m.payload = payload;
-    m.size = payload.size();
-    return m;
-}
+using test::frame;
 
 Message cmd(int64_t tMs, const std::string& payload) {
     return frame(Direction::ClientToServer, tMs, payload);

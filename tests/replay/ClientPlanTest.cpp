@@ -1,5 +1,7 @@
 #include "replay/ClientPlan.h"
 
+#include "tests/support/TestFrames.h"
+
 #include <gtest/gtest.h>
 
 namespace rtmtap {
@@ -8,15 +10,7 @@ namespace {
 constexpr auto C = Direction::ClientToServer;
 constexpr auto S = Direction::ServerToClient;
 
-Message frame(int64_t seq, Direction dir, int64_t tMs, const std::string& payload, Opcode op = Opcode::Text) {
-    Message m;
-    m.seq = seq;
-    m.dir = dir;
-    m.op = op;
-    m.t_us = tMs * 1000;
-    m.payload = payload;
-    return m;
-}
+using test::frame;
 
 const std::string kOnline = R"({"event":"user.online","payload":{"user":{"id":1}}})";
 const std::string kPost = R"({"event":"chat.postMessage","payload":{"message":{"id":7,"channel_id":5}}})";

@@ -4,6 +4,8 @@
 #include "tests/replay/SimTestUtil.h"
 #include "tests/support/TestUpstream.h"
 
+#include "tests/support/TestFrames.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -71,14 +73,7 @@ std::vector<Message> recordSession(Simulator& sim, const std::vector<std::string
     return log.frames();
 }
 
-Message frame(Direction dir, int64_t tMs, const std::string& payload, Opcode op = Opcode::Text) {
-    Message m;
-    m.dir = dir;
-    m.op = op;
-    m.t_us = tMs * 1000;
-    m.payload = payload;
-    return m;
-}
+using test::frame;
 
 std::vector<Message> numbered(std::vector<Message> frames) {
     for (size_t i = 0; i < frames.size(); ++i) {

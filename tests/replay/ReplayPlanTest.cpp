@@ -1,20 +1,13 @@
 #include "replay/ReplayPlan.h"
 
+#include "tests/support/TestFrames.h"
+
 #include <gtest/gtest.h>
 
 namespace rtmtap {
 namespace {
 
-Message frame(int64_t seq, Direction dir, int64_t tMs, const std::string& payload, Opcode op = Opcode::Text) {
-    Message m;
-    m.seq = seq;
-    m.dir = dir;
-    m.op = op;
-    m.t_us = tMs * 1000;
-    m.payload = payload;
-    m.size = payload.size();
-    return m;
-}
+using test::frame;
 
 constexpr auto C = Direction::ClientToServer;
 constexpr auto S = Direction::ServerToClient;
