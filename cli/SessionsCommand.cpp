@@ -235,6 +235,7 @@ std::string sessionJson(const SessionRow& row) {
         .string("path", row.path)
         .stringOrNull("label", row.label)
         .number("replay_of", row.replay_of)
+        .number("derived_from", row.derived_from)
         .stringOrNull("subprotocol", row.subprotocol)
         .number("http_status", optionalInt(row.http_status))
         .number("user_id", row.user_id)

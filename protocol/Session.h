@@ -18,6 +18,7 @@ struct SessionInfo {
     std::string subprotocol;      // as chosen by the upstream, "" when none
     HeaderList headers;           // the client's request headers, unredacted: the store redacts
     int64_t replay_of = 0;        // `rtmtap replay --record`: the recorded session this replays, 0 when none
+    int64_t derived_from = 0;     // `rtmtap edit`: the session this one was edited from, 0 when none
 };
 
 struct SessionEnd {

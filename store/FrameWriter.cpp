@@ -25,8 +25,8 @@ const char* const kInsertFrame =
     "channel_id, message_id, user_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
     "?14, ?15)";
 const char* const kInsertSession =
-    "INSERT OR REPLACE INTO sessions(id, started_us, client, upstream, path, subprotocol, headers, replay_of) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT OR REPLACE INTO sessions(id, started_us, client, upstream, path, subprotocol, headers, replay_of, "
+    "derived_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 const char* const kEndSession =
     "UPDATE sessions SET ended_us = ?2, duration_us = ?3, close_code = ?4, close_reason = ?5, closed_by = ?6, "
     "error = ?7, http_status = ?8 WHERE id = ?1";
@@ -138,6 +138,11 @@ Database& prepared(Database& db, int64_t maxPageCount) {
         db.exec("PRAGMA max_page_count = " + std::to_string(maxPageCount));
     }
     return db;
+}
+
+// A session id that links to another session: 0 means none and is stored as NULL.
+void bindIdOrNull(Statement& s, int index, int64_t id) {
+    s.bind(index, id > 0 ? std::optional<int64_t>(id) : std::nullopt);
 }
 
 }  // namespace
@@ -268,11 +273,8 @@ void FrameWriter::writeSession(const SessionInfo& info) {
     s.bindText(5, info.path);
     s.bindTextOrNull(6, info.subprotocol);
     s.bindText(7, headers);
-    if (info.replay_of > 0) {
-        s.bind(8, info.replay_of);
-    } else {
-        s.bindNull(8);
-    }
+    bindIdOrNull(s, 8, info.replay_of);
+    bindIdOrNull(s, 9, info.derived_from);
     s.run();
 }
 

@@ -14,6 +14,7 @@ const char* const kSessionColumns =
     "SELECT s.id, s.started_us, s.ended_us, s.duration_us, s.client, s.upstream, s.path, s.subprotocol, "
     "s.headers, s.http_status, s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, "
     "s.finger_print, s.auth_token, s.claims, s.close_code, s.close_reason, s.closed_by, s.error, s.label, s.replay_of, "
+    "s.derived_from, "
     // Both subqueries read the (session, seq, size) index alone, for one session only.
     "(SELECT count(*) FROM frames f WHERE f.session = s.id), "
     "(SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) "
@@ -72,8 +73,9 @@ SessionRow sessionFrom(const Statement& s) {
     row.error = s.columnText(21);
     row.label = s.columnText(22);
     row.replay_of = s.columnOptInt(23);
-    row.frames = s.columnInt(24);
-    row.bytes = s.columnInt(25);
+    row.derived_from = s.columnOptInt(24);
+    row.frames = s.columnInt(25);
+    row.bytes = s.columnInt(26);
     return row;
 }
 

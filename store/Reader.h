@@ -28,6 +28,7 @@ struct SessionRow {
     std::optional<int> http_status;
     std::string label;  // `rtmtap import --label`, "" when none
     std::optional<int64_t> replay_of;  // `rtmtap replay --record`: the session this one replayed
+    std::optional<int64_t> derived_from;  // `rtmtap edit`: the session this one was edited from
     int64_t frames = 0;
     int64_t bytes = 0;
 };

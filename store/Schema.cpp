@@ -202,6 +202,25 @@ SELECT s.id,
 FROM sessions s;
 )SQL";
 
+// Version 6: `rtmtap edit ID` imports the edited recording as a new session that names the
+// session it was edited from (NULL for every other session); v_sessions shows it.
+const char* const kSchemaV6 = R"SQL(
+ALTER TABLE sessions ADD COLUMN derived_from INTEGER;
+
+DROP VIEW IF EXISTS v_sessions;
+CREATE VIEW v_sessions AS
+SELECT s.id,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.started_us / 1e6, 'unixepoch') AS started_at,
+       strftime('%Y-%m-%dT%H:%M:%fZ', s.ended_us / 1e6, 'unixepoch') AS ended_at,
+       round(s.duration_us / 1000.0, 3) AS duration_ms,
+       s.client, s.upstream, s.path, s.subprotocol, s.http_status,
+       s.user_id, s.user_name, s.client_ip, s.user_agent, s.token_expiry, s.finger_print,
+       (SELECT count(*) FROM frames f WHERE f.session = s.id) AS frames,
+       (SELECT coalesce(sum(f.size), 0) FROM frames f WHERE f.session = s.id) AS bytes,
+       s.close_code, s.close_reason, s.closed_by, s.error, s.label, s.replay_of, s.derived_from
+FROM sessions s;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -214,6 +233,7 @@ const Migration kMigrations[] = {
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 };
 
 std::string notRtmtap(const Database& db) {

@@ -99,6 +99,21 @@ TEST(SessionImporterTest, NothingIsWrittenWithoutCommit) {
     EXPECT_EQ(again.beginSession(session("")), 1);  // the rolled-back id is free again
 }
 
+TEST(SessionImporterTest, ASessionDerivedFromAnotherNamesIt) {
+    test::TempDir dir;
+    const std::string db = dir.file("d.db");
+    SessionImporter importer(db);
+    const int64_t original = importer.beginSession(session(""));
+    ImportedSession edited = session("");
+    edited.info.derived_from = original;
+    const int64_t derived = importer.beginSession(edited);
+    importer.commit();
+    Reader reader(db);
+    EXPECT_FALSE(reader.session(original)->derived_from);
+    EXPECT_EQ(reader.session(derived)->derived_from, original);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM v_sessions WHERE derived_from = " + std::to_string(original)), 1);
+}
+
 TEST(SessionImporterTest, MigratesAVersion2DatabaseAddingTheLabelColumn) {
     test::TempDir dir;
     const std::string db = dir.file("old.db");
@@ -111,6 +126,7 @@ TEST(SessionImporterTest, MigratesAVersion2DatabaseAddingTheLabelColumn) {
         // Back to what version 2 looked like.
         d.exec("DROP TABLE frame_blocks; DROP TABLE frames_fts; DELETE FROM meta WHERE key = 'text_indexed_upto'; "
                "DROP VIEW v_sessions; ALTER TABLE sessions DROP COLUMN label; ALTER TABLE sessions DROP COLUMN replay_of; "
+               "ALTER TABLE sessions DROP COLUMN derived_from; "
                "PRAGMA user_version = 2");
     }
     SessionImporter importer(db);
