@@ -2,11 +2,9 @@
 // (store/JsonlFormat.h, store/HarFormat.h), on stdout unless -o.
 #include "Commands.h"
 #include "ProgressBar.h"
-#include "store/Database.h"
 #include "store/HarFormat.h"
 #include "store/JsonlFormat.h"
 #include "store/Reader.h"
-#include "store/Statement.h"
 
 #include <cstdio>
 #include <fstream>
@@ -27,36 +25,6 @@ constexpr uint64_t kProgressFrames = 10'000;
 
 bool endsWith(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-// sessions.label came with schema version 3; an older file read as it is has none.
-std::string labelOf(const std::string& dbPath, int64_t session) {
-    Database db(dbPath, Database::Mode::ReadOnly);
-    if (db.queryInt("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'label'") == 0) {
-        return {};
-    }
-    Statement s(db, "SELECT label FROM sessions WHERE id = ?1");
-    s.bind(1, session);
-    std::string label = s.step() ? s.columnText(0) : std::string();
-    s.reset();
-    return label;
-}
-
-void writeJsonl(std::ostream& out, const SessionRow& row, Reader& reader, const std::string& label,
-                ProgressBar& progress) {
-    const std::vector<ApiCallRow> apiCalls = reader.sessionApiCalls(row.id);
-    out << JsonlFormat::sessionLine(row, label, !apiCalls.empty()) << '\n';
-    for (const ApiCallRow& call : apiCalls) {
-        out << JsonlFormat::apiCallLine(call) << '\n';
-    }
-    int64_t count = 0;
-    reader.frames(row.id, [&](const FrameRow& frame) {
-        out << JsonlFormat::frameLine(frame.message) << '\n';
-        if (++count % 4096 == 0) {
-            progress.update(static_cast<uint64_t>(count));
-        }
-        return static_cast<bool>(out);
-    });
 }
 
 int runExport(const ExportOptions& o) {
@@ -82,7 +50,7 @@ int runExport(const ExportOptions& o) {
         if (format == "har") {
             HarFormat::write(out, *row, reader, [&](int64_t n) { progress.update(static_cast<uint64_t>(n)); });
         } else {
-            writeJsonl(out, *row, reader, labelOf(o.db, o.session), progress);
+            JsonlFormat::write(out, *row, reader, [&](uint64_t n) { progress.update(n); });
         }
         out.flush();
         if (!out) {

@@ -149,7 +149,7 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& what) const {
-        throw ImportError("line " + std::to_string(number_) + ": " + what);
+        throw ImportError(number_, what);
     }
     void sessionLine(std::string_view text);
     void apiCallLine(std::string_view text);
@@ -172,8 +172,8 @@ private:
 
 void LineReader::line(std::string_view text, uint64_t number) {
     number_ = number;
-    if (text.find_first_not_of(kJsonSpace) == std::string_view::npos) {
-        return;  // blank lines are allowed (editors add them)
+    if (text.find_first_not_of(kJsonSpace) == std::string_view::npos || text.front() == '#') {
+        return;  // blank lines (editors add them) and comments (rtmtap edit writes them)
     }
     const JsonMembers found = membersOf(text, members_);
     if (!found.valid) {
@@ -197,7 +197,7 @@ void LineReader::line(std::string_view text, uint64_t number) {
 
 void LineReader::finish(uint64_t lines) const {
     if (!inSession_) {
-        throw ImportError("line " + std::to_string(lines) + ": no session line in the file (is it rtmtap JSONL?)");
+        throw ImportError(lines, "no session line in the file (is it rtmtap JSONL?)");
     }
 }
 
@@ -208,7 +208,7 @@ public:
     SessionFields(Poco::JSON::Object::Ptr object, uint64_t line) : object_(std::move(object)), line_(line) {}
 
     [[noreturn]] void fail(const std::string& what) const {
-        throw ImportError("line " + std::to_string(line_) + ": " + what);
+        throw ImportError(line_, what);
     }
     bool isNull(const std::string& key) const { return !object_->has(key) || object_->isNull(key); }
     std::string text(const std::string& key) const {
@@ -271,7 +271,7 @@ Poco::JSON::Object::Ptr parseObject(std::string_view text, uint64_t line) {
     try {
         return parser.parse(std::string(text)).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        throw ImportError("line " + std::to_string(line) + ": not a session object: " + e.displayText());
+        throw ImportError(line, "not a session object: " + e.displayText());
     }
 }
 
@@ -533,6 +533,23 @@ std::string JsonlFormat::frameLine(const Message& m) {
     return json.str();
 }
 
+void JsonlFormat::write(std::ostream& out, const SessionRow& row, Reader& reader,
+                        const std::function<void(uint64_t)>& progress) {
+    const std::vector<ApiCallRow> apiCalls = reader.sessionApiCalls(row.id);
+    out << sessionLine(row, row.label, !apiCalls.empty()) << '\n';
+    for (const ApiCallRow& call : apiCalls) {
+        out << apiCallLine(call) << '\n';
+    }
+    uint64_t count = 0;
+    reader.frames(row.id, [&](const FrameRow& frame) {
+        out << frameLine(frame.message) << '\n';
+        if (progress && ++count % 4096 == 0) {
+            progress(count);
+        }
+        return static_cast<bool>(out);
+    });
+}
+
 void JsonlFormat::read(std::istream& in, SessionSink& sink, const std::string& label,
                        const std::function<void(uint64_t)>& progress) {
     LineReader reader(sink, label);
@@ -548,7 +565,7 @@ void JsonlFormat::read(std::istream& in, SessionSink& sink, const std::string& l
         }
     }
     if (in.bad()) {
-        throw ImportError("line " + std::to_string(number + 1) + ": read error");
+        throw ImportError(number + 1, "read error");
     }
     reader.finish(number);
     if (progress) {

@@ -11,10 +11,13 @@
 // anything else as {"base64":".."}; API call bodies like text data. export, import and export
 // again give the identical file. Version 2 added the api_call lines: a session without them is
 // written as version 1, which older rtmtap reads.
-// Several sessions may follow each other in one file (cat a.jsonl b.jsonl works).
+// Several sessions may follow each other in one file (cat a.jsonl b.jsonl works). Blank lines
+// and lines that start with '#' are skipped (rtmtap edit puts its error there; the line numbers
+// of errors still count them).
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <ostream>
 #include <string>
 
 namespace rtmtap {
@@ -22,6 +25,7 @@ namespace rtmtap {
 struct ApiCallRow;
 struct Message;
 struct SessionRow;
+class Reader;
 class SessionSink;
 
 class JsonlFormat {
@@ -32,6 +36,11 @@ public:
     static std::string sessionLine(const SessionRow& row, const std::string& label, bool apiCalls = false);
     static std::string apiCallLine(const ApiCallRow& call);
     static std::string frameLine(const Message& frame);
+    // The whole session row as rtmtap export writes it: the session line, its login's API calls,
+    // then its frames. progress gets the frames written so far now and then. Stops early when
+    // out fails: the caller checks out.
+    static void write(std::ostream& out, const SessionRow& row, Reader& reader,
+                      const std::function<void(uint64_t)>& progress);
 
     // Reads every session of in, with its API calls, into sink. label, when not "", replaces the
     // file's labels.

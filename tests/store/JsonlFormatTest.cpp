@@ -243,5 +243,28 @@ TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
     }
 }
 
+// rtmtap edit reopens a file that does not read with the error in a '#' line on top: such lines
+// are skipped, and still counted in the line numbers of errors.
+TEST(JsonlFormatTest, CommentLinesAreSkippedAndCounted) {
+    const std::string frame = R"({"t_us":1,"dir":"c2s","op":"text","data":"x"})";
+    std::istringstream in("# rtmtap: line 3: an old error\n" + JsonlFormat::sessionLine(row(), "") + "\n#\n" + frame +
+                          "\n# {\"not\": \"read\"}\n");
+    RecordingCollector sink(1);
+    JsonlFormat::read(in, sink, "", nullptr);
+    std::optional<Recording> s = sink.take();
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->frames.size(), 1u);
+    std::istringstream bad("#\n#\n" + JsonlFormat::sessionLine(row(), "") + "\n {oops\n");
+    try {
+        JsonlFormat::read(bad, sink, "", nullptr);
+        FAIL() << "no error";
+    } catch (const ImportError& e) {
+        EXPECT_EQ(e.line(), 4u);
+        EXPECT_EQ(std::string(e.what()), "line 4: " + e.withoutLine());
+        EXPECT_EQ(e.withoutLine().rfind("not valid JSON", 0), 0u) << e.what();
+    }
+    EXPECT_EQ(readError(" # indented: not a comment\n"), "line 1: not valid JSON (a line holds one complete JSON object)");
+}
+
 }  // namespace
 }  // namespace rtmtap
