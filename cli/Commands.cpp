@@ -14,6 +14,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupDemo(app, exitCode);
     setupExport(app, exitCode);
     setupImport(app, exitCode);
+    setupEdit(app, exitCode);
     setupTail(app, exitCode);
     setupStats(app, exitCode);
     setupReplay(app, exitCode);

@@ -17,6 +17,7 @@ void setupSimulate(CLI::App& app, int& exitCode);
 void setupClient(CLI::App& app, int& exitCode);
 void setupExport(CLI::App& app, int& exitCode);
 void setupImport(CLI::App& app, int& exitCode);
+void setupEdit(CLI::App& app, int& exitCode);
 void setupTail(CLI::App& app, int& exitCode);
 void setupStats(CLI::App& app, int& exitCode);
 void setupReplay(CLI::App& app, int& exitCode);
