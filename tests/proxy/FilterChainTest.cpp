@@ -2,6 +2,8 @@
 // store records it (dropped originals, edited replacements linked by edit_of, injected frames).
 #include "protocol/Message.h"
 #include "proxy/FilterChain.h"
+#include "tests/support/FrameLists.h"
+#include "tests/support/Process.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
@@ -48,6 +50,11 @@ Message textMessage(const std::string& text) {
     m.op = Opcode::Text;
     m.payload = text;
     return m;
+}
+
+// The flags the relay set: the store adds malformed to these plain-text test payloads.
+int64_t relayFlags(const FrameRecord& f) {
+    return f.flags & ~int64_t(MessageFlag::Malformed);
 }
 
 bool startsWith(const std::string& s, const std::string& prefix) {
@@ -144,7 +151,7 @@ TEST(FilterChain, ContinueDropAndReplaceClientToServer) {
     EXPECT_LT(one->seq, two->seq);
     const FrameRecord* plain = findFrame(rows, "plain");
     ASSERT_NE(plain, nullptr);
-    EXPECT_EQ(plain->flags, 0) << describe(*plain);
+    EXPECT_EQ(relayFlags(*plain), 0) << describe(*plain);
     EXPECT_EQ(harness.queryInt("SELECT count(*) FROM frames WHERE edit_of IS NOT NULL"), 3);
 }
 
@@ -177,7 +184,7 @@ TEST(FilterChain, ServerToClientDropReplaceAndHold) {
     auto rows = harness.frames(1);
     const FrameRecord* held = findFrame(rows, "hold 1");
     ASSERT_NE(held, nullptr);
-    EXPECT_EQ(held->flags, 0) << describe(*held);
+    EXPECT_EQ(relayFlags(*held), 0) << describe(*held);
     EXPECT_GE(held->fwd_us - held->t_us, 280000) << describe(*held);
     EXPECT_TRUE(findFrame(rows, "drop")->has(MessageFlag::Dropped));
     EXPECT_TRUE(findFrame(rows, "edit b")->has(MessageFlag::Dropped));
@@ -274,11 +281,11 @@ TEST(FilterChain, InjectionGoesThroughTheFiltersAndIsRecorded) {
     auto rows = harness.frames(1);
     const FrameRecord* toServer = findFrame(rows, "to server");
     ASSERT_NE(toServer, nullptr);
-    EXPECT_EQ(toServer->flags, int64_t(MessageFlag::Injected)) << describe(*toServer);
+    EXPECT_EQ(relayFlags(*toServer), int64_t(MessageFlag::Injected)) << describe(*toServer);
     EXPECT_EQ(toServer->dir, 0);
     const FrameRecord* edited = findFrame(rows, "edited:edit to client");
     ASSERT_NE(edited, nullptr);
-    EXPECT_EQ(edited->flags, int64_t(MessageFlag::Injected | MessageFlag::Edited)) << describe(*edited);
+    EXPECT_EQ(relayFlags(*edited), int64_t(MessageFlag::Injected | MessageFlag::Edited)) << describe(*edited);
     EXPECT_EQ(edited->dir, 1);
     EXPECT_TRUE(findFrame(rows, "edit to client")->has(MessageFlag::Dropped));
     EXPECT_TRUE(findFrame(rows, "drop it")->has(MessageFlag::Dropped | MessageFlag::Injected));
@@ -298,9 +305,55 @@ TEST(FilterChain, InjectionWithoutFilters) {
     harness.stop();
     auto rows = harness.frames(1);
     ASSERT_GE(rows.size(), 2u);
-    EXPECT_EQ(rows[0].flags, int64_t(MessageFlag::Injected)) << describe(rows[0]);
-    EXPECT_EQ(rows[1].flags, 0) << describe(rows[1]);
+    EXPECT_EQ(relayFlags(rows[0]), int64_t(MessageFlag::Injected)) << describe(rows[0]);
+    EXPECT_EQ(relayFlags(rows[1]), 0) << describe(rows[1]);
     EXPECT_FALSE(harness.proxy().inject(1, Direction::ClientToServer, Opcode::Text, "after the end"));
+}
+
+// show and query tell edited and injected frames apart; the JSONL export keeps the link.
+TEST(FilterChain, ShowQueryAndExportKnowEditedAndInjectedFrames) {
+    TestUpstream::Options options;
+    options.echo = false;
+    TestUpstream upstream(options);
+    ProxyHarness harness(upstream.url(), withFilters({byWord}));
+    TestClient client(harness.port());
+    ASSERT_TRUE(client.open());
+    client.sendText("plain");      // seq 1
+    client.sendText("edit this");  // seq 2, its replacement seq 3
+    ASSERT_TRUE(upstream.waitForFrames(2));
+    ASSERT_TRUE(harness.proxy().inject(1, Direction::ClientToServer, Opcode::Text, "injected"));  // seq 4
+    ASSERT_TRUE(upstream.waitForFrames(3));
+    closeAndWait(client, harness);
+    harness.stop();
+    const std::string db = harness.dbPath();
+
+    for (const char* command : {"show", "query"}) {
+        std::vector<std::string> base = {command};
+        if (std::string(command) == "show") {
+            base.push_back("1");
+        }
+        for (auto [flag, expected] : {std::pair<const char*, std::vector<std::string>>{"--edited", {"1:3"}},
+                                      {"--injected", {"1:4"}}}) {
+            std::vector<std::string> args = base;
+            args.insert(args.end(), {flag, "--jsonl", "--db", db});
+            RunResult r = Process::capture(args);
+            SCOPED_TRACE(std::string(command) + " " + flag);
+            EXPECT_EQ(r.code(), 0) << r.err;
+            EXPECT_EQ(jsonlIds(r.out), expected);
+            EXPECT_NE(r.out.find(std::string("\"") + (flag + 2) + "\""), std::string::npos) << r.out;
+        }
+    }
+
+    const std::string file = harness.dbPath() + ".jsonl";
+    RunResult exported = Process::capture({"export", "1", "--db", db, "-o", file});
+    ASSERT_EQ(exported.code(), 0) << exported.err;
+    const std::string copy = harness.dbPath() + ".copy.db";
+    RunResult imported = Process::capture({"import", file, "--db", copy});
+    ASSERT_EQ(imported.code(), 0) << imported.err;
+    RunResult linked = Process::capture({"show", "1", "--edited", "--jsonl", "--db", copy});
+    EXPECT_EQ(jsonlIds(linked.out), std::vector<std::string>{"1:3"}) << linked.err;
+    RunResult exportedAgain = Process::capture({"export", "1", "--db", copy});
+    EXPECT_NE(exportedAgain.out.find("\"edit_of\":2"), std::string::npos) << exportedAgain.out;
 }
 
 }  // namespace
