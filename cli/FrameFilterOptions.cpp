@@ -214,6 +214,8 @@ void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->group(group);
     app.add_flag("--malformed", filter.malformed, "Only text frames that are not valid JSON")->group(group);
+    app.add_flag("--edited", filter.edited, "Only frames a filter sent in place of another (flag edited)")->group(group);
+    app.add_flag("--injected", filter.injected, "Only frames an injector sent (flag injected)")->group(group);
 }
 
 }  // namespace rtmtap::cli

@@ -21,6 +21,7 @@ constexpr uint32_t Injected = 1u << 4;     // entered the relay from an injector
 constexpr uint32_t Dropped = 1u << 5;      // recorded, not forwarded: a filter stopped it, or its destination had closed
 constexpr uint32_t Redacted = 1u << 6;     // stored payload has secrets removed (ws_auth token)
 constexpr uint32_t InvalidUtf8 = 1u << 7;  // a text frame whose payload is not valid UTF-8
+constexpr uint32_t Edited = 1u << 8;       // sent by a filter in place of the frame edit_of names
 }  // namespace MessageFlag
 
 struct Message {
@@ -34,6 +35,7 @@ struct Message {
     int64_t wall_us = 0;  // arrival, wall clock, µs since the Unix epoch
     uint64_t size = 0;    // payload size as it arrived (payload is empty when Oversize)
     std::string payload;  // the exact payload bytes, unmasked
+    int64_t edit_of = 0;  // Edited: seq of the frame (same session, Dropped) it replaced; else 0
 };
 
 const char* toString(Direction dir);  // "c2s" | "s2c"

@@ -55,6 +55,39 @@ void EventLoop::adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std
     wake();
 }
 
+std::future<bool> EventLoop::inject(int64_t session, Direction dir, Opcode op, std::string payload) {
+    Injection injection{session, dir, op, std::move(payload), std::promise<bool>()};
+    std::future<bool> done = injection.done.get_future();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (exited_) {
+            injection.done.set_value(false);
+            return done;
+        }
+        injections_.push_back(std::move(injection));
+    }
+    wake();
+    return done;
+}
+
+void EventLoop::runInjections() {
+    std::vector<Injection> injections;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        injections.swap(injections_);
+    }
+    for (Injection& injection : injections) {
+        // A linear search: injections are rare, and an id map would cost every session.
+        auto it = std::find_if(relays_.begin(), relays_.end(),
+                               [&](Relay* r) { return r->sessionId() == injection.session && !r->finished(); });
+        if (it != relays_.end()) {
+            (*it)->inject(injection.dir, injection.op, std::move(injection.payload));
+            touched_.push_back(*it);
+        }
+        injection.done.set_value(it != relays_.end());
+    }
+}
+
 void EventLoop::shutdown() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -126,7 +159,7 @@ void EventLoop::run() {
     epoll_event events[kMaxEvents];
     std::vector<Relay*> buffered;
     for (;;) {
-        int timeoutMs = !buffered.empty() ? 0 : (timed_.empty() ? -1 : 50);
+        int timeoutMs = !buffered.empty() ? 0 : nextTimeoutMs();
         int n = ::epoll_wait(epoll_, events, kMaxEvents, timeoutMs);
         if (n < 0 && errno != EINTR) {
             break;
@@ -137,6 +170,7 @@ void EventLoop::run() {
                 ssize_t ignored = ::read(wakeFd_, &drained, sizeof(drained));
                 (void)ignored;
                 runPosted();
+                runInjections();
                 continue;
             }
             auto* side = static_cast<RelaySide*>(events[i].data.ptr);
@@ -153,6 +187,32 @@ void EventLoop::run() {
             break;
         }
     }
+    std::vector<Injection> late;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        exited_ = true;
+        late.swap(injections_);
+    }
+    for (Injection& injection : late) {
+        injection.done.set_value(false);
+    }
+}
+
+// Until the earliest deadline, at most 50 ms: the relays' clock may be a test's fake clock, which
+// epoll knows nothing of, so the timers are also polled.
+int EventLoop::nextTimeoutMs() const {
+    if (timed_.empty()) {
+        return -1;
+    }
+    const int64_t now = clock_.monotonicUs();
+    int64_t waitUs = 50000;
+    for (Relay* r : timed_) {
+        const int64_t d = r->deadlineUs();
+        if (d != 0) {
+            waitUs = std::min(waitUs, std::max<int64_t>(0, d - now));
+        }
+    }
+    return static_cast<int>((waitUs + 999) / 1000);
 }
 
 // Only relays that did something this round are looked at, so an idle session costs nothing.
@@ -173,9 +233,12 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
     touched_.clear();
     if (!timed_.empty()) {
         const int64_t now = clock_.monotonicUs();
-        for (Relay* r : timed_) {
+        for (auto it = timed_.begin(); it != timed_.end();) {
+            Relay* r = *it;
             r->onTimer(now);
             finishedAny = finishedAny || r->finished();
+            // A relay whose held messages are all out has nothing to wait for (until it holds again).
+            it = (!r->finished() && r->deadlineUs() == 0) ? timed_.erase(it) : std::next(it);
         }
     }
     if (finishedAny) {

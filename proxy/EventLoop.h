@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,9 @@ public:
     void start();
     // Thread-safe: hands over a session whose upgrade succeeded.
     void adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std::string upstreamEarly);
+    // Thread-safe: a message into the direction dir of session, if this loop holds it live (see
+    // Relay::inject). The future says whether it did; it is false once the loop has ended.
+    std::future<bool> inject(int64_t session, Direction dir, Opcode op, std::string payload);
     // Thread-safe: closes every session with 1001 and ends the thread once they have all ended.
     void shutdown();
     void join();
@@ -36,6 +40,8 @@ public:
 private:
     void run();
     void runPosted();
+    void runInjections();
+    int nextTimeoutMs() const;
     void reap();
     void afterRound(std::vector<Relay*>& buffered);
     void wake();
@@ -48,8 +54,17 @@ private:
     std::thread thread_;
     std::mutex mutex_;
     std::vector<std::function<void()>> posted_;
+    struct Injection {
+        int64_t session;
+        Direction dir;
+        Opcode op;
+        std::string payload;
+        std::promise<bool> done;
+    };
+    std::vector<Injection> injections_;  // under mutex_
+    bool exited_ = false;                // under mutex_: the loop thread has ended
     std::unordered_set<Relay*> relays_;
-    std::unordered_set<Relay*> timed_;   // relays with a close deadline
+    std::unordered_set<Relay*> timed_;   // relays with a deadline (close grace, held messages)
     std::vector<Relay*> touched_;        // relays that had work this round
     std::vector<std::unique_ptr<Relay>> owned_;
     bool stopping_ = false;  // loop thread only

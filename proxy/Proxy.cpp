@@ -51,6 +51,7 @@ public:
     void acceptLoop();
     void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
+    FilterChain makeFilters(const SessionInfo& info);
 
     ProxyConfig config_;
     std::vector<Tap*> taps_;
@@ -154,8 +155,21 @@ void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, i
     }
     EventLoop& loop = *loops_[nextLoop_++ % loops_.size()];
     auto relay = std::make_unique<Relay>(r.info, startMono, std::move(r.client), std::move(r.upstream),
-                                         loop.settings(), loop.taps(), clock_, loop);
+                                         loop.settings(), loop.taps(), clock_, loop, makeFilters(r.info));
     loop.adopt(std::move(relay), std::move(r.clientEarly), std::move(r.upstreamEarly));
+}
+
+FilterChain Proxy::Impl::makeFilters(const SessionInfo& info) {
+    if (!config_.filters) {
+        return FilterChain();
+    }
+    try {
+        return config_.filters(info);
+    } catch (const std::exception& e) {
+        // Like a failing filter: the session is relayed, unfiltered.
+        std::cerr << "rtmtap: no filters for session " << info.id << ", relayed as is: " << e.what() << std::endl;
+        return FilterChain();
+    }
 }
 
 void Proxy::Impl::recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall) {
@@ -220,6 +234,28 @@ std::string Proxy::listenUrl() const {
 
 void Proxy::stop() {
     impl_->stop();
+}
+
+bool Proxy::inject(int64_t session, Direction dir, Opcode op, std::string payload) {
+    const bool control = op == Opcode::Ping || op == Opcode::Pong;
+    if (!(op == Opcode::Text || op == Opcode::Binary || control)) {
+        throw std::invalid_argument(std::string("cannot inject a ") + toString(op) +
+                                    " frame (text, binary, ping or pong)");
+    }
+    if (control && payload.size() > 125) {
+        throw std::invalid_argument("cannot inject a " + std::string(toString(op)) + " of " +
+                                    std::to_string(payload.size()) + " bytes (at most 125)");
+    }
+    // The session lives in one loop; asking each costs a wake-up per loop, and injections are rare.
+    std::vector<std::future<bool>> answers;
+    for (auto& loop : impl_->loops_) {
+        answers.push_back(loop->inject(session, dir, op, payload));
+    }
+    bool taken = false;
+    for (auto& answer : answers) {
+        taken = answer.get() || taken;
+    }
+    return taken;
 }
 
 ProxyStats Proxy::stats() const {

@@ -1,6 +1,7 @@
 #pragma once
 // The recording WebSocket proxy: accepts clients, opens the upstream for each, relays frames
 // byte for byte and announces every message to the taps. It knows no feature.
+#include "FilterChain.h"
 #include "protocol/Clock.h"
 #include "protocol/Tap.h"
 
@@ -32,6 +33,8 @@ struct ProxyConfig {
     int handshakeTimeoutMs = 10000;    // client request head / upstream response head
     int closeGraceMs = 2000;           // on shutdown: wait this long for close replies
     int loops = 0;                     // relay threads; 0 = one per core (at most 4)
+    // Makes each session's filter chain (proxy/FilterChain.h); empty: no filtering at all.
+    FilterChainFactory filters;
 };
 
 struct ProxyStats {
@@ -59,6 +62,13 @@ public:
     // announced to the taps. Idempotent.
     void stop();
     ProxyStats stats() const;
+
+    // Thread-safe (but not from a filter or tap, which run in a relay thread): sends a message
+    // into the direction dir of a live session, as if its peer had sent it now. It goes through
+    // the session's filters and is recorded with the injected flag. Returns once the session's
+    // relay has taken it: false when no live session has that id. op: text, binary, ping or pong
+    // (a control payload at most 125 bytes), else std::invalid_argument.
+    bool inject(int64_t session, Direction dir, Opcode op, std::string payload);
 
 private:
     class Impl;

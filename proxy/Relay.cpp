@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 
@@ -22,9 +23,9 @@ uint64_t randomSeed() {
 
 Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> client,
              std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
-             const Clock& clock, Poller& poller)
+             const Clock& clock, Poller& poller, FilterChain filters)
     : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
-      poller_(poller), maskState_(randomSeed()) {
+      poller_(poller), filters_(std::move(filters)), filtering_(!filters_.empty()), maskState_(randomSeed()) {
     end_.id = info_.id;
     client_.relay = this;
     client_.io = std::move(client);
@@ -201,6 +202,10 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
         if (h.masked) {
             applyMask(m.payload.data(), length, h.mask);
         }
+        if (filtering_ && h.opcode != 0x8) {
+            filterMessage(side, std::move(m), frame, frameSize);
+            return;
+        }
         if (deliver) {
             forwardRaw(dest, frame, frameSize);  // the exact bytes, client's mask included
         }
@@ -231,6 +236,10 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
     m.payload = std::move(side.fragments);
     side.fragments.clear();
     side.inMessage = false;
+    if (filtering_) {
+        filterMessage(side, std::move(m), nullptr, 0);
+        return;
+    }
     if (deliver) {
         forwardEncoded(dest, static_cast<uint8_t>(m.op), m.payload);
     }
@@ -289,8 +298,141 @@ void Relay::noteClose(RelaySide& side, const std::string& payload) {
     }
 }
 
-void Relay::queue(Message&& m) {
+void Relay::filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
+    m.flags &= ~MessageFlag::Dropped;  // decided when it goes out
+    FilterContext context{info_, side.from, nowUs()};
+    FilterResult result = filters_.run(context, m);
+    switch (result.action) {
+    case FilterResult::Action::Drop:
+        m.flags |= MessageFlag::Dropped;
+        queue(std::move(m));
+        return;
+    case FilterResult::Action::Replace:
+        replaceMessage(side, std::move(m), std::move(result.replacements));
+        return;
+    case FilterResult::Action::Hold:
+        hold(side, std::move(m), raw != nullptr ? std::string(raw, rawSize) : std::string(),
+             clock_.monotonicUs() + int64_t(std::max(0, result.holdMs)) * 1000);
+        return;
+    case FilterResult::Action::Continue:
+        sendInOrder(side, std::move(m), raw, rawSize);
+        return;
+    }
+}
+
+namespace {
+
+// What a replacement may be: a close would change the session's state behind the relay's back.
+bool sendable(const Message& m) {
+    switch (m.op) {
+    case Opcode::Text:
+    case Opcode::Binary:
+        return true;
+    case Opcode::Ping:
+    case Opcode::Pong:
+        return m.payload.size() <= 125;  // RFC 6455 5.5
+    default:
+        return false;
+    }
+}
+
+}  // namespace
+
+void Relay::replaceMessage(RelaySide& side, Message&& original, std::vector<Message>&& replacements) {
+    for (const Message& r : replacements) {
+        if (!sendable(r)) {
+            std::cerr << "rtmtap: a filter on session " << info_.id << " replaced a frame with a " << toString(r.op)
+                      << " frame of " << r.payload.size()
+                      << " bytes, which cannot be sent (text, binary, or ping/pong up to 125 bytes): the frame goes on"
+                      << std::endl;
+            sendInOrder(side, std::move(original), nullptr, 0);
+            return;
+        }
+    }
+    const uint32_t injected = original.flags & MessageFlag::Injected;
+    original.flags |= MessageFlag::Dropped;
+    const int64_t origin = queue(std::move(original));
+    for (Message& r : replacements) {
+        Message e = makeMessage(side, static_cast<uint8_t>(r.op), r.payload.size(), MessageFlag::Edited | injected);
+        e.payload = std::move(r.payload);
+        e.edit_of = origin;
+        sendInOrder(side, std::move(e), nullptr, 0);
+    }
+}
+
+void Relay::sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
+    if (side.held.empty()) {
+        send(side, std::move(m), raw, rawSize);
+        return;
+    }
+    hold(side, std::move(m), raw != nullptr ? std::string(raw, rawSize) : std::string(), 0);
+}
+
+void Relay::send(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
+    RelaySide& dest = other(side);
+    if (dest.gotClose || dest.writeFailed) {
+        m.flags |= MessageFlag::Dropped;
+    } else if (raw != nullptr) {
+        forwardRaw(dest, raw, rawSize);  // the exact bytes, client's mask included
+    } else {
+        forwardEncoded(dest, static_cast<uint8_t>(m.op), m.payload);
+    }
+    queue(std::move(m));
+}
+
+void Relay::hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs) {
+    side.held.push_back(HeldMessage{std::move(m), std::move(raw), releaseMonoUs});
+}
+
+void Relay::releaseHeld(RelaySide& side, int64_t nowMonoUs) {
+    size_t n = 0;
+    for (; n < side.held.size() && side.held[n].releaseMonoUs <= nowMonoUs; ++n) {
+        HeldMessage& h = side.held[n];
+        send(side, std::move(h.message), h.raw.empty() ? nullptr : h.raw.data(), h.raw.size());
+    }
+    side.held.erase(side.held.begin(), side.held.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+// The session ends while messages are held: they are recorded, as never forwarded.
+void Relay::dropHeld() {
+    for (RelaySide* s : {&client_, &upstream_}) {
+        for (HeldMessage& h : s->held) {
+            h.message.flags |= MessageFlag::Dropped;
+            queue(std::move(h.message));
+        }
+        s->held.clear();
+    }
+}
+
+void Relay::inject(Direction dir, Opcode op, std::string payload) {
+    if (finished_) {
+        return;
+    }
+    RelaySide& side = dir == Direction::ClientToServer ? client_ : upstream_;
+    Message m = makeMessage(side, static_cast<uint8_t>(op), payload.size(), MessageFlag::Injected);
+    m.payload = std::move(payload);
+    if (filtering_) {
+        filterMessage(side, std::move(m), nullptr, 0);
+    } else {
+        send(side, std::move(m), nullptr, 0);
+    }
+    afterWork();
+}
+
+void Relay::afterWork() {
+    flush(client_);
+    flush(upstream_);
+    emitPending();
+    maybeFinish();
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+int64_t Relay::queue(Message&& m) {
+    m.session = info_.id;
+    m.seq = ++seq_;
     pending_.push_back(std::move(m));
+    return seq_;
 }
 
 void Relay::emitPending() {
@@ -299,8 +441,6 @@ void Relay::emitPending() {
     }
     const int64_t forwarded = nowUs();
     for (Message& m : pending_) {
-        m.session = info_.id;
-        m.seq = ++seq_;
         if (!(m.flags & (MessageFlag::Dropped | MessageFlag::Oversize))) {
             m.fwd_us = forwarded;
             ++relayed_;
@@ -422,8 +562,8 @@ void Relay::maybeFinish() {
     if (!ending) {
         return;
     }
-    if (deadlineUs_ == 0) {
-        deadlineUs_ = clock_.monotonicUs() + int64_t(settings_.closeGraceMs) * 1000;
+    if (closeDeadlineUs_ == 0) {
+        closeDeadlineUs_ = clock_.monotonicUs() + int64_t(settings_.closeGraceMs) * 1000;
     }
     auto flushed = [&](const RelaySide& s) { return s.out.empty() || gone(s); };
     auto quiet = [&](const RelaySide& s) { return gone(s) || s.sentClose || s.discardInput; };
@@ -432,8 +572,26 @@ void Relay::maybeFinish() {
     }
 }
 
+int64_t Relay::deadlineUs() const {
+    int64_t next = closeDeadlineUs_;
+    for (const RelaySide* s : {&client_, &upstream_}) {
+        if (!s->held.empty() && (next == 0 || s->held.front().releaseMonoUs < next)) {
+            next = s->held.front().releaseMonoUs;
+        }
+    }
+    return next;
+}
+
 void Relay::onTimer(int64_t nowMonoUs) {
-    if (!finished_ && deadlineUs_ != 0 && nowMonoUs >= deadlineUs_) {
+    if (finished_) {
+        return;
+    }
+    if (!client_.held.empty() || !upstream_.held.empty()) {
+        releaseHeld(client_, nowMonoUs);
+        releaseHeld(upstream_, nowMonoUs);
+        afterWork();
+    }
+    if (!finished_ && closeDeadlineUs_ != 0 && nowMonoUs >= closeDeadlineUs_) {
         if (end_.error.empty() && !(client_.sentClose && upstream_.sentClose) && !dropped_) {
             end_.error = "close handshake did not complete in time";
         }
@@ -445,6 +603,7 @@ void Relay::finish() {
     if (finished_) {
         return;
     }
+    dropHeld();
     emitPending();
     finished_ = true;
     for (RelaySide* s : {&client_, &upstream_}) {

@@ -2,7 +2,10 @@
 // One proxied session inside a relay loop: reads frames from each side, forwards them to the
 // other (the exact bytes whenever a frame is whole), and announces each message to the taps.
 // Runs on exactly one EventLoop thread; nothing here is shared with other threads.
+// With filters (proxy/FilterChain.h) each whole message, but close frames, passes the chain
+// before it goes out; without, the relay takes its unfiltered path (one branch a message).
 #include "ByteBuffer.h"
+#include "FilterChain.h"
 #include "FrameCodec.h"
 #include "Transport.h"
 #include "protocol/Clock.h"
@@ -26,6 +29,13 @@ public:
     virtual void watch(int fd, uint32_t events, void* side) = 0;  // add/modify; 0 events = remove
 };
 
+// A message a filter held, or one queued behind it (a direction keeps its order).
+struct HeldMessage {
+    Message message;
+    std::string raw;            // the frame's exact bytes when it arrived whole, else "" (re-encoded)
+    int64_t releaseMonoUs = 0;  // absolute monotonic µs; 0: as soon as those before it are out
+};
+
 struct RelaySide {
     Relay* relay = nullptr;
     std::unique_ptr<Transport> io;
@@ -45,6 +55,7 @@ struct RelaySide {
     bool writeFailed = false;     // writing to it failed: it is gone
     uint64_t skipBytes = 0;       // rest of an oversize frame's payload, read and thrown away
     uint32_t watched = 0;
+    std::vector<HeldMessage> held;  // filtered sessions only: waiting to go out, in order
 };
 
 struct RelaySettings {
@@ -55,7 +66,8 @@ struct RelaySettings {
 class Relay {
 public:
     Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> client, std::unique_ptr<Transport> upstream,
-          const RelaySettings& settings, const std::vector<Tap*>& taps, const Clock& clock, Poller& poller);
+          const RelaySettings& settings, const std::vector<Tap*>& taps, const Clock& clock, Poller& poller,
+          FilterChain filters = FilterChain());
 
     // Registers with the poller and processes bytes that came with the handshakes.
     void start(const std::string& clientEarly, const std::string& upstreamEarly);
@@ -65,10 +77,16 @@ public:
     void pumpBuffered();
     // Closes both sides with a close frame of the proxy's own (1001 on shutdown).
     void closeBoth(uint16_t code, const std::string& reason, const std::string& error);
-    // Called by the loop's timer: ends sessions whose close grace ran out.
+    // Called by the loop's timer: releases held messages that are due, ends sessions whose close
+    // grace ran out.
     void onTimer(int64_t nowUs);
+    // Loop thread only: a message made by an injector enters the direction dir as if it had
+    // arrived now: through the filters, recorded with Injected (op: text, binary, ping or pong).
+    void inject(Direction dir, Opcode op, std::string payload);
     bool finished() const { return finished_; }
-    int64_t deadlineUs() const { return deadlineUs_; }
+    int64_t sessionId() const { return info_.id; }
+    // The next time onTimer has work (close grace, a held message), absolute monotonic µs; 0: none.
+    int64_t deadlineUs() const;
     uint64_t messagesRelayed() const { return relayed_; }
 
 private:
@@ -83,8 +101,18 @@ private:
     void forwardRaw(RelaySide& to, const char* frame, size_t size);
     void forwardEncoded(RelaySide& to, uint8_t opcode, const std::string& payload);
     Message makeMessage(RelaySide& side, uint8_t opcode, uint64_t size, uint32_t flags);
+    // The filtered path: raw is the frame as it arrived (nullptr when it must be encoded anew).
+    void filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
+    void replaceMessage(RelaySide& side, Message&& original, std::vector<Message>&& replacements);
+    // Out now, or behind the messages this direction holds.
+    void sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
+    void send(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
+    void hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs);
+    void releaseHeld(RelaySide& side, int64_t nowMonoUs);
+    void dropHeld();
+    void afterWork();
     void noteClose(RelaySide& side, const std::string& payload);
-    void queue(Message&& m);
+    int64_t queue(Message&& m);  // returns the seq it got
     void emitPending();
     void flush(RelaySide& side);
     void onEof(RelaySide& side, const std::string& error);
@@ -102,6 +130,8 @@ private:
     const std::vector<Tap*>& taps_;
     const Clock& clock_;
     Poller& poller_;
+    FilterChain filters_;
+    const bool filtering_;          // the chain is not empty
     RelaySide client_, upstream_;
     std::vector<Message> pending_;  // read in this round, announced after forwarding
     int64_t seq_ = 0;
@@ -110,7 +140,7 @@ private:
     bool dropped_ = false;          // a side hung up without a close frame: close the other at once
     bool proxyClosing_ = false;     // the proxy sent close frames of its own
     bool finished_ = false;
-    int64_t deadlineUs_ = 0;        // absolute monotonic µs; 0 = none
+    int64_t closeDeadlineUs_ = 0;   // absolute monotonic µs; 0 = none
 };
 
 }  // namespace rtmtap

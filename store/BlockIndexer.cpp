@@ -11,7 +11,8 @@ namespace {
 // Flag bits worth a key: the rare ones a query asks for (--malformed). Common bits would only
 // fill the filter.
 constexpr uint32_t kKeyedFlags = MessageFlag::Oversize | MessageFlag::Malformed | MessageFlag::Injected |
-                                 MessageFlag::Dropped | MessageFlag::InvalidUtf8 | MessageFlag::Synthetic;
+                                 MessageFlag::Dropped | MessageFlag::InvalidUtf8 | MessageFlag::Synthetic |
+                                 MessageFlag::Edited;
 
 void addKey(std::vector<uint64_t>& keys, KeyTag tag, const std::optional<int64_t>& value) {
     if (value) {

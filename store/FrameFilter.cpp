@@ -1,6 +1,7 @@
 #include "FrameFilter.h"
 
 #include <cctype>
+#include <utility>
 
 namespace rtmtap {
 namespace {
@@ -108,7 +109,7 @@ std::string wordTerm(const std::string& word, SqlBuilder& sql) {
 bool FrameFilter::empty() const {
     return sessions.empty() && dirs.empty() && ops.empty() && kinds.empty() && events.empty() && commands.empty() &&
            channels.empty() && messages.empty() && users.empty() && !sinceUs && !untilUs && words.empty() &&
-           wheres.empty() && !malformed;
+           wheres.empty() && !malformed && !edited && !injected;
 }
 
 FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy) {
@@ -152,8 +153,12 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsB
     if (filter.untilUs) {
         terms.push_back("f.wall_us <= " + std::to_string(*filter.untilUs));
     }
-    if (filter.malformed) {
-        terms.push_back("(f.flags & " + std::to_string(MessageFlag::Malformed) + ") <> 0");
+    for (auto [wanted, flag] : {std::pair<bool, uint32_t>{filter.malformed, MessageFlag::Malformed},
+                                {filter.edited, MessageFlag::Edited},
+                                {filter.injected, MessageFlag::Injected}}) {
+        if (wanted) {
+            terms.push_back("(f.flags & " + std::to_string(flag) + ") <> 0");
+        }
     }
     for (const std::string& word : filter.words) {
         if (word.empty()) {

@@ -40,6 +40,8 @@ struct FrameFilter {
     std::vector<std::string> words;     // --text: the payload holds every word (case-insensitive)
     std::vector<JsonCondition> wheres;  // --where: every condition holds
     bool malformed = false;             // only frames flagged malformed
+    bool edited = false;                // only frames a filter sent in place of another
+    bool injected = false;              // only frames an injector sent
 
     bool empty() const;
 };

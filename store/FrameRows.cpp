@@ -4,7 +4,7 @@ namespace rtmtap {
 
 const char* const kFrameColumns =
     "SELECT f.session, f.seq, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
-    "f.channel_id, f.message_id, f.user_id, f.payload ";
+    "f.channel_id, f.message_id, f.user_id, f.payload, f.edit_of ";
 
 Kind kindFrom(int64_t kind) {
     if (kind < 0 || kind > static_cast<int64_t>(Kind::Control)) {
@@ -35,6 +35,7 @@ FrameRow frameFrom(const Statement& s) {
     row.message_id = s.columnOptInt(12);
     row.user_id = s.columnOptInt(13);
     m.payload = s.columnBlob(14);
+    m.edit_of = s.isNull(15) ? 0 : s.columnInt(15);
     return row;
 }
 

@@ -5,6 +5,7 @@
 #include "KeyBloom.h"
 
 #include <limits>
+#include <utility>
 
 namespace rtmtap {
 namespace {
@@ -234,8 +235,12 @@ private:
         groups.add(KeyTag::Channel, filter_.channels);
         groups.add(KeyTag::Message, filter_.messages);
         groups.add(KeyTag::User, filter_.users);
-        if (filter_.malformed) {
-            groups.add(KeyTag::Flag, {static_cast<int64_t>(MessageFlag::Malformed)});
+        for (auto [wanted, flag] : {std::pair<bool, uint32_t>{filter_.malformed, MessageFlag::Malformed},
+                                    {filter_.edited, MessageFlag::Edited},
+                                    {filter_.injected, MessageFlag::Injected}}) {
+            if (wanted) {
+                groups.add(KeyTag::Flag, {static_cast<int64_t>(flag)});
+            }
         }
         if (filter_.events.empty() && filter_.commands.empty()) {
             return true;

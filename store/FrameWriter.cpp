@@ -22,8 +22,8 @@ namespace {
 
 const char* const kInsertFrame =
     "INSERT INTO frames(session, seq, dir, op, flags, t_us, fwd_us, wall_us, size, kind, name_id, "
-    "channel_id, message_id, user_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-    "?14, ?15)";
+    "channel_id, message_id, user_id, payload, edit_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+    "?12, ?13, ?14, ?15, ?16)";
 const char* const kInsertSession =
     "INSERT OR REPLACE INTO sessions(id, started_us, client, upstream, path, subprotocol, headers, replay_of, "
     "derived_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -373,6 +373,7 @@ void FrameWriter::writeMessage(const Message& message) {
     s.bind(13, index.message_id);
     s.bind(14, index.user_id);
     s.bindBlob(15, payload);
+    s.bind(16, message.edit_of != 0 ? std::optional<int64_t>(message.edit_of) : std::nullopt);
     s.run();
     block.id = sqlite3_last_insert_rowid(db_.handle());
     block.wall_us = message.wall_us;

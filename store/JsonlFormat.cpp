@@ -168,6 +168,7 @@ private:
     uint64_t number_ = 0;
     bool inSession_ = false;
     int64_t startedUs_ = 0;
+    int64_t frames_ = 0;  // frame lines of the current session so far
 };
 
 void LineReader::line(std::string_view text, uint64_t number) {
@@ -311,6 +312,7 @@ void LineReader::sessionLine(std::string_view text) {
     sink_.beginSession(s);
     startedUs_ = *started;
     inSession_ = true;
+    frames_ = 0;
 }
 
 // ---- API call lines (version 2): the session's login; fields small, read with Poco::JSON, but
@@ -472,6 +474,14 @@ void LineReader::frameLine() {
         fail("\"size\" must not be negative");
     }
     m.size = static_cast<uint64_t>(size);
+    // The seq of the frame this one replaced: an import numbers a session's frames 1, 2, 3 ... in
+    // file order, as the export wrote them, so the link holds across export and import.
+    m.edit_of = integer("edit_of", false, 0);
+    ++frames_;
+    if (m.edit_of < 0 || m.edit_of >= frames_) {
+        fail("\"edit_of\" must be the number of an earlier frame of the session (1 for its first), not " +
+             std::to_string(m.edit_of));
+    }
     sink_.addFrame(std::move(m));
 }
 
@@ -528,6 +538,9 @@ std::string JsonlFormat::frameLine(const Message& m) {
     }
     if (m.size != m.payload.size()) {
         json.number("size", static_cast<int64_t>(m.size));
+    }
+    if (m.edit_of != 0) {
+        json.number("edit_of", m.edit_of);
     }
     json.raw("data", dataOf(m));
     return json.str();

@@ -221,6 +221,39 @@ SELECT s.id,
 FROM sessions s;
 )SQL";
 
+// Version 7: a frame a filter sent in place of another (flag edited) names it: edit_of is the
+// seq of the original in the same session (flag dropped), NULL for every other frame. v_frames
+// shows the new flag and the link.
+const char* const kSchemaV7 = R"SQL(
+ALTER TABLE frames ADD COLUMN edit_of INTEGER;
+
+DROP VIEW IF EXISTS v_frames;
+CREATE VIEW v_frames AS
+SELECT f.session, f.seq,
+       round(f.t_us / 1000.0, 3) AS t_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', f.wall_us / 1e6, 'unixepoch') AS at,
+       CASE f.dir WHEN 0 THEN 'c2s' WHEN 1 THEN 's2c' END AS dir,
+       CASE f.op WHEN 1 THEN 'text' WHEN 2 THEN 'binary' WHEN 8 THEN 'close'
+                 WHEN 9 THEN 'ping' WHEN 10 THEN 'pong' ELSE 'op' || f.op END AS op,
+       CASE f.kind WHEN 0 THEN 'other' WHEN 1 THEN 'command' WHEN 2 THEN 'event'
+                   WHEN 3 THEN 'control' END AS kind,
+       n.name, f.channel_id, f.message_id, f.user_id, f.size, f.flags,
+       trim(CASE WHEN f.flags & 1 THEN 'fragmented ' ELSE '' END ||
+            CASE WHEN f.flags & 2 THEN 'oversize ' ELSE '' END ||
+            CASE WHEN f.flags & 4 THEN 'malformed ' ELSE '' END ||
+            CASE WHEN f.flags & 8 THEN 'synthetic ' ELSE '' END ||
+            CASE WHEN f.flags & 16 THEN 'injected ' ELSE '' END ||
+            CASE WHEN f.flags & 32 THEN 'dropped ' ELSE '' END ||
+            CASE WHEN f.flags & 64 THEN 'redacted ' ELSE '' END ||
+            CASE WHEN f.flags & 128 THEN 'invalid_utf8 ' ELSE '' END ||
+            CASE WHEN f.flags & 256 THEN 'edited ' ELSE '' END) AS flag_names,
+       CASE WHEN f.fwd_us >= 0 THEN round((f.fwd_us - f.t_us) / 1000.0, 3) END AS fwd_delay_ms,
+       CASE WHEN f.op = 1 THEN CAST(f.payload AS TEXT) END AS text,
+       CASE WHEN f.op <> 1 AND length(f.payload) <= 64 THEN hex(f.payload) END AS hex,
+       f.edit_of
+FROM frames f LEFT JOIN names n ON n.id = f.name_id;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -234,6 +267,7 @@ const Migration kMigrations[] = {
     {4, kSchemaV4},
     {5, kSchemaV5},
     {6, kSchemaV6},
+    {7, kSchemaV7},
 };
 
 std::string notRtmtap(const Database& db) {
