@@ -316,7 +316,22 @@ void Schema::prepareForWriting(Database& db) {
 }
 
 void Schema::checkForReading(Database& db) {
-    checkedVersion(db, false);
+    const int version = checkedVersion(db, false);
+    if (version >= kVersion) {
+        return;
+    }
+    // A database an older rtmtap wrote: the readers' queries name the newer columns, so bring it
+    // up to date first (a few ALTER TABLEs in one transaction) through a second, writable
+    // connection; db sees the new schema at its next statement.
+    try {
+        Database writable(db.path(), Database::Mode::ReadWrite);
+        migrate(writable);
+    } catch (const DatabaseError& e) {
+        const std::string message = "'" + db.path() + "' was written by an older rtmtap (schema version " +
+                                    std::to_string(version) + ") and cannot be upgraded to version " +
+                                    std::to_string(kVersion) + ": " + e.what() + " (open it once with write access)";
+        throw DatabaseError(message, SQLITE_READONLY, message);
+    }
 }
 
 void Schema::migrate(Database& db) {

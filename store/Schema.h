@@ -12,7 +12,9 @@ public:
     // For the recorder: checks the file is empty or rtmtap's, switches it to WAL with
     // synchronous=NORMAL and creates or migrates the tables. Throws a one-line DatabaseError.
     static void prepareForWriting(Database& db);
-    // For readers: the file must be an rtmtap database this build understands.
+    // For readers: the file must be an rtmtap database this build understands. An older one is
+    // migrated first (through a writable connection of its own); a file that cannot be written
+    // then is refused with a one-line DatabaseError.
     static void checkForReading(Database& db);
 
 private:

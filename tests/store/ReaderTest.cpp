@@ -145,6 +145,31 @@ TEST(ReaderTest, FileThatIsNotSqliteIsRefused) {
     EXPECT_EQ(error.find('\n'), std::string::npos);
 }
 
+// A database the previous release wrote (schema version 4): the read commands must open it as
+// they did, so the reader brings it up to date before its queries name the newer columns.
+TEST(ReaderTest, AnOlderSchemaIsMigratedBeforeReading) {
+    test::TempDir dir;
+    const std::string path = dir.file("v4.db");
+    record(path, 2, 3);
+    {
+        Database db(path, Database::Mode::ReadWrite);
+        db.exec("DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
+                "ALTER TABLE sessions DROP COLUMN replay_of; ALTER TABLE sessions DROP COLUMN derived_from; "
+                "PRAGMA user_version = 4");
+    }
+    Reader reader(path);
+    std::vector<SessionRow> sessions = reader.sessions();
+    ASSERT_EQ(sessions.size(), 2u);
+    EXPECT_EQ(sessions[0].frames, 3);
+    EXPECT_FALSE(sessions[0].replay_of);
+    int n = 0;
+    reader.frames(1, [&](const FrameRow&) { return ++n > 0; });
+    EXPECT_EQ(n, 3);
+    Database check(path, Database::Mode::ReadOnly);
+    EXPECT_EQ(check.queryInt("PRAGMA user_version"), Schema::kVersion);
+    EXPECT_EQ(check.queryInt("SELECT count(*) FROM v_frames WHERE edit_of IS NULL"), 6);
+}
+
 TEST(ReaderTest, NewerSchemaVersionIsRefused) {
     test::TempDir dir;
     record(dir.file("new.db"), 1, 1);
