@@ -28,6 +28,7 @@ struct ClientConn {
     bool dirty = false;
     int64_t startUs = 0;  // connect() called
     int64_t openUs = 0;   // 101 received
+    int64_t readUs = 0;   // the last read that brought bytes returned: when what it read arrived
     // Scratch for the modes: send times of the messages in flight, oldest first.
     std::vector<int64_t> inFlight;
     size_t inFlightHead = 0;
@@ -39,6 +40,8 @@ public:
     virtual ~ClientHandler() = default;
     virtual void onOpen(ClientConn&) {}
     virtual void onMessage(ClientConn&, uint8_t /*op*/, const char* /*data*/, size_t /*size*/) {}
+    // A ping or pong (a ping is answered by the loop itself).
+    virtual void onControl(ClientConn&, uint8_t /*op*/, const char* /*data*/, size_t /*size*/) {}
 };
 
 struct ClientCounters {
@@ -61,6 +64,8 @@ public:
     bool runUntil(const std::function<bool()>& done, int64_t deadlineUs);
     // Queues one masked frame; it is written after the current batch of events.
     void send(ClientConn& c, uint8_t op, const char* data, size_t size);
+    // The same, written at once rather than after the batch (what is sent "now" is timed).
+    void sendNow(ClientConn& c, uint8_t op, const char* data, size_t size);
     // Sends close 1000 on every open connection and waits for the replies until the deadline.
     void closeAll(int64_t deadlineUs);
 

@@ -1,0 +1,148 @@
+#include "ReplayLoad.h"
+
+#include "../client/Modes.h"
+#include "../src/WsFrame.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace rtmtap::bench {
+namespace {
+
+std::string speedText(const LoadOptions& o) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", o.speed);
+    return o.noTiming ? "none" : text;
+}
+
+}  // namespace
+
+ReplayLoad::ReplayLoad(const ReplayTimeline& timeline, LoadOptions options)
+    : timeline_(timeline), o_(std::move(options)), clients_(size_t(o_.clients)) {}
+
+// As replay/Scheduler computes it: origin + offset / speed, rounded; exact at speed 1.
+int64_t ReplayLoad::dueUs(const Client& k, const TimelineFrame& f) const {
+    if (o_.noTiming) {
+        return k.authUs;
+    }
+    return k.authUs + (o_.speed == 1.0 ? f.offsetUs : std::llround(double(f.offsetUs) / o_.speed));
+}
+
+void ReplayLoad::onMessage(ClientConn& c, uint8_t op, const char*, size_t size) {
+    arrived(c, op, size);
+}
+
+void ReplayLoad::onControl(ClientConn& c, uint8_t op, const char*, size_t size) {
+    arrived(c, op, size);
+}
+
+void ReplayLoad::arrived(ClientConn& c, uint8_t op, size_t size) {
+    Client& k = clients_[size_t(c.index)];
+    const std::vector<TimelineFrame>& frames = timeline_.frames();
+    if (k.next >= frames.size()) {
+        ++mismatched_;  // more than the recording holds
+        return;
+    }
+    const TimelineFrame& f = frames[k.next];
+    if (f.op != op || f.size != size) {
+        if (firstMismatch_.empty()) {
+            char line[160];
+            std::snprintf(line, sizeof line, "client %d, frame %zu: opcode %u of %zu bytes, expected opcode %u of %zu",
+                          c.index, k.next, unsigned(op), size, unsigned(f.op), f.size);
+            firstMismatch_ = line;
+        }
+        ++mismatched_;
+    }
+    k.errorsUs.push_back(c.readUs - dueUs(k, f));
+    k.lastUs = c.readUs;
+    if (++k.next == frames.size()) {
+        ++done_;
+    }
+}
+
+bool ReplayLoad::allDone() const {
+    return done_ == clients_.size();
+}
+
+bool ReplayLoad::settled(ClientLoop& loop) const {
+    for (auto& c : loop.conns()) {
+        if (c->state != ClientConn::State::Closed && clients_[size_t(c->index)].next < timeline_.frames().size()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int ReplayLoad::run() {
+    ClientLoop loop(o_.target, *this);
+    const int64_t t0 = nowUs();
+    const int64_t bound = int64_t(o_.timeoutSeconds * 1e6);
+    loop.open(o_.clients, 0);
+    const ClientCounters& k = loop.counters();
+    const uint64_t want = uint64_t(o_.clients);
+    if (!loop.runUntil([&] { return k.opened + k.failed >= want; }, t0 + bound) || k.opened != want) {
+        std::fprintf(stderr, "bench_replay_client: %llu of %d connections opened: %s\n", (unsigned long long)k.opened,
+                     o_.clients, loop.firstError().c_str());
+        return 1;
+    }
+    // Every connection is open: now the ws_auth of each, back to back, each timed as it is written.
+    for (auto& c : loop.conns()) {
+        std::string auth = "{\"command\":\"ws_auth\",\"auth_token\":\"" + jwtLikeToken(c->index) + "\"}";
+        clients_[size_t(c->index)].authUs = nowUs();
+        loop.sendNow(*c, OpText, auth.data(), auth.size());
+    }
+    const double span = o_.noTiming ? 0 : double(timeline_.spanUs()) / o_.speed;
+    const int64_t deadline = nowUs() + int64_t(span) + bound;
+    // Until every client has every frame or its connection ended (the replay drops it where the
+    // recorded server did; an early end leaves frames that report() counts as missing).
+    bool finished = loop.runUntil([&] { return allDone() || settled(loop); }, deadline);
+    finished = finished && allDone();
+    loop.closeAll(nowUs() + 10'000'000);
+    return report(finished, loop);
+}
+
+int ReplayLoad::report(bool finished, const ClientLoop& loop) {
+    std::vector<int64_t> all, worst;
+    uint64_t received = 0, missing = 0;
+    int64_t firstAuth = INT64_MAX, lastAuth = 0, lastArrival = 0;
+    for (Client& c : clients_) {
+        received += c.errorsUs.size();
+        missing += timeline_.frames().size() - std::min(c.next, timeline_.frames().size());
+        all.insert(all.end(), c.errorsUs.begin(), c.errorsUs.end());
+        std::sort(c.errorsUs.begin(), c.errorsUs.end());
+        worst.push_back(percentile(c.errorsUs, 99));
+        firstAuth = std::min(firstAuth, c.authUs);
+        lastAuth = std::max(lastAuth, c.authUs);
+        lastArrival = std::max(lastArrival, c.lastUs);
+    }
+    std::sort(worst.begin(), worst.end());
+    const int64_t worstP99 = worst.empty() ? 0 : worst.back();
+    const double seconds = lastArrival > firstAuth ? double(lastArrival - firstAuth) / 1e6 : 0;
+    const double perSecond = seconds > 0 ? double(received) / seconds : 0;
+    std::string summary = latencySummary(all, "error_");
+    const bool ok = finished && missing == 0 && mismatched_ == 0;
+    std::printf("replay: %d client(s), %s, %zu frames each (%s): %llu received, %llu missing, %llu out of place\n",
+                o_.clients, o_.noTiming ? "--no-timing" : ("speed " + speedText(o_)).c_str(),
+                timeline_.frames().size(), timeline_.describe().c_str(), (unsigned long long)received,
+                (unsigned long long)missing, (unsigned long long)mismatched_);
+    if (!firstMismatch_.empty()) {
+        std::printf("  first out of place: %s\n", firstMismatch_.c_str());
+    }
+    if (!loop.firstError().empty()) {
+        std::printf("  first connection error: %s\n", loop.firstError().c_str());
+    }
+    std::printf("  scheduling error seen by the clients (µs): %s, worst client's p99 %lld\n", summary.c_str(),
+                (long long)worstP99);
+    std::printf("  %.0f frames/s from the first ws_auth to the last frame (%.3f s); ws_auth spread %lld µs\n",
+                perSecond, seconds, (long long)(lastAuth - firstAuth));
+    std::printf("RESULT mode=replay ok=%d clients=%d speed=%s frames=%zu received=%llu missing=%llu mismatched=%llu "
+                "%s worst_client_p99_us=%lld frames_per_s=%.0f seconds=%.3f auth_spread_us=%lld\n",
+                ok ? 1 : 0, o_.clients, speedText(o_).c_str(),
+                timeline_.frames().size(), (unsigned long long)received, (unsigned long long)missing,
+                (unsigned long long)mismatched_, summary.c_str(), (long long)worstP99, perSecond, seconds,
+                (long long)(lastAuth - firstAuth));
+    return ok ? 0 : 1;
+}
+
+}  // namespace rtmtap::bench
