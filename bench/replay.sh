@@ -108,11 +108,13 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # The recording: one session of FRAMES frames over SPAN seconds with bursts, through the database
-# and `rtmtap export`, as a user's recording reaches `rtmtap replay`.
+# and `rtmtap export`, as a user's recording reaches `rtmtap replay`. It ends with the client's
+# close: a session the recorded server dropped is replayed with a drop, and today that drop can
+# reset the connection and lose frames still queued to a slow client (bench/README.md).
 make_recording() {
     log "generating the recording: $FRAMES frames over $SPAN s, a burst of $BURST_FRAMES every $BURST_EVERY s"
     "$GENBIN" --db "$TMP/recording.db" --force --sessions 1 --frames "$FRAMES" --big-session "$FRAMES" \
-        --big-span "$SPAN" --burst-every "$BURST_EVERY" --burst-frames "$BURST_FRAMES" --seed "$SEED" \
+        --big-span "$SPAN" --burst-every "$BURST_EVERY" --burst-frames "$BURST_FRAMES" --big-client-closes --seed "$SEED" \
         >"$TMP/gen.json" 2>"$TMP/gen.log" || { cat "$TMP/gen.log" >&2; die "rtmtap_gen failed"; }
     "$RTMTAP" export 1 --db "$TMP/recording.db" -o "$REC" 2>"$TMP/export.log" ||
         { cat "$TMP/export.log" >&2; die "rtmtap export failed"; }

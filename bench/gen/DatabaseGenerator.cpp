@@ -119,8 +119,9 @@ std::vector<SessionPlan> DatabaseGenerator::plan(const TrafficPools& pools) {
     return plans;
 }
 
-// --big-span and --burst-*: the big session's frames spread over the span, bursts included.
+// --big-span, --burst-* and --big-client-closes: the big session's pace, bursts and end.
 void DatabaseGenerator::bigSessionPace(SessionPlan& p) const {
+    p.clientCloses = o_.bigClientCloses;
     if (o_.burstEverySeconds > 0 && o_.burstFrames > 0) {
         p.burstEveryUs = o_.burstEverySeconds * kSecond;
         p.burstFrames = o_.burstFrames;

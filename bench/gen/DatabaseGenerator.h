@@ -24,6 +24,7 @@ struct GenOptions {
     double bigSpanSeconds = 0;
     double burstEverySeconds = 0;
     int64_t burstFrames = 0;
+    bool bigClientCloses = false;  // the big session ends with the client's close handshake
 };
 
 class DatabaseGenerator {

@@ -97,7 +97,7 @@ int64_t SessionTraffic::write(const SessionPlan& plan, SessionSink& sink) {
     frames_.clear();
 
     const GenUser& me = pools_.user(plan.user);
-    bool clientCloses = plan.frames >= 4 && rng_.chance(0.3);
+    bool clientCloses = plan.frames >= 4 && (rng_.chance(0.3) || plan.clientCloses);  // the draw comes first
     int64_t closing = clientCloses ? 2 : 0;
     emit({FrameType::WsAuth, Direction::ClientToServer, Opcode::Text, RtmPayloads::wsAuth(token(me)), {}});
     emitTraffic(plan.frames - 1 - closing);

@@ -31,6 +31,7 @@ struct SessionPlan {
     bool big = false;
     double burstEveryUs = 0;    // 0: no bursts
     int64_t burstFrames = 0;    // server events in each burst, a mean of kBurstGapUs apart
+    bool clientCloses = false;  // true: it ends with the client's close (else 30% of sessions do)
 };
 
 class SessionTraffic {

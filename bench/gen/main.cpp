@@ -5,6 +5,7 @@
 //   rtmtap_gen --db FILE [--frames N] [--sessions N] [--big-session N] [--seed S] [--force]
 // The replay benchmark (bench/replay.sh) makes its recording with one session:
 //   rtmtap_gen --db F --sessions 1 --frames N --big-session N --big-span S --burst-every S --burst-frames N
+//              --big-client-closes
 #include "DatabaseGenerator.h"
 #include "store/DatabaseError.h"
 
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     app.add_option("--burst-every", o.burstEverySeconds, "A burst of server events every S seconds (big session)")
         ->capture_default_str();
     app.add_option("--burst-frames", o.burstFrames, "Server events in each burst")->capture_default_str();
+    app.add_flag("--big-client-closes", o.bigClientCloses, "The big session ends with the client's close handshake");
     app.add_option("--chunk-frames", o.chunkFrames, "Commit after at least this many frames (whole sessions)")
         ->capture_default_str();
     try {
