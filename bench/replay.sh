@@ -14,8 +14,9 @@
 #   PERF=0 bench/replay.sh       no profile
 # Other knobs (environment): FRAMES (all frames of the recorded session, both directions; the
 # server's are about 90%) SPAN (seconds) BURST_EVERY (seconds) BURST_FRAMES SEED CLIENTS ("1 100")
-# SPEEDS ("1 10") REPEAT (rounds of each timed case; every round is shown) BUILD JOBS
-# REPLAY_ARGS (more flags for rtmtap replay) KEEP=1 (keep the temp dir: logs, JSON, perf data).
+# SPEEDS ("1 10") STEADY_CLIENTS (100: one more run at speed 1 of a recording without bursts; "": none)
+# REPEAT (rounds of each timed case; every round is shown) BUILD JOBS
+# RTMTAP (another rtmtap binary, to compare builds) REPLAY_ARGS (more flags for rtmtap replay) KEEP=1 (keep the temp dir: logs, JSON, perf data).
 # Everything runs on 127.0.0.1 and every wait is bounded.
 set -euo pipefail
 
@@ -35,6 +36,7 @@ SPEEDS=${SPEEDS:-"1 10"}
 REPEAT=${REPEAT:-1}
 PERF=${PERF:-1}
 PERF_CLIENTS=${PERF_CLIENTS:-100}
+STEADY_CLIENTS=${STEADY_CLIENTS-100}  # speed 1 once more with a recording without bursts ("": not)
 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-60}
 
 RTMTAP=${RTMTAP:-$BUILD/bin/rtmtap}  # another build of rtmtap to compare: RTMTAP=path NO_BUILD=1
@@ -42,6 +44,7 @@ GENBIN=$BUILD/bin/rtmtap_gen
 CLIENT=$BUILD/bin/bench_replay_client
 TMP=$(mktemp -d /tmp/rtmtap-replay-bench.XXXXXX)
 REC=$TMP/recording.jsonl
+STEADY_REC=$TMP/steady.jsonl
 RP_PID=""
 
 log() { echo "replay-bench: $*" >&2; }
@@ -111,13 +114,15 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
 # and `rtmtap export`, as a user's recording reaches `rtmtap replay`. It ends with the client's
 # close: a session the recorded server dropped is replayed with a drop, and today that drop can
 # reset the connection and lose frames still queued to a slow client (bench/README.md).
-make_recording() {
-    log "generating the recording: $FRAMES frames over $SPAN s, a burst of $BURST_FRAMES every $BURST_EVERY s"
-    "$GENBIN" --db "$TMP/recording.db" --force --sessions 1 --frames "$FRAMES" --big-session "$FRAMES" \
-        --big-span "$SPAN" --burst-every "$BURST_EVERY" --burst-frames "$BURST_FRAMES" --big-client-closes --seed "$SEED" \
-        >"$TMP/gen.json" 2>"$TMP/gen.log" || { cat "$TMP/gen.log" >&2; die "rtmtap_gen failed"; }
-    "$RTMTAP" export 1 --db "$TMP/recording.db" -o "$REC" 2>"$TMP/export.log" ||
-        { cat "$TMP/export.log" >&2; die "rtmtap export failed"; }
+make_recording() {  # make_recording FILE BURST_FRAMES
+    local name
+    name=$(basename "$1" .jsonl)
+    log "generating $name: $FRAMES frames over $SPAN s, a burst of $2 server events every $BURST_EVERY s"
+    "$GENBIN" --db "$TMP/$name.db" --force --sessions 1 --frames "$FRAMES" --big-session "$FRAMES" \
+        --big-span "$SPAN" --burst-every "$BURST_EVERY" --burst-frames "$2" --big-client-closes --seed "$SEED" \
+        >"$TMP/$name-gen.json" 2>"$TMP/$name-gen.log" || { cat "$TMP/$name-gen.log" >&2; die "rtmtap_gen failed"; }
+    "$RTMTAP" export 1 --db "$TMP/$name.db" -o "$1" 2>"$TMP/$name-export.log" ||
+        { cat "$TMP/$name-export.log" >&2; die "rtmtap export failed"; }
 }
 
 # replay_case NAME CLIENTS MODE [PERF]: MODE is a speed or "none" (--no-timing). Starts a fresh
@@ -135,7 +140,7 @@ replay_case() {
         cargs=(--speed "$mode")
     fi
     # shellcheck disable=SC2086 # REPLAY_ARGS is a list of flags
-    "$RTMTAP" replay "$REC" --listen "127.0.0.1:$port" --json "${args[@]}" ${REPLAY_ARGS:-} \
+    "$RTMTAP" replay "${CASE_REC:-$REC}" --listen "127.0.0.1:$port" --json "${args[@]}" ${REPLAY_ARGS:-} \
         >"$TMP/$name.json" 2>"$TMP/$name.err" &
     RP_PID=$!
     wait_port "$port" "$RP_PID" || { cat "$TMP/$name.err" >&2; die "rtmtap replay did not start"; }
@@ -146,7 +151,7 @@ replay_case() {
         sleep 0.5
     fi
     LOAD=$(loadavg)
-    timeout $((CLIENT_TIMEOUT + SPAN * 2)) "$CLIENT" --recording "$REC" --url "ws://127.0.0.1:$port/" -c "$n" \
+    timeout $((CLIENT_TIMEOUT + SPAN * 2)) "$CLIENT" --recording "${CASE_REC:-$REC}" --url "ws://127.0.0.1:$port/" -c "$n" \
         "${cargs[@]}" --timeout "$CLIENT_TIMEOUT" >"$TMP/$name.out" 2>&1 ||
         { cat "$TMP/$name.out" >&2; log "bench_replay_client failed in $name (see above)"; }
     RESULT=$(grep '^RESULT' "$TMP/$name.out" | tail -1 || true)
@@ -171,7 +176,8 @@ command -v jq >/dev/null || die "jq is needed to read the replay's --json report
 build
 [[ -x $RTMTAP && -x $GENBIN && -x $CLIENT ]] || die "binaries missing in $BUILD/bin (run without NO_BUILD=1)"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-make_recording
+make_recording "$REC" "$BURST_FRAMES"
+[[ -z $STEADY_CLIENTS ]] || make_recording "$STEADY_REC" 0
 PERF_NOTE=""
 if [[ $PERF == 1 ]]; then
     if ! command -v perf >/dev/null; then
@@ -186,21 +192,38 @@ fi
 # --- the matrix -------------------------------------------------------------------------------
 ROWS=()
 FAILURES=0
-row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
+PLANNED="?"
+STEADY_PLANNED="?"
+row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
 us() { [[ -n $1 ]] && echo "$1 µs" || echo "n/a"; }
 for speed in $SPEEDS; do
     for n in $CLIENTS; do
         for ((r = 1; r <= REPEAT; r++)); do
             log "speed $speed, $n client(s), round $r"
             replay_case "speed$speed-c$n-r$r" "$n" "$speed"
+            PLANNED=$(field frames "$RESULT")
             [[ $(field ok "$RESULT") == 1 ]] || FAILURES=$((FAILURES + 1))
             ROWS+=("$(row "$speed" "$n" "$(us "$(field error_p50_us "$RESULT")") / $(us "$(field error_p99_us "$RESULT")")" \
                 "$(us "$(field error_max_us "$RESULT")")" "$(us "$(field worst_client_p99_us "$RESULT")")" \
+                "$(us "$(field read_error_p99_us "$RESULT")")" \
                 "$(us "$(field p50_us "$SERVER")") / $(us "$(field p99_us "$SERVER")")" \
                 "$CPU_MS ms" "$LOAD")")
         done
     done
 done
+if [[ -n $STEADY_CLIENTS ]]; then
+    for ((r = 1; r <= REPEAT; r++)); do
+        log "speed 1, $STEADY_CLIENTS client(s), the recording without bursts, round $r"
+        CASE_REC=$STEADY_REC replay_case "steady-c$STEADY_CLIENTS-r$r" "$STEADY_CLIENTS" 1
+        STEADY_PLANNED=$(field frames "$RESULT")
+        [[ $(field ok "$RESULT") == 1 ]] || FAILURES=$((FAILURES + 1))
+        ROWS+=("$(row "1, no bursts" "$STEADY_CLIENTS" \
+            "$(us "$(field error_p50_us "$RESULT")") / $(us "$(field error_p99_us "$RESULT")")" \
+            "$(us "$(field error_max_us "$RESULT")")" "$(us "$(field worst_client_p99_us "$RESULT")")" \
+            "$(us "$(field read_error_p99_us "$RESULT")")" \
+            "$(us "$(field p50_us "$SERVER")") / $(us "$(field p99_us "$SERVER")")" "$CPU_MS ms" "$LOAD")")
+    done
+fi
 TP_ROWS=()
 for n in $CLIENTS; do
     for ((r = 1; r <= REPEAT; r++)); do
@@ -226,7 +249,6 @@ fi
 MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || COMMIT="$COMMIT with local changes"
-PLANNED=$(field frames "$RESULT")
 echo "### rtmtap replay benchmark"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($MODEL), Linux $(uname -r), rtmtap $COMMIT."
@@ -234,13 +256,19 @@ echo "Recording: bench/gen, one session of $FRAMES frames ($PLANNED server frame
     "a burst of $BURST_FRAMES server events every $BURST_EVERY s (seed $SEED), exported to JSONL. The replay, its" \
     "clients (bench_replay_client, one epoll thread) and whatever else runs on this machine share its CPUs;" \
     "\"load\" is the 1-minute load average as each run began."
+if [[ -n $STEADY_CLIENTS ]]; then
+    echo "\"No bursts\": the same with --burst-frames 0 ($STEADY_PLANNED server frames)."
+fi
 echo
 echo "Scheduling error: \"clients\" is what a client sees, arrival - (its ws_auth sent + recorded offset / speed)," \
-    "over every frame of every client; \"replay\" is the replay's own figure (its scheduler's lateness as a send" \
-    "starts), the median of the clients' p50s and the largest of their p99s. Target: p99 < 1 ms at speed 1."
+    "over every frame of every client, arrival being the kernel's receive stamp (SO_TIMESTAMPING) of the frame;" \
+    "\"as read\" takes the time bench_replay_client's read returned instead (its one thread serves every socket);" \
+    "\"replay\" is the replay's own figure (its scheduler's lateness as a send starts), the median of the clients'" \
+    "p50s and the largest of their p99s. Target: p99 < 1 ms at speed 1."
 echo
-row "Speed" "Clients" "Clients p50 / p99" "Clients max" "Worst client's p99" "Replay p50 / p99" "Replay CPU" "Load"
-row "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:"
+row "Speed" "Clients" "Clients p50 / p99" "Clients max" "Worst client's p99" "p99 as read" "Replay p50 / p99" \
+    "Replay CPU" "Load"
+row "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "--no-timing (every frame at once): frames received by all the clients together, per second from the first" \

@@ -54,6 +54,9 @@ void ClientLoop::startOne() {
         noteError(error);
         return;
     }
+    if (stampArrivals_ && !enableRxStamps(ref.fd)) {
+        noteError("SO_TIMESTAMPING is not available: arrivals are read times");
+    }
     ++pending_;
     ref.key = base64(randomBytes(rng_, 16));
     std::string req = upgradeRequest(url_, ref.key);
@@ -110,9 +113,11 @@ bool ClientLoop::readAll(ClientConn& c) {
     while (total < kReadBudget) {
         size_t chunk = c.in.readChunk();
         char* tail = c.in.reserveTail(chunk);
-        ssize_t n = read(c.fd, tail, chunk);
+        int64_t arrived = 0;
+        ssize_t n = stampArrivals_ ? recvStamped(c.fd, tail, chunk, arrived) : read(c.fd, tail, chunk);
         if (n > 0) {
             c.readUs = nowUs();
+            c.arrivedUs = arrived != 0 ? arrived : c.readUs;
             c.in.commit(size_t(n));
             c.in.noteRead(size_t(n));
             total += size_t(n);

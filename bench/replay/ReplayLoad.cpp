@@ -54,8 +54,10 @@ void ReplayLoad::arrived(ClientConn& c, uint8_t op, size_t size) {
         }
         ++mismatched_;
     }
-    k.errorsUs.push_back(c.readUs - dueUs(k, f));
-    k.lastUs = c.readUs;
+    const int64_t due = dueUs(k, f);
+    k.errorsUs.push_back(c.arrivedUs - due);
+    k.readErrorsUs.push_back(c.readUs - due);
+    k.lastUs = c.arrivedUs;
     if (++k.next == frames.size()) {
         ++done_;
     }
@@ -76,6 +78,7 @@ bool ReplayLoad::settled(ClientLoop& loop) const {
 
 int ReplayLoad::run() {
     ClientLoop loop(o_.target, *this);
+    loop.stampArrivals();
     const int64_t t0 = nowUs();
     const int64_t bound = int64_t(o_.timeoutSeconds * 1e6);
     loop.open(o_.clients, 0);
@@ -103,13 +106,14 @@ int ReplayLoad::run() {
 }
 
 int ReplayLoad::report(bool finished, const ClientLoop& loop) {
-    std::vector<int64_t> all, worst;
+    std::vector<int64_t> all, read, worst;
     uint64_t received = 0, missing = 0;
     int64_t firstAuth = INT64_MAX, lastAuth = 0, lastArrival = 0;
     for (Client& c : clients_) {
         received += c.errorsUs.size();
         missing += timeline_.frames().size() - std::min(c.next, timeline_.frames().size());
         all.insert(all.end(), c.errorsUs.begin(), c.errorsUs.end());
+        read.insert(read.end(), c.readErrorsUs.begin(), c.readErrorsUs.end());
         std::sort(c.errorsUs.begin(), c.errorsUs.end());
         worst.push_back(percentile(c.errorsUs, 99));
         firstAuth = std::min(firstAuth, c.authUs);
@@ -121,6 +125,7 @@ int ReplayLoad::report(bool finished, const ClientLoop& loop) {
     const double seconds = lastArrival > firstAuth ? double(lastArrival - firstAuth) / 1e6 : 0;
     const double perSecond = seconds > 0 ? double(received) / seconds : 0;
     std::string summary = latencySummary(all, "error_");
+    std::string readSummary = latencySummary(read, "read_error_");
     const bool ok = finished && missing == 0 && mismatched_ == 0;
     std::printf("replay: %d client(s), %s, %zu frames each (%s): %llu received, %llu missing, %llu out of place\n",
                 o_.clients, o_.noTiming ? "--no-timing" : ("speed " + speedText(o_)).c_str(),
@@ -134,13 +139,15 @@ int ReplayLoad::report(bool finished, const ClientLoop& loop) {
     }
     std::printf("  scheduling error seen by the clients (µs): %s, worst client's p99 %lld\n", summary.c_str(),
                 (long long)worstP99);
+    std::printf("  the same by the time each read returned (µs): %s\n", readSummary.c_str());
     std::printf("  %.0f frames/s from the first ws_auth to the last frame (%.3f s); ws_auth spread %lld µs\n",
                 perSecond, seconds, (long long)(lastAuth - firstAuth));
     std::printf("RESULT mode=replay ok=%d clients=%d speed=%s frames=%zu received=%llu missing=%llu mismatched=%llu "
-                "%s worst_client_p99_us=%lld frames_per_s=%.0f seconds=%.3f auth_spread_us=%lld\n",
+                "%s %s worst_client_p99_us=%lld frames_per_s=%.0f seconds=%.3f auth_spread_us=%lld\n",
                 ok ? 1 : 0, o_.clients, speedText(o_).c_str(),
                 timeline_.frames().size(), (unsigned long long)received, (unsigned long long)missing,
-                (unsigned long long)mismatched_, summary.c_str(), (long long)worstP99, perSecond, seconds,
+                (unsigned long long)mismatched_, summary.c_str(), readSummary.c_str(), (long long)worstP99, perSecond,
+                seconds,
                 (long long)(lastAuth - firstAuth));
     return ok ? 0 : 1;
 }

@@ -1,12 +1,14 @@
 #pragma once
 // N clients of `rtmtap replay` on one epoll loop (bench/client's ClientLoop): all connect, then
 // each sends ws_auth, one right after the other, and the send time of each is noted. Every frame
-// that arrives is stamped with the monotonic time its read returned and checked against the
-// timeline (opcode and size, in order). Its scheduling error as the client sees it is
+// that arrives is checked against the timeline (opcode and size, in order) and its scheduling
+// error as the client sees it is
 //   arrival - (ws_auth sent + offset / speed)
 // which holds everything the replay's own figure (taken when its action starts) leaves out: the
-// ws_auth's way in, the write, the loopback, the wake-up of the reader. With --no-timing the
-// figure is frames per second instead.
+// ws_auth's way in, the replay's wake-up, the write, the loopback. Arrival is the kernel's
+// receive stamp of the frame's last bytes (SO_TIMESTAMPING), so the figure does not depend on how
+// soon this one thread gets to read 100 sockets on a busy machine; the time the read returned
+// gives a second figure, which does. With --no-timing the figure is frames per second instead.
 #include "../client/ClientLoop.h"
 #include "ReplayTimeline.h"
 
@@ -40,7 +42,8 @@ private:
         int64_t authUs = 0;  // ws_auth written
         size_t next = 0;     // index of the next frame expected
         int64_t lastUs = 0;  // the last frame arrived
-        std::vector<int64_t> errorsUs;
+        std::vector<int64_t> errorsUs;  // by the kernel's arrival stamps
+        std::vector<int64_t> readErrorsUs;  // by the time the read returned
     };
 
     void arrived(ClientConn& c, uint8_t op, size_t size);
