@@ -194,7 +194,15 @@ ROWS=()
 FAILURES=0
 PLANNED="?"
 STEADY_PLANNED="?"
-row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
+row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
+# timed_row LABEL CLIENTS: one row of the timed table from RESULT, SERVER, CPU_MS and LOAD.
+timed_row() {
+    row "$1" "$2" "$(us "$(field error_p50_us "$RESULT")") / $(us "$(field error_p99_us "$RESULT")")" \
+        "$(us "$(field error_max_us "$RESULT")")" \
+        "$(us "$(field start_median_us "$RESULT")") / $(us "$(field start_max_us "$RESULT")")" \
+        "$(us "$(field spacing_p99_us "$RESULT")")" "$(us "$(field read_error_p99_us "$RESULT")")" \
+        "$(us "$(field p50_us "$SERVER")") / $(us "$(field p99_us "$SERVER")")" "$CPU_MS ms" "$LOAD"
+}
 us() { [[ -n $1 ]] && echo "$1 µs" || echo "n/a"; }
 for speed in $SPEEDS; do
     for n in $CLIENTS; do
@@ -203,11 +211,7 @@ for speed in $SPEEDS; do
             replay_case "speed$speed-c$n-r$r" "$n" "$speed"
             PLANNED=$(field frames "$RESULT")
             [[ $(field ok "$RESULT") == 1 ]] || FAILURES=$((FAILURES + 1))
-            ROWS+=("$(row "$speed" "$n" "$(us "$(field error_p50_us "$RESULT")") / $(us "$(field error_p99_us "$RESULT")")" \
-                "$(us "$(field error_max_us "$RESULT")")" "$(us "$(field worst_client_p99_us "$RESULT")")" \
-                "$(us "$(field read_error_p99_us "$RESULT")")" \
-                "$(us "$(field p50_us "$SERVER")") / $(us "$(field p99_us "$SERVER")")" \
-                "$CPU_MS ms" "$LOAD")")
+            ROWS+=("$(timed_row "$speed" "$n")")
         done
     done
 done
@@ -217,11 +221,7 @@ if [[ -n $STEADY_CLIENTS ]]; then
         CASE_REC=$STEADY_REC replay_case "steady-c$STEADY_CLIENTS-r$r" "$STEADY_CLIENTS" 1
         STEADY_PLANNED=$(field frames "$RESULT")
         [[ $(field ok "$RESULT") == 1 ]] || FAILURES=$((FAILURES + 1))
-        ROWS+=("$(row "1, no bursts" "$STEADY_CLIENTS" \
-            "$(us "$(field error_p50_us "$RESULT")") / $(us "$(field error_p99_us "$RESULT")")" \
-            "$(us "$(field error_max_us "$RESULT")")" "$(us "$(field worst_client_p99_us "$RESULT")")" \
-            "$(us "$(field read_error_p99_us "$RESULT")")" \
-            "$(us "$(field p50_us "$SERVER")") / $(us "$(field p99_us "$SERVER")")" "$CPU_MS ms" "$LOAD")")
+        ROWS+=("$(timed_row "1, no bursts" "$STEADY_CLIENTS")")
     done
 fi
 TP_ROWS=()
@@ -262,13 +262,15 @@ fi
 echo
 echo "Scheduling error: \"clients\" is what a client sees, arrival - (its ws_auth sent + recorded offset / speed)," \
     "over every frame of every client, arrival being the kernel's receive stamp (SO_TIMESTAMPING) of the frame;" \
+    "a client's start delay is its smallest error (its ws_auth's way in, the replay's start, one send), and" \
+    "\"less the start\" takes it off each of its errors: the spacing of the frames alone;" \
     "\"as read\" takes the time bench_replay_client's read returned instead (its one thread serves every socket);" \
     "\"replay\" is the replay's own figure (its scheduler's lateness as a send starts), the median of the clients'" \
     "p50s and the largest of their p99s. Target: p99 < 1 ms at speed 1."
 echo
-row "Speed" "Clients" "Clients p50 / p99" "Clients max" "Worst client's p99" "p99 as read" "Replay p50 / p99" \
-    "Replay CPU" "Load"
-row "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:"
+row "Speed" "Clients" "Clients p50 / p99" "Clients max" "Start delay median / max" "p99 less the start" \
+    "p99 as read" "Replay p50 / p99" "Replay CPU" "Load"
+row "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "--no-timing (every frame at once): frames received by all the clients together, per second from the first" \

@@ -105,50 +105,72 @@ int ReplayLoad::run() {
     return report(finished, loop);
 }
 
-int ReplayLoad::report(bool finished, const ClientLoop& loop) {
-    std::vector<int64_t> all, read, worst;
-    uint64_t received = 0, missing = 0;
+// Pools every client's errors. A client's smallest error is its start delay: how long after its
+// ws_auth left the replay's first frame could reach it at the earliest (the ws_auth's way in, the
+// replay's start, one send); errors less that delay show the spacing of the frames alone.
+ReplayLoad::Figures ReplayLoad::figures() {
+    Figures f;
+    std::vector<int64_t> all, read, spacing, worst, starts;
     int64_t firstAuth = INT64_MAX, lastAuth = 0, lastArrival = 0;
     for (Client& c : clients_) {
-        received += c.errorsUs.size();
-        missing += timeline_.frames().size() - std::min(c.next, timeline_.frames().size());
+        f.received += c.errorsUs.size();
+        f.missing += timeline_.frames().size() - std::min(c.next, timeline_.frames().size());
         all.insert(all.end(), c.errorsUs.begin(), c.errorsUs.end());
         read.insert(read.end(), c.readErrorsUs.begin(), c.readErrorsUs.end());
         std::sort(c.errorsUs.begin(), c.errorsUs.end());
+        if (!c.errorsUs.empty()) {
+            starts.push_back(c.errorsUs.front());
+            for (int64_t e : c.errorsUs) {
+                spacing.push_back(e - c.errorsUs.front());
+            }
+        }
         worst.push_back(percentile(c.errorsUs, 99));
         firstAuth = std::min(firstAuth, c.authUs);
         lastAuth = std::max(lastAuth, c.authUs);
         lastArrival = std::max(lastArrival, c.lastUs);
     }
     std::sort(worst.begin(), worst.end());
-    const int64_t worstP99 = worst.empty() ? 0 : worst.back();
-    const double seconds = lastArrival > firstAuth ? double(lastArrival - firstAuth) / 1e6 : 0;
-    const double perSecond = seconds > 0 ? double(received) / seconds : 0;
-    std::string summary = latencySummary(all, "error_");
-    std::string readSummary = latencySummary(read, "read_error_");
-    const bool ok = finished && missing == 0 && mismatched_ == 0;
+    std::sort(starts.begin(), starts.end());
+    std::sort(spacing.begin(), spacing.end());
+    f.worstClientP99 = worst.empty() ? 0 : worst.back();
+    f.startMedian = percentile(starts, 50);
+    f.startMax = starts.empty() ? 0 : starts.back();
+    f.spacingP99 = percentile(spacing, 99);
+    f.seconds = lastArrival > firstAuth ? double(lastArrival - firstAuth) / 1e6 : 0;
+    f.perSecond = f.seconds > 0 ? double(f.received) / f.seconds : 0;
+    f.authSpread = lastAuth - firstAuth;
+    f.errors = latencySummary(all, "error_");
+    f.readErrors = latencySummary(read, "read_error_");
+    return f;
+}
+
+int ReplayLoad::report(bool finished, const ClientLoop& loop) {
+    const Figures f = figures();
+    const bool ok = finished && f.missing == 0 && mismatched_ == 0;
     std::printf("replay: %d client(s), %s, %zu frames each (%s): %llu received, %llu missing, %llu out of place\n",
                 o_.clients, o_.noTiming ? "--no-timing" : ("speed " + speedText(o_)).c_str(),
-                timeline_.frames().size(), timeline_.describe().c_str(), (unsigned long long)received,
-                (unsigned long long)missing, (unsigned long long)mismatched_);
+                timeline_.frames().size(), timeline_.describe().c_str(), (unsigned long long)f.received,
+                (unsigned long long)f.missing, (unsigned long long)mismatched_);
     if (!firstMismatch_.empty()) {
         std::printf("  first out of place: %s\n", firstMismatch_.c_str());
     }
     if (!loop.firstError().empty()) {
         std::printf("  first connection error: %s\n", loop.firstError().c_str());
     }
-    std::printf("  scheduling error seen by the clients (µs): %s, worst client's p99 %lld\n", summary.c_str(),
-                (long long)worstP99);
-    std::printf("  the same by the time each read returned (µs): %s\n", readSummary.c_str());
+    std::printf("  scheduling error seen by the clients (µs): %s, worst client's p99 %lld\n", f.errors.c_str(),
+                (long long)f.worstClientP99);
+    std::printf("  start delay (each client's smallest error) median %lld µs, max %lld µs; p99 less it %lld µs\n",
+                (long long)f.startMedian, (long long)f.startMax, (long long)f.spacingP99);
+    std::printf("  the same by the time each read returned (µs): %s\n", f.readErrors.c_str());
     std::printf("  %.0f frames/s from the first ws_auth to the last frame (%.3f s); ws_auth spread %lld µs\n",
-                perSecond, seconds, (long long)(lastAuth - firstAuth));
+                f.perSecond, f.seconds, (long long)f.authSpread);
     std::printf("RESULT mode=replay ok=%d clients=%d speed=%s frames=%zu received=%llu missing=%llu mismatched=%llu "
-                "%s %s worst_client_p99_us=%lld frames_per_s=%.0f seconds=%.3f auth_spread_us=%lld\n",
-                ok ? 1 : 0, o_.clients, speedText(o_).c_str(),
-                timeline_.frames().size(), (unsigned long long)received, (unsigned long long)missing,
-                (unsigned long long)mismatched_, summary.c_str(), readSummary.c_str(), (long long)worstP99, perSecond,
-                seconds,
-                (long long)(lastAuth - firstAuth));
+                "%s %s worst_client_p99_us=%lld start_median_us=%lld start_max_us=%lld spacing_p99_us=%lld "
+                "frames_per_s=%.0f seconds=%.3f auth_spread_us=%lld\n",
+                ok ? 1 : 0, o_.clients, speedText(o_).c_str(), timeline_.frames().size(),
+                (unsigned long long)f.received, (unsigned long long)f.missing, (unsigned long long)mismatched_,
+                f.errors.c_str(), f.readErrors.c_str(), (long long)f.worstClientP99, (long long)f.startMedian,
+                (long long)f.startMax, (long long)f.spacingP99, f.perSecond, f.seconds, (long long)f.authSpread);
     return ok ? 0 : 1;
 }
 

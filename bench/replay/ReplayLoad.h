@@ -46,10 +46,18 @@ private:
         std::vector<int64_t> readErrorsUs;  // by the time the read returned
     };
 
+    struct Figures {
+        uint64_t received = 0, missing = 0;
+        std::string errors, readErrors;  // "error_p50_us=.. ..." as latencySummary writes them
+        int64_t worstClientP99 = 0, startMedian = 0, startMax = 0, spacingP99 = 0, authSpread = 0;
+        double seconds = 0, perSecond = 0;
+    };
+
     void arrived(ClientConn& c, uint8_t op, size_t size);
     bool allDone() const;
     bool settled(ClientLoop& loop) const;  // each client is done or its connection ended
     int64_t dueUs(const Client& k, const TimelineFrame& f) const;
+    Figures figures();  // sorts each client's errors
     int report(bool finished, const ClientLoop& loop);
 
     const ReplayTimeline& timeline_;
