@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <thread>
+#include <sys/prctl.h>
 
 namespace rtmtap {
 namespace {
@@ -13,6 +13,24 @@ namespace {
 // Longest single sleep: a huge wait would overflow the condition variable's deadline, and a
 // FakeClock moved by a test is seen within this time even without an add().
 constexpr int64_t kMaxSleepUs = 1'000'000;
+
+// Sets the calling thread's timer slack for its lifetime, then puts the old one back.
+class TimerSlack {
+public:
+    explicit TimerSlack(unsigned long ns) : saved_(::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
+        ::prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0);
+    }
+    ~TimerSlack() {
+        if (saved_ > 0) {
+            ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(saved_), 0, 0, 0);
+        }
+    }
+    TimerSlack(const TimerSlack&) = delete;
+    TimerSlack& operator=(const TimerSlack&) = delete;
+
+private:
+    const int saved_;
+};
 
 int64_t percentile(const std::vector<int64_t>& sorted, double p) {
     if (sorted.empty()) {
@@ -105,6 +123,7 @@ bool Scheduler::stopped() const {
 }
 
 Scheduler::End Scheduler::run() {
+    const TimerSlack precise(kTimerSlackNs);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         if (stopped_) {
@@ -119,15 +138,8 @@ Scheduler::End Scheduler::run() {
         }
         const int64_t due = dueLocked(items_.begin()->first);
         const int64_t left = due - clock_.monotonicUs();
-        if (left > kSpinUs) {
-            wake_.wait_for(lock, std::chrono::microseconds(std::min(left - kSpinUs, kMaxSleepUs)));
-            continue;
-        }
         if (left > 0) {
-            const uint64_t epoch = epoch_.load();
-            lock.unlock();
-            spinUntil(due, epoch);
-            lock.lock();
+            wake_.wait_for(lock, std::chrono::microseconds(std::min(left, kMaxSleepUs)));
             continue;
         }
         Firing firing;
@@ -188,16 +200,7 @@ int64_t Scheduler::dueLocked(int64_t offsetUs) const {
 }
 
 void Scheduler::changedLocked() {
-    ++epoch_;
     wake_.notify_all();
-}
-
-// The last stretch before an item is due, without the lock: yields until it is due or something
-// changed (an earlier item added, a rebase, stop) that run() must look at first.
-void Scheduler::spinUntil(int64_t dueUs, uint64_t epoch) const {
-    while (clock_.monotonicUs() < dueUs && epoch_.load() == epoch) {
-        std::this_thread::yield();
-    }
 }
 
 // Takes the first item, which is due, and notes when it ran.

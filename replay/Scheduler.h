@@ -8,11 +8,13 @@
 // for each item, until all are done) or runDue() (runs what is due now and returns). Actions run
 // outside the scheduler's lock, so an action may add items, rebase, change the speed or stop.
 //
-// Precision: run() sleeps on a condition variable until kSpinUs before an item is due, then
-// yields in a loop until it is (a sleep alone wakes late by 50-100 µs, more under load).
+// Precision: run() sleeps on a condition variable until an item is due, with its thread's timer
+// slack lowered to kTimerSlackNs while it runs (Linux pads each timed sleep by the thread's slack,
+// 50 µs by default). It does not spin: a replay runs one scheduler per client, and 100 threads
+// spinning (they yielded in a loop for the last 200 µs before each item) took the CPUs that the
+// sends needed (bench/replay.sh, bench/README.md).
 #include "protocol/Clock.h"
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -55,7 +57,7 @@ public:
 
     static constexpr double kMinSpeed = 0.1;
     static constexpr double kMaxSpeed = 100.0;
-    static constexpr int64_t kSpinUs = 200;
+    static constexpr unsigned long kTimerSlackNs = 1;
 
     // The origin is clock.monotonicUs() now; rebase() moves it.
     explicit Scheduler(const Clock& clock, LatePolicy policy = LatePolicy::CatchUp);
@@ -93,6 +95,7 @@ public:
 
     // Runs items as they fall due until none are left (and no more may come), or stop().
     // An exception from an action ends run() and reaches its caller (the item is consumed).
+    // The calling thread's timer slack is kTimerSlackNs while run() runs, then what it was.
     End run();
     // Runs the items due at clock.now(), in order, and returns how many ran. Never waits.
     size_t runDue();
@@ -109,7 +112,6 @@ private:
     int64_t nowLocked() const;
     int64_t dueLocked(int64_t offsetUs) const;
     void changedLocked();
-    void spinUntil(int64_t dueUs, uint64_t epoch) const;
     Action popLocked(Firing& firing);
 
     const Clock& clock_;
@@ -125,8 +127,6 @@ private:
     bool moreMayCome_ = false;
     bool stopped_ = false;
     std::vector<int64_t> lateness_;
-    // Bumped by every change a waiting run() must look at; read without the lock while spinning.
-    std::atomic<uint64_t> epoch_{0};
 };
 
 }  // namespace rtmtap
