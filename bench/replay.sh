@@ -8,7 +8,7 @@
 # p50 and p99 from --json), frames/s, and the replay's CPU time. Then, if perf works here, a
 # profile of the replay during one 100-client run at speed 1.
 #
-#   bench/replay.sh              everything (about two minutes)
+#   bench/replay.sh              everything (about three minutes)
 #   QUICK=1 bench/replay.sh      a 4-second recording (400 frames), no profile
 #   NO_BUILD=1 bench/replay.sh   use the binaries already built
 #   PERF=0 bench/replay.sh       no profile
