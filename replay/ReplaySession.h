@@ -16,6 +16,7 @@
 #include "protocol/Clock.h"
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -50,9 +51,11 @@ public:
     void onClose(WsConnection& conn, const WsEnd& end) override;
 
 private:
+    void orderTimedFrames();
     void run();
     bool waitForStart();
     void scheduleRound(int64_t baseUs);
+    void scheduleNext();
     void playFrame(size_t index, const Firing& firing);
     bool askGate(const PlannedFrame& f, int64_t offsetUs);
     void afterFrame();
@@ -85,6 +88,9 @@ private:
     int64_t openMonoUs_ = 0;
     int64_t startMonoUs_ = 0;
     int64_t clientFrames_ = 0;
+    std::vector<size_t> timed_;       // plan_.frames not held for a command, in the order they go out
+    size_t dropAfter_ = SIZE_MAX;     // the recorded server's drop goes after this many of timed_
+    size_t nextTimed_ = 0;            // the next of timed_ to put in the scheduler (this round)
     size_t roundLeft_ = 0;            // frames of this round not yet sent, skipped or held
     int64_t roundBaseUs_ = 0;
     std::vector<bool> matched_;       // per recorded command: the client sent it (this round)

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
 #include <sys/prctl.h>
 
 namespace rtmtap {
@@ -15,23 +14,22 @@ namespace {
 // FakeClock moved by a test is seen within this time even without an add().
 constexpr int64_t kMaxSleepUs = 1'000'000;
 
-// Sets the calling thread's timer slack for the guard's life: sleeps end within ~1 µs of their
-// deadline instead of up to 50 µs after it (Linux; see prctl(2)).
+// Sets the calling thread's timer slack for its lifetime, then puts the old one back.
 class TimerSlack {
 public:
-    explicit TimerSlack(unsigned long ns) : previous_(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
-        prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0);
+    explicit TimerSlack(unsigned long ns) : saved_(::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
+        ::prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0);
     }
     ~TimerSlack() {
-        if (previous_ > 0) {
-            prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_), 0, 0, 0);
+        if (saved_ > 0) {
+            ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(saved_), 0, 0, 0);
         }
     }
     TimerSlack(const TimerSlack&) = delete;
     TimerSlack& operator=(const TimerSlack&) = delete;
 
 private:
-    int previous_;
+    const int saved_;
 };
 
 int64_t percentile(const std::vector<int64_t>& sorted, double p) {
@@ -125,7 +123,7 @@ bool Scheduler::stopped() const {
 }
 
 Scheduler::End Scheduler::run() {
-    TimerSlack slack(1000);
+    const TimerSlack precise(kTimerSlackNs);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         if (stopped_) {
@@ -138,7 +136,8 @@ Scheduler::End Scheduler::run() {
             wake_.wait(lock);
             continue;
         }
-        const int64_t left = dueLocked(items_.begin()->first) - clock_.monotonicUs();
+        const int64_t due = dueLocked(items_.begin()->first);
+        const int64_t left = due - clock_.monotonicUs();
         if (left > 0) {
             wake_.wait_for(lock, std::chrono::microseconds(std::min(left, kMaxSleepUs)));
             continue;
@@ -200,7 +199,6 @@ int64_t Scheduler::dueLocked(int64_t offsetUs) const {
     return originUs_ + std::llround(static_cast<double>(offsetUs) / speed_);
 }
 
-// Wakes run() to look again: an earlier item, a new origin or speed, a pause, stop.
 void Scheduler::changedLocked() {
     wake_.notify_all();
 }

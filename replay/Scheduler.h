@@ -8,10 +8,11 @@
 // for each item, until all are done) or runDue() (runs what is due now and returns). Actions run
 // outside the scheduler's lock, so an action may add items, rebase, change the speed or stop.
 //
-// Precision: run() sleeps on a condition variable until an item is due, with the thread's timer
-// slack at 1 µs while it runs (the kernel's default 50 µs slack would make every wake-up that much
-// late). It does not spin: measured on the 2-core machine, spinning the last 50-200 µs took the
-// median to 0 but burned CPU and made the tail worse for a lone scheduler on a busy machine.
+// Precision: run() sleeps on a condition variable until an item is due, with its thread's timer
+// slack lowered to kTimerSlackNs while it runs (Linux pads each timed sleep by the thread's slack,
+// 50 µs by default). It does not spin: a replay runs one scheduler per client, and 100 threads
+// spinning (they yielded in a loop for the last 200 µs before each item) took the CPUs that the
+// sends needed (bench/replay.sh, bench/README.md).
 #include "protocol/Clock.h"
 
 #include <condition_variable>
@@ -56,6 +57,7 @@ public:
 
     static constexpr double kMinSpeed = 0.1;
     static constexpr double kMaxSpeed = 100.0;
+    static constexpr unsigned long kTimerSlackNs = 1;
 
     // The origin is clock.monotonicUs() now; rebase() moves it.
     explicit Scheduler(const Clock& clock, LatePolicy policy = LatePolicy::CatchUp);
@@ -93,6 +95,7 @@ public:
 
     // Runs items as they fall due until none are left (and no more may come), or stop().
     // An exception from an action ends run() and reaches its caller (the item is consumed).
+    // The calling thread's timer slack is kTimerSlackNs while run() runs, then what it was.
     End run();
     // Runs the items due at clock.now(), in order, and returns how many ran. Never waits.
     size_t runDue();

@@ -54,6 +54,9 @@ void ClientLoop::startOne() {
         noteError(error);
         return;
     }
+    if (stampArrivals_ && !enableRxStamps(ref.fd)) {
+        noteError("SO_TIMESTAMPING is not available: arrivals are read times");
+    }
     ++pending_;
     ref.key = base64(randomBytes(rng_, 16));
     std::string req = upgradeRequest(url_, ref.key);
@@ -110,8 +113,11 @@ bool ClientLoop::readAll(ClientConn& c) {
     while (total < kReadBudget) {
         size_t chunk = c.in.readChunk();
         char* tail = c.in.reserveTail(chunk);
-        ssize_t n = read(c.fd, tail, chunk);
+        int64_t arrived = 0;
+        ssize_t n = stampArrivals_ ? recvStamped(c.fd, tail, chunk, arrived) : read(c.fd, tail, chunk);
         if (n > 0) {
+            c.readUs = nowUs();
+            c.arrivedUs = arrived != 0 ? arrived : c.readUs;
             c.in.commit(size_t(n));
             c.in.noteRead(size_t(n));
             total += size_t(n);
@@ -188,10 +194,13 @@ void ClientLoop::frames(ClientConn& c) {
             finish(c, "");
             return;
         }
-        if (f.opcode == OpPing) {
-            send(c, OpPong, f.payload, f.size);
-        } else if (f.opcode == OpPong) {
-            // Nothing to do: the benchmark sends no pings of its own.
+        if (f.opcode == OpPing || f.opcode == OpPong) {
+            if (f.opcode == OpPing) {
+                send(c, OpPong, f.payload, f.size);
+            }
+            if (c.state == ClientConn::State::Open) {
+                handler_.onControl(c, f.opcode, f.payload, f.size);
+            }
         } else if (f.opcode == OpCont || !f.fin || c.inFragment) {
             if (f.opcode != OpCont) {
                 c.fragmentOp = f.opcode;
@@ -219,6 +228,11 @@ void ClientLoop::send(ClientConn& c, uint8_t op, const char* data, size_t size) 
         c.dirty = true;
         dirty_.push_back(&c);
     }
+}
+
+void ClientLoop::sendNow(ClientConn& c, uint8_t op, const char* data, size_t size) {
+    send(c, op, data, size);
+    flush(c);  // it stays on the dirty list: flushing it again there finds nothing to write
 }
 
 void ClientLoop::flushDirty() {

@@ -28,6 +28,8 @@ struct ClientConn {
     bool dirty = false;
     int64_t startUs = 0;  // connect() called
     int64_t openUs = 0;   // 101 received
+    int64_t readUs = 0;     // the last read that brought bytes returned
+    int64_t arrivedUs = 0;  // with stampArrivals(): the kernel received those bytes (else readUs)
     // Scratch for the modes: send times of the messages in flight, oldest first.
     std::vector<int64_t> inFlight;
     size_t inFlightHead = 0;
@@ -39,6 +41,8 @@ public:
     virtual ~ClientHandler() = default;
     virtual void onOpen(ClientConn&) {}
     virtual void onMessage(ClientConn&, uint8_t /*op*/, const char* /*data*/, size_t /*size*/) {}
+    // A ping or pong (a ping is answered by the loop itself).
+    virtual void onControl(ClientConn&, uint8_t /*op*/, const char* /*data*/, size_t /*size*/) {}
 };
 
 struct ClientCounters {
@@ -55,12 +59,17 @@ public:
     ClientLoop(WsUrl url, ClientHandler& handler);
     ~ClientLoop();
 
+    // From now on, sockets ask the kernel to stamp what they receive (ClientConn::arrivedUs): the
+    // time bytes reached the machine, whatever the loop was busy with then.
+    void stampArrivals() { stampArrivals_ = true; }
     // Opens count connections, with at most maxPending handshakes outstanding at a time.
     void open(int count, int maxPending);
     // Processes events until done() holds or the deadline (nowUs) passes; true when done().
     bool runUntil(const std::function<bool()>& done, int64_t deadlineUs);
     // Queues one masked frame; it is written after the current batch of events.
     void send(ClientConn& c, uint8_t op, const char* data, size_t size);
+    // The same, written at once rather than after the batch (what is sent "now" is timed).
+    void sendNow(ClientConn& c, uint8_t op, const char* data, size_t size);
     // Sends close 1000 on every open connection and waits for the replies until the deadline.
     void closeAll(int64_t deadlineUs);
 
@@ -87,6 +96,7 @@ private:
     Rng rng_;
     std::vector<std::unique_ptr<ClientConn>> conns_;
     std::vector<ClientConn*> dirty_;
+    bool stampArrivals_ = false;
     int target_ = 0;
     int maxPending_ = 0;
     int pending_ = 0;

@@ -39,6 +39,9 @@ std::string DatabaseGenerator::check(const GenOptions& o) {
     if (o.bigSession < kMinSessionFrames) {
         return "--big-session must be at least " + std::to_string(kMinSessionFrames);
     }
+    if (o.bigSpanSeconds < 0 || o.burstEverySeconds < 0 || o.burstFrames < 0) {
+        return "--big-span, --burst-every and --burst-frames cannot be negative";
+    }
     if (o.sessions == 1 && o.frames != o.bigSession) {
         return "with one session, --frames must equal --big-session";
     }
@@ -89,6 +92,9 @@ std::vector<SessionPlan> DatabaseGenerator::plan(const TrafficPools& pools) {
         // Busy sessions see a frame every 40 ms, quiet ones one every 1.5 s (the keep-alives
         // come on top); the big one is a busy client left open for hours.
         p.gapUs = p.big ? 150'000.0 : std::exp(std::log(40'000.0) + rng.uniform() * std::log(1'500'000.0 / 40'000.0));
+        if (p.big) {
+            bigSessionPace(p);
+        }
         double length = p.gapUs * static_cast<double>(p.frames) * 1.1;
         if (length > 6.0 * kDay) {
             p.gapUs *= 6.0 * kDay / length;
@@ -111,6 +117,20 @@ std::vector<SessionPlan> DatabaseGenerator::plan(const TrafficPools& pools) {
     std::stable_sort(plans.begin(), plans.end(),
                      [](const SessionPlan& a, const SessionPlan& b) { return a.startWallUs < b.startWallUs; });
     return plans;
+}
+
+// --big-span, --burst-* and --big-client-closes: the big session's pace, bursts and end.
+void DatabaseGenerator::bigSessionPace(SessionPlan& p) const {
+    p.clientCloses = o_.bigClientCloses;
+    if (o_.burstEverySeconds > 0 && o_.burstFrames > 0) {
+        p.burstEveryUs = o_.burstEverySeconds * kSecond;
+        p.burstFrames = o_.burstFrames;
+    }
+    if (o_.bigSpanSeconds > 0) {
+        double bursts = p.burstEveryUs > 0 ? std::floor(o_.bigSpanSeconds / o_.burstEverySeconds) : 0;
+        double steady = std::max(1.0, static_cast<double>(p.frames) - bursts * static_cast<double>(p.burstFrames));
+        p.gapUs = o_.bigSpanSeconds * kSecond / steady;
+    }
 }
 
 std::string DatabaseGenerator::run() {

@@ -19,6 +19,12 @@ struct GenOptions {
     int64_t chunkFrames = 200'000;
     uint64_t seed = 1;
     int64_t nowWallUs = 0;  // the newest frame is before this; the oldest session starts 7 days earlier
+    // The big session only (the replay benchmark's recording): how long its traffic lasts (0:
+    // a frame every 150 ms), and its bursts (SessionPlan).
+    double bigSpanSeconds = 0;
+    double burstEverySeconds = 0;
+    int64_t burstFrames = 0;
+    bool bigClientCloses = false;  // the big session ends with the client's close handshake
 };
 
 class DatabaseGenerator {
@@ -35,6 +41,7 @@ public:
 private:
     std::vector<SessionPlan> plan(const TrafficPools& pools);
     std::vector<int64_t> frameCounts(Rng& rng) const;
+    void bigSessionPace(SessionPlan& p) const;
     void progress(int64_t frames, double seconds, bool last);
 
     GenOptions o_;

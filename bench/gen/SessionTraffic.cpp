@@ -1,6 +1,6 @@
 #include "SessionTraffic.h"
 
-#include "store/SessionImporter.h"
+#include "store/SessionSink.h"
 
 #include <algorithm>
 #include <array>
@@ -90,14 +90,14 @@ SessionTraffic::SessionTraffic(const TrafficPools& pools, GenFacts& facts, uint6
     }
 }
 
-int64_t SessionTraffic::write(const SessionPlan& plan, SessionImporter& importer) {
+int64_t SessionTraffic::write(const SessionPlan& plan, SessionSink& sink) {
     plan_ = &plan;
     tUs_ = rng_.between(2'000, 40'000);  // the client sends ws_auth as soon as the socket opens
     std::fill(recent_.begin(), recent_.end(), 0);
     frames_.clear();
 
     const GenUser& me = pools_.user(plan.user);
-    bool clientCloses = plan.frames >= 4 && rng_.chance(0.3);
+    bool clientCloses = plan.frames >= 4 && (rng_.chance(0.3) || plan.clientCloses);  // the draw comes first
     int64_t closing = clientCloses ? 2 : 0;
     emit({FrameType::WsAuth, Direction::ClientToServer, Opcode::Text, RtmPayloads::wsAuth(token(me)), {}});
     emitTraffic(plan.frames - 1 - closing);
@@ -138,9 +138,9 @@ int64_t SessionTraffic::write(const SessionPlan& plan, SessionImporter& importer
     end.ended_wall_us = plan.startWallUs + end.duration_us;
     session.end = end;
 
-    int64_t id = importer.beginSession(session);
+    int64_t id = sink.beginSession(session);
     for (Message& m : frames_) {
-        importer.addFrame(std::move(m));
+        sink.addFrame(std::move(m));
     }
     frames_.clear();
     return id;
@@ -152,10 +152,18 @@ void SessionTraffic::emitTraffic(int64_t left) {
     // Most clients are the web client, which sends ws_ping every 10 s; the others rely on pings.
     int64_t nextWsPing = rng_.chance(0.85) ? tUs_ + rng_.between(0, kWsPingUs) : kNever;
     int64_t nextTraffic = tUs_ + static_cast<int64_t>(rng_.exponential(plan.gapUs));
+    // No draw from rng_ for bursts unless the plan has them: the query benchmark's database
+    // stays the same for a seed.
+    const bool bursts = plan.burstEveryUs > 0 && plan.burstFrames > 0;
+    int64_t nextBurst = bursts ? tUs_ + static_cast<int64_t>(plan.burstEveryUs) : kNever;
     while (left > 0) {
-        int64_t next = std::min({nextPing, nextWsPing, nextTraffic});
+        int64_t next = std::min({nextPing, nextWsPing, nextTraffic, nextBurst});
         tUs_ = std::max(tUs_ + 1, next);
-        if (next == nextPing || next == nextWsPing) {
+        if (next == nextBurst) {
+            left -= emitBurst(left);
+            nextBurst += static_cast<int64_t>(plan.burstEveryUs);
+            nextTraffic = tUs_ + 1 + static_cast<int64_t>(rng_.exponential(plan.gapUs));
+        } else if (next == nextPing || next == nextWsPing) {
             bool server = next == nextPing;
             (server ? nextPing : nextWsPing) += server ? kServerPingUs : kWsPingUs;
             if (left < 2) {
@@ -179,6 +187,23 @@ void SessionTraffic::emitTraffic(int64_t left) {
             nextTraffic = tUs_ + 1 + static_cast<int64_t>(rng_.exponential(plan.gapUs));
         }
     }
+}
+
+// Server events only (what the traffic mix draws for the client becomes a chat.postMessage),
+// a mean of kBurstGapUs apart; returns the frames written.
+int64_t SessionTraffic::emitBurst(int64_t left) {
+    const int64_t n = std::min(left, plan_->burstFrames);
+    for (int64_t i = 0; i < n; ++i) {
+        if (i > 0) {
+            tUs_ += 1 + static_cast<int64_t>(rng_.exponential(kBurstGapUs));
+        }
+        Out out = trafficFrame(drawTraffic(false));
+        if (out.dir == Direction::ClientToServer) {
+            out = trafficFrame(FrameType::PostMessage);
+        }
+        emit(std::move(out));
+    }
+    return n;
 }
 
 void SessionTraffic::emit(Out&& out) {

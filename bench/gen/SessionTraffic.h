@@ -3,8 +3,10 @@
 // the session's own pace (chat.postMessage about half of them), the client's commands, a
 // protocol ping from the server every 25 s answered by a pong, the web client's ws_ping every
 // 10 s answered by {"event":"pong"}, some binary frames, a few truncated JSON frames, and for
-// some sessions a closing handshake. Frames go through store/SessionImporter, so each is
-// classified, interned and redacted exactly as the recorder does.
+// some sessions a closing handshake. Frames go to a SessionSink: through store/SessionImporter
+// each is classified, interned and redacted exactly as the recorder does.
+// A plan may add bursts: every burstEveryUs, burstFrames server events close together (a backlog
+// pushed after a reconnect, a bot posting a batch), the case a replay's timing must survive.
 #include "GenFacts.h"
 #include "Rng.h"
 #include "TrafficPools.h"
@@ -15,7 +17,7 @@
 #include <vector>
 
 namespace rtmtap {
-class SessionImporter;
+class SessionSink;
 }
 
 namespace rtmtap::gen {
@@ -27,6 +29,9 @@ struct SessionPlan {
     int64_t user = 0;           // the authenticated user
     std::vector<int64_t> channels;  // the session's channels, busiest first
     bool big = false;
+    double burstEveryUs = 0;    // 0: no bursts
+    int64_t burstFrames = 0;    // server events in each burst, a mean of kBurstGapUs apart
+    bool clientCloses = false;  // true: it ends with the client's close (else 30% of sessions do)
 };
 
 class SessionTraffic {
@@ -35,8 +40,10 @@ public:
     // count is chosen.
     SessionTraffic(const TrafficPools& pools, GenFacts& facts, uint64_t seed, int64_t totalFrames);
 
-    // Writes one session through the importer; returns its id.
-    int64_t write(const SessionPlan& plan, SessionImporter& importer);
+    static constexpr double kBurstGapUs = 150;
+
+    // Writes one session into sink (SessionImporter: the database); returns its id.
+    int64_t write(const SessionPlan& plan, SessionSink& sink);
 
 private:
     struct Out {
@@ -49,6 +56,7 @@ private:
 
     void emit(Out&& out);
     void emitTraffic(int64_t left);
+    int64_t emitBurst(int64_t left);
     Out trafficFrame(FrameType type);
     Out reply(FrameType request);
     FrameType drawTraffic(bool pairAllowed);

@@ -3,6 +3,9 @@
 // 100,000 frames. Progress on stderr; on stdout one JSON object with what was written and what
 // the benchmark's queries need (ids with few and many frames, words, a time range).
 //   rtmtap_gen --db FILE [--frames N] [--sessions N] [--big-session N] [--seed S] [--force]
+// The replay benchmark (bench/replay.sh) makes its recording with one session:
+//   rtmtap_gen --db F --sessions 1 --frames N --big-session N --big-span S --burst-every S --burst-frames N
+//              --big-client-closes
 #include "DatabaseGenerator.h"
 #include "store/DatabaseError.h"
 
@@ -47,6 +50,12 @@ int main(int argc, char** argv) {
     app.add_option("--sessions", o.sessions, "Sessions in all")->capture_default_str();
     app.add_option("--big-session", o.bigSession, "Frames of the one big session")->capture_default_str();
     app.add_option("--seed", o.seed, "Seed of the random traffic")->capture_default_str();
+    app.add_option("--big-span", o.bigSpanSeconds, "Seconds the big session lasts (0: a frame every 150 ms)")
+        ->capture_default_str();
+    app.add_option("--burst-every", o.burstEverySeconds, "A burst of server events every S seconds (big session)")
+        ->capture_default_str();
+    app.add_option("--burst-frames", o.burstFrames, "Server events in each burst")->capture_default_str();
+    app.add_flag("--big-client-closes", o.bigClientCloses, "The big session ends with the client's close handshake");
     app.add_option("--chunk-frames", o.chunkFrames, "Commit after at least this many frames (whole sessions)")
         ->capture_default_str();
     try {

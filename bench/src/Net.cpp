@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -116,6 +118,42 @@ int connectTcp(const std::string& host, int port, std::string& error) {
         return -1;
     }
     return fd;
+}
+
+bool enableRxStamps(int fd) {
+    int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) == 0;
+}
+
+ssize_t recvStamped(int fd, char* buf, size_t len, int64_t& arrivedUs) {
+    iovec iov{buf, len};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(scm_timestamping))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(fd, &msg, 0);
+    arrivedUs = 0;
+    if (n <= 0) {
+        return n;
+    }
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+            scm_timestamping stamps;
+            std::memcpy(&stamps, CMSG_DATA(c), sizeof stamps);
+            const timespec& t = stamps.ts[0];
+            if (t.tv_sec == 0 && t.tv_nsec == 0) {
+                break;
+            }
+            timespec real{}, mono{};
+            clock_gettime(CLOCK_REALTIME, &real);
+            clock_gettime(CLOCK_MONOTONIC, &mono);
+            const int64_t ageNs = (int64_t(real.tv_sec) - t.tv_sec) * 1'000'000'000 + (real.tv_nsec - t.tv_nsec);
+            arrivedUs = (int64_t(mono.tv_sec) * 1'000'000'000 + mono.tv_nsec - ageNs) / 1000;
+        }
+    }
+    return n;
 }
 
 std::string randomBytes(Rng& rng, size_t n) {

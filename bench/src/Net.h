@@ -1,6 +1,7 @@
 #pragma once
 // Socket and clock helpers shared by the benchmark tools (Linux only).
 #include <cstdint>
+#include <sys/types.h>
 #include <string>
 
 namespace rtmtap::bench {
@@ -19,6 +20,12 @@ int boundPort(int fd);
 
 // Starts a non-blocking connect; -1 with error when it fails at once.
 int connectTcp(const std::string& host, int port, std::string& error);
+
+// Asks the kernel to stamp every packet fd receives (SO_TIMESTAMPING, software receive stamps).
+bool enableRxStamps(int fd);
+// recv() that also gives the kernel's receive stamp of the last bytes read, as CLOCK_MONOTONIC µs
+// (the stamp is CLOCK_REALTIME: converted with both clocks read at once); 0 when none came.
+ssize_t recvStamped(int fd, char* buf, size_t len, int64_t& arrivedUs);
 
 // Small fast PRNG for mask keys and handshake keys (quality does not matter here).
 class Rng {
