@@ -153,6 +153,8 @@ int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
         << "  build/bin/rtmtap query --db " << options.db << " --event 'chat.*' --text report   # across sessions\n"
         << "  build/bin/rtmtap stats 1 --db " << options.db << "           # round trips, rates, the end\n"
         << "  sqlite3 " << options.db << " 'SELECT * FROM v_session_api WHERE session = 1'   # its login\n"
+        << "  build/bin/rtmtap replay 1 --db " << options.db << " --api-listen 127.0.0.1:8082 --reactive   # serve session 1 again;\n"
+        << "  build/bin/rtmtap client --api http://127.0.0.1:8082 --user user1@example.test --password any   # ...log in to it\n"
         << "  build/bin/rtmtap proxy --db rtmtap.db    # proxy in front of the embedded simulator\n"
         << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n";
     return failures > 0 ? 2 : 0;
