@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <thread>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -257,6 +258,15 @@ TEST(FilterChain, ReplacementsToTheServerAreMaskedAndToTheClientNot) {
     EXPECT_EQ(payloads(upstream.frames()), std::vector<std::string>{"edited:edit this"});
 }
 
+// The session reaches its relay loop just after the client got its 101: wait (bounded) until
+// the proxy holds it, so an injection does not race the hand-over.
+bool waitLive(ProxyHarness& harness) {
+    for (int i = 0; i < 500 && harness.proxy().stats().sessionsActive == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return harness.proxy().stats().sessionsActive > 0;
+}
+
 TEST(FilterChain, InjectionGoesThroughTheFiltersAndIsRecorded) {
     TestUpstream::Options options;
     options.echo = false;
@@ -265,6 +275,7 @@ TEST(FilterChain, InjectionGoesThroughTheFiltersAndIsRecorded) {
     TestClient client(harness.port());
     ASSERT_TRUE(client.open());
     ASSERT_TRUE(upstream.waitForConnections(1));
+    ASSERT_TRUE(waitLive(harness));
     EXPECT_TRUE(harness.proxy().inject(1, Direction::ClientToServer, Opcode::Text, "to server"));
     EXPECT_TRUE(harness.proxy().inject(1, Direction::ServerToClient, Opcode::Text, "edit to client"));
     EXPECT_TRUE(harness.proxy().inject(1, Direction::ServerToClient, Opcode::Text, "drop it"));
@@ -297,6 +308,7 @@ TEST(FilterChain, InjectionWithoutFilters) {
     TestClient client(harness.port());
     ASSERT_TRUE(client.open());
     ASSERT_TRUE(upstream.waitForConnections(1));
+    ASSERT_TRUE(waitLive(harness));
     ASSERT_TRUE(harness.proxy().inject(1, Direction::ClientToServer, Opcode::Text, "hello"));
     Received r = client.receive();  // the upstream's echo
     ASSERT_TRUE(r.isFrame()) << toString(r);
