@@ -13,6 +13,8 @@
 
 #include <mutex>
 
+#include "tests/support/HttpAnswer.h"
+
 namespace rtmtap::test {
 namespace {
 
@@ -30,11 +32,7 @@ RecordedApiCall recorded(const std::string& method, const std::string& path, int
     return call;
 }
 
-struct Answer {
-    int status = 0;
-    Poco::Net::HTTPResponse head;
-    std::string body;
-};
+using Answer = HttpAnswer;
 
 class ApiReplayTest : public ::testing::Test {
 protected:
@@ -61,20 +59,7 @@ protected:
     // another origin; a body only when given.
     Answer send(const std::string& method, const std::string& target, const HeaderPairs& headers = {},
                 const std::string& body = "") {
-        Poco::Net::HTTPRequest req(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-        req.setKeepAlive(true);
-        req.set("Origin", "http://127.0.0.1:1");
-        for (const auto& [name, value] : headers) {
-            req.set(name, value);
-        }
-        if (!body.empty()) {
-            req.setContentLength(static_cast<std::streamsize>(body.size()));
-        }
-        session.sendRequest(req) << body;
-        Answer a;
-        Poco::StreamCopier::copyToString(session.receiveResponse(a.head), a.body);
-        a.status = a.head.getStatus();
-        return a;
+        return sendFromPage(session, method, target, headers, body, true);
     }
 
     std::string log() {

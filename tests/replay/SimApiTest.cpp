@@ -10,14 +10,12 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include "tests/support/HttpAnswer.h"
+
 namespace rtmtap::test {
 namespace {
 
-struct Answer {
-    int status = 0;
-    Poco::Net::HTTPResponse head;
-    std::string body;
-};
+using Answer = HttpAnswer;
 
 // The headers a browser looks at, as a page of another origin would be answered.
 void expectCors(const Answer& a, const std::string& methods, const std::string& allowHeaders = "") {
@@ -49,19 +47,7 @@ protected:
                 const std::string& body = "") {
         Poco::Net::HTTPClientSession session("127.0.0.1", port);
         session.setTimeout(Poco::Timespan(10, 0));
-        Poco::Net::HTTPRequest req(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-        req.set("Origin", "http://127.0.0.1:1");
-        for (const auto& [name, value] : headers) {
-            req.set(name, value);
-        }
-        if (!body.empty()) {
-            req.setContentLength(static_cast<std::streamsize>(body.size()));
-        }
-        session.sendRequest(req) << body;
-        Answer a;
-        Poco::StreamCopier::copyToString(session.receiveResponse(a.head), a.body);
-        a.status = a.head.getStatus();
-        return a;
+        return sendFromPage(session, method, target, headers, body, false);
     }
     std::string loginToken(const std::string& body = "user=user2%40example.test&password=password") {
         HttpResult r = post("/api/v1/user.login", body);
