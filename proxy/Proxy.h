@@ -70,6 +70,10 @@ public:
     // (a control payload at most 125 bytes), else std::invalid_argument.
     bool inject(int64_t session, Direction dir, Opcode op, std::string payload);
 
+    // Thread-safe, as inject: ends a filter's hold of a message early (Relay::release). False when
+    // the session is not live or holds nothing with that token.
+    bool release(int64_t session, uint64_t token, FilterResult decision);
+
 private:
     class Impl;
     std::unique_ptr<Impl> impl_;

@@ -83,6 +83,10 @@ public:
     // Loop thread only: a message made by an injector enters the direction dir as if it had
     // arrived now: through the filters, recorded with Injected (op: text, binary, ping or pong).
     void inject(Direction dir, Opcode op, std::string payload);
+    // Loop thread only: ends the hold of the message a filter held with this token (see
+    // FilterResult::holdToken) with decision Continue (as it came), Drop or Replace. False when no
+    // message of this session is held with that token (it went on at its hold time, or never was).
+    bool release(uint64_t token, FilterResult decision);
     bool finished() const { return finished_; }
     int64_t sessionId() const { return info_.id; }
     // The next time onTimer has work (close grace, a held message), absolute monotonic µs; 0: none.
