@@ -52,6 +52,7 @@ public:
     void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
     FilterChain makeFilters(const SessionInfo& info);
+    bool onSession(int64_t session, const std::function<bool(Relay&)>& task);
 
     ProxyConfig config_;
     std::vector<Tap*> taps_;
@@ -246,10 +247,22 @@ bool Proxy::inject(int64_t session, Direction dir, Opcode op, std::string payloa
         throw std::invalid_argument("cannot inject a " + std::string(toString(op)) + " of " +
                                     std::to_string(payload.size()) + " bytes (at most 125)");
     }
-    // The session lives in one loop; asking each costs a wake-up per loop, and injections are rare.
+    return impl_->onSession(session, [&](Relay& relay) {
+        relay.inject(dir, op, payload);
+        return true;
+    });
+}
+
+bool Proxy::release(int64_t session, uint64_t token, FilterResult decision) {
+    return impl_->onSession(session, [&](Relay& relay) { return relay.release(token, decision); });
+}
+
+// The session lives in one loop; asking each costs a wake-up per loop, and these calls are rare.
+// The task runs in at most one loop, while this thread waits: it may use the caller's references.
+bool Proxy::Impl::onSession(int64_t session, const std::function<bool(Relay&)>& task) {
     std::vector<std::future<bool>> answers;
-    for (auto& loop : impl_->loops_) {
-        answers.push_back(loop->inject(session, dir, op, payload));
+    for (auto& loop : loops_) {
+        answers.push_back(loop->toSession(session, task));
     }
     bool taken = false;
     for (auto& answer : answers) {
