@@ -54,6 +54,8 @@ public:
     FilterChain makeFilters(const SessionInfo& info);
     bool onSession(int64_t session, const std::function<bool(Relay&)>& task);
 
+    AttachedFilters attached_;  // before the loops: their relays point at it
+
     ProxyConfig config_;
     std::vector<Tap*> taps_;
     Clock& clock_;
@@ -161,16 +163,17 @@ void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, i
 }
 
 FilterChain Proxy::Impl::makeFilters(const SessionInfo& info) {
-    if (!config_.filters) {
-        return FilterChain();
+    FilterChain chain;
+    if (config_.filters) {
+        try {
+            chain = config_.filters(info);
+        } catch (const std::exception& e) {
+            // Like a failing filter: the session is relayed, unfiltered.
+            std::cerr << "rtmtap: no filters for session " << info.id << ", relayed as is: " << e.what() << std::endl;
+        }
     }
-    try {
-        return config_.filters(info);
-    } catch (const std::exception& e) {
-        // Like a failing filter: the session is relayed, unfiltered.
-        std::cerr << "rtmtap: no filters for session " << info.id << ", relayed as is: " << e.what() << std::endl;
-        return FilterChain();
-    }
+    chain.attachBoard(&attached_);
+    return chain;
 }
 
 void Proxy::Impl::recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall) {
@@ -251,6 +254,14 @@ bool Proxy::inject(int64_t session, Direction dir, Opcode op, std::string payloa
         relay.inject(dir, op, payload);
         return true;
     });
+}
+
+void Proxy::attach(std::shared_ptr<Filter> filter) {
+    impl_->attached_.attach(std::move(filter));
+}
+
+void Proxy::detach(const std::shared_ptr<Filter>& filter) {
+    impl_->attached_.detach(filter);
 }
 
 bool Proxy::release(int64_t session, uint64_t token, FilterResult decision) {

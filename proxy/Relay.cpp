@@ -28,7 +28,7 @@ Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> c
              std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
              const Clock& clock, Poller& poller, FilterChain filters)
     : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
-      poller_(poller), filters_(std::move(filters)), filtering_(!filters_.empty()), maskState_(randomSeed()) {
+      poller_(poller), filters_(std::move(filters)), maskState_(randomSeed()) {
     end_.id = info_.id;
     client_.relay = this;
     client_.io = std::move(client);
@@ -205,7 +205,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
         if (h.masked) {
             applyMask(m.payload.data(), length, h.mask);
         }
-        if (filtering_ && h.opcode != 0x8) {
+        if (filters_.active() && h.opcode != 0x8) {
             filterMessage(side, std::move(m), frame, frameSize);
             return;
         }
@@ -239,7 +239,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
     m.payload = std::move(side.fragments);
     side.fragments.clear();
     side.inMessage = false;
-    if (filtering_) {
+    if (filters_.active()) {
         filterMessage(side, std::move(m), nullptr, 0);
         return;
     }
@@ -542,7 +542,7 @@ void Relay::inject(Direction dir, Opcode op, std::string payload) {
     RelaySide& side = dir == Direction::ClientToServer ? client_ : upstream_;
     Message m = makeMessage(side, static_cast<uint8_t>(op), payload.size(), MessageFlag::Injected);
     m.payload = std::move(payload);
-    if (filtering_) {
+    if (filters_.active()) {
         filterMessage(side, std::move(m), nullptr, 0);
     } else {
         send(side, std::move(m), nullptr, 0);

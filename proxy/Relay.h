@@ -154,7 +154,6 @@ private:
     const Clock& clock_;
     Poller& poller_;
     FilterChain filters_;
-    const bool filtering_;          // the chain is not empty
     RelaySide client_, upstream_;
     std::vector<Message> pending_;  // read in this round, announced after forwarding
     std::vector<ScheduledInsert> scheduled_;  // by due time

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -290,6 +291,48 @@ TEST(FilterActions, ALongHoldPausesItsSenderAndLosesNothing) {
         EXPECT_EQ(got[i + 1], std::string(1u << 20, char('a' + i))) << i;
     }
     closeAndWait(client, harness);
+}
+
+// A filter attached to the running proxy reaches a live session that had no filters (it leaves
+// the unfiltered path) and new ones, after their own filters; detached, it is gone from both.
+TEST(FilterActions, AttachedFiltersReachLiveAndNewSessions) {
+    TestUpstream upstream;  // echo
+    ProxyHarness harness(upstream.url());
+    TestClient first(harness.port());
+    ASSERT_TRUE(first.open());
+    ASSERT_TRUE(waitLive(harness));
+    first.sendText("before");
+    EXPECT_EQ(receiveTexts(first, 1), std::vector<std::string>{"before"});
+
+    std::atomic<int> seen{0};
+    auto attached = std::make_shared<ScriptedFilter>([&](const FilterContext& c, const Message& m) {
+        ++seen;
+        return c.dir == Direction::ClientToServer && startsWith(m.payload, "drop") ? FilterResult::drop()
+                                                                                   : FilterResult{};
+    });
+    harness.proxy().attach(attached);
+    first.sendText("drop 1");
+    first.sendText("kept 1");
+    EXPECT_EQ(receiveTexts(first, 1), std::vector<std::string>{"kept 1"});
+    TestClient second(harness.port());
+    ASSERT_TRUE(second.open());
+    second.sendText("drop 2");
+    second.sendText("kept 2");
+    EXPECT_EQ(receiveTexts(second, 1), std::vector<std::string>{"kept 2"});
+    EXPECT_EQ(seen.load(), 6) << "two c2s and one echo in each session";
+
+    harness.proxy().detach(attached);
+    first.sendText("drop 3");
+    EXPECT_EQ(receiveTexts(first, 1), std::vector<std::string>{"drop 3"});
+    EXPECT_EQ(seen.load(), 6);
+    closeAndWait(first, harness);
+    second.sendClose(1000, "");
+    EXPECT_TRUE(second.receiveOpcode(kOpClose).isFrame());
+    ASSERT_TRUE(harness.waitForEnds(2));
+    harness.stop();
+    EXPECT_TRUE(findFrame(harness.frames(1), "drop 1")->has(MessageFlag::Dropped));
+    EXPECT_TRUE(findFrame(harness.frames(2), "drop 2")->has(MessageFlag::Dropped));
+    EXPECT_FALSE(findFrame(harness.frames(1), "drop 3")->has(MessageFlag::Dropped));
 }
 
 }  // namespace
