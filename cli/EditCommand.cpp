@@ -118,10 +118,16 @@ std::string tempFile(int64_t session) {
     return name;
 }
 
-// Removes the temporary file however the command ends.
+// Removes the temporary file however the command ends, unless it holds edits that did not
+// make it into the database.
 struct Removed {
     std::string path;
-    ~Removed() { std::remove(path.c_str()); }
+    bool keep = false;
+    ~Removed() {
+        if (!keep) {
+            std::remove(path.c_str());
+        }
+    }
 };
 
 // The session as rtmtap export writes it; nullopt when there is no such session.
@@ -156,6 +162,11 @@ int runEdit(const EditOptions& o) {
                 ids = importer.commit();
             });
         const EditOutcome outcome = loop.run(*original);
+        if (outcome.kind == EditOutcome::Kind::Failed) {
+            file.keep = true;
+            std::cerr << "rtmtap: " << outcome.message << '\n';
+            return 2;
+        }
         if (outcome.kind == EditOutcome::Kind::Aborted) {
             std::cerr << "rtmtap: " << outcome.message << '\n';
             return 2;
