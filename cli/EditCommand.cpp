@@ -33,7 +33,8 @@ struct EditOptions {
     int64_t session = 0;
 };
 
-// Passes a file's sessions on to the importer, each marked as derived from the edited one.
+// Passes a file's sessions on to the importer, each marked as derived from the edited one. An
+// edited replay is no longer the replay rtmtap made: its replay_of stays with the original.
 class DerivedSink : public SessionSink {
 public:
     DerivedSink(SessionImporter& importer, int64_t from) : importer_(importer), from_(from) {}
@@ -41,6 +42,7 @@ public:
     int64_t beginSession(const ImportedSession& session) override {
         ImportedSession derived = session;
         derived.info.derived_from = from_;
+        derived.info.replay_of = 0;
         return importer_.beginSession(derived);
     }
     void addFrame(Message&& frame) override { importer_.addFrame(std::move(frame)); }
