@@ -106,13 +106,18 @@ ControlServer::ControlServer(std::string path, Proxy& proxy, LiveSessions& live,
         dev_ = st.st_dev;
         ino_ = st.st_ino;
     }
-    auto params = new Poco::Net::TCPServerParams;
-    params->setMaxThreads(options_.maxConnections);
-    params->setMaxQueued(options_.maxConnections * 4);
-    params->setThreadIdleTime(Poco::Timespan(10, 0));
-    pool_ = std::make_unique<Poco::ThreadPool>(1, options_.maxConnections, 60, 256 * 1024);
-    server_ = std::make_unique<Poco::Net::TCPServer>(new Factory(*this), *pool_, socket, params);
-    server_->start();
+    try {
+        Poco::Net::TCPServerParams::Ptr params(new Poco::Net::TCPServerParams);
+        params->setMaxThreads(options_.maxConnections);
+        params->setMaxQueued(options_.maxConnections * 4);
+        params->setThreadIdleTime(Poco::Timespan(10, 0));
+        pool_ = std::make_unique<Poco::ThreadPool>(1, options_.maxConnections, 60, 256 * 1024);
+        server_ = std::make_unique<Poco::Net::TCPServer>(new Factory(*this), *pool_, socket, params);
+        server_->start();
+    } catch (...) {
+        ::unlink(path_.c_str());  // no destructor runs: do not leave a socket nobody serves
+        throw;
+    }
 }
 
 ControlServer::~ControlServer() {
