@@ -39,7 +39,7 @@ struct Rule {
     std::vector<RuleFrame> frames;  // replace (one), insert_before, insert_after
     FilterClose close;
 
-    // "line 3: drop (s2c chat.postMessage)": for reports, at most about 80 characters.
+    // "line 3 {\"match\": ...}": the line number and the rule as written, cut to about 80 characters.
     std::string label() const;
 };
 
