@@ -2,10 +2,7 @@
 
 #include "TimeArg.h"
 
-#include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -46,49 +43,6 @@ void timeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& 
         ->group("Filters");
 }
 
-// One path segment as SQLite's JSON path wants it: a quoted key, then any [N] indexes.
-std::string pathSegment(const std::string& segment, const std::string& text) {
-    size_t bracket = segment.find('[');
-    std::string key = segment.substr(0, bracket);
-    if (key.empty() || key.find_first_of("\\\"]") != std::string::npos) {
-        throw std::invalid_argument("invalid --where path in '" + text + "': empty key or one with \\, \" or ]");
-    }
-    std::string out = ".\"" + key + "\"";
-    while (bracket != std::string::npos) {
-        size_t close = segment.find(']', bracket);
-        std::string index = segment.substr(bracket + 1, close == std::string::npos ? std::string::npos : close - bracket - 1);
-        if (close == std::string::npos || index.empty() || index.find_first_not_of("0123456789") != std::string::npos) {
-            throw std::invalid_argument("invalid --where path in '" + text + "': an index is [ and digits and ]");
-        }
-        out += "[" + index + "]";
-        bracket = close + 1 < segment.size() ? close + 1 : std::string::npos;
-        if (bracket != std::string::npos && segment[bracket] != '[') {
-            throw std::invalid_argument("invalid --where path in '" + text + "': text after ]");
-        }
-    }
-    return out;
-}
-
-JsonCondition::Type numberType(const std::string& value, SqlValue& out) {
-    if (value.empty() || value.find_first_not_of("0123456789+-.eE") != std::string::npos) {
-        return JsonCondition::Type::Text;
-    }
-    errno = 0;
-    char* end = nullptr;
-    long long integer = std::strtoll(value.c_str(), &end, 10);
-    if (errno == 0 && *end == '\0') {
-        out = static_cast<int64_t>(integer);
-        return JsonCondition::Type::Integer;
-    }
-    errno = 0;
-    double real = std::strtod(value.c_str(), &end);
-    if (errno == 0 && *end == '\0' && std::isfinite(real)) {
-        out = real;
-        return JsonCondition::Type::Real;
-    }
-    return JsonCondition::Type::Text;
-}
-
 }  // namespace
 
 const char* const kFilterHelp =
@@ -97,43 +51,6 @@ const char* const kFilterHelp =
     "  or a span back from now (10m, 2h, 1d); --text whole words, case-insensitive, all must occur\n"
     "  (full-text index); --where PATH=VALUE compares the JSON value at PATH (payload.message.id=5,\n"
     "  payload.message.text=\"a b\", a.b=null|true|false); --user is the user a frame is about.";
-
-JsonCondition parseWhere(const std::string& text) {
-    size_t eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) {
-        throw std::invalid_argument("invalid --where '" + text + "': expected PATH=VALUE, e.g. payload.message.message_type=5");
-    }
-    std::string path = text.substr(0, eq);
-    if (path.rfind("$.", 0) == 0) {
-        path = path.substr(2);
-    }
-    JsonCondition c;
-    c.path = "$";
-    std::stringstream segments(path);
-    std::string segment;
-    while (std::getline(segments, segment, '.')) {
-        c.path += pathSegment(segment, text);
-    }
-    if (path.empty() || path.back() == '.') {
-        throw std::invalid_argument("invalid --where path in '" + text + "': empty key");
-    }
-    std::string value = text.substr(eq + 1);
-    if (value == "null") {
-        c.type = JsonCondition::Type::Null;
-    } else if (value == "true") {
-        c.type = JsonCondition::Type::True;
-    } else if (value == "false") {
-        c.type = JsonCondition::Type::False;
-    } else if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-        c.value = value.substr(1, value.size() - 2);
-    } else {
-        c.type = numberType(value, c.value);
-        if (c.type == JsonCondition::Type::Text) {
-            c.value = value;
-        }
-    }
-    return c;
-}
 
 void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession) {
     const std::string group = "Filters";

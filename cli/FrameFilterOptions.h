@@ -14,11 +14,6 @@ namespace rtmtap::cli {
 // parse). Bad values are CLI11 usage errors naming the flag.
 void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession = true);
 
-// --where's PATH=VALUE: PATH a dotted path into the frame's JSON (payload.message.id, a[0],
-// with or without a leading "$."), VALUE null, true, false, a number, "a quoted string" or any
-// other text as a string. Throws std::invalid_argument with a one-line reason.
-JsonCondition parseWhere(const std::string& text);
-
 // The text of --filters-help: what the filters mean, for a command's footer.
 extern const char* const kFilterHelp;
 

@@ -1,6 +1,7 @@
 #include "Classifier.h"
 
 #include "JsonScanner.h"
+#include "Utf8.h"
 
 #include <cstring>
 
@@ -328,6 +329,48 @@ Classification classify(std::string_view payload) {
         return malformed;
     }
     return indexer.result();
+}
+
+namespace {
+
+// The real server accepts binary frames holding JSON like text; index those, leave other binary.
+bool looksLikeJson(const std::string& payload) {
+    for (char c : payload) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            continue;
+        }
+        return c == '{' || c == '[';
+    }
+    return false;
+}
+
+}  // namespace
+
+Classification classifyMessage(const Message& message, uint32_t& flags) {
+    if (isControl(message.op)) {
+        Classification control;
+        control.kind = Kind::Control;
+        return control;
+    }
+    if (flags & MessageFlag::Oversize) {
+        return {};  // the payload is not stored, there is nothing to index
+    }
+    if (message.op == Opcode::Text) {
+        Classification index = classify(message.payload);
+        // Valid JSON is valid UTF-8 (the classifier checks strings), so only malformed text
+        // needs the separate check.
+        if (index.malformed) {
+            flags |= MessageFlag::Malformed;
+            if (!isValidUtf8(message.payload)) {
+                flags |= MessageFlag::InvalidUtf8;
+            }
+        }
+        return index;
+    }
+    if (message.op == Opcode::Binary && looksLikeJson(message.payload)) {
+        return classify(message.payload);
+    }
+    return {};
 }
 
 }  // namespace rtmtap

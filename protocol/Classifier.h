@@ -3,6 +3,8 @@
 // Runs on the store's writer thread, never on the relay: it must be fast (a one-pass scanner,
 // no DOM: Poco::JSON costs ~3.7 us a message, too slow for the 250k frames/s target) and must
 // accept any bytes without crashing (untrusted input).
+#include "Message.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,5 +39,11 @@ struct Classification {
 //          user_id: top-level "user_id", payload.user_id, payload.user.id, payload.message.user_id,
 //          payload.removed_user_id.
 Classification classify(std::string_view payload);
+
+// The classification the store records for a whole message: control frames are Kind::Control;
+// text is classified, and flags gains Malformed (and InvalidUtf8) when it is not JSON; binary is
+// classified only when it looks like JSON (the real server accepts JSON in binary frames);
+// an Oversize message (payload not kept) and other binary are Kind::Other.
+Classification classifyMessage(const Message& message, uint32_t& flags);
 
 }  // namespace rtmtap

@@ -76,24 +76,30 @@ JsonStringScan scanJsonStrings(std::string_view text) {
 
 std::string spliceJsonStrings(std::string_view text,
                               const std::vector<std::pair<JsonStringMember, std::string>>& replacements) {
-    std::vector<const std::pair<JsonStringMember, std::string>*> order;
-    for (const auto& r : replacements) {
-        order.push_back(&r);
-    }
-    std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first.offset < b->first.offset; });
-    std::string out;
-    out.reserve(text.size());
-    size_t at = 0;
-    for (const auto* r : order) {
-        if (r->first.offset < at || r->first.offset + r->first.length > text.size()) {
-            continue;  // overlapping or foreign spans: a caller bug must not corrupt memory
-        }
-        out.append(text.substr(at, r->first.offset - at));
+    std::vector<JsonSplice> splices;
+    for (const auto& [member, value] : replacements) {
+        JsonSplice splice{member.offset, member.length, {}};
         // Keep: the texts spliced into were scanned without checking UTF-8, and a replacement
         // carries bytes of that same text (a routed ws_endpoint keeps the upstream's path and
         // query as written), so a Latin-1 byte goes back as it came rather than as U+FFFD.
-        appendJsonContent(out, r->second, InvalidUtf8::Keep);
-        at = r->first.offset + r->first.length;
+        appendJsonContent(splice.bytes, value, InvalidUtf8::Keep);
+        splices.push_back(std::move(splice));
+    }
+    return spliceJson(text, std::move(splices));
+}
+
+std::string spliceJson(std::string_view text, std::vector<JsonSplice> splices) {
+    std::stable_sort(splices.begin(), splices.end(), [](const JsonSplice& a, const JsonSplice& b) { return a.offset < b.offset; });
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    for (const JsonSplice& s : splices) {
+        if (s.offset < at || s.offset > text.size() || s.length > text.size() - s.offset) {
+            continue;  // overlapping or foreign spans: a caller bug must not corrupt memory
+        }
+        out.append(text.substr(at, s.offset - at));
+        out.append(s.bytes);
+        at = s.offset + s.length;
     }
     out.append(text.substr(at));
     return out;

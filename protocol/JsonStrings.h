@@ -34,4 +34,17 @@ JsonStringScan scanJsonStrings(std::string_view text);
 std::string spliceJsonStrings(std::string_view text,
                               const std::vector<std::pair<JsonStringMember, std::string>>& replacements);
 
+// One byte splice: [offset, offset + length) of a text becomes bytes (raw: the caller made them
+// valid JSON where they go). protocol/JsonPath says where a value, or a member to delete or add,
+// stands.
+struct JsonSplice {
+    size_t offset = 0;
+    size_t length = 0;
+    std::string bytes;
+};
+
+// Applies the splices (in any order; overlapping ones and ones beyond the text are skipped) and
+// returns the new text: every byte outside them stays as it was.
+std::string spliceJson(std::string_view text, std::vector<JsonSplice> splices);
+
 }  // namespace rtmtap

@@ -1,6 +1,10 @@
 #include "FrameFilter.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <stdexcept>
 #include <utility>
 
 namespace rtmtap {
@@ -50,7 +54,7 @@ const char* const kJsonPayload =
     "(CASE WHEN f.op IN (1, 2) AND json_valid(CAST(f.payload AS TEXT)) THEN CAST(f.payload AS TEXT) END)";
 
 std::string whereTerm(const JsonCondition& c, SqlBuilder& sql) {
-    std::string path = sql.param(c.path);
+    std::string path = sql.param(c.path.sqlite());
     std::string type = std::string("json_type(") + kJsonPayload + ", " + path + ")";
     switch (c.type) {
         case JsonCondition::Type::Null:
@@ -104,7 +108,57 @@ std::string wordTerm(const std::string& word, SqlBuilder& sql) {
            sql.param(wordGlob(word)) + ")";
 }
 
+// A --where value that is a number: Integer or Real, into out; else Text.
+JsonCondition::Type numberType(const std::string& value, SqlValue& out) {
+    if (value.empty() || value.find_first_not_of("0123456789+-.eE") != std::string::npos) {
+        return JsonCondition::Type::Text;
+    }
+    errno = 0;
+    char* end = nullptr;
+    long long integer = std::strtoll(value.c_str(), &end, 10);
+    if (errno == 0 && *end == '\0') {
+        out = static_cast<int64_t>(integer);
+        return JsonCondition::Type::Integer;
+    }
+    errno = 0;
+    double real = std::strtod(value.c_str(), &end);
+    if (errno == 0 && *end == '\0' && std::isfinite(real)) {
+        out = real;
+        return JsonCondition::Type::Real;
+    }
+    return JsonCondition::Type::Text;
+}
+
 }  // namespace
+
+JsonCondition parseWhere(const std::string& text) {
+    size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        throw std::invalid_argument("invalid --where '" + text + "': expected PATH=VALUE, e.g. payload.message.message_type=5");
+    }
+    JsonCondition c;
+    try {
+        c.path = JsonPath::parse(text.substr(0, eq));
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("invalid --where path in '" + text + "': " + e.what());
+    }
+    std::string value = text.substr(eq + 1);
+    if (value == "null") {
+        c.type = JsonCondition::Type::Null;
+    } else if (value == "true") {
+        c.type = JsonCondition::Type::True;
+    } else if (value == "false") {
+        c.type = JsonCondition::Type::False;
+    } else if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        c.value = value.substr(1, value.size() - 2);
+    } else {
+        c.type = numberType(value, c.value);
+        if (c.type == JsonCondition::Type::Text) {
+            c.value = value;
+        }
+    }
+    return c;
+}
 
 bool FrameFilter::empty() const {
     return sessions.empty() && dirs.empty() && ops.empty() && kinds.empty() && events.empty() && commands.empty() &&

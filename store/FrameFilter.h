@@ -4,6 +4,7 @@
 // are AND'ed; --event and --command together are one name filter (a frame is one or the other).
 // store/FrameSearch turns it into index lookups and SQL; cli/FrameFilterOptions binds it to flags.
 #include "protocol/Classifier.h"
+#include "protocol/JsonPath.h"
 #include "protocol/Message.h"
 
 #include <cstdint>
@@ -20,10 +21,16 @@ using SqlValue = std::variant<int64_t, double, std::string>;
 // --where PATH=VALUE: the JSON value at path in the frame's payload equals value.
 struct JsonCondition {
     enum class Type { Null, True, False, Integer, Real, Text };
-    std::string path;  // an SQLite JSON path: $."payload"."message"."message_type", $."a"[0]
+    JsonPath path;     // payload.message.message_type, a[0]
     Type type = Type::Text;
     SqlValue value;    // Integer, Real and Text only
 };
+
+// --where's PATH=VALUE: PATH a dotted path into the frame's JSON (payload.message.id, a[0],
+// with or without a leading "$."), VALUE null, true, false, a number, "a quoted string" or any
+// other text as a string. Throws std::invalid_argument with a one-line reason. (The rules' match
+// "where" takes the same text.)
+JsonCondition parseWhere(const std::string& text);
 
 struct FrameFilter {
     std::vector<int64_t> sessions;

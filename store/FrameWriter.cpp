@@ -8,7 +8,6 @@
 #include "protocol/JsonStrings.h"
 #include "protocol/JsonText.h"
 #include "protocol/JwtClaims.h"
-#include "protocol/Utf8.h"
 
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -88,44 +87,6 @@ std::string loginTokenOf(const ApiExchange& exchange) {
 std::string linkKey(std::string_view token) {
     std::string key = redactJwt(token);
     return key == "[redacted]" ? std::string() : key;
-}
-
-// The real server accepts binary frames holding JSON like text; index those, leave other binary.
-bool looksLikeJson(const std::string& payload) {
-    for (char c : payload) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            continue;
-        }
-        return c == '{' || c == '[';
-    }
-    return false;
-}
-
-Classification indexMessage(const Message& message, uint32_t& flags) {
-    if (isControl(message.op)) {
-        Classification control;
-        control.kind = Kind::Control;
-        return control;
-    }
-    if (flags & MessageFlag::Oversize) {
-        return {};  // the payload is not stored, there is nothing to index
-    }
-    if (message.op == Opcode::Text) {
-        Classification index = classify(message.payload);
-        // Valid JSON is valid UTF-8 (the classifier checks strings), so only malformed text
-        // needs the separate check.
-        if (index.malformed) {
-            flags |= MessageFlag::Malformed;
-            if (!isValidUtf8(message.payload)) {
-                flags |= MessageFlag::InvalidUtf8;
-            }
-        }
-        return index;
-    }
-    if (message.op == Opcode::Binary && looksLikeJson(message.payload)) {
-        return classify(message.payload);
-    }
-    return {};
 }
 
 // Creates or migrates the schema before the statements below are prepared against it.
@@ -356,7 +317,7 @@ void FrameWriter::writeEnd(const SessionEnd& end) {
 
 void FrameWriter::writeMessage(const Message& message) {
     uint32_t flags = message.flags;
-    Classification index = indexMessage(message, flags);
+    Classification index = classifyMessage(message, flags);
     std::string redacted = applyAuth(message, index, flags);
     const std::string& payload = redacted.empty() ? message.payload : redacted;
     Statement& s = insertFrame_;

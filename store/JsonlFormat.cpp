@@ -160,8 +160,6 @@ private:
     uint32_t flags(const Member* member) const;
     // member: the name data came under, for the error messages.
     std::string payload(const Member& data, Opcode op, const char* member = "data") const;
-    std::string base64Payload(std::string_view object, const char* member) const;
-    std::string closePayload(std::string_view object) const;
     int64_t integer(const char* key, bool required, int64_t fallback) const;
     std::string string(const char* key) const;
 
@@ -428,30 +426,36 @@ uint32_t LineReader::flags(const Member* member) const {
     return bits;
 }
 
-std::string LineReader::base64Payload(std::string_view object, const char* member) const {
+// A frame's data as the payload it stands for; errors as ImportError without a line (the caller
+// knows it).
+[[noreturn]] void failData(const std::string& what) {
+    throw ImportError(0, what);
+}
+
+std::string base64Payload(std::string_view object, const char* member) {
     std::vector<Member> inner;
     membersOf(object, inner);
     if (inner.size() != 1 || !isString(inner[0].value)) {
-        fail(std::string("\"") + member + "\": {\"base64\": ...} must hold one string and nothing else");
+        failData(std::string("\"") + member + "\": {\"base64\": ...} must hold one string and nothing else");
     }
     std::optional<std::string> bytes = decodeBase64(decodeString(inner[0].value));
     if (!bytes) {
-        fail(std::string("\"") + member + "\": the base64 string is not valid base64 (RFC 4648, padded)");
+        failData(std::string("\"") + member + "\": the base64 string is not valid base64 (RFC 4648, padded)");
     }
     return std::move(*bytes);
 }
 
-std::string LineReader::closePayload(std::string_view object) const {
+std::string closePayload(std::string_view object) {
     std::vector<Member> inner;
     membersOf(object, inner);
     const Member* code = find(inner, "code");
     const Member* reason = find(inner, "reason");
     int64_t value = -1;
     if (!code || !parseJsonInt64(code->value, value) || value < 0 || value > 65535) {
-        fail("\"data\" of a close must be {\"code\": 0..65535, \"reason\": \"...\"} or {\"base64\": ...}");
+        failData("\"data\" of a close must be {\"code\": 0..65535, \"reason\": \"...\"} or {\"base64\": ...}");
     }
     if (reason && !isString(reason->value)) {
-        fail("\"data\": the close \"reason\" must be a string");
+        failData("\"data\": the close \"reason\" must be a string");
     }
     std::string bytes;
     bytes += static_cast<char>(value >> 8);
@@ -462,8 +466,7 @@ std::string LineReader::closePayload(std::string_view object) const {
     return bytes;
 }
 
-std::string LineReader::payload(const Member& data, Opcode op, const char* member) const {
-    std::string_view v = data.value;
+std::string dataPayload(std::string_view v, Opcode op, const char* member) {
     if (isString(v)) {
         return decodeString(v);
     }
@@ -477,9 +480,17 @@ std::string LineReader::payload(const Member& data, Opcode op, const char* membe
         }
     }
     if (op != Opcode::Text) {
-        fail(std::string("\"data\" of a ") + toString(op) + " frame must be a string or {\"base64\": ...}");
+        failData(std::string("\"") + member + "\" of a " + toString(op) + " frame must be a string or {\"base64\": ...}");
     }
     return std::string(v);  // the JSON text's own bytes, not re-serialised
+}
+
+std::string LineReader::payload(const Member& data, Opcode op, const char* member) const {
+    try {
+        return dataPayload(data.value, op, member);
+    } catch (const ImportError& e) {
+        fail(e.withoutLine());
+    }
 }
 
 void LineReader::frameLine() {
@@ -520,6 +531,13 @@ void LineReader::frameLine() {
 }
 
 }  // namespace
+
+std::string JsonlFormat::framePayload(std::string_view data, Opcode op) {
+    if (data.empty()) {
+        throw ImportError(0, "\"data\" is missing");
+    }
+    return dataPayload(data, op, "data");
+}
 
 std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& label, bool apiCalls) {
     JsonObject json;

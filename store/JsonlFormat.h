@@ -23,8 +23,11 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 namespace rtmtap {
+
+enum class Opcode : uint8_t;
 
 struct ApiCallRow;
 struct Message;
@@ -40,6 +43,9 @@ public:
     static std::string sessionLine(const SessionRow& row, const std::string& label, bool apiCalls = false);
     static std::string apiCallLine(const ApiCallRow& call);
     static std::string frameLine(const Message& frame);
+    // The payload a frame line's "data" stands for (data: its raw JSON value, valid JSON), as
+    // read() takes it; for the rules' frames (rules/RuleSet). Throws ImportError without a line.
+    static std::string framePayload(std::string_view data, Opcode op);
     // The whole session row as rtmtap export writes it: the session line, its login's API calls,
     // then its frames. progress gets the frames written so far now and then. Stops early when
     // out fails: the caller checks out.

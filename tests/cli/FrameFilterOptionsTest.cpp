@@ -15,7 +15,6 @@
 namespace rtmtap {
 namespace {
 
-using cli::parseWhere;
 using Type = JsonCondition::Type;
 
 // Parses args as the options of a fresh app that has the filter flags; throws CLI::ParseError.
@@ -97,9 +96,9 @@ TEST(FrameFilterOptionsTest, RelativeTimesCountBackFromWhenTheFlagIsParsed) {
 TEST(FrameFilterOptionsTest, WhereFlagsAreParsedAndRepeatable) {
     FrameFilter f = parse({"--where", "payload.message.message_type=5", "--where", "$.event=chat.postMessage"});
     ASSERT_EQ(f.wheres.size(), 2u);
-    EXPECT_EQ(f.wheres[0].path, R"($."payload"."message"."message_type")");
+    EXPECT_EQ(f.wheres[0].path.sqlite(), R"($."payload"."message"."message_type")");
     EXPECT_EQ(f.wheres[0].type, Type::Integer);
-    EXPECT_EQ(f.wheres[1].path, R"($."event")");
+    EXPECT_EQ(f.wheres[1].path.sqlite(), R"($."event")");
     EXPECT_EQ(f.wheres[1].value, SqlValue(std::string("chat.postMessage")));
 }
 
@@ -138,12 +137,12 @@ TEST(FrameFilterOptionsTest, WithoutSessionThereIsNoSessionFlag) {
 }
 
 TEST(FrameFilterOptionsTest, WherePathFormsBecomeSqlitePaths) {
-    EXPECT_EQ(parseWhere("payload.message.message_type=5").path, R"($."payload"."message"."message_type")");
-    EXPECT_EQ(parseWhere("$.a.b=1").path, R"($."a"."b")");
-    EXPECT_EQ(parseWhere("a[0].b=1").path, R"($."a"[0]."b")");
-    EXPECT_EQ(parseWhere("a.b[2][3]=1").path, R"($."a"."b"[2][3])");
-    EXPECT_EQ(parseWhere("event=x").path, R"($."event")");
-    EXPECT_EQ(parseWhere("some key.x-y=1").path, R"($."some key"."x-y")");
+    EXPECT_EQ(parseWhere("payload.message.message_type=5").path.sqlite(), R"($."payload"."message"."message_type")");
+    EXPECT_EQ(parseWhere("$.a.b=1").path.sqlite(), R"($."a"."b")");
+    EXPECT_EQ(parseWhere("a[0].b=1").path.sqlite(), R"($."a"[0]."b")");
+    EXPECT_EQ(parseWhere("a.b[2][3]=1").path.sqlite(), R"($."a"."b"[2][3])");
+    EXPECT_EQ(parseWhere("event=x").path.sqlite(), R"($."event")");
+    EXPECT_EQ(parseWhere("some key.x-y=1").path.sqlite(), R"($."some key"."x-y")");
 }
 
 TEST(FrameFilterOptionsTest, WhereRejectsBadPathsWithOneLine) {
@@ -209,7 +208,7 @@ TEST(FrameFilterOptionsTest, WhereTextValues) {
     EXPECT_EQ(plain.type, Type::Text);
     EXPECT_EQ(plain.value, SqlValue(std::string("hello world")));
     JsonCondition equals = parseWhere("a=b=c");
-    EXPECT_EQ(equals.path, R"($."a")");
+    EXPECT_EQ(equals.path.sqlite(), R"($."a")");
     EXPECT_EQ(equals.value, SqlValue(std::string("b=c")));
     for (const char* notNumber : {"0x10", "-", ".", "e5", "5e", "1.2.3", "+-1", "nan", "inf"}) {
         JsonCondition c = parseWhere(std::string("a=") + notNumber);

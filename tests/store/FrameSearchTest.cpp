@@ -318,13 +318,13 @@ TEST_F(FrameSearchTest, WhereComparesJsonValuesByType) {
     auto where = [](const std::string& path, JsonCondition::Type type, SqlValue value) {
         FrameFilter f;
         JsonCondition c;
-        c.path = path;
+        c.path = JsonPath::parse(path);
         c.type = type;
         c.value = std::move(value);
         f.wheres.push_back(c);
         return f;
     };
-    FrameFilter type2 = where(R"($."payload"."message"."message_type")", JsonCondition::Type::Integer, int64_t{2});
+    FrameFilter type2 = where("payload.message.message_type", JsonCondition::Type::Integer, int64_t{2});
     Keys found = actual(type2, SearchOrder::Ascending);
     Keys expect;
     for (const FrameRow& row : all_) {
@@ -336,17 +336,17 @@ TEST_F(FrameSearchTest, WhereComparesJsonValuesByType) {
     EXPECT_FALSE(expect.empty());
     EXPECT_EQ(found, expect);
     // The number 2 is not the string "2"; a real compares as a number.
-    EXPECT_TRUE(actual(where(R"($."payload"."message"."message_type")", JsonCondition::Type::Text, std::string("2")),
+    EXPECT_TRUE(actual(where("payload.message.message_type", JsonCondition::Type::Text, std::string("2")),
                        SearchOrder::Ascending)
                     .empty());
-    EXPECT_EQ(actual(where(R"($."payload"."message"."message_type")", JsonCondition::Type::Real, 2.0),
+    EXPECT_EQ(actual(where("payload.message.message_type", JsonCondition::Type::Real, 2.0),
                      SearchOrder::Ascending),
               expect);
-    Keys pings = actual(where(R"($."command")", JsonCondition::Type::Text, std::string("ws_ping")), SearchOrder::Ascending);
+    Keys pings = actual(where("command", JsonCondition::Type::Text, std::string("ws_ping")), SearchOrder::Ascending);
     FrameFilter wsPing;
     wsPing.commands = {"ws_ping"};
     EXPECT_EQ(pings, expected(wsPing, SearchOrder::Ascending));
-    EXPECT_TRUE(actual(where(R"($."nope")", JsonCondition::Type::Null, {}), SearchOrder::Ascending).empty());
+    EXPECT_TRUE(actual(where("nope", JsonCondition::Type::Null, {}), SearchOrder::Ascending).empty());
 }
 
 }  // namespace
