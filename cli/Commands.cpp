@@ -18,6 +18,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupTail(app, exitCode);
     setupStats(app, exitCode);
     setupReplay(app, exitCode);
+    setupInject(app, exitCode);
 }
 
 std::string defaultDbPath() {

@@ -33,7 +33,8 @@ struct EditOptions {
     int64_t session = 0;
 };
 
-// Passes a file's sessions on to the importer, each marked as derived from the edited one.
+// Passes a file's sessions on to the importer, each marked as derived from the edited one. An
+// edited replay is no longer the replay rtmtap made: its replay_of stays with the original.
 class DerivedSink : public SessionSink {
 public:
     DerivedSink(SessionImporter& importer, int64_t from) : importer_(importer), from_(from) {}
@@ -41,6 +42,7 @@ public:
     int64_t beginSession(const ImportedSession& session) override {
         ImportedSession derived = session;
         derived.info.derived_from = from_;
+        derived.info.replay_of = 0;
         return importer_.beginSession(derived);
     }
     void addFrame(Message&& frame) override { importer_.addFrame(std::move(frame)); }
@@ -118,10 +120,16 @@ std::string tempFile(int64_t session) {
     return name;
 }
 
-// Removes the temporary file however the command ends.
+// Removes the temporary file however the command ends, unless it holds edits that did not
+// make it into the database.
 struct Removed {
     std::string path;
-    ~Removed() { std::remove(path.c_str()); }
+    bool keep = false;
+    ~Removed() {
+        if (!keep) {
+            std::remove(path.c_str());
+        }
+    }
 };
 
 // The session as rtmtap export writes it; nullopt when there is no such session.
@@ -156,6 +164,11 @@ int runEdit(const EditOptions& o) {
                 ids = importer.commit();
             });
         const EditOutcome outcome = loop.run(*original);
+        if (outcome.kind == EditOutcome::Kind::Failed) {
+            file.keep = true;
+            std::cerr << "rtmtap: " << outcome.message << '\n';
+            return 2;
+        }
         if (outcome.kind == EditOutcome::Kind::Aborted) {
             std::cerr << "rtmtap: " << outcome.message << '\n';
             return 2;

@@ -90,6 +90,10 @@ EditOutcome EditLoop::run(const std::string& original) {
             lastError = errorInReopened(e, dropped);
             written = kPrefix + lastError + "\n" + kPrefix + kHowTo + "\n" + body;
             writeFile(written);
+        } catch (const std::exception& e) {
+            // Reopening the editor cannot help, and the user's work is only in the file.
+            return {EditOutcome::Kind::Failed, std::string(e.what()) + "; nothing imported; your edits are kept in '" +
+                                                   path_ + "' (rtmtap import reads it once that is fixed)"};
         }
     }
 }

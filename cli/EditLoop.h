@@ -14,6 +14,9 @@ struct EditOutcome {
         Accepted,   // accept took the edited text
         Unchanged,  // the text reads the same as the original: nothing to do
         Aborted,    // message says why
+        // accept failed for a reason no edit fixes (the database locked, read-only, recorded
+        // into): message says why and names the file, which holds the edits and must be kept.
+        Failed,
     };
     Kind kind = Kind::Aborted;
     std::string message;  // Aborted: one line, without the "rtmtap: " prefix
@@ -25,7 +28,7 @@ public:
     // ("'vi' exited with status 1").
     using Editor = std::function<std::string(const std::string& path)>;
     // Takes the edited text (comments and all); throws ImportError when it does not read, and
-    // then must have kept nothing of it.
+    // then must have kept nothing of it. Any other exception ends the loop as Failed.
     using Accept = std::function<void(const std::string& text)>;
 
     static constexpr const char* kCommentPrefix = "# rtmtap: ";

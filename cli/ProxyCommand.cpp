@@ -3,6 +3,8 @@
 #include "Commands.h"
 #include "ProxyRules.h"
 #include "StopSignals.h"
+#include "control/ControlServer.h"
+#include "control/LiveSessions.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
 #include "proxy/Proxy.h"
@@ -135,8 +137,12 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         }
         Recorder recorder(recorderOptions);
         std::unique_ptr<ApiProxy> api;  // after the recorder: stopped before it closes
-        Proxy proxy(config, {&recorder}, recorder.nextSessionId());
+        LiveSessions live;
+        Proxy proxy(config, {&recorder, &live}, recorder.nextSessionId());
         proxy.start();
+        // After the recorder: a second proxy on this database is refused by the recorder's claim
+        // before it could touch the first one's socket.
+        ControlServer control(ControlServer::pathFor(options.db), proxy, live);
         if (config.routes) {
             apiConfig.wsUrl = proxy.listenUrl();
             api = std::make_unique<ApiProxy>(apiConfig, std::vector<Tap*>{&recorder});
@@ -148,7 +154,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         if (api) {
             out << ", API " << api->listenUrl() << " -> " << apiUpstream << embedded;
         }
-        out << " (db " << options.db << ")" << std::endl;
+        out << " (db " << options.db << ", control " << control.path() << ")" << std::endl;
         if (simulator) {
             out << "rtmtap: try: rtmtap client --api " << api->listenUrl()
                 << " --user user1@example.test --password password (users user1..user5)" << std::endl;
@@ -159,6 +165,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             signals.wait();
         }
         err << "rtmtap: stopping: closing live sessions" << std::endl;
+        control.stop();  // no injection into a proxy that is stopping
         if (api) {
             api->stop();
         }

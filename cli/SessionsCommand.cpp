@@ -2,11 +2,14 @@
 
 #include "Commands.h"
 #include "TimeArg.h"
+#include "control/ControlClient.h"
+#include "control/LiveSession.h"
 #include "protocol/Utf8.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
@@ -142,34 +145,19 @@ std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel, bool wit
     return cells;
 }
 
-// A label column only when some listed session has a label, a REPLAY OF column only when some
-// is a recorded replay (`rtmtap replay --record`): most databases have neither.
-void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Palette& palette) {
-    bool withLabel = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.label.empty(); });
-    bool withReplay = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return r.replay_of.has_value(); });
-    std::vector<Column> columns = {{"ID", 20, true, Style::Plain}};
-    if (withLabel) {
-        columns.push_back({"LABEL", 30, false, Style::Plain});
-    }
-    if (withReplay) {
-        columns.push_back({"REPLAY OF", 20, true, Style::Plain});
-    }
-    std::vector<Column> rest = {{"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
-                                {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain},
-                                {"USER", 40, false, Style::Plain},   {"FRAMES", 12, true, Style::Plain},
-                                {"BYTES", 12, true, Style::Plain},   {"END", 60, false, Style::EndOf}};
-    columns.insert(columns.end(), rest.begin(), rest.end());
+// Prints table under the columns' headers (bold): each cell cut to its column's limit, columns
+// padded to their widest cell. Dim columns are dimmed; an EndOf cell is red when abnormal(row).
+void printCells(const std::vector<Column>& columns, std::vector<std::vector<std::string>> table, std::ostream& out,
+                const Palette& palette, const std::function<bool(size_t)>& abnormal) {
     const size_t count = columns.size();
-    std::vector<std::vector<std::string>> table;
     std::vector<size_t> widths(count);
     for (size_t c = 0; c < count; ++c) {
         widths[c] = std::string(columns[c].header).size();
     }
-    for (const SessionRow& row : rows) {
-        table.push_back(cellsOf(row, withLabel, withReplay));
+    for (auto& line : table) {
         for (size_t c = 0; c < count; ++c) {
-            table.back()[c] = cell(table.back()[c], columns[c].limit);
-            widths[c] = std::max(widths[c], table.back()[c].size());
+            line[c] = cell(line[c], columns[c].limit);
+            widths[c] = std::max(widths[c], line[c].size());
         }
     }
     // Padding stays outside the colour codes so that the columns line up either way.
@@ -188,20 +176,44 @@ void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Pa
         headers.push_back(column.header);
     }
     printLine(headers, [&](size_t c) { return palette.bold(headers[c]); });
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t i = 0; i < table.size(); ++i) {
         const std::vector<std::string>& line = table[i];
         printLine(line, [&](size_t c) {
             switch (columns[c].style) {
             case Style::Dim:
                 return palette.dim(line[c]);
             case Style::EndOf:
-                return abnormalEnd(rows[i]) ? palette.error(line[c]) : line[c];
+                return abnormal(i) ? palette.error(line[c]) : line[c];
             case Style::Plain:
                 break;
             }
             return line[c];
         });
     }
+}
+
+// A label column only when some listed session has a label, a REPLAY OF column only when some
+// is a recorded replay (`rtmtap replay --record`): most databases have neither.
+void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Palette& palette) {
+    bool withLabel = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.label.empty(); });
+    bool withReplay = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return r.replay_of.has_value(); });
+    std::vector<Column> columns = {{"ID", 20, true, Style::Plain}};
+    if (withLabel) {
+        columns.push_back({"LABEL", 30, false, Style::Plain});
+    }
+    if (withReplay) {
+        columns.push_back({"REPLAY OF", 20, true, Style::Plain});
+    }
+    std::vector<Column> rest = {{"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
+                                {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain},
+                                {"USER", 40, false, Style::Plain},   {"FRAMES", 12, true, Style::Plain},
+                                {"BYTES", 12, true, Style::Plain},   {"END", 60, false, Style::EndOf}};
+    columns.insert(columns.end(), rest.begin(), rest.end());
+    std::vector<std::vector<std::string>> table;
+    for (const SessionRow& row : rows) {
+        table.push_back(cellsOf(row, withLabel, withReplay));
+    }
+    printCells(columns, std::move(table), out, palette, [&](size_t i) { return abnormalEnd(rows[i]); });
 }
 
 int64_t wallNowUs() {
@@ -215,6 +227,51 @@ void printJson(const std::vector<SessionRow>& rows, std::ostream& out) {
         out << (i ? ",\n " : "\n ") << sessionJson(rows[i]);
     }
     out << (rows.empty() ? "]\n" : "\n]\n");
+}
+
+// A live session as a row, so that the recorded sessions' filters and USER column apply.
+SessionRow rowOf(const LiveSession& s) {
+    SessionRow row;
+    row.id = s.id;
+    row.started_wall_us = s.started_wall_us;
+    row.client = s.client;
+    row.upstream = s.upstream;
+    row.path = s.path;
+    row.user_id = s.user_id;
+    row.user_name = s.user_name;
+    return row;
+}
+
+void printLiveTable(const std::vector<LiveSession>& sessions, std::ostream& out, const Palette& palette) {
+    const std::vector<Column> columns = {
+        {"ID", 20, true, Style::Plain},    {"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
+        {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain}, {"USER", 40, false, Style::Plain},
+        {"C2S", 12, true, Style::Plain},   {"S2C", 12, true, Style::Plain},   {"BYTES", 12, true, Style::Plain}};
+    const int64_t now = wallNowUs();
+    std::vector<std::vector<std::string>> table;
+    for (const LiveSession& s : sessions) {
+        table.push_back({std::to_string(s.id), localTime(s.started_wall_us),
+                         humanDuration(std::max<int64_t>(0, now - s.started_wall_us)), s.client, s.path,
+                         userOf(rowOf(s)), std::to_string(s.frames_c2s), std::to_string(s.frames_s2c),
+                         humanBytes(static_cast<int64_t>(s.bytes_c2s + s.bytes_s2c))});
+    }
+    printCells(columns, std::move(table), out, palette, [](size_t) { return false; });
+}
+
+std::vector<LiveSession> liveSessionsOf(const Poco::JSON::Object& answer) {
+    Poco::JSON::Array::Ptr array = answer.getArray("sessions");
+    if (!array) {
+        throw std::runtime_error("the proxy's answer has no session list");
+    }
+    std::vector<LiveSession> sessions;
+    for (size_t i = 0; i < array->size(); ++i) {
+        Poco::JSON::Object::Ptr object = array->getObject(static_cast<unsigned>(i));
+        if (!object) {
+            throw std::runtime_error("the proxy's session list holds something that is not a session");
+        }
+        sessions.push_back(LiveSession::fromJson(*object));
+    }
+    return sessions;
 }
 
 }  // namespace
@@ -284,7 +341,44 @@ bool sessionMatches(const SessionRow& row, const SessionsOptions& options) {
            (!row.label.empty() && std::any_of(options.labels.begin(), options.labels.end(), labelMatches));
 }
 
+int runLiveSessions(const SessionsOptions& options, std::ostream& out, std::ostream& err) {
+    std::vector<LiveSession> sessions;
+    try {
+        ControlClient client(options.db);
+        Poco::JSON::Object::Ptr answer = client.request("{\"cmd\":\"sessions\"}");
+        if (!answer->optValue<bool>("ok", false)) {
+            err << "rtmtap: " << answer->optValue<std::string>("error", "the proxy refused to list its sessions") << '\n';
+            return 2;
+        }
+        sessions = liveSessionsOf(*answer);
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+    const size_t held = sessions.size();
+    sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
+                                  [&](const LiveSession& s) { return !sessionMatches(rowOf(s), options); }),
+                   sessions.end());
+    if (options.json) {
+        out << "[";
+        for (size_t i = 0; i < sessions.size(); ++i) {
+            out << (i ? ",\n " : "\n ") << sessions[i].toJson();
+        }
+        out << (sessions.empty() ? "]\n" : "\n]\n");
+    } else if (held == 0) {
+        err << "rtmtap: the proxy on '" << options.db << "' holds no live session\n";
+    } else if (sessions.empty()) {
+        err << "rtmtap: no live session matches the filters (" << held << " live)\n";
+    } else {
+        printLiveTable(sessions, out, Palette(colorEnabled(options.color, STDOUT_FILENO)));
+    }
+    return sessions.empty() ? 1 : 0;
+}
+
 int runSessions(const SessionsOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.live) {
+        return runLiveSessions(options, out, err);
+    }
     std::vector<SessionRow> rows;
     try {
         Reader reader(options.db);
@@ -323,6 +417,9 @@ void setupSessions(CLI::App& app, int& exitCode) {
         "2 on a usage error or when the database cannot be read.");
     sub->add_option("--db", options.db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
         ->capture_default_str();
+    sub->add_flag("--live", options.live,
+                  "The sessions the running proxy recording into --db holds now (asked through its control "
+                  "socket DB.ctl; exit 2 when none runs), with frames each way");
     sub->add_flag("--json", options.json, "Print a JSON array of session objects");
     sub->add_option("--since", line->since,
                     "Sessions started at or after T: ISO 8601 (2026-11-25T10:00:00Z, UTC unless an offset is "

@@ -55,36 +55,37 @@ void EventLoop::adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std
     wake();
 }
 
-std::future<bool> EventLoop::inject(int64_t session, Direction dir, Opcode op, std::string payload) {
-    Injection injection{session, dir, op, std::move(payload), std::promise<bool>()};
-    std::future<bool> done = injection.done.get_future();
+std::future<bool> EventLoop::toSession(int64_t session, std::function<bool(Relay&)> task) {
+    SessionTask t{session, std::move(task), std::promise<bool>()};
+    std::future<bool> done = t.done.get_future();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (exited_) {
-            injection.done.set_value(false);
+            t.done.set_value(false);
             return done;
         }
-        injections_.push_back(std::move(injection));
+        sessionTasks_.push_back(std::move(t));
     }
     wake();
     return done;
 }
 
-void EventLoop::runInjections() {
-    std::vector<Injection> injections;
+void EventLoop::runSessionTasks() {
+    std::vector<SessionTask> tasks;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        injections.swap(injections_);
+        tasks.swap(sessionTasks_);
     }
-    for (Injection& injection : injections) {
-        // A linear search: injections are rare, and an id map would cost every session.
+    for (SessionTask& t : tasks) {
+        // A linear search: these tasks are rare, and an id map would cost every session.
         auto it = std::find_if(relays_.begin(), relays_.end(),
-                               [&](Relay* r) { return r->sessionId() == injection.session && !r->finished(); });
+                               [&](Relay* r) { return r->sessionId() == t.session && !r->finished(); });
+        bool answer = false;
         if (it != relays_.end()) {
-            (*it)->inject(injection.dir, injection.op, std::move(injection.payload));
+            answer = t.task(**it);
             touched_.push_back(*it);
         }
-        injection.done.set_value(it != relays_.end());
+        t.done.set_value(answer);
     }
 }
 
@@ -170,7 +171,7 @@ void EventLoop::run() {
                 ssize_t ignored = ::read(wakeFd_, &drained, sizeof(drained));
                 (void)ignored;
                 runPosted();
-                runInjections();
+                runSessionTasks();
                 continue;
             }
             auto* side = static_cast<RelaySide*>(events[i].data.ptr);
@@ -187,14 +188,14 @@ void EventLoop::run() {
             break;
         }
     }
-    std::vector<Injection> late;
+    std::vector<SessionTask> late;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         exited_ = true;
-        late.swap(injections_);
+        late.swap(sessionTasks_);
     }
-    for (Injection& injection : late) {
-        injection.done.set_value(false);
+    for (SessionTask& t : late) {
+        t.done.set_value(false);
     }
 }
 

@@ -22,9 +22,10 @@ public:
     void start();
     // Thread-safe: hands over a session whose upgrade succeeded.
     void adopt(std::unique_ptr<Relay> relay, std::string clientEarly, std::string upstreamEarly);
-    // Thread-safe: a message into the direction dir of session, if this loop holds it live (see
-    // Relay::inject). The future says whether it did; it is false once the loop has ended.
-    std::future<bool> inject(int64_t session, Direction dir, Opcode op, std::string payload);
+    // Thread-safe: runs task in the loop thread on session, if this loop holds it live (an
+    // injection, a release: see Relay::inject, Relay::release). The future is the task's answer;
+    // false when the loop does not hold the session or has ended.
+    std::future<bool> toSession(int64_t session, std::function<bool(Relay&)> task);
     // Thread-safe: closes every session with 1001 and ends the thread once they have all ended.
     void shutdown();
     void join();
@@ -40,7 +41,7 @@ public:
 private:
     void run();
     void runPosted();
-    void runInjections();
+    void runSessionTasks();
     int nextTimeoutMs() const;
     void reap();
     void afterRound(std::vector<Relay*>& buffered);
@@ -54,14 +55,12 @@ private:
     std::thread thread_;
     std::mutex mutex_;
     std::vector<std::function<void()>> posted_;
-    struct Injection {
+    struct SessionTask {
         int64_t session;
-        Direction dir;
-        Opcode op;
-        std::string payload;
+        std::function<bool(Relay&)> task;
         std::promise<bool> done;
     };
-    std::vector<Injection> injections_;  // under mutex_
+    std::vector<SessionTask> sessionTasks_;  // under mutex_
     bool exited_ = false;                // under mutex_: the loop thread has ended
     std::unordered_set<Relay*> relays_;
     std::unordered_set<Relay*> timed_;   // relays with a deadline (close grace, held messages)

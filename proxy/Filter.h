@@ -45,7 +45,7 @@ struct FilterResult {
     int holdMs = 0;                      // Hold
     std::vector<Message> replacements;   // Replace: op and payload of each message sent instead
     std::vector<FilterInsert> inserts;   // any action: messages added before or after this one
-    FilterClose close;                   // Close: the message is not forwarded; the session ends
+    FilterClose close;                   // Close: the message is not forwarded, inserts go out, the session ends
     // Hold: when not 0, Relay::release(token, decision) may end the hold before holdMs with a
     // decision (Continue, Drop or Replace); at holdMs the message goes on unchanged.
     uint64_t holdToken = 0;

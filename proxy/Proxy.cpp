@@ -52,6 +52,9 @@ public:
     void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
     FilterChain makeFilters(const SessionInfo& info);
+    bool onSession(int64_t session, const std::function<bool(Relay&)>& task);
+
+    AttachedFilters attached_;  // before the loops: their relays point at it
 
     ProxyConfig config_;
     std::vector<Tap*> taps_;
@@ -160,16 +163,17 @@ void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, i
 }
 
 FilterChain Proxy::Impl::makeFilters(const SessionInfo& info) {
-    if (!config_.filters) {
-        return FilterChain();
+    FilterChain chain;
+    if (config_.filters) {
+        try {
+            chain = config_.filters(info);
+        } catch (const std::exception& e) {
+            // Like a failing filter: the session is relayed, unfiltered.
+            std::cerr << "rtmtap: no filters for session " << info.id << ", relayed as is: " << e.what() << std::endl;
+        }
     }
-    try {
-        return config_.filters(info);
-    } catch (const std::exception& e) {
-        // Like a failing filter: the session is relayed, unfiltered.
-        std::cerr << "rtmtap: no filters for session " << info.id << ", relayed as is: " << e.what() << std::endl;
-        return FilterChain();
-    }
+    chain.attachBoard(&attached_);
+    return chain;
 }
 
 void Proxy::Impl::recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall) {
@@ -246,10 +250,30 @@ bool Proxy::inject(int64_t session, Direction dir, Opcode op, std::string payloa
         throw std::invalid_argument("cannot inject a " + std::string(toString(op)) + " of " +
                                     std::to_string(payload.size()) + " bytes (at most 125)");
     }
-    // The session lives in one loop; asking each costs a wake-up per loop, and injections are rare.
+    return impl_->onSession(session, [&](Relay& relay) {
+        relay.inject(dir, op, payload);
+        return true;
+    });
+}
+
+void Proxy::attach(std::shared_ptr<Filter> filter) {
+    impl_->attached_.attach(std::move(filter));
+}
+
+void Proxy::detach(const std::shared_ptr<Filter>& filter) {
+    impl_->attached_.detach(filter);
+}
+
+bool Proxy::release(int64_t session, uint64_t token, FilterResult decision) {
+    return impl_->onSession(session, [&](Relay& relay) { return relay.release(token, decision); });
+}
+
+// The session lives in one loop; asking each costs a wake-up per loop, and these calls are rare.
+// The task runs in at most one loop, while this thread waits: it may use the caller's references.
+bool Proxy::Impl::onSession(int64_t session, const std::function<bool(Relay&)>& task) {
     std::vector<std::future<bool>> answers;
-    for (auto& loop : impl_->loops_) {
-        answers.push_back(loop->inject(session, dir, op, payload));
+    for (auto& loop : loops_) {
+        answers.push_back(loop->toSession(session, task));
     }
     bool taken = false;
     for (auto& answer : answers) {

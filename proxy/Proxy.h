@@ -70,6 +70,11 @@ public:
     // (a control payload at most 125 bytes), else std::invalid_argument.
     bool inject(int64_t session, Direction dir, Opcode op, std::string payload);
 
+    // Thread-safe: adds a filter to every session, live or new, after its own filters, until
+    // detach. It runs on several loop threads at once, so it must be thread-safe itself.
+    void attach(std::shared_ptr<Filter> filter);
+    void detach(const std::shared_ptr<Filter>& filter);
+
     // Thread-safe, as inject: ends a filter's hold of a message early (Relay::release). False when
     // the session is not live or holds nothing with that token.
     bool release(int64_t session, uint64_t token, FilterResult decision);

@@ -13,6 +13,9 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy session cannot hog a loop
 constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
 constexpr size_t kLowWater = 256 * 1024;
+// A direction that holds this many payload bytes (a long delay, a breakpoint) stops reading its
+// source: the sender waits on TCP, as it would behind a slow reader, instead of the proxy's memory.
+constexpr size_t kHeldHighWater = 8u << 20;
 
 uint64_t randomSeed() {
     std::random_device rd;
@@ -25,7 +28,7 @@ Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> c
              std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
              const Clock& clock, Poller& poller, FilterChain filters)
     : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
-      poller_(poller), filters_(std::move(filters)), filtering_(!filters_.empty()), maskState_(randomSeed()) {
+      poller_(poller), filters_(std::move(filters)), maskState_(randomSeed()) {
     end_.id = info_.id;
     client_.relay = this;
     client_.io = std::move(client);
@@ -65,7 +68,7 @@ void Relay::onEvent(RelaySide& side, uint32_t events) {
     if (events & EPOLLOUT) {
         flush(side);
     }
-    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !side.eof && !side.readPaused) {
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && canRead(side)) {
         readSome(side);
     }
     flush(other(side));
@@ -80,7 +83,7 @@ bool Relay::hasBufferedInput() {
         return false;
     }
     for (RelaySide* s : {&client_, &upstream_}) {
-        if (!s->eof && !s->readPaused && s->io->hasBuffered()) {
+        if (canRead(*s) && s->io->hasBuffered()) {
             return true;
         }
     }
@@ -89,7 +92,7 @@ bool Relay::hasBufferedInput() {
 
 void Relay::pumpBuffered() {
     for (RelaySide* s : {&client_, &upstream_}) {
-        if (!finished_ && !s->eof && !s->readPaused && s->io->hasBuffered()) {
+        if (!finished_ && canRead(*s) && s->io->hasBuffered()) {
             onEvent(*s, EPOLLIN);
         }
     }
@@ -105,7 +108,7 @@ ByteBuffer& Relay::scratch() {
 void Relay::readSome(RelaySide& side) {
     size_t budget = kReadBudget;
     ByteBuffer& shared = scratch();
-    while (!side.eof && !side.readPaused && !finished_ && budget > 0) {
+    while (canRead(side) && !finished_ && budget > 0) {
         ByteBuffer& buf = side.in.empty() ? shared : side.in;
         char* p = buf.prepare(kReadChunk);
         ssize_t n = side.io->read(p, kReadChunk);
@@ -202,7 +205,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
         if (h.masked) {
             applyMask(m.payload.data(), length, h.mask);
         }
-        if (filtering_ && h.opcode != 0x8) {
+        if (filters_.active() && h.opcode != 0x8) {
             filterMessage(side, std::move(m), frame, frameSize);
             return;
         }
@@ -236,7 +239,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
     m.payload = std::move(side.fragments);
     side.fragments.clear();
     side.inMessage = false;
-    if (filtering_) {
+    if (filters_.active()) {
         filterMessage(side, std::move(m), nullptr, 0);
         return;
     }
@@ -298,55 +301,85 @@ void Relay::noteClose(RelaySide& side, const std::string& payload) {
     }
 }
 
+bool Relay::canRead(const RelaySide& side) const {
+    return !side.eof && !side.readPaused && side.heldBytes <= kHeldHighWater;
+}
+
 void Relay::filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
     m.flags &= ~MessageFlag::Dropped;  // decided when it goes out
     FilterContext context{info_, side.from, nowUs()};
-    FilterResult result = filters_.run(context, m);
+    applyResult(side, std::move(m), raw, rawSize, filters_.run(context, m));
+}
+
+void Relay::applyResult(RelaySide& side, Message&& m, const char* raw, size_t rawSize, FilterResult&& result) {
+    sendInserts(result.inserts, true);
     switch (result.action) {
     case FilterResult::Action::Drop:
         m.flags |= MessageFlag::Dropped;
         queue(std::move(m));
-        return;
+        break;
     case FilterResult::Action::Replace:
-        replaceMessage(side, std::move(m), std::move(result.replacements));
-        return;
+        if (!replaceMessage(side, m, result.replacements, true)) {
+            sendInOrder(side, std::move(m), raw, rawSize);
+        }
+        break;
     case FilterResult::Action::Hold:
         hold(side, std::move(m), raw != nullptr ? std::string(raw, rawSize) : std::string(),
-             clock_.monotonicUs() + int64_t(std::max(0, result.holdMs)) * 1000);
+             clock_.monotonicUs() + int64_t(std::max(0, result.holdMs)) * 1000, result.holdToken);
+        break;
+    case FilterResult::Action::Close:
+        m.flags |= MessageFlag::Dropped;
+        queue(std::move(m));
+        for (FilterInsert& insert : result.inserts) {
+            if (!insert.before) {
+                sendInsert(insert);  // the session ends now: what comes after goes before the close
+            }
+        }
+        closeAs(result.close);
         return;
     case FilterResult::Action::Continue:
         sendInOrder(side, std::move(m), raw, rawSize);
-        return;
+        break;
     }
+    sendInserts(result.inserts, false);
 }
 
 namespace {
 
-// What a replacement may be: a close would change the session's state behind the relay's back.
-bool sendable(const Message& m) {
-    switch (m.op) {
+// What a filter may send: a close would change the session's state behind the relay's back.
+bool sendable(Opcode op, size_t size) {
+    switch (op) {
     case Opcode::Text:
     case Opcode::Binary:
         return true;
     case Opcode::Ping:
     case Opcode::Pong:
-        return m.payload.size() <= 125;  // RFC 6455 5.5
+        return size <= 125;  // RFC 6455 5.5
     default:
         return false;
     }
 }
 
+std::string closePayload(uint16_t code, const std::string& reason) {
+    std::string payload;
+    if (code == 1005) {
+        return payload;  // RFC 6455 7.4.1: "no status code" is said by sending none
+    }
+    payload.push_back(static_cast<char>(code >> 8));
+    payload.push_back(static_cast<char>(code & 0xFF));
+    return payload + reason.substr(0, 123);
+}
+
 }  // namespace
 
-void Relay::replaceMessage(RelaySide& side, Message&& original, std::vector<Message>&& replacements) {
+bool Relay::replaceMessage(RelaySide& side, Message& original, std::vector<Message>& replacements, bool inOrder) {
     for (const Message& r : replacements) {
-        if (!sendable(r)) {
+        if (!sendable(r.op, r.payload.size())) {
             std::cerr << "rtmtap: a filter on session " << info_.id << " replaced a frame with a " << toString(r.op)
                       << " frame of " << r.payload.size()
                       << " bytes, which cannot be sent (text, binary, or ping/pong up to 125 bytes): the frame goes on"
                       << std::endl;
-            sendInOrder(side, std::move(original), nullptr, 0);
-            return;
+            return false;
         }
     }
     const uint32_t injected = original.flags & MessageFlag::Injected;
@@ -356,8 +389,70 @@ void Relay::replaceMessage(RelaySide& side, Message&& original, std::vector<Mess
         Message e = makeMessage(side, static_cast<uint8_t>(r.op), r.payload.size(), MessageFlag::Edited | injected);
         e.payload = std::move(r.payload);
         e.edit_of = origin;
-        sendInOrder(side, std::move(e), nullptr, 0);
+        if (inOrder) {
+            sendInOrder(side, std::move(e), nullptr, 0);
+        } else {
+            send(side, std::move(e), nullptr, 0);
+        }
     }
+    return true;
+}
+
+void Relay::sendInserts(const std::vector<FilterInsert>& inserts, bool before) {
+    for (const FilterInsert& insert : inserts) {
+        if (insert.before != before) {
+            continue;
+        }
+        if (!before && insert.afterMs > 0) {
+            ScheduledInsert later{clock_.monotonicUs() + int64_t(insert.afterMs) * 1000, insert};
+            auto at = std::upper_bound(scheduled_.begin(), scheduled_.end(), later.dueMonoUs,
+                                       [](int64_t due, const ScheduledInsert& s) { return due < s.dueMonoUs; });
+            scheduled_.insert(at, std::move(later));
+            continue;
+        }
+        sendInsert(insert);
+    }
+}
+
+// Enters its direction as if its sender had sent it now (behind what that direction holds).
+void Relay::sendInsert(const FilterInsert& insert) {
+    if (!sendable(insert.op, insert.payload.size())) {
+        std::cerr << "rtmtap: a filter on session " << info_.id << " added a " << toString(insert.op) << " frame of "
+                  << insert.payload.size() << " bytes, which cannot be sent (text, binary, or ping/pong up to 125 bytes)"
+                  << std::endl;
+        return;
+    }
+    RelaySide& from = sideFrom(insert.dir);
+    Message m = makeMessage(from, static_cast<uint8_t>(insert.op), insert.payload.size(), MessageFlag::Injected);
+    m.payload = insert.payload;
+    sendInOrder(from, std::move(m), nullptr, 0);
+}
+
+// The peer of `by` sees `by` close: a close frame with the code, or for 1006 the connection ends
+// without one. The close handshake then runs as usual: the peer's answer goes on to `by`.
+void Relay::closeAs(const FilterClose& close) {
+    RelaySide& by = sideFrom(close.by);
+    RelaySide& peer = other(by);
+    if (by.sentClose || by.eof || peer.gotClose || peer.writeFailed || proxyClosing_) {
+        return;  // the session is already ending
+    }
+    if (close.code == 1006) {
+        if (end_.closed_by.empty()) {
+            end_.closed_by = by.name;
+            end_.close_code = 1006;
+            end_.error = std::string(by.name) + " connection dropped by a filter";
+        }
+        by.eof = true;  // as if it had hung up: the relay drops the peer once its bytes are out
+        dropped_ = true;
+        return;
+    }
+    Message m = makeMessage(by, 0x8, 0, MessageFlag::Injected);
+    m.payload = closePayload(close.code, close.reason);
+    m.size = m.payload.size();
+    forwardEncoded(peer, 0x8, m.payload);
+    peer.gotClose = true;
+    noteClose(by, m.payload);
+    queue(std::move(m));
 }
 
 void Relay::sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
@@ -380,17 +475,51 @@ void Relay::send(RelaySide& side, Message&& m, const char* raw, size_t rawSize) 
     queue(std::move(m));
 }
 
-void Relay::hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs) {
-    side.held.push_back(HeldMessage{std::move(m), std::move(raw), releaseMonoUs});
+void Relay::hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs, uint64_t token) {
+    side.heldBytes += m.payload.size();
+    HeldMessage h{std::move(m), std::move(raw), releaseMonoUs, token, FilterResult()};
+    side.held.push_back(std::move(h));
 }
 
 void Relay::releaseHeld(RelaySide& side, int64_t nowMonoUs) {
     size_t n = 0;
     for (; n < side.held.size() && side.held[n].releaseMonoUs <= nowMonoUs; ++n) {
-        HeldMessage& h = side.held[n];
-        send(side, std::move(h.message), h.raw.empty() ? nullptr : h.raw.data(), h.raw.size());
+        side.heldBytes -= std::min(side.heldBytes, side.held[n].message.payload.size());
+        sendReleased(side, side.held[n]);
     }
     side.held.erase(side.held.begin(), side.held.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void Relay::sendReleased(RelaySide& side, HeldMessage& h) {
+    if (h.decision.action == FilterResult::Action::Drop) {
+        h.message.flags |= MessageFlag::Dropped;
+        queue(std::move(h.message));
+        return;
+    }
+    if (h.decision.action == FilterResult::Action::Replace &&
+        replaceMessage(side, h.message, h.decision.replacements, false)) {
+        return;
+    }
+    send(side, std::move(h.message), h.raw.empty() ? nullptr : h.raw.data(), h.raw.size());
+}
+
+bool Relay::release(uint64_t token, FilterResult decision) {
+    if (finished_ || token == 0) {
+        return false;
+    }
+    for (RelaySide* s : {&client_, &upstream_}) {
+        for (HeldMessage& h : s->held) {
+            if (h.token == token) {
+                h.token = 0;
+                h.decision = std::move(decision);
+                h.releaseMonoUs = 0;
+                releaseHeld(*s, clock_.monotonicUs());
+                afterWork();
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 // The session ends while messages are held: they are recorded, as never forwarded.
@@ -401,7 +530,9 @@ void Relay::dropHeld() {
             queue(std::move(h.message));
         }
         s->held.clear();
+        s->heldBytes = 0;
     }
+    scheduled_.clear();  // added messages not yet due never existed on the wire
 }
 
 void Relay::inject(Direction dir, Opcode op, std::string payload) {
@@ -411,7 +542,7 @@ void Relay::inject(Direction dir, Opcode op, std::string payload) {
     RelaySide& side = dir == Direction::ClientToServer ? client_ : upstream_;
     Message m = makeMessage(side, static_cast<uint8_t>(op), payload.size(), MessageFlag::Injected);
     m.payload = std::move(payload);
-    if (filtering_) {
+    if (filters_.active()) {
         filterMessage(side, std::move(m), nullptr, 0);
     } else {
         send(side, std::move(m), nullptr, 0);
@@ -540,10 +671,7 @@ void Relay::sendProxyClose(RelaySide& to, uint16_t code, const std::string& reas
     if (to.gotClose || to.writeFailed || to.eof) {
         return;
     }
-    std::string payload;
-    payload.push_back(static_cast<char>(code >> 8));
-    payload.push_back(static_cast<char>(code & 0xFF));
-    payload += reason.substr(0, 123);
+    const std::string payload = closePayload(code, reason);
     forwardEncoded(to, 0x8, payload);
     to.gotClose = true;
     to.proxyClosed = true;
@@ -579,6 +707,9 @@ int64_t Relay::deadlineUs() const {
             next = s->held.front().releaseMonoUs;
         }
     }
+    if (!scheduled_.empty() && (next == 0 || scheduled_.front().dueMonoUs < next)) {
+        next = scheduled_.front().dueMonoUs;
+    }
     return next;
 }
 
@@ -586,9 +717,18 @@ void Relay::onTimer(int64_t nowMonoUs) {
     if (finished_) {
         return;
     }
-    if (!client_.held.empty() || !upstream_.held.empty()) {
+    if (!client_.held.empty() || !upstream_.held.empty() || !scheduled_.empty()) {
         releaseHeld(client_, nowMonoUs);
         releaseHeld(upstream_, nowMonoUs);
+        size_t due = 0;
+        for (; due < scheduled_.size() && scheduled_[due].dueMonoUs <= nowMonoUs; ++due) {
+        }
+        std::vector<ScheduledInsert> now(std::make_move_iterator(scheduled_.begin()),
+                                         std::make_move_iterator(scheduled_.begin() + static_cast<std::ptrdiff_t>(due)));
+        scheduled_.erase(scheduled_.begin(), scheduled_.begin() + static_cast<std::ptrdiff_t>(due));
+        for (const ScheduledInsert& s : now) {
+            sendInsert(s.insert);
+        }
         afterWork();
     }
     if (!finished_ && closeDeadlineUs_ != 0 && nowMonoUs >= closeDeadlineUs_) {
@@ -636,7 +776,7 @@ void Relay::updateWatch(RelaySide& side) {
         return;
     }
     uint32_t want = 0;
-    if (!side.eof && !side.readPaused) {
+    if (canRead(side)) {
         want |= EPOLLIN;
     }
     if (!side.out.empty() && !side.writeFailed) {

@@ -34,6 +34,15 @@ struct HeldMessage {
     Message message;
     std::string raw;            // the frame's exact bytes when it arrived whole, else "" (re-encoded)
     int64_t releaseMonoUs = 0;  // absolute monotonic µs; 0: as soon as those before it are out
+    uint64_t token = 0;         // a controller may end the hold early (Relay::release)
+    FilterResult decision;      // what becomes of it when it is released: Continue, Drop or Replace
+};
+
+// A message a filter added to go out later (FilterInsert::afterMs): not in a direction's queue,
+// so nothing waits for it.
+struct ScheduledInsert {
+    int64_t dueMonoUs = 0;
+    FilterInsert insert;
 };
 
 struct RelaySide {
@@ -56,6 +65,7 @@ struct RelaySide {
     uint64_t skipBytes = 0;       // rest of an oversize frame's payload, read and thrown away
     uint32_t watched = 0;
     std::vector<HeldMessage> held;  // filtered sessions only: waiting to go out, in order
+    size_t heldBytes = 0;           // payload bytes in held: above a bound, reading this side pauses
 };
 
 struct RelaySettings {
@@ -107,11 +117,20 @@ private:
     Message makeMessage(RelaySide& side, uint8_t opcode, uint64_t size, uint32_t flags);
     // The filtered path: raw is the frame as it arrived (nullptr when it must be encoded anew).
     void filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
-    void replaceMessage(RelaySide& side, Message&& original, std::vector<Message>&& replacements);
+    void applyResult(RelaySide& side, Message&& m, const char* raw, size_t rawSize, FilterResult&& result);
+    // Records the original as not forwarded and sends the replacements, linked to it; false (and
+    // nothing done) when a replacement cannot be sent. inOrder: behind the held messages.
+    bool replaceMessage(RelaySide& side, Message& original, std::vector<Message>& replacements, bool inOrder);
+    void sendInserts(const std::vector<FilterInsert>& inserts, bool before);
+    void sendInsert(const FilterInsert& insert);
+    void closeAs(const FilterClose& close);
+    bool canRead(const RelaySide& side) const;
+    RelaySide& sideFrom(Direction dir) { return dir == Direction::ClientToServer ? client_ : upstream_; }
     // Out now, or behind the messages this direction holds.
     void sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
     void send(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
-    void hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs);
+    void hold(RelaySide& side, Message&& m, std::string raw, int64_t releaseMonoUs, uint64_t token = 0);
+    void sendReleased(RelaySide& side, HeldMessage& h);
     void releaseHeld(RelaySide& side, int64_t nowMonoUs);
     void dropHeld();
     void afterWork();
@@ -135,9 +154,9 @@ private:
     const Clock& clock_;
     Poller& poller_;
     FilterChain filters_;
-    const bool filtering_;          // the chain is not empty
     RelaySide client_, upstream_;
     std::vector<Message> pending_;  // read in this round, announced after forwarding
+    std::vector<ScheduledInsert> scheduled_;  // by due time
     int64_t seq_ = 0;
     uint64_t relayed_ = 0;
     uint64_t maskState_;

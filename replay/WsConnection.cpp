@@ -54,6 +54,15 @@ bool WsConnection::close(uint16_t code, const std::string& reason) {
 }
 
 void WsConnection::drop() {
+    endTcp(SHUT_WR);
+}
+
+void WsConnection::abort() {
+    aborted_ = true;
+    endTcp(SHUT_RDWR);
+}
+
+void WsConnection::endTcp(int how) {
     // Not under sendMutex_: a sender may sit in a write to a client that reads nothing, and the
     // shutdown is what ends that write. fdMutex_ only keeps the descriptor from being closed
     // (and its number reused) meanwhile.
@@ -63,13 +72,20 @@ void WsConnection::drop() {
             return;
         }
         dropping_ = true;
-        ::shutdown(io_->fd(), SHUT_RDWR);  // wakes the reader (EOF) and any blocked writer
+        // SHUT_WR: the FIN goes after the frames still queued for the client. Shutting the
+        // reading side too, or closing with the client's bytes unread, makes the kernel answer
+        // them with a reset that throws those frames away; linger() reads until the client
+        // closes. Wakes any blocked writer either way.
+        ::shutdown(io_->fd(), how);
     }
-    std::lock_guard lock(sendMutex_);
-    if (!gone_) {
-        droppedByServer_ = true;
+    {
+        std::lock_guard lock(sendMutex_);
+        if (!gone_) {
+            droppedByServer_ = true;
+        }
+        gone_ = true;
     }
-    gone_ = true;
+    wake();  // the reader stops at its next look
 }
 
 // Writes the whole frame or gives up once the client has taken nothing for sendTimeoutMs
@@ -122,6 +138,7 @@ bool WsConnection::sendFrame(Opcode op, const std::string& payload, uint32_t fla
         }
         // A client that stopped reading did not end the connection: this side gave up on it.
         droppedByServer_ = droppedByServer_ || io_->error().empty();
+        aborted_ = true;  // nothing more reaches a client that takes nothing: no linger
         ::shutdown(io_->fd(), SHUT_RDWR);
     }
     if (written && op == Opcode::Close) {
@@ -300,6 +317,9 @@ void WsConnection::readLoop(WsHandler& handler) {
 
 bool WsConnection::readMore() {
     for (;;) {
+        if (dropping_) {
+            return false;  // what the client still sends is linger()'s to discard
+        }
         int timeoutMs = -1;
         const int64_t deadline = closeDeadlineUs_.load();
         if (deadline != 0) {
@@ -470,16 +490,24 @@ WsEnd WsConnection::finish() {
     return end;
 }
 
-// Waits, bounded, for the client to close its side after a close frame went: closing at once
-// with bytes unread would reset the connection, and the client could lose our close frame.
+// Waits, bounded, for the client to close its side after a close frame went or after a drop,
+// reading and discarding what it sends: closing at once with bytes unread would reset the
+// connection, and the client could lose our close frame or the frames just before the drop.
 void WsConnection::linger() {
+    int64_t deadline = 0;
     {
         std::lock_guard lock(sendMutex_);
-        if (!io_ || eof_ || droppedByServer_ || dropping_ || closeFirst_ == CloseFirst::None) {
+        if (!io_ || eof_ || aborted_) {
+            return;
+        }
+        if (dropping_) {
+            deadline = monotonicNowUs() + int64_t(options_.closeTimeoutMs) * 1000;
+        } else if (closeFirst_ != CloseFirst::None && !droppedByServer_) {
+            deadline = closeDeadlineUs_.load();
+        } else {
             return;
         }
     }
-    const int64_t deadline = closeDeadlineUs_.load();
     char sink[4096];
     for (int64_t left = deadline - monotonicNowUs(); left > 0; left = deadline - monotonicNowUs()) {
         pollfd fd{io_->fd(), POLLIN, 0};

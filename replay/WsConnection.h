@@ -34,7 +34,9 @@ public:
     bool sendText(const std::string& text) { return send(Opcode::Text, text); }
     // A close frame; the client's answer is awaited for closeTimeoutMs, then TCP ends.
     bool close(uint16_t code, const std::string& reason);
-    // Ends TCP without a close frame, as the real AirSend server does. Safe from any thread, any time.
+    // Ends TCP without a close frame, as the real AirSend server does: the frames already sent
+    // still reach the client, then its end of the stream; what it sends meanwhile is read and
+    // discarded until it closes its side or closeTimeoutMs passes. Safe from any thread, any time.
     void drop();
 
     bool isOpen() const;
@@ -50,6 +52,8 @@ private:
     WsConnection(std::unique_ptr<Transport> io, const WsServerOptions& options, const Clock& clock);
     Transport& transport() { return *io_; }
     void closeTransport();  // the descriptor goes at once, whoever still holds the connection
+    void abort();           // drop() without waiting for the client (the server stops)
+    void endTcp(int how);   // drop() and abort(): shutdown(how), then the reader stops
     // The whole life after the 101: announce, onOpen, read until the end, onClose, announce.
     void run(WsHandler& handler, SessionInfo info, const std::string& early);
 
@@ -86,6 +90,7 @@ private:
 
     std::mutex fdMutex_;                 // io_'s descriptor stays open while held (drop() vs the end)
     std::atomic<bool> dropping_{false};  // drop() was called: writes stop, the end is the server's
+    std::atomic<bool> aborted_{false};   // both directions were shut: linger() has nothing to wait for
 
     // Guarded by sendMutex_: what was sent and how the connection is going.
     mutable std::mutex sendMutex_;

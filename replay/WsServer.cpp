@@ -67,7 +67,7 @@ void WsServer::stop() {
     {
         std::lock_guard lock(mutex_);
         for (auto& [id, slot] : slots_) {
-            slot.conn->drop();
+            slot.conn->abort();  // stopping: no lingering for clients to close
             threads.push_back(std::move(slot.thread));
         }
     }

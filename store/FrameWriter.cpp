@@ -154,6 +154,10 @@ int64_t FrameWriter::queryFreeSessionId() {
                         "coalesce((SELECT max(session) FROM frames), 0)) + 1");
 }
 
+bool FrameWriter::hasSession(int64_t id) {
+    return db_.queryInt("SELECT count(*) FROM sessions WHERE id = " + std::to_string(id)) > 0;
+}
+
 int64_t FrameWriter::indexText(int64_t maxIds) {
     return text_.step(maxIds);
 }

@@ -34,6 +34,8 @@ public:
     int64_t firstFreeSessionId() const { return firstFreeSessionId_; }
     // max(session id)+1 now: inside a transaction, what an importer may allocate from.
     int64_t queryFreeSessionId();
+    // Whether the sessions table holds id (this transaction's rows included).
+    bool hasSession(int64_t id);
 
     void begin();
     // Inside a transaction: throws DatabaseError when a live recorder holds the file.

@@ -15,6 +15,8 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+#include <map>
 #include <vector>
 
 namespace rtmtap {
@@ -152,6 +154,7 @@ private:
         throw ImportError(number_, what);
     }
     void sessionLine(std::string_view text);
+    int64_t sinkIdOf(int64_t fileId) const;
     void apiCallLine(std::string_view text);
     void frameLine();
     uint32_t flags(const Member* member) const;
@@ -162,6 +165,7 @@ private:
 
     SessionSink& sink_;
     std::string label_;
+    std::map<int64_t, int64_t> sinkIds_;  // a session line's "id" -> the id the sink gave it
     std::vector<Member> members_;
     uint64_t number_ = 0;
     bool inSession_ = false;
@@ -229,6 +233,23 @@ public:
             fail("\"" + key + "\" must be an integer or null");
         }
         return v.convert<int64_t>();
+    }
+    // A session id: positive, or 0 when null or missing.
+    int64_t sessionId(const std::string& key) const {
+        const int64_t id = integer(key).value_or(0);
+        if (id < 0) {
+            fail("\"" + key + "\" must be a session id (a positive integer) or null");
+        }
+        return id;
+    }
+    // The line's own "id": only a hint, so anything but a positive integer counts as none (hand-
+    // made files and files of older builds read as before).
+    int64_t ownId() const {
+        if (isNull("id")) {
+            return 0;
+        }
+        Poco::Dynamic::Var v = object_->get("id");
+        return v.isInteger() ? std::max<int64_t>(0, v.convert<int64_t>()) : 0;
     }
     std::optional<int64_t> time(const std::string& key) const {
         std::string iso = text(key);
@@ -307,10 +328,23 @@ void LineReader::sessionLine(std::string_view text) {
         s.end = end;
     }
     s.label = label_.empty() ? f.text("label") : label_;
-    sink_.beginSession(s);
+    s.info.replay_of = sinkIdOf(f.sessionId("replay_of"));
+    s.info.derived_from = sinkIdOf(f.sessionId("derived_from"));
+    const int64_t sinkId = sink_.beginSession(s);
+    if (const int64_t ownId = f.ownId(); ownId != 0) {
+        sinkIds_[ownId] = sinkId;
+    }
     startedUs_ = *started;
     inSession_ = true;
     frames_ = 0;
+}
+
+// A session named by an earlier session line of the file is the one the sink made of it; any
+// other id goes to the sink as the file has it (SessionImporter keeps it only when its database
+// holds that session).
+int64_t LineReader::sinkIdOf(int64_t fileId) const {
+    const auto it = sinkIds_.find(fileId);
+    return it == sinkIds_.end() ? fileId : it->second;
 }
 
 // ---- API call lines (version 2): the session's login; fields small, read with Poco::JSON, but
@@ -530,6 +564,14 @@ std::string JsonlFormat::sessionLine(const SessionRow& row, const std::string& l
         json.null("close_reason");
     }
     json.stringOrNull("closed_by", row.closed_by).stringOrNull("error", row.error).stringOrNull("label", label);
+    // Only when set: a line without them is what older builds write and read (they skip keys
+    // they do not know), so the format version stays.
+    if (row.replay_of.value_or(0) != 0) {
+        json.number("replay_of", *row.replay_of);
+    }
+    if (row.derived_from.value_or(0) != 0) {
+        json.number("derived_from", *row.derived_from);
+    }
     return json.str();
 }
 

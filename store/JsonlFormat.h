@@ -11,6 +11,10 @@
 // anything else as {"base64":".."}; API call bodies like text data. export, import and export
 // again give the identical file. Version 2 added the api_call lines: a session without them is
 // written as version 1, which older rtmtap reads.
+// The session line has "replay_of" and "derived_from" (sessions columns, docs/schema.md) only when
+// they are set; on import a session named by an earlier session line of the same file is linked
+// to that session's new id, any other id is kept when the target database holds such a session and
+// dropped when it does not (SessionImporter).
 // Several sessions may follow each other in one file (cat a.jsonl b.jsonl works). Blank lines
 // and lines that start with '#' are skipped (rtmtap edit puts its error there; the line numbers
 // of errors still count them).

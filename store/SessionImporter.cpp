@@ -29,6 +29,13 @@ int64_t SessionImporter::beginSession(const ImportedSession& session) {
     seq_ = 0;
     SessionInfo info = session.info;
     info.id = current_;
+    // A link to a session this database does not hold (the file came from another one) would
+    // name an unrelated session or none: it is dropped.
+    for (int64_t* link : {&info.replay_of, &info.derived_from}) {
+        if (*link != 0 && !writer_.hasSession(*link)) {
+            *link = 0;
+        }
+    }
     writer_.write(info);
     if (session.end) {
         SessionEnd end = *session.end;

@@ -24,7 +24,8 @@ public:
     explicit SessionImporter(const std::string& dbPath, bool keepSecrets = false);
     ~SessionImporter() override;  // rolls back unless committed
 
-    // Starts the next session; the frames added after belong to it. Returns its new id.
+    // Starts the next session; the frames added after belong to it. Returns its new id. Its
+    // replay_of and derived_from are kept only when this database holds those sessions.
     int64_t beginSession(const ImportedSession& session) override;
     // A frame of the current session: session and seq are set here (seq counts from 1); t_us,
     // wall_us, dir, op, flags, size, fwd_us and payload are kept as given.

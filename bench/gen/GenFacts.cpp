@@ -1,5 +1,7 @@
 #include "GenFacts.h"
 
+#include "protocol/JsonText.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -98,7 +100,8 @@ std::string GenFacts::json(const RunFigures& run) const {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", run.seconds);
     std::ostringstream out;
-    out << "{\"db\":" << jsonString(run.db) << ",\"frames\":" << frames_ << ",\"sessions\":" << run.sessions
+    // The path is the only free text in the output.
+    out << "{\"db\":" << rtmtap::jsonString(run.db) << ",\"frames\":" << frames_ << ",\"sessions\":" << run.sessions
         << ",\"payload_bytes\":" << bytes_ << ",\"file_bytes\":" << run.fileBytes << ",\"seconds\":" << secs
         << ",\"frames_per_s\":" << rate;
     out << ",\"big_session\":" << run.bigSession << ",\"big_session_frames\":" << run.bigSessionFrames
@@ -121,24 +124,6 @@ std::string GenFacts::json(const RunFigures& run) const {
     }
     out << "}}";
     return out.str();
-}
-
-// Paths and error lines are the only free text in the output.
-std::string GenFacts::jsonString(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char esc[8];
-            std::snprintf(esc, sizeof esc, "\\u%04x", c);
-            out += esc;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
 }
 
 }  // namespace rtmtap::gen

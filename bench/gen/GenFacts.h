@@ -58,7 +58,6 @@ private:
     size_t pickCommonChannel() const;
     size_t pickUser() const;  // one of the busier users, not the busiest
     static std::string isoTime(int64_t wallUs);
-    static std::string jsonString(const std::string& text);
 
     int64_t firstChannel_, firstUser_;
     int64_t windowStartUs_, windowEndUs_;

@@ -3,6 +3,7 @@
 // an unchanged file, an emptied one, a failing editor and an unknown id create nothing.
 #include "replay/RtmClient.h"
 #include "store/Reader.h"
+#include "store/RecorderClaim.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -185,6 +187,32 @@ TEST(EditCommandTest, AFailingEditorOrAnEmptiedFileAbortsWithOneLine) {
         EXPECT_EQ(r.code(), 2);
         EXPECT_EQ(r.err, "rtmtap: the file was emptied: edit aborted, nothing imported\n");
     }
+    EXPECT_EQ(sessionCount(db), 1u);
+}
+
+// The import fails for a reason no edit fixes: here a proxy began recording into the database
+// while the editor was open (its mark names this test process, which is alive). The edits must
+// not be lost: the file stays, and the one error line names it.
+TEST(EditCommandTest, AnImportThatFailsForAnotherReasonKeepsTheEditedFileAndNamesIt) {
+    TempDir dir;
+    const std::string db = recorded(dir);
+    EditorEnv env(dir, "sed -i 's/\"hello\"/\"edited\"/' \"$1\" && sqlite3 '" + db +
+                           "' \"INSERT OR REPLACE INTO meta(key, value) VALUES ('recording', '" +
+                           RecorderClaim::ownMark() + "')\"");
+    RunResult r = Process::capture({"edit", "1", "--db", db});
+    EXPECT_EQ(r.code(), 2);
+    ASSERT_EQ(errLines(r).size(), 1u) << r.err;
+    const std::string line = errLines(r)[0];
+    EXPECT_EQ(line.rfind("rtmtap: ", 0), 0u) << line;
+    EXPECT_NE(line.find("nothing imported"), std::string::npos) << line;
+    const std::string before = "your edits are kept in '";
+    const size_t at = line.find(before);
+    ASSERT_NE(at, std::string::npos) << line;
+    const size_t end = line.find('\'', at + before.size());
+    ASSERT_NE(end, std::string::npos) << line;
+    const std::string kept = line.substr(at + before.size(), end - at - before.size());
+    EXPECT_NE(slurp(kept).find("\"content\":\"edited\""), std::string::npos) << kept;
+    std::remove(kept.c_str());
     EXPECT_EQ(sessionCount(db), 1u);
 }
 

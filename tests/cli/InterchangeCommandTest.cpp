@@ -144,6 +144,65 @@ TEST_F(InterchangeTest, JsonlRoundTripIsByteForByte) {
               16);
 }
 
+// A second session that replays session 1 and was edited from it (as rtmtap replay --record and
+// rtmtap edit mark theirs).
+void recordLinkedSession(const std::string& db) {
+    RecorderOptions options;
+    options.dbPath = db;
+    Recorder recorder(options);
+    SessionInfo info;
+    info.id = recorder.nextSessionId();
+    info.started_wall_us = kStart + 60'000'000;
+    info.client = "127.0.0.1:50001";
+    info.upstream = "session 1 of a.db";
+    info.path = "/rtm";
+    info.replay_of = 1;
+    info.derived_from = 1;
+    recorder.onSessionStart(info);
+    Message m = frame(1, Direction::ServerToClient, Opcode::Text, R"({"event":"user.online"})");
+    m.session = info.id;
+    recorder.onMessage(m);
+    recorder.close();
+}
+
+std::string sessionLineOf(const std::string& jsonl) {
+    return jsonl.substr(0, jsonl.find('\n'));
+}
+
+// replay_of and derived_from go out on the session line and come back: into the same database
+// as they were, into another only when it holds the session they name (a file of both sessions
+// links them anew); export, import, export is identical but for the id.
+TEST_F(InterchangeTest, JsonlCarriesReplayOfAndDerivedFrom) {
+    recordLinkedSession(db);
+    RunResult first = rtmtap({"export", "2", "--db", db, "-o", dir.file("two.jsonl")});
+    ASSERT_EQ(first.status.code, 0) << first.err;
+    const std::string original = slurp(dir.file("two.jsonl"));
+    EXPECT_NE(sessionLineOf(original).find(R"(,"replay_of":1,"derived_from":1})"), std::string::npos) << original;
+    RunResult imported = rtmtap({"import", dir.file("two.jsonl"), "--db", db});
+    ASSERT_EQ(imported.status.code, 0) << imported.err;
+    EXPECT_EQ(imported.out, "3\n");
+    RunResult again = rtmtap({"export", "3", "--db", db});
+    std::string expected = original;
+    expected.replace(expected.find("\"id\":2,"), 7, "\"id\":3,");
+    EXPECT_EQ(again.out, expected);
+
+    // Alone into a new database: session 1 is not there, the links go.
+    const std::string other = dir.file("b.db");
+    ASSERT_EQ(rtmtap({"import", dir.file("two.jsonl"), "--db", other}).status.code, 0);
+    RunResult alone = rtmtap({"export", "1", "--db", other});
+    EXPECT_EQ(sessionLineOf(alone.out).find("replay_of"), std::string::npos) << alone.out;
+    EXPECT_EQ(sessionLineOf(alone.out).find("derived_from"), std::string::npos) << alone.out;
+
+    // With the session it names before it, into a third: linked to that session's new id.
+    ASSERT_EQ(rtmtap({"export", "1", "--db", db, "-o", dir.file("one.jsonl")}).status.code, 0);
+    spit(dir.file("both.jsonl"), slurp(dir.file("one.jsonl")) + original);
+    const std::string third = dir.file("c.db");
+    ASSERT_EQ(rtmtap({"import", dir.file("both.jsonl"), "--db", third}).status.code, 0);
+    ASSERT_EQ(rtmtap({"import", dir.file("both.jsonl"), "--db", third}).status.code, 0);  // 3 and 4
+    RunResult linked = rtmtap({"export", "4", "--db", third});
+    EXPECT_NE(sessionLineOf(linked.out).find(R"(,"replay_of":3,"derived_from":3})"), std::string::npos) << linked.out;
+}
+
 TEST(InterchangeLoginTest, JsonlCarriesTheLoginThroughExportImportExport) {
     test::TempDir dir;
     const std::string db = dir.file("l.db");

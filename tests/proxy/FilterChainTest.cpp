@@ -5,6 +5,7 @@
 #include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/ProxyHarness.h"
+#include "tests/support/FilterTestKit.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TestUpstream.h"
@@ -23,45 +24,6 @@
 namespace rtmtap::test {
 namespace {
 
-// A filter that answers by a function of the message (the test's rule).
-class ScriptedFilter : public Filter {
-public:
-    using Rule = std::function<FilterResult(const FilterContext&, const Message&)>;
-    explicit ScriptedFilter(Rule rule) : rule_(std::move(rule)) {}
-    FilterResult onMessage(FilterContext& context, const Message& message) override { return rule_(context, message); }
-
-private:
-    Rule rule_;
-};
-
-std::function<void(ProxyConfig&)> withFilters(std::vector<ScriptedFilter::Rule> rules) {
-    return [rules](ProxyConfig& config) {
-        config.filters = [rules](const SessionInfo&) {
-            FilterChain chain;
-            for (const auto& rule : rules) {
-                chain.add(std::make_unique<ScriptedFilter>(rule));
-            }
-            return chain;
-        };
-    };
-}
-
-Message textMessage(const std::string& text) {
-    Message m;
-    m.op = Opcode::Text;
-    m.payload = text;
-    return m;
-}
-
-// The flags the relay set: the store adds malformed to these plain-text test payloads.
-int64_t relayFlags(const FrameRecord& f) {
-    return f.flags & ~int64_t(MessageFlag::Malformed);
-}
-
-bool startsWith(const std::string& s, const std::string& prefix) {
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // c2s "drop*" is dropped, "hold*" held 300 ms, "edit*" replaced by one frame, "split*" by two;
 // the same words from the server, s2c.
 FilterResult byWord(const FilterContext&, const Message& m) {
@@ -78,32 +40,6 @@ FilterResult byWord(const FilterContext&, const Message& m) {
         return FilterResult::replace({textMessage("one"), textMessage("two")});
     }
     return FilterResult{};
-}
-
-void closeAndWait(TestClient& client, ProxyHarness& harness) {
-    client.sendClose(1000, "");
-    Received r = client.receiveOpcode(kOpClose);
-    EXPECT_TRUE(r.isFrame()) << toString(r);
-    EXPECT_TRUE(harness.waitForEnds(1));
-}
-
-std::vector<std::string> payloads(const std::vector<WsFrame>& frames) {
-    std::vector<std::string> out;
-    for (const WsFrame& f : frames) {
-        if (f.opcode() == kOpText) {
-            out.push_back(f.payload);
-        }
-    }
-    return out;
-}
-
-const FrameRecord* findFrame(const std::vector<FrameRecord>& rows, const std::string& payload) {
-    for (const FrameRecord& r : rows) {
-        if (r.payload == payload) {
-            return &r;
-        }
-    }
-    return nullptr;
 }
 
 TEST(FilterChain, ContinueDropAndReplaceClientToServer) {
@@ -256,15 +192,6 @@ TEST(FilterChain, ReplacementsToTheServerAreMaskedAndToTheClientNot) {
         EXPECT_NE(s.close_code, 1002);
     }
     EXPECT_EQ(payloads(upstream.frames()), std::vector<std::string>{"edited:edit this"});
-}
-
-// The session reaches its relay loop just after the client got its 101: wait (bounded) until
-// the proxy holds it, so an injection does not race the hand-over.
-bool waitLive(ProxyHarness& harness) {
-    for (int i = 0; i < 500 && harness.proxy().stats().sessionsActive == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return harness.proxy().stats().sessionsActive > 0;
 }
 
 TEST(FilterChain, InjectionGoesThroughTheFiltersAndIsRecorded) {

@@ -3,6 +3,7 @@
 // server's drop among them, and --loop's rounds. No assertion is about how fast anything is.
 #include "replay/ReplayServer.h"
 #include "replay/RtmClient.h"
+#include "tests/support/RawWsClient.h"
 
 #include <gtest/gtest.h>
 
@@ -138,6 +139,50 @@ TEST(ReplaySessionTest, WithNoTimingTheDropComesAfterEveryFrame) {
     ASSERT_TRUE(served.client().waitEnded(10000));
     EXPECT_EQ(served.waitFrames(3), events({1, 2, 3}));
     EXPECT_EQ(served.waitResult().sent, 3u);
+}
+
+// The recorded server sent a burst and dropped the connection. The client sent frames of its own
+// that the replay never reads (they arrive after the drop), and it reads nothing until then, so
+// most of the burst still waits in the replay's send queue. Every frame must reach it, then the
+// end without a close frame: a socket closed (or shut for reading) with the client's bytes
+// unread answers them with a reset, and the reset throws away what is still queued.
+TEST(ReplaySessionTest, EveryFrameBeforeADropArrivesThoughTheClientSentFramesUnread) {
+    constexpr int kFrames = 8;
+    const std::string padding(64 * 1024, 'x');
+    std::vector<Message> frames{frame(1, C, 100, R"({"command":"ws_auth","auth_token":"t"})")};
+    for (int n = 1; n <= kFrames; ++n) {
+        frames.push_back(frame(n + 1, S, 110, R"({"event":"chat.postMessage","n":)" + std::to_string(n) +
+                                                   R"(,"pad":")" + padding + R"("})"));
+    }
+    ReplayPlan plan = buildReplayPlan(frames, serverDrop(120), {});
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::optional<ReplayResult> result;
+    ReplayServerConfig config;
+    config.port = 0;
+    ReplayServer server(plan, config, nullptr, [&](const ReplayResult& r) {
+        std::lock_guard lock(mutex);
+        result = r;
+        changed.notify_all();
+    });
+    server.start();
+    test::RawWsClient client(server.port());
+    ASSERT_EQ(client.status(), 101);
+    client.sendFrame(0x81, R"({"command":"ws_auth","auth_token":"t"})");
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return result.has_value(); }));
+        EXPECT_EQ(result->ended, "the replay dropped it, as the recorded server did");
+    }
+    for (int i = 0; i < 3; ++i) {
+        client.sendFrame(0x81, R"({"command":"ws_ping"})");
+    }
+    for (int n = 1; n <= kFrames; ++n) {
+        test::Received r = client.receive();
+        ASSERT_TRUE(r.isFrame()) << "frame " << n << ": " << test::toString(r);
+        EXPECT_EQ(r.frame.payload, frames[static_cast<size_t>(n)].payload) << "frame " << n;
+    }
+    EXPECT_EQ(client.receive().kind, test::Received::Kind::Closed) << "the end is a FIN, no close frame, no reset";
 }
 
 TEST(ReplaySessionTest, LoopPlaysTheRecordingAgainAfterItsEnd) {

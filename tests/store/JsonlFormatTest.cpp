@@ -88,6 +88,48 @@ TEST(JsonlFormatTest, WrittenLinesReadBackIntoTheSink) {
     }
 }
 
+// Hands out ids 100, 101, ... and keeps what each session line gave.
+class IdSink : public SessionSink {
+public:
+    int64_t beginSession(const ImportedSession& session) override {
+        infos.push_back(session.info);
+        return 99 + static_cast<int64_t>(infos.size());
+    }
+    void addFrame(Message&&) override {}
+    std::vector<SessionInfo> infos;
+};
+
+// replay_of and derived_from (schema v5 and v6) ride on the session line when set. One naming a
+// session of the same file becomes the id the sink gave that session; any other id reaches the
+// sink as it is (the importer decides). A line without them reads as before: 0.
+TEST(JsonlFormatTest, ReplayOfAndDerivedFromRideOnTheSessionLine) {
+    const std::string plain = JsonlFormat::sessionLine(row(), "");
+    EXPECT_EQ(plain.find("replay_of"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("derived_from"), std::string::npos) << plain;
+    SessionRow linked = row();
+    linked.id = 5;
+    linked.replay_of = 4;
+    linked.derived_from = 9;
+    const std::string line = JsonlFormat::sessionLine(linked, "x");
+    EXPECT_NE(line.find(R"("label":"x","replay_of":4,"derived_from":9})"), std::string::npos) << line;
+    std::istringstream in(plain + "\n" + line + "\n");
+    IdSink sink;
+    JsonlFormat::read(in, sink, "", nullptr);
+    ASSERT_EQ(sink.infos.size(), 2u);
+    EXPECT_EQ(sink.infos[0].replay_of, 0);
+    EXPECT_EQ(sink.infos[0].derived_from, 0);
+    EXPECT_EQ(sink.infos[1].replay_of, 100) << "session 4 is the file's first: the sink called it 100";
+    EXPECT_EQ(sink.infos[1].derived_from, 9);
+
+    std::istringstream bad(R"({"rtmtap":"session","started_at":"2026-01-01T00:00:00Z","replay_of":"4"})");
+    try {
+        JsonlFormat::read(bad, sink, "", nullptr);
+        ADD_FAILURE() << "a replay_of that is not a number was read";
+    } catch (const ImportError& e) {
+        EXPECT_EQ(std::string(e.what()), "line 1: \"replay_of\" must be an integer or null");
+    }
+}
+
 TEST(JsonlFormatTest, ApiCallLinesReadBackIntoTheSessionsApiCalls) {
     ApiCallRow json;
     json.started_wall_us = kStart - 5;
