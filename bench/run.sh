@@ -11,6 +11,8 @@
 # Other knobs (environment): LAT_N LAT_WARMUP TP_CONNS TP_WINDOW TP_SECS BURST_N BURST_SIZE
 # CONN_K CONN_HOLD UPSTREAM_THREADS RELEASE_BUILD BENCH_BUILD JOBS KEEP=1 (keep the temp dir)
 # PROXY_ARGS (more flags for rtmtap proxy, e.g. --no-text-index)
+# RULES=FILE (run the proxy with --rules FILE, e.g. bench/rules-nomatch.jsonl: ten rules that
+# match none of this traffic, the cost of checking rules on every frame)
 # REPEAT=N (latency, throughput and burst N rounds each, direct and proxied interleaved; the best
 # round of each is shown: on a shared machine noise only ever makes a run slower).
 # Everything runs on 127.0.0.1 and every wait is bounded.
@@ -158,7 +160,12 @@ fi
 if [[ $PROXIED == 1 ]]; then
     PX_PORT=$(free_port)
     while [[ $PX_PORT == "$UP_PORT" || $PX_PORT == "${RL_PORT:-}" ]]; do PX_PORT=$(free_port); done
-    "$RTMTAP" proxy --listen "127.0.0.1:$PX_PORT" --upstream "ws://127.0.0.1:$UP_PORT" --db "$DB" ${PROXY_ARGS:-} >"$TMP/proxy.log" 2>&1 &
+    RULE_ARGS=()
+    if [[ -n ${RULES:-} ]]; then
+        [[ -r $RULES ]] || die "RULES=$RULES: no such file"
+        RULE_ARGS=(--rules "$RULES")
+    fi
+    "$RTMTAP" proxy --listen "127.0.0.1:$PX_PORT" --upstream "ws://127.0.0.1:$UP_PORT" --db "$DB" "${RULE_ARGS[@]}" ${PROXY_ARGS:-} >"$TMP/proxy.log" 2>&1 &
     PX_PID=$!
     wait_port "$PX_PORT" "$PX_PID" || { cat "$TMP/proxy.log" >&2; die "rtmtap proxy did not start"; }
     sleep 0.5
@@ -324,6 +331,9 @@ echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($MODEL), Linux $(uname -r), rtmtap $COMMIT."
 echo "Client, bench_upstream ($UPSTREAM_THREADS thread(s)) and the proxy share the machine; best of $REPEAT round(s)"
 echo "for latency, throughput and burst. \"TCP relay\" is bench_relay, a bare epoll byte relay recording nothing."
+if [[ -n ${RULES:-} ]]; then
+    echo "The proxy ran with --rules $(basename "$RULES") ($(grep -cv '^[[:space:]]*\(#\|$\)' "$RULES") rules)."
+fi
 echo
 row "Figure" "Direct" "TCP relay" "rtmtap" "rtmtap vs direct" "rtmtap vs relay" "Target (vs direct)"
 row "---" "---:" "---:" "---:" "---:" "---:" "---"

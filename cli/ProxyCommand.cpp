@@ -1,6 +1,7 @@
 #include "ProxyCommand.h"
 
 #include "Commands.h"
+#include "ProxyRules.h"
 #include "StopSignals.h"
 #include "control/ControlServer.h"
 #include "control/LiveSessions.h"
@@ -62,7 +63,7 @@ std::unique_ptr<Simulator> startEmbeddedSimulator() {
 
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
     // Before any thread starts: every one inherits the mask, so the signal reaches only wait().
-    StopSignals signals;
+    StopSignals signals(!options.rules.empty());
     ProxyConfig config;
     if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
         err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
@@ -77,6 +78,19 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.connectTimeoutMs = options.connectTimeoutMs;
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
+    std::unique_ptr<ProxyRules> rules;
+    if (!options.rules.empty()) {
+        // Before the database: a file that does not read creates nothing.
+        try {
+            rules = std::make_unique<ProxyRules>(options.rules, err);
+        } catch (const std::exception& e) {
+            err << "rtmtap: " << e.what() << std::endl;
+            return 2;
+        }
+        config.filters = rules->filters();
+        err << "rtmtap: rules " << options.rules << ": " << rules->size() << " rules (SIGHUP re-reads the file)"
+            << std::endl;
+    }
     ApiProxyConfig apiConfig;
     std::unique_ptr<Simulator> simulator;
     std::string apiUpstream = options.apiUpstream;
@@ -146,6 +160,10 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
                 << " --user user1@example.test --password password (users user1..user5)" << std::endl;
         }
         signals.wait();
+        while (!signals.stopped()) {  // a SIGHUP
+            rules->reload(options.db, err);
+            signals.wait();
+        }
         err << "rtmtap: stopping: closing live sessions" << std::endl;
         control.stop();  // no injection into a proxy that is stopping
         if (api) {
@@ -164,6 +182,9 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             err << ", " << stats.recordsLost << " records NOT written (" << stats.writeErrors << " write failures)";
         }
         err << std::endl;
+        if (rules) {
+            rules->finish(options.db, err);
+        }
         return 0;
     } catch (const std::exception& e) {
         std::string what = e.what();
@@ -206,6 +227,13 @@ void setupProxy(CLI::App& app, int& exitCode) {
         ->check(CLI::Range(1, 3600000))
         ->capture_default_str();
     cmd->add_option("--loops", options->loops, "Relay threads (default: one per core, at most 4)")->check(CLI::Range(0, 64));
+    cmd->add_option("--rules", options->rules,
+                    "Change the traffic by the rules in this JSONL file, one a line: "
+                    "{\"match\": {query filters, nth, every}, ACTION}; ACTION one of drop, set {PATH: VALUE}, "
+                    "delete [PATH], delay_ms N, duplicate N (the frame goes out N times in all), replace {op, data}, "
+                    "insert_before/insert_after [{dir, op, data, after_ms}], close {by, code, reason}. "
+                    "The first rule that matches acts. SIGHUP re-reads the file; each rule's counts are "
+                    "printed at exit and kept for rtmtap stats");
     cmd->add_option("--db-max-pages", options->dbMaxPages, "Test hook: SQLite max_page_count")->group("");
     cmd->callback([options, cmd, &exitCode] {
         if (options->db.empty()) {

@@ -23,12 +23,13 @@ struct ProxyOptions {
     int handshakeTimeoutMs = 10000;
     int loops = 0;
     int64_t dbMaxPages = 0;  // hidden, for tests: simulate a full disk
+    std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
 };
 
 // Splits "host:port", "[v6]:port" or ":port"/"port" (host 127.0.0.1). False on anything else.
 bool parseListen(const std::string& text, std::string& host, uint16_t& port);
 
-// Blocks until SIGINT/SIGTERM. Signals must be blocked in every thread before calling.
+// Blocks until SIGINT/SIGTERM (SIGHUP re-reads --rules). Call it before any thread starts.
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace rtmtap::cli

@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 #include "store/JsonObject.h"
+#include "store/JsonOut.h"
 #include "store/Reader.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <unistd.h>
 
@@ -34,6 +36,23 @@ std::string countsJson(const std::vector<NameCount>& counts, const char* key) {
     std::vector<std::string> items;
     for (const NameCount& c : counts) {
         items.push_back(JsonObject().string(key, c.name).number("count", c.count).str());
+    }
+    return array(items);
+}
+
+std::string rulesJson(const std::vector<RuleCountRow>& rules) {
+    std::vector<std::string> items;
+    for (const RuleCountRow& r : rules) {
+        items.push_back(JsonObject()
+                            .string("started_at", isoUtc(r.started_us))
+                            .string("ended_at", isoUtc(r.ended_us))
+                            .string("file", r.file)
+                            .number("line", r.line)
+                            .string("rule", r.rule)
+                            .number("matched", r.matched)
+                            .number("touched", r.touched)
+                            .number("missing", r.missing)
+                            .str());
     }
     return array(items);
 }
@@ -225,6 +244,28 @@ void printEnding(const SessionStats& s, std::ostream& out, const Palette& palett
     }
 }
 
+// Each span of a proxy run with its rules: what each did, and the rules that matched nothing.
+void printRules(const std::vector<RuleCountRow>& rules, std::ostream& out, const Palette& palette) {
+    int64_t span = -1;
+    for (const RuleCountRow& r : rules) {
+        if (r.started_us != span) {
+            span = r.started_us;
+            out << palette.bold("rules") << " " << shown(r.file, 200) << " (" << isoUtc(r.started_us) << " to "
+                << isoUtc(r.ended_us) << "):\n";
+        }
+        out << "  line " << r.line << " " << shown(r.rule) << ": ";
+        if (r.matched == 0) {
+            out << "matched nothing";
+        } else {
+            out << r.touched << " touched, " << r.matched << " matched";
+        }
+        if (r.missing) {
+            out << ", " << r.missing << " paths missing";
+        }
+        out << '\n';
+    }
+}
+
 void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool unicode, const Palette& palette) {
     out << palette.bold(s.session ? "session " + std::to_string(*s.session)
                                   : "all sessions: " + std::to_string(s.sessions))
@@ -239,6 +280,7 @@ void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool uni
         out << palette.bold("endings") << ":\n";
     }
     printEnding(s, out, palette);
+    printRules(s.rules, out, palette);
 }
 
 bool utf8Locale() {
@@ -292,8 +334,25 @@ std::string statsJson(const SessionStats& s, int64_t gapUs) {
     } else {
         json.null("ending");
     }
-    return json.raw("endings", countsJson(s.endings, "how")).str();
+    return json.raw("endings", countsJson(s.endings, "how")).raw("rules", rulesJson(s.rules)).str();
 }
+
+namespace {
+
+// The rule counts of the proxy runs that overlap the session (all of them for all sessions).
+std::vector<RuleCountRow> rulesInRange(Reader& reader, const StatsOptions& options) {
+    int64_t from = std::numeric_limits<int64_t>::min();
+    int64_t to = std::numeric_limits<int64_t>::max();
+    if (options.session) {
+        if (std::optional<SessionRow> row = reader.session(*options.session)) {
+            from = row->started_wall_us;
+            to = row->ended_wall_us.value_or(to);
+        }
+    }
+    return RuleCounts::read(options.db, from, to);
+}
+
+}  // namespace
 
 int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, bool unicode) {
     SessionStatsSettings settings;
@@ -306,6 +365,7 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, 
                 << "' (rtmtap sessions lists them)\n";
             return 2;
         }
+        stats->rules = rulesInRange(reader, options);
         if (options.json) {
             out << statsJson(*stats, settings.gapUs) << '\n';
         } else {

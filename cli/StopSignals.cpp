@@ -5,16 +5,20 @@
 
 namespace rtmtap::cli {
 
-StopSignals::StopSignals() {
+StopSignals::StopSignals(bool hangup) {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+    all_ = set_;
+    if (hangup) {
+        sigaddset(&all_, SIGHUP);
+    }
+    pthread_sigmask(SIG_BLOCK, &all_, &previous_);
 }
 
 StopSignals::~StopSignals() {
     const timespec now{0, 0};
-    while (sigtimedwait(&set_, nullptr, &now) > 0) {
+    while (sigtimedwait(&all_, nullptr, &now) > 0) {
     }
     pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
@@ -22,7 +26,13 @@ StopSignals::~StopSignals() {
 void StopSignals::wait() {
     while (!stopped_) {
         int signal = 0;
-        stopped_ = sigwait(&set_, &signal) == 0;  // fails only for a bad set, which set_ is not
+        if (sigwait(&all_, &signal) != 0) {
+            continue;  // fails only for a bad set, which all_ is not
+        }
+        if (signal == SIGHUP) {
+            return;
+        }
+        stopped_ = true;
     }
 }
 

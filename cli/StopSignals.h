@@ -11,22 +11,27 @@ namespace rtmtap::cli {
 
 class StopSignals {
 public:
-    StopSignals();
+    // hangup: SIGHUP is taken too (rtmtap proxy --rules re-reads its file): wait() returns after
+    // one with stopped() still false. Without it SIGHUP keeps its default action.
+    explicit StopSignals(bool hangup = false);
     // Takes any stop signal still pending (a second Ctrl-C during shutdown must not kill the
     // process once the mask is back), then restores the mask the constructor found.
     ~StopSignals();
     StopSignals(const StopSignals&) = delete;
     StopSignals& operator=(const StopSignals&) = delete;
 
-    // Until SIGINT or SIGTERM arrives; at once when one was taken before.
+    // Until SIGINT or SIGTERM arrives (or SIGHUP, when taken); at once when a stop signal was
+    // taken before.
     void wait();
-    // Up to ms milliseconds (0: just look); true when a signal arrived, now or before.
+    // Up to ms milliseconds (0: just look); true when a stop signal arrived, now or before
+    // (a SIGHUP stays pending for wait()).
     bool waitFor(int ms);
     // True once a signal was taken by wait() or waitFor(). The methods are for one thread.
     bool stopped() const { return stopped_; }
 
 private:
-    sigset_t set_;
+    sigset_t set_;     // the stop signals
+    sigset_t all_;     // and SIGHUP, when taken
     sigset_t previous_;
     bool stopped_ = false;
 };

@@ -254,6 +254,24 @@ SELECT f.session, f.seq,
 FROM frames f LEFT JOIN names n ON n.id = f.name_id;
 )SQL";
 
+// Version 8: what each rule of `rtmtap proxy --rules` did, one row a rule for each span of a
+// proxy run that rule set was in force (from its load to the proxy's exit or the next reload),
+// written when the span ends; `rtmtap stats` shows the rows of the runs it overlaps.
+const char* const kSchemaV8 = R"SQL(
+CREATE TABLE rule_counts(
+    id INTEGER PRIMARY KEY,
+    started_us INTEGER NOT NULL,
+    ended_us INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    matched INTEGER NOT NULL,
+    touched INTEGER NOT NULL,
+    missing INTEGER NOT NULL
+);
+CREATE INDEX rule_counts_by_end ON rule_counts(ended_us);
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -268,6 +286,7 @@ const Migration kMigrations[] = {
     {5, kSchemaV5},
     {6, kSchemaV6},
     {7, kSchemaV7},
+    {8, kSchemaV8},
 };
 
 std::string notRtmtap(const Database& db) {

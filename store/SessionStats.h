@@ -3,6 +3,7 @@
 // store/Reader (only the columns needed; payloads of pings and pongs alone). No printing here:
 // cli/StatsCommand renders it as text or JSON.
 #include "Reader.h"
+#include "RuleCounts.h"
 
 #include <cstdint>
 #include <optional>
@@ -76,6 +77,9 @@ struct SessionStats {
     std::vector<SilenceGap> gaps;
     std::optional<SessionEnding> ending;          // one session only
     std::vector<NameCount> endings;               // all sessions: how many ended each way
+    // What the rules of `rtmtap proxy --rules` did in the proxy runs that overlap the session
+    // (all sessions: every run); filled by the caller from store/RuleCounts.
+    std::vector<RuleCountRow> rules;
 };
 
 // Returns nullopt when sessionId names no session. Throws what Reader throws.
