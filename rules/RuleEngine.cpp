@@ -107,8 +107,18 @@ FilterResult RuleEngine::act(size_t index, const FilterContext& context, const M
         return FilterResult::drop();
     case Rule::Action::Delay:
         return FilterResult::hold(rule.delayMs);
-    case Rule::Action::Duplicate:
-        return FilterResult::replace(std::vector<Message>(static_cast<size_t>(rule.duplicate), withPayload(message, message.payload)));
+    case Rule::Action::Duplicate: {
+        // The frame goes on byte for byte; the copies follow it as injected frames.
+        FilterResult result;
+        for (int i = 1; i < rule.duplicate; ++i) {
+            FilterInsert copy;
+            copy.dir = context.dir;
+            copy.op = message.op;
+            copy.payload = message.payload;
+            result.inserts.push_back(std::move(copy));
+        }
+        return result;
+    }
     case Rule::Action::Replace: {
         Message replacement;
         replacement.op = rule.frames.front().op;

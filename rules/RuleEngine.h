@@ -9,7 +9,7 @@
 // leaves it as it is (when every path of the rule is missing, the frame goes on untouched), is
 // counted and is said once per rule on stderr. set on a missing key whose parent object exists
 // adds the key at the end of that object; a missing array element or parent is missing.
-// duplicate:N sends the frame N times in all (recorded as dropped, with N edited copies).
+// duplicate:N sends the frame N times in all: it goes on as it came, N-1 injected copies follow it.
 #include "FrameMatcher.h"
 #include "RuleSet.h"
 #include "proxy/Filter.h"

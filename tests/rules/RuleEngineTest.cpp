@@ -106,11 +106,13 @@ TEST_F(RuleEngineTest, DropDelayDuplicateReplaceClose) {
     EXPECT_EQ(delay.action, Action::Hold);
     EXPECT_EQ(delay.holdMs, 250);
     FilterResult dup = once(R"({"event":"dup"})");
-    ASSERT_EQ(dup.action, Action::Replace);
-    ASSERT_EQ(dup.replacements.size(), 3u);
-    for (const Message& m : dup.replacements) {
-        EXPECT_EQ(m.payload, R"({"event":"dup"})");
-        EXPECT_EQ(m.op, Opcode::Text);
+    ASSERT_EQ(dup.action, Action::Continue) << "the frame itself goes on as it came";
+    ASSERT_EQ(dup.inserts.size(), 2u);
+    for (const FilterInsert& copy : dup.inserts) {
+        EXPECT_EQ(copy.payload, R"({"event":"dup"})");
+        EXPECT_EQ(copy.op, Opcode::Text);
+        EXPECT_FALSE(copy.before);
+        EXPECT_EQ(copy.afterMs, 0);
     }
     FilterResult rep = once(R"({"event":"rep"})");
     ASSERT_EQ(rep.replacements.size(), 1u);
