@@ -242,6 +242,7 @@ void ClientReplay::sendCommand(size_t index) {
     Message sent;
     sent.dir = Direction::ClientToServer;
     sent.op = send.frame->op;
+    sent.flags = send.frame->flags & (MessageFlag::Edited | MessageFlag::Injected);  // a patch made it
     sent.t_us = sinceStartUs();
     sent.payload = payload;
     record(std::move(sent));

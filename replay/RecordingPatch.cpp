@@ -203,7 +203,7 @@ std::string PatchCounts::describe() const {
     if (closed) {
         out += std::string("; closed by the ") + sideName(closed->by) +
                (closed->code == 1006 ? " (1006: connection dropped)" : " (" + std::to_string(closed->code) + ")");
-        out += ", " + std::to_string(cut) + " later frames cut";
+        out += ", " + std::to_string(cut) + (cut == 1 ? " later frame cut" : " later frames cut");
     }
     return out;
 }
