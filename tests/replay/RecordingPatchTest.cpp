@@ -218,6 +218,8 @@ TEST_F(RecordingPatchTest, CloseByTheClientEndsWhatTheServerSideServes) {
     EXPECT_EQ(r.end->closed_by, "client");
     const ClientPlan sends = buildClientPlan(r.frames);
     EXPECT_TRUE(sends.sends.empty());  // the reaction was not sent: the session ended instead
+    EXPECT_EQ(sends.close, &r.frames.back());  // --to ends with the rule's close, not 1000
+    EXPECT_EQ(buildClientPlan(recording().frames).close, nullptr);
 }
 
 TEST_F(RecordingPatchTest, AFrameHeldPastACloseNeverWent) {
