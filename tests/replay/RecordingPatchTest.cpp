@@ -121,13 +121,26 @@ TEST_F(RecordingPatchTest, SetReplacesTheFrameAtItsTimeFlaggedEditedWithEveryOth
     EXPECT_EQ(counts_.edited, 1u);
 }
 
-TEST_F(RecordingPatchTest, DuplicateSendsEditedCopiesInPlaceOfTheFrame) {
+TEST_F(RecordingPatchTest, ReplaceSendsTheRuleFrameInPlaceOfTheMatchedOne) {
+    const Recording r = patch(R"({"match": {"event": "chat.userTyping"}, "replace": {"op": "binary", "data": {"base64": "AAE="}}})");
+    EXPECT_EQ(payloads(r), (std::vector<std::string>{kAuth, kOnline, std::string("\0\1", 2), kPost, kReaction, kUpdate}));
+    EXPECT_EQ(r.frames[2].op, Opcode::Binary);
+    EXPECT_EQ(r.frames[2].flags, MessageFlag::Edited);
+    EXPECT_EQ(r.frames[2].t_us, 1'300'000);
+}
+
+// How the engine says duplicate (edited copies, or the frame and injected copies after it) is
+// its own; the patch sends the frame three times at its time either way, the copies flagged.
+TEST_F(RecordingPatchTest, DuplicateSendsTheFrameNTimesAtItsTime) {
     const Recording r = patch(R"({"match": {"event": "user.online"}, "duplicate": 3})");
     EXPECT_EQ(payloads(r), (std::vector<std::string>{kAuth, kOnline, kOnline, kOnline, kTyping, kPost, kReaction, kUpdate}));
+    size_t flagged = 0;
     for (size_t i : {1, 2, 3}) {
-        EXPECT_EQ(r.frames[i].flags, MessageFlag::Edited);
         EXPECT_EQ(r.frames[i].t_us, 1'100'000);
+        EXPECT_EQ(r.frames[i].dir, Direction::ServerToClient);
+        flagged += (r.frames[i].flags & (MessageFlag::Edited | MessageFlag::Injected)) != 0;
     }
+    EXPECT_GE(flagged, 2u);
 }
 
 TEST_F(RecordingPatchTest, DelayMovesTheFrameAndTheLaterFramesOfItsDirectionStayBehindIt) {
