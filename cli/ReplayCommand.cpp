@@ -91,12 +91,18 @@ void setupReplay(CLI::App& app, int& exitCode) {
         "recording (by name and count) have arrived, at most --reactive-timeout ms (a timeout is reported).\n"
         "Message ids the server assigns anew are mapped: recorded and live chat.postMessage events are\n"
         "paired in order per channel, and a command's message_id is replaced by the live id. At the end\n"
-        "it waits up to --reactive-timeout for recorded events not yet received, then closes (1000).\n"
+        "it waits up to --reactive-timeout for recorded events not yet received, then closes (1000;\n"
+        "with --patch, as a rule's close by the client says).\n"
         "--expect compares the events received with the recorded ones (protocol ping/pong/close not\n"
         "counted; meta.emitted_on, created_on(_ts), last_active_on(_ts) and each --ignore PATH ignored,\n"
         "dotted, * for any one key) and prints a diff. --clients N runs N copies at once (each logs in\n"
         "with --api; with --token all share it) and reports connect and event latency p50/p90/p99/max.\n"
         "--record stores each copy as a new session of --db (sessions.replay_of).\n"
+        "--patch FILE (either way): the recording is first changed by the rules of FILE, the format of\n"
+        "`rtmtap proxy --rules` (drop, set, delete, delay_ms, duplicate, replace, insert_before/after,\n"
+        "close), as the proxy would have changed that session live; what is played is that, and --record\n"
+        "keeps the frames a rule made flagged edited or injected. Seqs (--from, --step) are the patched\n"
+        "recording's. Each rule's counts are printed at the end on stderr.\n"
         "Exit: 0 done; 1 --expect found differences; 2 an error (one line on stderr).");
     cmd->add_option("source", o->source, "Session id in --db, or a JSONL or HAR file")->required();
     cmd->add_option("--db", o->db, "Database (default $RTMTAP_DB, else ./rtmtap.db)");
@@ -134,6 +140,8 @@ void setupReplay(CLI::App& app, int& exitCode) {
     cmd->add_option("--timeout", o->timeoutMs, "--to: connect, login and handshake timeout, ms")
         ->check(CLI::Range(1, 3'600'000))
         ->capture_default_str();
+    cmd->add_option("--patch", o->patch,
+                    "Play the recording as the rules in this JSONL file change it (the format of proxy --rules)");
     addColorOption(*cmd, o->color);
     cmd->callback([o, cmd, &exitCode] {
         if (o->db.empty()) {

@@ -28,6 +28,7 @@ struct ReplayOptions {
     double duration = 0;             // seconds; 0: not given
     int authTimeoutMs = 30000;
     ColorMode color = ColorMode::Auto;
+    std::string patch;               // --patch: a rules file the recording is patched with first
     // Re-sending to a server (--to).
     std::string to, token, api, user, password;
     int clients = 1;

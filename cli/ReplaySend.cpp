@@ -1,6 +1,7 @@
 // `rtmtap replay SOURCE --to URL`: re-send the recorded client side to a server, with N clients at
 // once, and report what they got (replay/ClientReplay.h says how one client plays).
 #include "ReplayCommand.h"
+#include "ReplayPatch.h"
 #include "ReplaySendReport.h"
 #include "StopSignals.h"
 #include "replay/ClientReplay.h"
@@ -103,8 +104,10 @@ int runReplaySend(const ReplayOptions& o, std::ostream& out, std::ostream& err, 
     Recording rec;
     ClientPlan plan;
     std::unique_ptr<EventCompare> compare;
+    std::unique_ptr<ReplayPatch> patch;
     try {
-        rec = loadRecording(o.source, o.db, o.position, &notice);
+        patch = std::make_unique<ReplayPatch>(o.patch, err);  // first: a bad rules file opens nothing
+        rec = patch->apply(loadRecording(o.source, o.db, o.position, &notice), err);
         plan = buildClientPlan(rec.frames);
         if (o.expect) {
             compare = std::make_unique<EventCompare>(o.ignore);
@@ -144,6 +147,7 @@ int runReplaySend(const ReplayOptions& o, std::ostream& out, std::ostream& err, 
     if (recorder) {
         recorder->close();
     }
+    patch->report(err);
     const std::string failure = failureLine(results);
     const bool anyConnected = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.connected; });
     if (o.json) {

@@ -2,6 +2,7 @@
 #include "LivePrinter.h"
 #include "ProxyCommand.h"
 #include "ReplayCommand.h"
+#include "ReplayPatch.h"
 #include "ReplayReport.h"
 #include "StopSignals.h"
 #include "protocol/Clock.h"
@@ -61,8 +62,10 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
     std::string notice;
     Recording rec;
     ReplayPlan plan;
+    std::unique_ptr<ReplayPatch> patch;
     try {
-        rec = loadRecording(o.source, o.db, o.position, &notice);
+        patch = std::make_unique<ReplayPatch>(o.patch, err);  // first: a bad rules file opens nothing
+        rec = patch->apply(loadRecording(o.source, o.db, o.position, &notice), err);
         plan = buildReplayPlan(rec.frames, rec.end, PlanOptions{o.reactive, o.from});
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << std::endl;
@@ -170,6 +173,7 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
     if (s.recorder) {
         s.recorder->close();
     }
+    patch->report(err);
     if (o.json) {
         out << replayJson(results, o.expect) << std::endl;
     }

@@ -48,6 +48,9 @@ ClientPlan buildClientPlan(const std::vector<Message>& frames) {
     for (const Message& m : frames) {
         const int64_t offset = std::max<int64_t>(0, m.t_us - plan.startUs);
         plan.endUs = std::max(plan.endUs, offset);
+        if (m.dir == Direction::ClientToServer && m.op == Opcode::Close && (m.flags & MessageFlag::Injected)) {
+            plan.close = &m;
+        }
         if (!isPayload(m)) {
             continue;
         }

@@ -35,6 +35,9 @@ struct ClientPlan {
     int64_t endUs = 0;      // the offset of the recording's last frame: the replay lasts this long
     EventCounts events;     // every recorded server event: what the end of a replay waits for
     size_t skipped = 0;     // client text and binary frames not sent (ws_auth, Dropped, Oversize)
+    // A client close a rule made (replay --patch, flagged Injected): the replay ends with its code
+    // and reason instead of 1000. Null otherwise.
+    const Message* close = nullptr;
 };
 
 // frames: one recorded session in seq order; they must outlive the plan.

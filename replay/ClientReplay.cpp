@@ -172,16 +172,26 @@ void ClientReplay::finish() {
     if (serverEnded) {
         result_.ended = why.empty() ? "the server ended it" : why;
     } else {
+        Message close;
+        close.dir = Direction::ClientToServer;
+        close.op = Opcode::Close;
+        close.payload = std::string("\x03\xe8", 2);
+        if (plan_.close && !cancelled_) {
+            close.payload = plan_.close->payload;
+            close.flags = MessageFlag::Injected;
+            try {
+                rtm_.send(Opcode::Close, close.payload);  // close() below then waits for the answer
+            } catch (const RtmClientError&) {
+                // Gone meanwhile: close() ends it.
+            }
+        }
         {
             std::lock_guard lock(mutex_);
-            Message close;
-            close.dir = Direction::ClientToServer;
-            close.op = Opcode::Close;
             close.t_us = sinceStartUs();
-            close.payload = std::string("\x03\xe8", 2);
-            record(std::move(close));
+            record(close);
         }
-        result_.ended = cancelled_ ? "stopped: the replay closed it (1000)" : "the replay closed it (1000)";
+        const std::string code = std::to_string(closeOf(close.payload).first);
+        result_.ended = cancelled_ ? "stopped: the replay closed it (" + code + ")" : "the replay closed it (" + code + ")";
     }
     rtm_.close();  // joins the reader: result_.frames is this thread's alone from here
     result_.durationUs = sinceStartUs();
@@ -242,6 +252,7 @@ void ClientReplay::sendCommand(size_t index) {
     Message sent;
     sent.dir = Direction::ClientToServer;
     sent.op = send.frame->op;
+    sent.flags = send.frame->flags & (MessageFlag::Edited | MessageFlag::Injected);  // a patch made it
     sent.t_us = sinceStartUs();
     sent.payload = payload;
     record(std::move(sent));

@@ -17,7 +17,8 @@
 //  4. Before a command goes, message ids the server assigned anew are mapped (IdMap: recorded
 //     and live chat.postMessage events paired in order, per channel).
 //  5. After the last command, at the recording's end offset, it waits (at most waitMs) for the
-//     recorded events that have not arrived yet, then closes (1000). A server that ends the
+//     recorded events that have not arrived yet, then closes (1000, or as
+//     ClientPlan::close says: a rule's close). A server that ends the
 //     connection before every command went out makes the replay fail; after that, it is an end.
 //  6. At the end: each answer's latency after the command it answered (attributeAnswers over the
 //     live traffic) and, with expect, the events received against the recorded ones

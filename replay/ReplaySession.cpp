@@ -207,7 +207,8 @@ void ReplaySession::playFrame(size_t index, const Firing& firing) {
         std::lock_guard lock(mutex_);
         result_.pings.push_back({f.frame->seq, sinceStartUs(), std::nullopt});
     }
-    const bool sent = conn_->send(f.frame->op, f.frame->payload);
+    // A frame a patch (or a filter of the recorded session) made is recorded as such.
+    const bool sent = conn_->send(f.frame->op, f.frame->payload, f.frame->flags & (MessageFlag::Edited | MessageFlag::Injected));
     std::lock_guard lock(mutex_);
     if (sent) {
         ++result_.sent;

@@ -45,8 +45,8 @@ WsConnection::~WsConnection() {
     }
 }
 
-bool WsConnection::send(Opcode op, const std::string& payload) {
-    return sendFrame(op, payload, 0);
+bool WsConnection::send(Opcode op, const std::string& payload, uint32_t flags) {
+    return sendFrame(op, payload, flags);
 }
 
 bool WsConnection::close(uint16_t code, const std::string& reason) {

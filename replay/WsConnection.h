@@ -30,7 +30,8 @@ public:
     // two bytes and the reason; see close()). False, and nothing sent, when the connection is
     // gone or this side has already sent a close frame, or for a frame RFC 6455 forbids (a
     // control frame above 125 bytes, a 1-byte close payload). A failed write drops the connection.
-    bool send(Opcode op, const std::string& payload);
+    // flags: what the tap records the frame with besides (Edited, Injected: a replay's patch made it).
+    bool send(Opcode op, const std::string& payload, uint32_t flags = 0);
     bool sendText(const std::string& text) { return send(Opcode::Text, text); }
     // A close frame; the client's answer is awaited for closeTimeoutMs, then TCP ends.
     bool close(uint16_t code, const std::string& reason);

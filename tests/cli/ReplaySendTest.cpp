@@ -3,6 +3,7 @@
 #include "protocol/Classifier.h"
 #include "replay/RtmClient.h"
 #include "store/Reader.h"
+#include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestUpstream.h"
@@ -338,6 +339,100 @@ TEST(ReplaySendIdMapTest, IdsTheServerAssignsAnewAreMappedToTheLiveOnes) {
     EXPECT_EQ(firstPost, liveId) << "paired with the first live post in General";
     EXPECT_EQ(reaction, R"({"command":"ws_add_reaction","message_id":)" + std::to_string(liveId) + R"(,"emoji_value":"U 1F44D"})");
     EXPECT_TRUE(answered) << "the live server answered the reaction on its own message";
+}
+
+// --to --patch: the commands go to the server as the rules made them, and --record says which.
+TEST(ReplaySendPatchTest, TheServerGetsThePatchedCommandsAndTheRecordFlagsThem) {
+    TempDir dir;
+    const std::string db = dir.file("rec.db");
+    const std::string reaction = R"({"command":"ws_add_reaction","message_id":10004,"emoji_value":"U 1F600"})";
+    const std::string typing = R"({"command":"ws_ephemeral_typing","channel_id":11010000})";
+    importSessions(db,
+                   {{{Direction::ClientToServer, Opcode::Text, R"({"command":"ws_auth","auth_token":"recorded.token."})"},
+                     {Direction::ServerToClient, Opcode::Text, R"({"event":"user.online","payload":{}})"},
+                     {Direction::ClientToServer, Opcode::Text, typing},
+                     {Direction::ClientToServer, Opcode::Text, reaction}}},
+                   [](size_t) { return int64_t{1'700'000'000'000'000}; });
+    const std::string rules = writeFile(dir, "rules.jsonl",
+                                        "{\"match\": {\"command\": \"ws_add_reaction\"}, \"set\": {\"emoji_value\": \"U 1F44D\"}}\n"
+                                        "{\"match\": {\"command\": \"ws_ephemeral_typing\"}, \"insert_before\": [{\"data\": {\"command\": \"ws_ping\"}}]}\n"
+                                        "{\"match\": {\"event\": \"user.online\"}, \"drop\": true}\n");
+    TestUpstream::Options quiet;
+    quiet.echo = false;
+    TestUpstream upstream(quiet);
+    RunResult r = Process::capture({"replay", "1", "--db", db, "--to", upstream.url("/rtm"), "--token", "live.token", "--no-timing",
+                                    "--reactive-timeout", "200", "--record", "--patch", rules},
+                                   60000);
+    ASSERT_EQ(r.code(), 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("rtmtap: --patch " + rules + ": 1 dropped, 1 edited, 1 injected, 0 delayed\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("  line 3 {\"match\": {\"event\": \"user.online\"}, \"drop\": true}: 1 touched, 1 matched"), std::string::npos)
+        << r.err;
+    // The server got a fresh ws_auth, the inserted ping before the typing, and the edited reaction.
+    ASSERT_TRUE(upstream.waitForFrames(4));
+    const std::vector<WsFrame> got = upstream.frames();
+    EXPECT_NE(got[0].payload.find("live.token"), std::string::npos) << got[0].payload;
+    EXPECT_EQ(got[1].payload, R"({"command": "ws_ping"})");
+    EXPECT_EQ(got[2].payload, typing);
+    EXPECT_EQ(got[3].payload, R"({"command":"ws_add_reaction","message_id":10004,"emoji_value":"U 1F44D"})");
+    // The replay's own record (session 2): the same frames, flagged as the patch made them.
+    std::vector<std::pair<std::string, uint32_t>> sent;
+    Reader reader(db);
+    reader.frames(2, [&](const FrameRow& f) {
+        if (f.message.dir == Direction::ClientToServer && f.message.op == Opcode::Text) {
+            sent.emplace_back(f.name, f.message.flags);
+        }
+        return true;
+    });
+    EXPECT_EQ(sent, (std::vector<std::pair<std::string, uint32_t>>{{"ws_auth", MessageFlag::Redacted},
+                                                                   {"ws_ping", MessageFlag::Injected},
+                                                                   {"ws_ephemeral_typing", 0u},
+                                                                   {"ws_add_reaction", MessageFlag::Edited}}));
+}
+
+TEST(ReplaySendPatchTest, ARuleClosingAsTheClientEndsTheReplayWithItsCode) {
+    TempDir dir;
+    const std::string db = dir.file("rec.db");
+    const std::string typing = R"({"command":"ws_ephemeral_typing","channel_id":11010000})";
+    importSessions(db,
+                   {{{Direction::ClientToServer, Opcode::Text, R"({"command":"ws_auth","auth_token":"recorded.token."})"},
+                     {Direction::ClientToServer, Opcode::Text, typing},
+                     {Direction::ClientToServer, Opcode::Text, R"({"command":"ws_ping"})"},
+                     {Direction::ServerToClient, Opcode::Text, R"({"event":"pong"})"}}},
+                   [](size_t) { return int64_t{1'700'000'000'000'000}; });
+    const std::string rules = writeFile(dir, "rules.jsonl",
+                                        "{\"match\": {\"command\": \"ws_ping\"}, \"close\": {\"by\": \"client\", \"code\": 4002, \"reason\": \"r\"}}\n");
+    TestUpstream::Options quiet;
+    quiet.echo = false;
+    TestUpstream upstream(quiet);
+    RunResult r = Process::capture({"replay", "1", "--db", db, "--to", upstream.url("/rtm"), "--token", "t", "--no-timing",
+                                    "--reactive-timeout", "200", "--record", "--patch", rules},
+                                   60000);
+    ASSERT_EQ(r.code(), 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("the replay closed it (4002)"), std::string::npos) << r.out;
+    std::optional<WsFrame> close = upstream.waitForOpcode(0x8);
+    ASSERT_TRUE(close);
+    EXPECT_EQ(close->closeCode(), 4002);
+    EXPECT_EQ(close->closeReason(), "r");
+    const std::vector<WsFrame> got = upstream.frames();
+    ASSERT_EQ(got.size(), 3u);  // ws_auth, the typing, the close: the ping became the close
+    EXPECT_EQ(got[1].payload, typing);
+    Reader reader(db);
+    uint32_t closeFlags = 0;
+    reader.frames(2, [&](const FrameRow& f) {
+        closeFlags = f.message.op == Opcode::Close && f.message.dir == Direction::ClientToServer ? f.message.flags : closeFlags;
+        return true;
+    });
+    EXPECT_EQ(closeFlags, MessageFlag::Injected);
+}
+
+TEST(ReplaySendPatchTest, ABadRulesFileIsOneLineAndExit2BeforeAnythingOpens) {
+    TempDir dir;
+    const std::string rules = writeFile(dir, "bad.jsonl", "{\"match\": {\"dir\": \"up\"}, \"drop\": true}\n");
+    RunResult r = Process::capture({"replay", "1", "--db", dir.file("none.db"), "--to", "ws://127.0.0.1:9/", "--token", "t", "--patch", rules});
+    EXPECT_EQ(r.code(), 2) << r.err;
+    EXPECT_EQ(lineCount(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("rtmtap: " + rules + ":1: match.dir", 0), 0u) << r.err;
+    EXPECT_FALSE(std::ifstream(dir.file("none.db")).good());
 }
 
 }  // namespace

@@ -431,6 +431,9 @@ TEST(ReplayServe, BadInputIsOneLineAndExitTwo) {
         {replayArgs("5", dir.file("x.db"), {}), ""},
         {{"replay", file, "--listen", "nonsense"}, "--listen"},
         {replayArgs(file, dir.file("x.db"), {"--step", "--no-timing"}), "exclude each other"},
+        {replayArgs(file, dir.file("x.db"), {"--patch", writeFile(dir, "bad.jsonl", "# rules\n{\"match\": {}, \"delay_ms\": -1}\n")}),
+         "bad.jsonl:2: delay_ms"},
+        {replayArgs(file, dir.file("x.db"), {"--patch", dir.file("none.jsonl")}), "none.jsonl"},
     };
     for (const Case& c : cases) {
         RunResult r = Process::capture(c.args);
@@ -449,6 +452,82 @@ TEST(ReplayServe, APortInUseIsOneLineAndExitTwo) {
     RunResult r = Process::capture({"replay", file, "--listen", "127.0.0.1:" + std::to_string(port)});
     EXPECT_EQ(r.code(), 2);
     EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
+}
+
+// The flags of the frames the replay served (session 1 of db), by event name ("" for a close).
+std::vector<std::pair<std::string, uint32_t>> servedFlags(const std::string& db) {
+    Reader reader(db);
+    std::vector<std::pair<std::string, uint32_t>> out;
+    reader.frames(1, [&](const FrameRow& row) {
+        if (row.message.dir == Direction::ServerToClient) {
+            out.emplace_back(row.name, row.message.flags);
+        }
+        return true;
+    });
+    return out;
+}
+
+TEST(ReplayServePatch, TheClientGetsThePatchedRecordingAndTheRecordSaysWhatARuleMade) {
+    TempDir dir;
+    const std::string file = writeFile(dir, "rec.jsonl", recording());
+    const std::string rules = writeFile(
+        dir, "rules.jsonl",
+        "{\"match\": {\"event\": \"chat.userTyping\"}, \"drop\": true}\n"
+        "{\"match\": {\"event\": \"chat.postMessage\"}, \"set\": {\"payload.message.content\": \"patched\"}}\n"
+        "{\"match\": {\"event\": \"user.online\"}, \"insert_after\": [{\"data\": {\"event\": \"chat.injected\"}}]}\n"
+        "{\"match\": {\"command\": \"ws_add_reaction\"}, \"close\": {\"by\": \"server\", \"code\": 4001, \"reason\": \"rule\"}}\n"
+        "{\"match\": {\"event\": \"never.sent\"}, \"drop\": true}\n");
+    Process replay(replayArgs(file, dir.file("out.db"), {"--record", "--expect", "--patch", rules}));
+    uint16_t port = replay.waitForListening();
+    ASSERT_NE(port, 0) << replay.err();
+    {
+        Client client(port);
+        ASSERT_TRUE(client.waitFrames(4)) << replay.out();
+        const std::vector<Message> frames = client.frames();
+        EXPECT_EQ(eventNames(frames), (std::vector<std::string>{"user.online", "chat.injected", "chat.postMessage"}));
+        EXPECT_EQ(frames[2].payload, R"({"meta":{"api":"v1"},"event":"chat.postMessage","payload":{"message":{"id":10004,"channel_id":11010000,"content":"patched"}}})");
+        ASSERT_EQ(frames[3].op, Opcode::Close);
+        EXPECT_EQ(frames[3].payload, std::string("\x0f\xa1", 2) + "rule");  // 4001, from the replay at the reaction's time
+        EXPECT_TRUE(client.rtm().waitEnded(5000));
+    }
+    ExitStatus status = replay.waitExit();
+    // The client's commands: ws_auth, as in the patched recording (the reaction became the close).
+    EXPECT_EQ(status.code, 0) << replay.out() << replay.err();
+    const std::string err = replay.err();
+    EXPECT_NE(err.find("rtmtap: --patch " + rules + ": 1 dropped, 1 edited, 2 injected, 0 delayed; closed by the server (4001), 1 later frame cut"),
+              std::string::npos) << err;
+    EXPECT_NE(err.find("rtmtap: rules " + rules + ": frames each rule acted on"), std::string::npos) << err;
+    EXPECT_NE(err.find("  line 1 {\"match\": {\"event\": \"chat.userTyping\"}, \"drop\": true}: 1 touched, 1 matched"), std::string::npos) << err;
+    EXPECT_NE(err.find("  line 5 {\"match\": {\"event\": \"never.sent\"}, \"drop\": true}: matched nothing"), std::string::npos) << err;
+    EXPECT_NE(replay.out().find(", patched by " + rules), std::string::npos) << replay.out();
+    EXPECT_EQ(servedFlags(dir.file("out.db")),
+              (std::vector<std::pair<std::string, uint32_t>>{{"user.online", 0u},
+                                                             {"chat.injected", MessageFlag::Injected},
+                                                             {"chat.postMessage", MessageFlag::Edited},
+                                                             {"", MessageFlag::Injected}}));
+    Reader reader(dir.file("out.db"));
+    const std::vector<SessionRow> sessions = reader.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].closed_by, "server");
+    EXPECT_EQ(sessions[0].close_code, 4001);
+}
+
+TEST(ReplayServePatch, ACloseWith1006DropsTheClientWhereTheRuleMatched) {
+    TempDir dir;
+    const std::string file = writeFile(dir, "rec.jsonl", recording());
+    const std::string rules = writeFile(dir, "rules.jsonl",
+                                        "{\"match\": {\"event\": \"chat.postMessage\"}, \"close\": {\"by\": \"server\", \"code\": 1006}}\n");
+    Process replay(replayArgs(file, dir.file("out.db"), {"--record", "--expect", "--no-timing", "--patch", rules}));
+    uint16_t port = replay.waitForListening();
+    ASSERT_NE(port, 0) << replay.err();
+    {
+        Client client(port);
+        ASSERT_TRUE(client.rtm().waitEnded(5000));
+        EXPECT_EQ(eventNames(client.frames()), (std::vector<std::string>{"user.online", "chat.userTyping"}));
+        EXPECT_NE(client.rtm().endReason().find("dropped"), std::string::npos) << client.rtm().endReason();
+    }
+    EXPECT_EQ(replay.waitExit().code, 0) << replay.out() << replay.err();
+    EXPECT_NE(replay.out().find("the replay dropped it, as the recorded server did"), std::string::npos) << replay.out();
 }
 
 }  // namespace
