@@ -1,5 +1,7 @@
 #include "ProxyRules.h"
 
+#include "rules/RuleReport.h"
+
 #include "store/RuleCounts.h"
 
 #include <chrono>
@@ -49,21 +51,7 @@ bool ProxyRules::reload(const std::string& dbPath, std::ostream& err) {
 
 void ProxyRules::finish(const std::string& dbPath, std::ostream& err) {
     std::shared_ptr<const RuleEngine> engine = book_->current();
-    const std::vector<Rule>& rules = engine->rules().rules;
-    err << "rtmtap: rules " << file_ << ": frames each rule acted on" << std::endl;
-    for (size_t i = 0; i < rules.size(); ++i) {
-        const RuleCount c = engine->count(i);
-        err << "  " << rules[i].label() << ": ";
-        if (c.matched == 0) {
-            err << "matched nothing";
-        } else {
-            err << c.touched << " touched, " << c.matched << " matched";
-        }
-        if (c.missing) {
-            err << ", " << plural(c.missing, "path", "paths") << " missing";
-        }
-        err << std::endl;
-    }
+    RuleReport::print(*engine, err);
     persist(*engine, dbPath, err);
 }
 

@@ -1,5 +1,7 @@
 #include "FrameCodec.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 namespace rtmtap {
@@ -112,6 +114,20 @@ void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset) {
     for (; i < len; ++i) {
         data[i] = static_cast<char>(data[i] ^ mask[(offset + i) & 3]);
     }
+}
+
+std::string closePayload(uint16_t code, const std::string& reason) {
+    if (code == 1005) {
+        return "";
+    }
+    size_t keep = std::min<size_t>(reason.size(), 123);
+    while (keep < reason.size() && keep > 0 && (static_cast<uint8_t>(reason[keep]) & 0xC0) == 0x80) {
+        --keep;  // reason[keep] continues a character: cut before that character starts
+    }
+    std::string payload;
+    payload.push_back(static_cast<char>(code >> 8));
+    payload.push_back(static_cast<char>(code & 0xFF));
+    return payload + reason.substr(0, keep);
 }
 
 }  // namespace rtmtap

@@ -32,6 +32,11 @@ void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t leng
 // extension is ever negotiated), an unknown opcode, a client frame not masked or a server frame
 // masked, a fragmented or over-125-byte control frame, a continuation with no message to
 // continue, a new message inside a fragmented one. inMessage: a fragmented message is open.
+// A close frame's payload: the code, then as much of the reason as fits in 125 bytes, cut on a
+// UTF-8 character boundary (the reason must stay valid UTF-8); nothing at all for 1005, which
+// RFC 6455 7.4.1 says is sent as no status code.
+std::string closePayload(uint16_t code, const std::string& reason);
+
 std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage);
 
 // XORs data with the mask key, starting at key position offset % 4.

@@ -360,16 +360,6 @@ bool sendable(Opcode op, size_t size) {
     }
 }
 
-std::string closePayload(uint16_t code, const std::string& reason) {
-    std::string payload;
-    if (code == 1005) {
-        return payload;  // RFC 6455 7.4.1: "no status code" is said by sending none
-    }
-    payload.push_back(static_cast<char>(code >> 8));
-    payload.push_back(static_cast<char>(code & 0xFF));
-    return payload + reason.substr(0, 123);
-}
-
 }  // namespace
 
 bool Relay::replaceMessage(RelaySide& side, Message& original, std::vector<Message>& replacements, bool inOrder) {

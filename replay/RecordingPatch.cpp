@@ -1,22 +1,13 @@
 #include "RecordingPatch.h"
 
+#include "proxy/FrameCodec.h"
+
 #include <algorithm>
 #include <climits>
 #include <map>
 
 namespace rtmtap {
 namespace {
-
-// As the relay sends a rule's close: no status code (1005) is said by sending none.
-std::string closePayload(uint16_t code, const std::string& reason) {
-    if (code == 1005) {
-        return "";
-    }
-    std::string payload;
-    payload.push_back(static_cast<char>(code >> 8));
-    payload.push_back(static_cast<char>(code & 0xFF));
-    return payload + reason.substr(0, 123);
-}
 
 const char* sideName(Direction by) {
     return by == Direction::ServerToClient ? "server" : "client";

@@ -21,14 +21,6 @@ bool allowedCloseCode(int code) {
     return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
-std::string closePayload(uint16_t code, const std::string& reason) {
-    std::string payload;
-    payload.push_back(static_cast<char>(code >> 8));
-    payload.push_back(static_cast<char>(code & 0xFF));
-    payload += reason.substr(0, 123);
-    return payload;
-}
-
 bool sendable(Opcode op) {
     return op == Opcode::Text || op == Opcode::Binary || op == Opcode::Close || op == Opcode::Ping ||
            op == Opcode::Pong;

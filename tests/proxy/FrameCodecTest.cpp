@@ -1,5 +1,7 @@
 #include "proxy/FrameCodec.h"
 
+#include "protocol/Utf8.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,6 +18,22 @@ std::string encode(bool fin, uint8_t op, const std::string& payload, const uint8
         applyMask(body.data(), body.size(), mask);
     }
     return out + body;
+}
+
+TEST(FrameCodec, ClosePayloadsFitAndStayValidUtf8) {
+    EXPECT_EQ(closePayload(4001, "bye"), std::string("\x0f\xa1" "bye", 5));
+    EXPECT_EQ(closePayload(1005, "ignored"), "") << "1005 is sent as no status code";
+    const std::string ascii(200, 'a');
+    EXPECT_EQ(closePayload(1000, ascii).size(), 125u);
+    std::string euros;
+    for (int i = 0; i < 50; ++i) {
+        euros += "\xe2\x82\xac";  // three bytes each: 41 of them fill the 123 bytes exactly
+    }
+    EXPECT_EQ(closePayload(1000, euros).size(), 2u + 123u);
+    const std::string shifted = "x" + euros;  // now the 123rd byte is inside a character
+    const std::string cut = closePayload(1000, shifted);
+    EXPECT_EQ(cut.size(), 2u + 1u + 40u * 3u) << "cut before the character that would not fit";
+    EXPECT_TRUE(isValidUtf8(cut.substr(2)));
 }
 
 }  // namespace
