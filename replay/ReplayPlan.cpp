@@ -93,6 +93,9 @@ ReplayPlan buildReplayPlan(const std::vector<Message>& frames, const std::option
         if (clientClosed && m.dir == Direction::ServerToClient) {
             continue;
         }
+        if (m.dir == Direction::ServerToClient && (m.flags & (MessageFlag::Dropped | MessageFlag::Oversize)) != 0) {
+            continue;  // the recorded client never got it (an edited copy sent instead is played)
+        }
         if (m.dir == Direction::ClientToServer) {
             if (std::optional<CommandKey> key = commandKey(m)) {
                 commandAt[i] = plan.commands.size();

@@ -43,6 +43,22 @@ TEST(ReplayPlanTest, OffsetsCountFromWsAuthAndOnlyServerFramesArePlayed) {
     EXPECT_EQ(plan.commands[1].offsetUs, 1'300'000);
 }
 
+// What the recorded client never received (a rule dropped it, or it came after the client's
+// close, or it was too big) is not served; an edited copy that was sent in its place is.
+TEST(ReplayPlanTest, FramesThatNeverReachedTheClientAreNotPlayed) {
+    std::vector<Message> frames = recording();
+    frames[1].flags |= MessageFlag::Dropped;
+    frames[2].flags |= MessageFlag::Oversize;
+    Message copy = frame(8, S, 215, kTyping);
+    copy.flags = MessageFlag::Edited;
+    copy.edit_of = 2;
+    frames.insert(frames.begin() + 2, copy);
+    ReplayPlan plan = buildReplayPlan(frames, std::nullopt, {});
+    ASSERT_EQ(plan.frames.size(), 3u);
+    EXPECT_EQ(plan.frames[0].frame->seq, 8);
+    EXPECT_EQ(plan.frames[1].name, "chat.updateMessage");
+}
+
 TEST(ReplayPlanTest, ReactiveHoldsAnswersWithTheirRecordedDelay) {
     std::vector<Message> frames = recording();
     PlanOptions options;
