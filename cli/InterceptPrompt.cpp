@@ -176,6 +176,9 @@ void InterceptPrompt::note(const std::string& line) {
 
 void InterceptPrompt::show(const Frame& f) {
     note("");
+    if (shown_ != 0) {
+        *out_ << '\n';  // a blank line between frames
+    }
     const std::string arrow = f.dir == "c2s" ? palette_.c2s(describeDir(f.dir)) : palette_.s2c(describeDir(f.dir));
     std::string what = f.name.empty() ? f.op : f.kind + " " + palette_.bold(f.name);
     if (!f.name.empty() && f.op != "text") {
