@@ -60,6 +60,9 @@ void setupIntercept(CLI::App& app, int& exitCode) {
         "process ends in any other way the proxy forwards what it holds: nothing is lost. Exit 2 when no proxy runs\n"
         "on --db or it stops.\n\n") + kFilterHelp);
     addFrameFilterOptions(*sub, o->filter);
+    for (const char* time : {"--since", "--until"}) {
+        sub->remove_option(sub->get_option(time));  // frames are held as they arrive: now
+    }
     sub->add_option("--hold-timeout", o->holdSeconds, "Seconds a frame waits for you at most, then goes on unchanged")
         ->check(CLI::Range(0.001, 86400.0))
         ->type_name("SECONDS")
