@@ -19,6 +19,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupStats(app, exitCode);
     setupReplay(app, exitCode);
     setupInject(app, exitCode);
+    setupIntercept(app, exitCode);
 }
 
 std::string defaultDbPath() {

@@ -22,6 +22,7 @@ void setupTail(CLI::App& app, int& exitCode);
 void setupStats(CLI::App& app, int& exitCode);
 void setupReplay(CLI::App& app, int& exitCode);
 void setupInject(CLI::App& app, int& exitCode);
+void setupIntercept(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

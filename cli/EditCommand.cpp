@@ -3,27 +3,18 @@
 // sessions.derived_from is ID, and its id printed. The loop itself is cli/EditLoop.
 #include "Commands.h"
 #include "EditLoop.h"
+#include "Editor.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
 #include "store/Reader.h"
 #include "store/SessionImporter.h"
 #include "store/SessionSink.h"
 
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <vector>
-
-extern char** environ;
 
 namespace rtmtap::cli {
 namespace {
@@ -52,73 +43,6 @@ private:
     SessionImporter& importer_;
     int64_t from_;
 };
-
-std::string editorCommand() {
-    for (const char* name : {"VISUAL", "EDITOR"}) {
-        const char* value = std::getenv(name);
-        if (value && *value) {
-            return value;
-        }
-    }
-    return "vi";
-}
-
-// As git runs its editor: through sh, so that EDITOR="code --wait" works, with the path as "$1"
-// (never quoted into the script). The terminal is inherited. While it runs, SIGINT and SIGQUIT
-// (Ctrl-C, Ctrl-backslash) are the editor's: rtmtap ignores them, the editor gets them with their
-// default actions.
-// posix_spawn rather than Poco::Process: POCO cannot reset the signals in the child.
-std::string runEditor(const std::string& editor, const std::string& path) {
-    const std::string script = editor + " \"$@\"";
-    std::vector<char*> argv = {const_cast<char*>("sh"), const_cast<char*>("-c"), const_cast<char*>(script.c_str()),
-                               const_cast<char*>(editor.c_str()), const_cast<char*>(path.c_str()), nullptr};
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGQUIT);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-    struct sigaction ignore {}, oldInt {}, oldQuit {};
-    ignore.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &ignore, &oldInt);
-    sigaction(SIGQUIT, &ignore, &oldQuit);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv.data(), environ);
-    int status = 0;
-    while (rc == 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    sigaction(SIGINT, &oldInt, nullptr);
-    sigaction(SIGQUIT, &oldQuit, nullptr);
-    posix_spawnattr_destroy(&attr);
-    const std::string named = "'" + editor + "'";
-    if (rc != 0) {
-        return named + " could not be started: /bin/sh: " + std::strerror(rc);
-    }
-    if (WIFSIGNALED(status)) {
-        return named + " was killed by signal " + std::to_string(WTERMSIG(status));
-    }
-    const int code = WEXITSTATUS(status);
-    if (code == 0) {
-        return "";
-    }
-    return named + " exited with status " + std::to_string(code) + (code == 127 ? " (not found? set $VISUAL or $EDITOR)" : "");
-}
-
-// A private file for the export (mode 0600: a recording may hold what the user typed), named
-// .jsonl so that editors colour it.
-std::string tempFile(int64_t session) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string name = std::string(dir && *dir ? dir : "/tmp") + "/rtmtap-edit-" + std::to_string(session) + "-XXXXXX.jsonl";
-    const int fd = ::mkstemps(name.data(), 6);
-    if (fd < 0) {
-        throw std::runtime_error("cannot create a file in '" + std::string(dir && *dir ? dir : "/tmp") + "': " +
-                                 std::strerror(errno) + " (set TMPDIR)");
-    }
-    ::close(fd);
-    return name;
-}
 
 // Removes the temporary file however the command ends, unless it holds edits that did not
 // make it into the database.
@@ -151,7 +75,7 @@ int runEdit(const EditOptions& o) {
             std::cerr << "rtmtap: no session " << o.session << " in '" << o.db << "' (rtmtap sessions lists them)\n";
             return 2;
         }
-        Removed file{tempFile(o.session)};
+        Removed file{privateTempFile("rtmtap-edit-" + std::to_string(o.session), ".jsonl")};
         const std::string editor = editorCommand();
         std::vector<int64_t> ids;
         EditLoop loop(

@@ -31,8 +31,6 @@ bool blank(const std::string& text) {
 }
 
 const std::string kPrefix = EditLoop::kCommentPrefix;
-// As git's commit template, the file says how to give up.
-const std::string kHowTo = "fix it and save to import; empty the file, or quit the editor with an error, to give up";
 constexpr uint64_t kHeaderLines = 2;
 
 // The text without the error lines a previous round put on top; their count in dropped.
@@ -57,8 +55,8 @@ std::string errorInReopened(const ImportError& error, uint64_t dropped) {
 
 }  // namespace
 
-EditLoop::EditLoop(std::string path, Editor editor, Accept accept)
-    : path_(std::move(path)), editor_(std::move(editor)), accept_(std::move(accept)) {}
+EditLoop::EditLoop(std::string path, Editor editor, Accept accept, EditLoopWords words)
+    : path_(std::move(path)), editor_(std::move(editor)), accept_(std::move(accept)), words_(std::move(words)) {}
 
 EditOutcome EditLoop::run(const std::string& original) {
     const std::string unchanged = withoutComments(original);
@@ -68,18 +66,18 @@ EditOutcome EditLoop::run(const std::string& original) {
     for (;;) {
         const std::string failure = editor_(path_);
         if (!failure.empty()) {
-            return {EditOutcome::Kind::Aborted, "the editor " + failure + "; nothing imported"};
+            return {EditOutcome::Kind::Aborted, "the editor " + failure + "; " + words_.nothingDone};
         }
         const std::string text = readFile();
         if (blank(withoutComments(text))) {
-            return {EditOutcome::Kind::Aborted, "the file was emptied: edit aborted, nothing imported"};
+            return {EditOutcome::Kind::Aborted, "the file was emptied: edit aborted, " + words_.nothingDone};
         }
         if (withoutComments(text) == unchanged) {
             return {EditOutcome::Kind::Unchanged, ""};
         }
         // The same broken text saved again: without this a scripted editor would loop for ever.
         if (!lastError.empty() && text == written) {
-            return {EditOutcome::Kind::Aborted, lastError + " (saved again unchanged); nothing imported"};
+            return {EditOutcome::Kind::Aborted, lastError + " (saved again unchanged); " + words_.nothingDone};
         }
         try {
             accept_(text);
@@ -88,7 +86,8 @@ EditOutcome EditLoop::run(const std::string& original) {
             uint64_t dropped = 0;
             const std::string body = withoutOurHeader(text, dropped);
             lastError = errorInReopened(e, dropped);
-            written = kPrefix + lastError + "\n" + kPrefix + kHowTo + "\n" + body;
+            // As git's commit template, the file says how to give up.
+            written = kPrefix + lastError + "\n" + kPrefix + words_.howTo + "\n" + body;
             writeFile(written);
         } catch (const std::exception& e) {
             // Reopening the editor cannot help, and the user's work is only in the file.

@@ -22,6 +22,13 @@ struct EditOutcome {
     std::string message;  // Aborted: one line, without the "rtmtap: " prefix
 };
 
+// What the file and the outcomes say: by default `rtmtap edit`'s words; `rtmtap intercept` edits
+// a frame, not a recording.
+struct EditLoopWords {
+    std::string howTo = "fix it and save to import; empty the file, or quit the editor with an error, to give up";
+    std::string nothingDone = "nothing imported";  // ends every Aborted message
+};
+
 class EditLoop {
 public:
     // Runs the editor on path and waits for it: "" when it exited 0, else what went wrong
@@ -33,7 +40,7 @@ public:
 
     static constexpr const char* kCommentPrefix = "# rtmtap: ";
 
-    EditLoop(std::string path, Editor editor, Accept accept);
+    EditLoop(std::string path, Editor editor, Accept accept, EditLoopWords words = {});
 
     // Writes original to the file and edits it until accept takes it or the loop ends.
     // Throws std::runtime_error when the file cannot be written or read.
@@ -46,6 +53,7 @@ private:
     std::string path_;
     Editor editor_;
     Accept accept_;
+    EditLoopWords words_;
 };
 
 }  // namespace rtmtap::cli

@@ -29,6 +29,9 @@ public:
     Poco::JSON::Object::Ptr request(const std::string& json);
 
     const std::string& socketPath() const { return path_; }
+    const std::string& dbPath() const { return dbPath_; }
+    // The connection itself, for a client that goes on streaming after a request (intercept).
+    JsonLineChannel& channel() { return *channel_; }
 
 private:
     std::string dbPath_, path_;

@@ -4,11 +4,14 @@
 #include "protocol/Base64.h"
 #include "protocol/JsonText.h"
 #include "proxy/Proxy.h"
+#include "rules/MatchJson.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 
 #include <chrono>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -21,6 +24,8 @@ struct Refusal : std::runtime_error {
     Refusal(std::string c, const std::string& message) : std::runtime_error(message), code(std::move(c)) {}
     std::string code;
 };
+
+constexpr int64_t kMaxHoldMs = 24 * 3600 * 1000;  // a day: a breakpoint left over night still ends
 
 [[noreturn]] void badRequest(const std::string& message) {
     throw Refusal("bad_request", message);
@@ -93,7 +98,7 @@ std::string ControlHandler::error(const std::string& code, const std::string& me
            ",\"error\":" + jsonString(message) + "}";
 }
 
-std::string ControlHandler::answer(const std::string& line) {
+std::string ControlHandler::answer(const std::string& line, std::optional<InterceptRequest>* intercept) {
     Poco::JSON::Object::Ptr request;
     try {
         Poco::JSON::Parser parser;
@@ -116,7 +121,17 @@ std::string ControlHandler::answer(const std::string& line) {
         if (name == "inject") {
             return okAnswer(id, inject(*request));
         }
-        throw Refusal("unknown_command", "unknown command '" + name + "' (sessions, inject)");
+        if (name == "intercept") {
+            if (intercept == nullptr) {
+                throw Refusal("intercepting", "this connection intercepts already");
+            }
+            *intercept = interceptRequest(*request);
+            return okAnswer(id, ",\"hold_timeout_ms\":" + std::to_string((*intercept)->holdMs));
+        }
+        if (name == "decide" || name == "forward_all") {
+            throw Refusal("not_intercepting", "'" + name + "' answers held frames: send intercept first");
+        }
+        throw Refusal("unknown_command", "unknown command '" + name + "' (sessions, inject, intercept)");
     } catch (const Refusal& r) {
         return error(r.code, r.what(), id);
     } catch (const std::exception& e) {
@@ -187,6 +202,31 @@ bool ControlHandler::injectInto(int64_t session, Direction dir, Opcode op, const
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
+}
+
+InterceptRequest ControlHandler::interceptRequest(const Poco::JSON::Object& request) {
+    InterceptRequest r;
+    if (request.has("match")) {
+        Poco::JSON::Object::Ptr match = request.getObject("match");
+        if (!match) {
+            badRequest("\"match\" must be an object (the query filters by their flag names)");
+        }
+        std::ostringstream text;
+        Poco::JSON::Stringifier::stringify(match, text);
+        try {
+            r.match = parseMatchJson(text.str());
+        } catch (const std::invalid_argument& e) {
+            badRequest(e.what());
+        }
+    }
+    if (request.has("hold_timeout_ms")) {
+        Poco::Dynamic::Var v = request.get("hold_timeout_ms");
+        if (!v.isInteger() || v.convert<int64_t>() < 1 || v.convert<int64_t>() > kMaxHoldMs) {
+            badRequest("\"hold_timeout_ms\" must be an integer from 1 to " + std::to_string(kMaxHoldMs));
+        }
+        r.holdMs = static_cast<int>(v.convert<int64_t>());
+    }
+    return r;
 }
 
 std::string ControlHandler::notLive(int64_t session) const {

@@ -1,5 +1,6 @@
 #include "ControlServer.h"
 
+#include "InterceptConnection.h"
 #include "JsonLineChannel.h"
 #include "UnixSocketAddress.h"
 
@@ -185,8 +186,15 @@ void ControlServer::serve(Poco::Net::StreamSocket& socket) {
             if (r != JsonLineChannel::Read::Line) {
                 break;  // the client is done, gone or stalled
             }
-            if (line.find_first_not_of(" \t") != std::string::npos) {
-                channel.writeLine(handler_.answer(line));
+            if (line.find_first_not_of(" \t") == std::string::npos) {
+                continue;
+            }
+            std::optional<InterceptRequest> intercept;
+            const std::string answer = handler_.answer(line, &intercept);
+            if (!intercept) {
+                channel.writeLine(answer);
+            } else if (!InterceptConnection(handler_, channel).run(*intercept, answer)) {
+                break;  // it ended intercepting (it held nothing after)
             }
         }
     } catch (const std::exception&) {

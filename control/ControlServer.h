@@ -3,7 +3,8 @@
 // 0600, no TCP port) that `rtmtap inject` and `rtmtap sessions --live` talk to, one JSON line
 // per request and per answer (control/ControlHandler.h has the protocol). Poco::Net::TCPServer
 // serves it: a connection has a thread of a small pool of its own, so a client that connects and
-// stalls holds only that thread, for at most the idle timeout, and never a relay.
+// stalls holds only that thread, for at most the idle timeout, and never a relay. An intercepting
+// connection (control/InterceptConnection.h) has no idle timeout: a person decides at their pace.
 #include "ControlHandler.h"
 
 #include <condition_variable>
@@ -34,7 +35,7 @@ struct ControlSocketBusy : std::runtime_error {
 };
 
 struct ControlServerOptions {
-    int idleTimeoutMs = 10000;  // a connection that sends no whole request for this long is closed
+    int idleTimeoutMs = 10000;  // a connection that sends no whole request for this long is closed (not while it intercepts)
     int sendTimeoutMs = 10000;  // an answer the client does not take in this long ends it
     size_t maxLine = 32u << 20;  // a longer request gets an error answer and the connection ends
     int maxConnections = 8;     // served at once; more wait in the backlog

@@ -205,7 +205,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
         if (h.masked) {
             applyMask(m.payload.data(), length, h.mask);
         }
-        if (filters_.active() && h.opcode != 0x8) {
+        if (mustFilter(side) && h.opcode != 0x8) {
             filterMessage(side, std::move(m), frame, frameSize);
             return;
         }
@@ -239,7 +239,7 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
     m.payload = std::move(side.fragments);
     side.fragments.clear();
     side.inMessage = false;
-    if (filters_.active()) {
+    if (mustFilter(side)) {
         filterMessage(side, std::move(m), nullptr, 0);
         return;
     }
@@ -299,6 +299,12 @@ void Relay::noteClose(RelaySide& side, const std::string& payload) {
     } else {
         end_.close_code = 1005;  // RFC 6455 7.1.5: a close frame without a status code
     }
+}
+
+// A direction that holds messages keeps its order even when no filter is left (the one that held
+// them was detached meanwhile): what comes behind goes through the chain, and waits.
+bool Relay::mustFilter(const RelaySide& side) const {
+    return filters_.active() || !side.held.empty();
 }
 
 bool Relay::canRead(const RelaySide& side) const {
@@ -532,7 +538,7 @@ void Relay::inject(Direction dir, Opcode op, std::string payload) {
     RelaySide& side = dir == Direction::ClientToServer ? client_ : upstream_;
     Message m = makeMessage(side, static_cast<uint8_t>(op), payload.size(), MessageFlag::Injected);
     m.payload = std::move(payload);
-    if (filters_.active()) {
+    if (mustFilter(side)) {
         filterMessage(side, std::move(m), nullptr, 0);
     } else {
         send(side, std::move(m), nullptr, 0);

@@ -124,6 +124,7 @@ private:
     void sendInserts(const std::vector<FilterInsert>& inserts, bool before);
     void sendInsert(const FilterInsert& insert);
     void closeAs(const FilterClose& close);
+    bool mustFilter(const RelaySide& side) const;
     bool canRead(const RelaySide& side) const;
     RelaySide& sideFrom(Direction dir) { return dir == Direction::ClientToServer ? client_ : upstream_; }
     // Out now, or behind the messages this direction holds.

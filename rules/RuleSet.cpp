@@ -1,6 +1,7 @@
 #include "RuleSet.h"
 
 #include "FrameMatcher.h"
+#include "MatchJson.h"
 #include "protocol/JsonScanner.h"
 #include "protocol/JsonText.h"
 #include "store/ImportError.h"
@@ -389,6 +390,24 @@ RuleSet RuleSet::load(const std::string& file) {
         throw RuleError(file + ": cannot open the rules file (check the path and its permissions)");
     }
     return parse(in, file);
+}
+
+// Declared in MatchJson.h; here because it shares the rule reader's field checks.
+FrameFilter parseMatchJson(std::string_view json) {
+    Rule rule;
+    try {
+        if (!jsonMembers(json).valid) {
+            fail("match", "not valid JSON");
+        }
+        readMatch(json, rule);
+        if (rule.nth || rule.every) {
+            fail(rule.nth ? "match.nth" : "match.every", "only a rule counts matches");
+        }
+        FrameMatcher{rule.match};
+    } catch (const FieldError& e) {
+        throw std::invalid_argument(e.field() + ": " + e.what());
+    }
+    return rule.match;
 }
 
 }  // namespace rtmtap

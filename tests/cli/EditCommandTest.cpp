@@ -4,6 +4,7 @@
 #include "replay/RtmClient.h"
 #include "store/Reader.h"
 #include "store/RecorderClaim.h"
+#include "tests/support/EditorEnv.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -37,39 +38,6 @@ std::string slurp(const std::string& path) {
     text << in.rdbuf();
     return text.str();
 }
-
-// The editor for one test: $VISUAL names it (and $EDITOR is set to something that fails, to
-// show $VISUAL comes first); both are restored at the end.
-class EditorEnv {
-public:
-    EditorEnv(const TempDir& dir, const std::string& body, const char* variable = "VISUAL") {
-        for (const char* name : {"VISUAL", "EDITOR"}) {
-            const char* value = std::getenv(name);
-            saved_.push_back({name, value ? std::optional<std::string>(value) : std::nullopt});
-            ::unsetenv(name);
-        }
-        const std::string script = dir.file("editor.sh");
-        std::ofstream(script) << "#!/bin/sh\n" << body << "\n";
-        ::chmod(script.c_str(), 0700);
-        if (std::string(variable) == "VISUAL") {
-            ::setenv("EDITOR", "false", 1);
-        }
-        // Through sh -c, as a user's EDITOR="code --wait": a command with an argument.
-        ::setenv(variable, ("sh " + script).c_str(), 1);
-    }
-    ~EditorEnv() {
-        for (const auto& [name, value] : saved_) {
-            if (value) {
-                ::setenv(name.c_str(), value->c_str(), 1);
-            } else {
-                ::unsetenv(name.c_str());
-            }
-        }
-    }
-
-private:
-    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 // A database holding the recording as session 1.
 std::string recorded(const TempDir& dir) {

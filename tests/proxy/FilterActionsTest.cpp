@@ -335,5 +335,38 @@ TEST(FilterActions, AttachedFiltersReachLiveAndNewSessions) {
     EXPECT_FALSE(findFrame(harness.frames(1), "drop 3")->has(MessageFlag::Dropped));
 }
 
+// A filter detached while it holds a message: what comes behind still waits for the hold (the
+// direction keeps its order though no filter is left), then goes on.
+TEST(FilterActions, BehindAHoldOfADetachedFilterTheOrderStays) {
+    TestUpstream::Options options;
+    options.echo = false;
+    TestUpstream upstream(options);
+    ProxyHarness harness(upstream.url());
+    TestClient client(harness.port());
+    ASSERT_TRUE(client.open());
+    ASSERT_TRUE(upstream.waitForConnections(1));
+    ASSERT_TRUE(waitLive(harness));
+    std::atomic<int> held{0};
+    auto attached = std::make_shared<ScriptedFilter>([&](const FilterContext&, const Message& m) {
+        if (m.payload != "wait") {
+            return FilterResult{};
+        }
+        ++held;
+        return FilterResult::hold(60000, 7);
+    });
+    harness.proxy().attach(attached);
+    upstream.sendText("wait");
+    for (int i = 0; i < 500 && held.load() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(held.load(), 1);
+    harness.proxy().detach(attached);
+    upstream.sendText("behind");
+    EXPECT_EQ(client.receive(200).kind, Received::Kind::Timeout) << "behind waits for the hold";
+    ASSERT_TRUE(harness.proxy().release(1, 7, FilterResult{}));
+    EXPECT_EQ(receiveTexts(client, 2), (std::vector<std::string>{"wait", "behind"}));
+    closeAndWait(client, harness);
+}
+
 }  // namespace
 }  // namespace rtmtap::test
