@@ -209,6 +209,14 @@ void Relay::handleFrame(RelaySide& side, const FrameHeader& h, const char* frame
             filterMessage(side, std::move(m), frame, frameSize);
             return;
         }
+        if (h.opcode == 0x8 && !side.held.empty()) {
+            // A close is not filtered, but it must not overtake what its direction holds: it
+            // goes out (and the destination counts as closed) once they have.
+            noteClose(side, m.payload);
+            m.flags &= ~MessageFlag::Dropped;
+            hold(side, std::move(m), std::string(frame, frameSize), 0);
+            return;
+        }
         if (deliver) {
             forwardRaw(dest, frame, frameSize);  // the exact bytes, client's mask included
         }
@@ -467,6 +475,9 @@ void Relay::send(RelaySide& side, Message&& m, const char* raw, size_t rawSize) 
         forwardRaw(dest, raw, rawSize);  // the exact bytes, client's mask included
     } else {
         forwardEncoded(dest, static_cast<uint8_t>(m.op), m.payload);
+    }
+    if (m.op == Opcode::Close && !(m.flags & MessageFlag::Dropped)) {
+        dest.gotClose = true;  // a close that waited behind held messages
     }
     queue(std::move(m));
 }

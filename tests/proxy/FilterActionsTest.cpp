@@ -368,5 +368,40 @@ TEST(FilterActions, BehindAHoldOfADetachedFilterTheOrderStays) {
     closeAndWait(client, harness);
 }
 
+// A peer's close does not overtake the frames held in its direction: they go out first, then
+// the close, and nothing is recorded as dropped.
+TEST(FilterActions, ACloseWaitsBehindHeldFrames) {
+    TestUpstream::Options options;
+    options.echo = false;
+    TestUpstream upstream(options);
+    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+                             return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
+                         }}));
+    TestClient client(harness.port());
+    ASSERT_TRUE(client.open());
+    ASSERT_TRUE(upstream.waitForConnections(1));
+    ASSERT_TRUE(waitLive(harness));
+    upstream.sendText("wait");
+    upstream.sendText("behind");
+    upstream.sendClose(4000, "done");
+    EXPECT_EQ(client.receive(300).kind, Received::Kind::Timeout) << "the close waits too";
+    ASSERT_TRUE(harness.proxy().release(1, 1, FilterResult{}));
+    EXPECT_EQ(receiveTexts(client, 2), (std::vector<std::string>{"wait", "behind"}));
+    Received close = client.receive();
+    ASSERT_TRUE(close.isFrame()) << toString(close);
+    ASSERT_EQ(close.opcode(), kOpClose);
+    EXPECT_EQ(close.frame.closeCode(), 4000);
+    client.sendClose(4000, "");
+    ASSERT_TRUE(harness.waitForEnds(1));
+    harness.stop();
+    for (const FrameRecord& f : harness.frames(1)) {
+        EXPECT_FALSE(f.has(MessageFlag::Dropped)) << describe(f);
+    }
+    auto sessions = harness.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].closed_by, "server");
+    EXPECT_EQ(sessions[0].close_code, 4000);
+}
+
 }  // namespace
 }  // namespace rtmtap::test
