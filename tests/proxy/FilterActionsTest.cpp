@@ -44,11 +44,35 @@ std::vector<std::string> receiveTexts(TestClient& client, size_t n) {
     return got;
 }
 
-TEST(FilterActions, InsertsGoBeforeAfterAndTheOtherWay) {
+TestUpstream::Options silentUpstream() {
     TestUpstream::Options options;
     options.echo = false;
-    TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+    return options;
+}
+
+// A client connected through a proxy with these filters to an upstream that does not echo, the
+// session live in its relay loop (so that releases and injections do not race the hand-over).
+struct FilteredLine {
+    explicit FilteredLine(std::vector<ScriptedFilter::Rule> rules)
+        : upstream(silentUpstream()), harness(upstream.url(), withFilters(std::move(rules))), client(harness.port()) {}
+
+    ::testing::AssertionResult open() {
+        if (!client.open()) {
+            return ::testing::AssertionFailure() << client.status() << " " << client.error();
+        }
+        if (!upstream.waitForConnections(1) || !waitLive(harness)) {
+            return ::testing::AssertionFailure() << "the session did not reach its relay loop";
+        }
+        return ::testing::AssertionSuccess();
+    }
+
+    TestUpstream upstream;
+    ProxyHarness harness;
+    TestClient client;
+};
+
+TEST(FilterActions, InsertsGoBeforeAfterAndTheOtherWay) {
+    FilteredLine line({[](const FilterContext&, const Message& m) {
                              FilterResult r;
                              if (m.payload == "mark") {
                                  r.inserts = {insert(Direction::ServerToClient, "before", true),
@@ -56,10 +80,11 @@ TEST(FilterActions, InsertsGoBeforeAfterAndTheOtherWay) {
                                               insert(Direction::ClientToServer, "to server", false)};
                              }
                              return r;
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
-    ASSERT_TRUE(upstream.waitForConnections(1));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     upstream.sendText("mark");
     EXPECT_EQ(receiveTexts(client, 3), (std::vector<std::string>{"before", "mark", "after"}));
     ASSERT_TRUE(upstream.waitForFrames(1));
@@ -83,19 +108,17 @@ TEST(FilterActions, InsertsGoBeforeAfterAndTheOtherWay) {
 
 // An insert due later does not hold up its direction: what comes meanwhile goes out first.
 TEST(FilterActions, ALaterInsertLetsOthersPass) {
-    TestUpstream::Options options;
-    options.echo = false;
-    TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+    FilteredLine line({[](const FilterContext&, const Message& m) {
                              FilterResult r;
                              if (m.payload == "auth") {
                                  r.inserts = {insert(Direction::ServerToClient, "later", false, 300)};
                              }
                              return r;
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open());
-    ASSERT_TRUE(upstream.waitForConnections(1));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     const auto start = std::chrono::steady_clock::now();
     client.sendText("auth");
     ASSERT_TRUE(upstream.waitForFrames(1));
@@ -198,17 +221,14 @@ TEST(FilterActions, ADroppedServerConnection) {
 
 // A hold with a token waits for a decision: continue, drop or replace; its direction keeps order.
 TEST(FilterActions, AControllerEndsHoldsEarly) {
-    TestUpstream::Options options;
-    options.echo = false;
-    TestUpstream upstream(options);
     std::atomic<uint64_t> tokens{0};
-    ProxyHarness harness(upstream.url(), withFilters({[&](const FilterContext&, const Message& m) {
+    FilteredLine line({[&](const FilterContext&, const Message& m) {
                              return startsWith(m.payload, "stop") ? FilterResult::hold(60000, ++tokens) : FilterResult{};
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open());
-    ASSERT_TRUE(upstream.waitForConnections(1));
-    ASSERT_TRUE(waitLive(harness));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     upstream.sendText("stop 1");
     upstream.sendText("behind");
     upstream.sendText("stop 2");
@@ -242,15 +262,13 @@ TEST(FilterActions, AControllerEndsHoldsEarly) {
 
 // The other direction is not held up by a hold.
 TEST(FilterActions, AHoldStopsOnlyItsDirection) {
-    TestUpstream::Options options;
-    options.echo = false;
-    TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+    FilteredLine line({[](const FilterContext&, const Message& m) {
                              return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open());
-    ASSERT_TRUE(upstream.waitForConnections(1));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     upstream.sendText("wait");
     client.sendText("meanwhile");
     ASSERT_TRUE(upstream.waitForFrames(1));
@@ -265,15 +283,13 @@ TEST(FilterActions, AHoldStopsOnlyItsDirection) {
 // Behind a hold, a direction stops reading its sender above a bound (8 MB held) and goes on
 // when the hold ends: every frame arrives, in order.
 TEST(FilterActions, ALongHoldPausesItsSenderAndLosesNothing) {
-    TestUpstream::Options options;
-    options.echo = false;
-    TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+    FilteredLine line({[](const FilterContext&, const Message& m) {
                              return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open());
-    ASSERT_TRUE(upstream.waitForConnections(1));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     upstream.sendText("wait");
     constexpr int kFrames = 12;
     std::thread sender([&] {
@@ -371,16 +387,13 @@ TEST(FilterActions, BehindAHoldOfADetachedFilterTheOrderStays) {
 // A peer's close does not overtake the frames held in its direction: they go out first, then
 // the close, and nothing is recorded as dropped.
 TEST(FilterActions, ACloseWaitsBehindHeldFrames) {
-    TestUpstream::Options options;
-    options.echo = false;
-    TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), withFilters({[](const FilterContext&, const Message& m) {
+    FilteredLine line({[](const FilterContext&, const Message& m) {
                              return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }}));
-    TestClient client(harness.port());
-    ASSERT_TRUE(client.open());
-    ASSERT_TRUE(upstream.waitForConnections(1));
-    ASSERT_TRUE(waitLive(harness));
+                         }});
+    ASSERT_TRUE(line.open());
+    TestUpstream& upstream = line.upstream;
+    ProxyHarness& harness = line.harness;
+    TestClient& client = line.client;
     upstream.sendText("wait");
     upstream.sendText("behind");
     upstream.sendClose(4000, "done");
