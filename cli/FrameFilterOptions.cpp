@@ -48,8 +48,8 @@ void timeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& 
 const char* const kFilterHelp =
     "Filters: values of one flag are OR'ed (--op ping,pong), different flags AND'ed.\n"
     "  --event/--command take globs (chat.*); --since/--until an ISO time (2026-11-25T10:00:00Z)\n"
-    "  or a span back from now (10m, 2h, 1d); --text whole words, case-insensitive, all must occur\n"
-    "  (full-text index); --where PATH=VALUE compares the JSON value at PATH (payload.message.id=5,\n"
+    "  or a span back from now (10m, 2h, 1d); --text whole words, case-insensitive, all must occur;\n"
+    "  --where PATH=VALUE compares the JSON value at PATH (payload.message.id=5,\n"
     "  payload.message.text=\"a b\", a.b=null|true|false); --user is the user a frame is about.";
 
 void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession) {
