@@ -1,7 +1,7 @@
 // The HTTP upgrade head as the proxy's handshake reads it (proxy/Handshake.cpp): readHttpHead
 // over a transport that delivers the bytes in pieces, then Poco's parse of a request (the client's
 // upgrade: checkUpgradeRequest, the /_rtmtap/<n> route split, Connection tokens, requestHasBody)
-// or of a response (the upstream's answer: status, Content-Length of a refusal, the 101's
+// or of a response (the upstream's answer: status, responseBodyLimit of a refusal, the 101's
 // headers), each step as the handshake takes it, with the same exceptions caught.
 // Input: byte 0 = bit 0: a response (else a request), bits 1-7: the size of each read (1-128);
 // the rest is what the peer sends.
@@ -79,8 +79,7 @@ void response(const HeadRead& head) {
     }
     const int status = static_cast<int>(response.getStatus());
     if (status != 101) {
-        size_t length = response.hasContentLength() ? static_cast<size_t>(response.getContentLength64()) : 1u << 20;
-        FUZZ_CHECK(std::min<size_t>(length, 1u << 20) <= 1u << 20);
+        FUZZ_CHECK(responseBodyLimit(response, 1u << 20) <= 1u << 20);
         return;
     }
     (void)Poco::icompare(response.get("Upgrade", ""), "websocket");
