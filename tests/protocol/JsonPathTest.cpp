@@ -37,6 +37,16 @@ TEST(JsonPath, ParsesDottedPaths) {
     }
 }
 
+// A rule's set adds a missing key by writing it between quotes, so a key that cannot stand there
+// as it is (fuzzing: a set path whose key held 0xFF bytes, or a "\u0001" in the rules file, made
+// the engine send a frame that was no longer JSON) is not a key.
+TEST(JsonPath, KeysWithControlCharactersOrBytesThatAreNotUtf8AreRefused) {
+    for (const char* bad : {"a.b\x01", "\n", "a\xff.b", "\xc0\xaf"}) {
+        EXPECT_THROW(JsonPath::parse(bad), std::invalid_argument) << bad;
+    }
+    EXPECT_EQ(JsonPath::parse("caf\xc3\xa9.\x7f").dotted(), "caf\xc3\xa9.\x7f");
+}
+
 TEST(JsonPath, FindsValuesWithTheirRawBytes) {
     const std::string text = R"( {"a": {"b" : [1, "x\"y", {"c": null}], "e\u0041": true}, "d": 1.50} )";
     EXPECT_EQ(valueAt(text, "a.b"), R"([1, "x\"y", {"c": null}])");
