@@ -116,7 +116,7 @@ bool requestHasBody(const Poco::Net::HTTPRequest& request) {
 }
 
 size_t responseBodyLimit(const Poco::Net::HTTPResponse& response, size_t limit) {
-    const std::string& text = response.get("Content-Length", "");
+    const std::string text = response.get("Content-Length", "");  // a copy: get() returns its default by reference
     uint64_t length = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
     if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
