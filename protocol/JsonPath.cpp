@@ -240,7 +240,8 @@ std::string JsonPath::dotted() const {
             out += (out.empty() ? "" : ".") + step.key;
         }
     }
-    return out;
+    // parse() takes one leading "$." as the root: a first key named "$" needs it written out.
+    return out.rfind("$.", 0) == 0 ? "$." + out : out;
 }
 
 std::string JsonPath::sqlite() const {

@@ -32,6 +32,9 @@ std::string added(const std::string& text, const std::string& path, const std::s
 TEST(JsonPath, ParsesDottedPaths) {
     EXPECT_EQ(JsonPath::parse("payload.message.id").sqlite(), R"($."payload"."message"."id")");
     EXPECT_EQ(JsonPath::parse("$.a[0][1].b").dotted(), "a[0][1].b");
+    // A first key named "$" (fuzzing: "$.$.p") prints back with the root prefix, so it parses back.
+    EXPECT_EQ(JsonPath::parse("$.$.p").dotted(), "$.$.p");
+    EXPECT_EQ(JsonPath::parse(JsonPath::parse("$.$.p").dotted()).steps().size(), 2u);
     for (const char* bad : {"", "a..b", "a.", "[0]", "a[x]", "a[1", "a[0]x", "a\"b", "$."}) {
         EXPECT_THROW(JsonPath::parse(bad), std::invalid_argument) << bad;
     }
