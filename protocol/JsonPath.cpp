@@ -1,7 +1,9 @@
 #include "JsonPath.h"
 
 #include "JsonScanner.h"
+#include "Utf8.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,8 +14,10 @@ void parseSegment(const std::string& segment, std::vector<JsonPathStep>& out) {
     size_t bracket = segment.find('[');
     JsonPathStep key;
     key.key = segment.substr(0, bracket);
-    if (key.key.empty() || key.key.find_first_of("\\\"]") != std::string::npos) {
-        throw std::invalid_argument("empty key or one with \\, \" or ]");
+    // The rules' set writes a missing key as it is between quotes: it must be valid there.
+    const bool control = std::any_of(key.key.begin(), key.key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    if (key.key.empty() || key.key.find_first_of("\\\"]") != std::string::npos || control || !isValidUtf8(key.key)) {
+        throw std::invalid_argument("empty key or one with \\, \", ], a control character or bytes that are not UTF-8");
     }
     out.push_back(key);
     while (bracket != std::string::npos) {
@@ -236,7 +240,8 @@ std::string JsonPath::dotted() const {
             out += (out.empty() ? "" : ".") + step.key;
         }
     }
-    return out;
+    // parse() takes one leading "$." as the root: a first key named "$" needs it written out.
+    return out.rfind("$.", 0) == 0 ? "$." + out : out;
 }
 
 std::string JsonPath::sqlite() const {

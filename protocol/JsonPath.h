@@ -22,7 +22,8 @@ class JsonPath {
 public:
     JsonPath() = default;
     // "payload.message.id", "a[0].b", "a.b[2][3]", with or without a leading "$.". Keys are
-    // taken as written (no quoting): they may not be empty or hold '\', '"' or ']'. Throws
+    // taken as written (no quoting): they may not be empty or hold '\', '"', ']', control characters
+    // or bytes that are not UTF-8 (a rule's set writes a missing key as it is). Throws
     // std::invalid_argument with a short reason (without the text: the caller names it).
     static JsonPath parse(const std::string& dotted);
 

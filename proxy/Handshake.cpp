@@ -214,8 +214,7 @@ bool Handshake::exchangeWithUpstream(HandshakeResult& r, const std::string& requ
     const int status = static_cast<int>(response.getStatus());
     if (status != 101) {
         // Pass the refusal on as the upstream wrote it: status, headers and (bounded) body.
-        size_t length = response.hasContentLength() ? static_cast<size_t>(response.getContentLength64()) : 1u << 20;
-        std::string body = readSome(*r.upstream, std::min<size_t>(length, 1u << 20), deadlineUs_, head.rest);
+        std::string body = readSome(*r.upstream, responseBodyLimit(response, 1u << 20), deadlineUs_, head.rest);
         writeAll(*r.client, head.head + body);
         r.httpStatus = status;
         r.error = "upstream refused the upgrade: " + std::to_string(status) + " " + response.getReason();

@@ -2,10 +2,13 @@
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <sstream>
 
@@ -110,6 +113,16 @@ bool hasHeaderToken(const std::string& value, const std::string& token) {
 
 bool requestHasBody(const Poco::Net::HTTPRequest& request) {
     return request.hasContentLength() || request.has("Transfer-Encoding");
+}
+
+size_t responseBodyLimit(const Poco::Net::HTTPResponse& response, size_t limit) {
+    const std::string text = response.get("Content-Length", "");  // a copy: get() returns its default by reference
+    uint64_t length = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        return limit;
+    }
+    return static_cast<size_t>(std::min<uint64_t>(length, limit));
 }
 
 std::optional<UpgradeRefusal> checkUpgradeRequest(const Poco::Net::HTTPRequest& request, const std::string& self) {

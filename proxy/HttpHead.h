@@ -10,6 +10,7 @@
 
 namespace Poco::Net {
 class HTTPRequest;
+class HTTPResponse;
 }
 
 namespace rtmtap {
@@ -41,6 +42,11 @@ bool hasHeaderToken(const std::string& value, const std::string& token);
 // the connection closes: a browser's OPTIONS preflight is answered only at the timeout unless
 // its body is read only when this says there is one.
 bool requestHasBody(const Poco::Net::HTTPRequest& request);
+
+// How many body bytes to read after a response head: its Content-Length when that is a number,
+// else (absent, or garbage such as "12x", which Poco's getContentLength64 throws on) until the
+// peer closes; at most limit either way.
+size_t responseBodyLimit(const Poco::Net::HTTPResponse& response, size_t limit);
 
 // Why an upgrade request cannot be answered with 101: the response to send instead.
 struct UpgradeRefusal {

@@ -32,6 +32,16 @@ private:
     throw FieldError(field, what);
 }
 
+// An error stays one line: field names are decoded keys, and "\n" in a key decodes to a newline.
+std::string oneLine(std::string text) {
+    for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            c = '?';
+        }
+    }
+    return text;
+}
+
 std::vector<Field> fieldsOf(std::string_view raw, const std::string& field, bool wantArray = false) {
     JsonMembers found = jsonMembers(raw);
     if (wantArray ? !found.array : !found.object) {
@@ -375,7 +385,7 @@ RuleSet RuleSet::parse(std::istream& in, const std::string& name) {
             set.rules.push_back(readRule(text, line));
         } catch (const FieldError& e) {
             const std::string field = e.field().empty() ? "" : e.field() + ": ";
-            throw RuleError(name + ":" + std::to_string(line) + ": " + field + e.what());
+            throw RuleError(name + ":" + std::to_string(line) + ": " + oneLine(field + e.what()));
         }
     }
     if (in.bad()) {

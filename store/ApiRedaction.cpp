@@ -89,8 +89,10 @@ bool isSecretField(std::string_view name) {
 
 std::string headersJson(const HeaderList& headers) {
     std::vector<std::pair<std::string, std::string>> merged;
-    for (const auto& [name, value] : headers) {
-        const std::string& shown = isSecretHeader(name) ? std::string("[redacted]") : value;
+    for (const auto& header : headers) {
+        // Not a structured binding: C++17 lets no lambda capture one (clang rejects it).
+        const std::string& name = header.first;
+        const std::string& shown = isSecretHeader(name) ? std::string("[redacted]") : header.second;
         auto same = std::find_if(merged.begin(), merged.end(),
                                  [&](const auto& entry) { return equalsIgnoreCase(entry.first, name); });
         if (same == merged.end()) {

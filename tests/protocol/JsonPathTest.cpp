@@ -32,9 +32,22 @@ std::string added(const std::string& text, const std::string& path, const std::s
 TEST(JsonPath, ParsesDottedPaths) {
     EXPECT_EQ(JsonPath::parse("payload.message.id").sqlite(), R"($."payload"."message"."id")");
     EXPECT_EQ(JsonPath::parse("$.a[0][1].b").dotted(), "a[0][1].b");
+    // A first key named "$" (fuzzing: "$.$.p") prints back with the root prefix, so it parses back.
+    EXPECT_EQ(JsonPath::parse("$.$.p").dotted(), "$.$.p");
+    EXPECT_EQ(JsonPath::parse(JsonPath::parse("$.$.p").dotted()).steps().size(), 2u);
     for (const char* bad : {"", "a..b", "a.", "[0]", "a[x]", "a[1", "a[0]x", "a\"b", "$."}) {
         EXPECT_THROW(JsonPath::parse(bad), std::invalid_argument) << bad;
     }
+}
+
+// A rule's set adds a missing key by writing it between quotes, so a key that cannot stand there
+// as it is (fuzzing: a set path whose key held 0xFF bytes, or a "\u0001" in the rules file, made
+// the engine send a frame that was no longer JSON) is not a key.
+TEST(JsonPath, KeysWithControlCharactersOrBytesThatAreNotUtf8AreRefused) {
+    for (const char* bad : {"a.b\x01", "\n", "a\xff.b", "\xc0\xaf"}) {
+        EXPECT_THROW(JsonPath::parse(bad), std::invalid_argument) << bad;
+    }
+    EXPECT_EQ(JsonPath::parse("caf\xc3\xa9.\x7f").dotted(), "caf\xc3\xa9.\x7f");
 }
 
 TEST(JsonPath, FindsValuesWithTheirRawBytes) {

@@ -133,6 +133,12 @@ TEST(RuleSet, ErrorsNameFileLineAndField) {
     EXPECT_EQ(error("{\"match\": {}, \"close\": {\"code\": 1005}}").rfind("r.jsonl:1: close.code: not a code", 0), 0u);
 }
 
+// Keys are decoded, so "\n" in one is a newline: the error still is one line (fuzzing found a
+// rules file whose unknown match key held one).
+TEST(RuleSet, ErrorsStayOneLineWhateverTheKeysHold) {
+    EXPECT_EQ(error("{\"match\": {\"a\\nb\\u0001\": 1}, \"drop\": true}").rfind("r.jsonl:1: match.a?b?: unknown key", 0), 0u);
+}
+
 TEST(RuleSet, LoadNamesAFileThatIsNotThere) {
     try {
         RuleSet::load("/nonexistent/rules.jsonl");
