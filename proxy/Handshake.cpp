@@ -211,7 +211,11 @@ bool Handshake::exchangeWithUpstream(HandshakeResult& r, const std::string& requ
         fail(r, 502, "Bad Gateway", "rtmtap: malformed upstream response: " + e.displayText());
         return false;
     }
-    const int status = static_cast<int>(response.getStatus());
+    const int status = headStatus(head.head);
+    if (status < 0) {
+        fail(r, 502, "Bad Gateway", "rtmtap: malformed upstream response: its status is not three digits");
+        return false;
+    }
     if (status != 101) {
         // Pass the refusal on as the upstream wrote it: status, headers and (bounded) body.
         std::string body = readSome(*r.upstream, responseBodyLimit(response, 1u << 20), deadlineUs_, head.rest);

@@ -115,6 +115,24 @@ bool requestHasBody(const Poco::Net::HTTPRequest& request) {
     return request.hasContentLength() || request.has("Transfer-Encoding");
 }
 
+int headStatus(const std::string& head) {
+    size_t at = head.find_first_not_of(" \t\r\n");
+    at = at == std::string::npos ? at : head.find_first_of(" \t\r\n", at);  // past the version
+    at = at == std::string::npos ? at : head.find_first_not_of(" \t", at);
+    if (at == std::string::npos || head.size() - at < 3) {
+        return -1;
+    }
+    int status = 0;
+    for (size_t i = at; i < at + 3; ++i) {
+        if (head[i] < '0' || head[i] > '9') {
+            return -1;
+        }
+        status = status * 10 + (head[i] - '0');
+    }
+    const bool ends = head.size() == at + 3 || head[at + 3] == ' ' || head[at + 3] == '\t' || head[at + 3] == '\r';
+    return ends ? status : -1;
+}
+
 size_t responseBodyLimit(const Poco::Net::HTTPResponse& response, size_t limit) {
     const std::string text = response.get("Content-Length", "");  // a copy: get() returns its default by reference
     uint64_t length = 0;

@@ -43,6 +43,11 @@ bool hasHeaderToken(const std::string& value, const std::string& token);
 // its body is read only when this says there is one.
 bool requestHasBody(const Poco::Net::HTTPRequest& request);
 
+// The status code of a response head ("HTTP/1.1 403 Forbidden..."): its three digits, -1 when it
+// has none. Not Poco's getStatus(): HTTPResponse takes "-1" or "+5" and keeps it in its status
+// enum, which is undefined behaviour to read back.
+int headStatus(const std::string& head);
+
 // How many body bytes to read after a response head: its Content-Length when that is a number,
 // else (absent, or garbage such as "12x", which Poco's getContentLength64 throws on) until the
 // peer closes; at most limit either way.

@@ -77,7 +77,11 @@ void response(const HeadRead& head) {
     } catch (const Poco::Exception&) {
         return;  // 502
     }
-    const int status = static_cast<int>(response.getStatus());
+    const int status = headStatus(head.head);
+    FUZZ_CHECK(status >= -1 && status <= 999);
+    if (status < 0) {
+        return;  // 502
+    }
     if (status != 101) {
         FUZZ_CHECK(responseBodyLimit(response, 1u << 20) <= 1u << 20);
         return;

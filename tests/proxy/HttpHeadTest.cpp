@@ -31,5 +31,18 @@ TEST(HttpHeadTest, ResponseBodyLimitReadsContentLengthOrFallsBackToTheBound) {
     EXPECT_EQ(limitFor("5000", 100), 100u);
 }
 
+// The status of an upstream's answer is three digits; Poco would take "-1" (fuzzing found it) and
+// hold it in its status enum, which UBSan reports when read back.
+TEST(HttpHeadTest, HeadStatusIsThreeDigitsOrNone) {
+    EXPECT_EQ(headStatus("HTTP/1.1 101 Switching Protocols\r\n\r\n"), 101);
+    EXPECT_EQ(headStatus("HTTP/1.1 403\r\n\r\n"), 403);
+    EXPECT_EQ(headStatus("  HTTP/1.0\t200 OK\r\n"), 200);
+    EXPECT_EQ(headStatus("\xff\xff\t -1\r\nHost: x\r\n\r\n"), -1);
+    EXPECT_EQ(headStatus("HTTP/1.1 +50 X\r\n"), -1);
+    EXPECT_EQ(headStatus("HTTP/1.1 2000 X\r\n"), -1);
+    EXPECT_EQ(headStatus("HTTP/1.1"), -1);
+    EXPECT_EQ(headStatus(""), -1);
+}
+
 }  // namespace
 }  // namespace rtmtap
