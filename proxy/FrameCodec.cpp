@@ -116,6 +116,19 @@ void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset) {
     }
 }
 
+bool injectable(Opcode op, size_t payloadSize) {
+    switch (op) {
+    case Opcode::Text:
+    case Opcode::Binary:
+        return true;
+    case Opcode::Ping:
+    case Opcode::Pong:
+        return payloadSize <= 125;
+    default:
+        return false;
+    }
+}
+
 std::string closePayload(uint16_t code, const std::string& reason) {
     if (code == 1005) {
         return "";

@@ -3,6 +3,8 @@
 // Written by hand because POCO 1.11's WebSocket cannot run non-blocking (receiveFrame throws
 // on partial frames, sendBytes drops unsent tails; see shared/notes/poco-1.11.md), and a
 // thread-per-socket relay cannot hold 1,000 sessions in the memory budget or share a TLS socket.
+#include "protocol/Message.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,6 +34,10 @@ void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t leng
 // extension is ever negotiated), an unknown opcode, a client frame not masked or a server frame
 // masked, a fragmented or over-125-byte control frame, a continuation with no message to
 // continue, a new message inside a fragmented one. inMessage: a fragmented message is open.
+// What a filter or an injector may put into a session: text, binary, or a ping/pong of at most
+// 125 bytes (RFC 6455 5.5). A close would change the session's state behind the relay's back.
+bool injectable(Opcode op, size_t payloadSize);
+
 // A close frame's payload: the code, then as much of the reason as fits in 125 bytes, cut on a
 // UTF-8 character boundary (the reason must stay valid UTF-8); nothing at all for 1005, which
 // RFC 6455 7.4.1 says is sent as no status code.

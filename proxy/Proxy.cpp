@@ -1,6 +1,7 @@
 #include "Proxy.h"
 
 #include "EventLoop.h"
+#include "FrameCodec.h"
 #include "Handshake.h"
 #include "HttpHead.h"
 #include "InflightSockets.h"
@@ -241,14 +242,12 @@ void Proxy::stop() {
 }
 
 bool Proxy::inject(int64_t session, Direction dir, Opcode op, std::string payload) {
-    const bool control = op == Opcode::Ping || op == Opcode::Pong;
-    if (!(op == Opcode::Text || op == Opcode::Binary || control)) {
-        throw std::invalid_argument(std::string("cannot inject a ") + toString(op) +
-                                    " frame (text, binary, ping or pong)");
-    }
-    if (control && payload.size() > 125) {
-        throw std::invalid_argument("cannot inject a " + std::string(toString(op)) + " of " +
-                                    std::to_string(payload.size()) + " bytes (at most 125)");
+    if (!injectable(op, payload.size())) {
+        const bool control = op == Opcode::Ping || op == Opcode::Pong;
+        throw std::invalid_argument(control ? "cannot inject a " + std::string(toString(op)) + " of " +
+                                                  std::to_string(payload.size()) + " bytes (at most 125)"
+                                            : std::string("cannot inject a ") + toString(op) +
+                                                  " frame (text, binary, ping or pong)");
     }
     return impl_->onSession(session, [&](Relay& relay) {
         relay.inject(dir, op, payload);

@@ -358,27 +358,9 @@ void Relay::applyResult(RelaySide& side, Message&& m, const char* raw, size_t ra
     sendInserts(result.inserts, false);
 }
 
-namespace {
-
-// What a filter may send: a close would change the session's state behind the relay's back.
-bool sendable(Opcode op, size_t size) {
-    switch (op) {
-    case Opcode::Text:
-    case Opcode::Binary:
-        return true;
-    case Opcode::Ping:
-    case Opcode::Pong:
-        return size <= 125;  // RFC 6455 5.5
-    default:
-        return false;
-    }
-}
-
-}  // namespace
-
 bool Relay::replaceMessage(RelaySide& side, Message& original, std::vector<Message>& replacements, bool inOrder) {
     for (const Message& r : replacements) {
-        if (!sendable(r.op, r.payload.size())) {
+        if (!injectable(r.op, r.payload.size())) {
             std::cerr << "rtmtap: a filter on session " << info_.id << " replaced a frame with a " << toString(r.op)
                       << " frame of " << r.payload.size()
                       << " bytes, which cannot be sent (text, binary, or ping/pong up to 125 bytes): the frame goes on"
@@ -420,7 +402,7 @@ void Relay::sendInserts(const std::vector<FilterInsert>& inserts, bool before) {
 
 // Enters its direction as if its sender had sent it now (behind what that direction holds).
 void Relay::sendInsert(const FilterInsert& insert) {
-    if (!sendable(insert.op, insert.payload.size())) {
+    if (!injectable(insert.op, insert.payload.size())) {
         std::cerr << "rtmtap: a filter on session " << info_.id << " added a " << toString(insert.op) << " frame of "
                   << insert.payload.size() << " bytes, which cannot be sent (text, binary, or ping/pong up to 125 bytes)"
                   << std::endl;
@@ -727,14 +709,10 @@ void Relay::onTimer(int64_t nowMonoUs) {
     if (!client_.held.empty() || !upstream_.held.empty() || !scheduled_.empty()) {
         releaseHeld(client_, nowMonoUs);
         releaseHeld(upstream_, nowMonoUs);
-        size_t due = 0;
-        for (; due < scheduled_.size() && scheduled_[due].dueMonoUs <= nowMonoUs; ++due) {
-        }
-        std::vector<ScheduledInsert> now(std::make_move_iterator(scheduled_.begin()),
-                                         std::make_move_iterator(scheduled_.begin() + static_cast<std::ptrdiff_t>(due)));
-        scheduled_.erase(scheduled_.begin(), scheduled_.begin() + static_cast<std::ptrdiff_t>(due));
-        for (const ScheduledInsert& s : now) {
-            sendInsert(s.insert);
+        while (!scheduled_.empty() && scheduled_.front().dueMonoUs <= nowMonoUs) {
+            const FilterInsert insert = std::move(scheduled_.front().insert);
+            scheduled_.erase(scheduled_.begin());
+            sendInsert(insert);  // never schedules: it only sends or queues behind held messages
         }
         afterWork();
     }
