@@ -71,6 +71,11 @@ struct FilteredLine {
     TestClient client;
 };
 
+// "wait" is held under token 1 until the test releases it (60 s at most).
+FilterResult holdWaitUnderToken1(const FilterContext&, const Message& m) {
+    return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
+}
+
 TEST(FilterActions, InsertsGoBeforeAfterAndTheOtherWay) {
     FilteredLine line({[](const FilterContext&, const Message& m) {
                              FilterResult r;
@@ -262,9 +267,7 @@ TEST(FilterActions, AControllerEndsHoldsEarly) {
 
 // The other direction is not held up by a hold.
 TEST(FilterActions, AHoldStopsOnlyItsDirection) {
-    FilteredLine line({[](const FilterContext&, const Message& m) {
-                             return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }});
+    FilteredLine line({holdWaitUnderToken1});
     ASSERT_TRUE(line.open());
     TestUpstream& upstream = line.upstream;
     ProxyHarness& harness = line.harness;
@@ -283,9 +286,7 @@ TEST(FilterActions, AHoldStopsOnlyItsDirection) {
 // Behind a hold, a direction stops reading its sender above a bound (8 MB held) and goes on
 // when the hold ends: every frame arrives, in order.
 TEST(FilterActions, ALongHoldPausesItsSenderAndLosesNothing) {
-    FilteredLine line({[](const FilterContext&, const Message& m) {
-                             return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }});
+    FilteredLine line({holdWaitUnderToken1});
     ASSERT_TRUE(line.open());
     TestUpstream& upstream = line.upstream;
     ProxyHarness& harness = line.harness;
@@ -387,9 +388,7 @@ TEST(FilterActions, BehindAHoldOfADetachedFilterTheOrderStays) {
 // A peer's close does not overtake the frames held in its direction: they go out first, then
 // the close, and nothing is recorded as dropped.
 TEST(FilterActions, ACloseWaitsBehindHeldFrames) {
-    FilteredLine line({[](const FilterContext&, const Message& m) {
-                             return m.payload == "wait" ? FilterResult::hold(60000, 1) : FilterResult{};
-                         }});
+    FilteredLine line({holdWaitUnderToken1});
     ASSERT_TRUE(line.open());
     TestUpstream& upstream = line.upstream;
     ProxyHarness& harness = line.harness;
