@@ -7,6 +7,7 @@
 #include "control/LiveSessions.h"
 #include "control/UnixSocketAddress.h"
 #include "proxy/Proxy.h"
+#include "tests/support/ControlFixture.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
@@ -31,55 +32,9 @@
 namespace rtmtap::test {
 namespace {
 
-// A proxy with the registry as its tap, in front of a silent upstream, and its control server.
-class ControlServerTest : public ::testing::Test {
+// ControlFixture's proxy and control server, and the requests these tests make.
+class ControlServerTest : public ControlFixture {
 protected:
-    ControlServerTest() : upstream_(silent()) {
-        ProxyConfig config;
-        config.listenPort = 0;
-        config.upstream = upstream_.url();
-        config.loops = 2;
-        proxy_ = std::make_unique<Proxy>(config, std::vector<Tap*>{&live_});
-        proxy_->start();
-    }
-    ~ControlServerTest() override {
-        server_.reset();
-        proxy_->stop();
-    }
-
-    static TestUpstream::Options silent() {
-        TestUpstream::Options o;
-        o.echo = false;
-        return o;
-    }
-
-    std::string db() const { return dir_.file("rtmtap.db"); }
-    std::string socketPath() const { return ControlServer::pathFor(db()); }
-    void startServer(ControlServerOptions options = {}) {
-        server_ = std::make_unique<ControlServer>(socketPath(), *proxy_, live_, options);
-    }
-
-    // A client whose session the proxy holds (and whose ws_auth it saw when userId is given).
-    std::unique_ptr<TestClient> connect(int64_t userId = 0) {
-        size_t before = live_.list().size();
-        auto client = std::make_unique<TestClient>(proxy_->port());
-        EXPECT_TRUE(client->open());
-        if (userId) {
-            std::string claims = R"({"user_id":)" + std::to_string(userId) + R"(,"user_name":"u)" +
-                                 std::to_string(userId) + R"(@test.com"})";
-            client->sendText(R"({"command":"ws_auth","auth_token":")" + makeJwt(claims) + R"("})");
-        }
-        for (int i = 0; i < 500; ++i) {
-            auto sessions = live_.list();
-            bool ready = sessions.size() > before && (!userId || sessions.back().user_id == userId);
-            if (ready && proxy_->stats().sessionsActive >= sessions.size()) {
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return client;
-    }
-
     Poco::JSON::Object::Ptr ask(const std::string& request) {
         ControlClient client(db());
         return client.request(request);
@@ -93,12 +48,6 @@ protected:
         socket.setReceiveTimeout(Poco::Timespan(10, 0));
         return std::make_unique<JsonLineChannel>(socket, 1u << 20);
     }
-
-    TempDir dir_;
-    TestUpstream upstream_;
-    LiveSessions live_;
-    std::unique_ptr<Proxy> proxy_;
-    std::unique_ptr<ControlServer> server_;
 };
 
 std::vector<int64_t> ids(const Poco::JSON::Object& answer, const std::string& key) {

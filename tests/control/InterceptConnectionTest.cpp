@@ -9,6 +9,7 @@
 #include "protocol/Base64.h"
 #include "protocol/JsonText.h"
 #include "proxy/Proxy.h"
+#include "tests/support/ControlFixture.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
@@ -93,40 +94,12 @@ private:
     std::deque<Object> events_;
 };
 
-class InterceptTest : public ::testing::Test {
+class InterceptTest : public ControlFixture {
 protected:
-    InterceptTest() : upstream_(silent()) {
-        ProxyConfig config;
-        config.listenPort = 0;
-        config.upstream = upstream_.url();
-        config.loops = 2;
-        proxy_ = std::make_unique<Proxy>(config, std::vector<Tap*>{&live_});
-        proxy_->start();
+    InterceptTest() {
         ControlServerOptions options;
         options.idleTimeoutMs = 200;  // an intercepting connection outlives it
-        server_ = std::make_unique<ControlServer>(ControlServer::pathFor(dir_.file("rtmtap.db")), *proxy_, live_, options);
-    }
-    ~InterceptTest() override {
-        server_.reset();
-        proxy_->stop();
-    }
-
-    static TestUpstream::Options silent() {
-        TestUpstream::Options o;
-        o.echo = false;
-        return o;
-    }
-
-    // A client whose session the proxy holds and has taken into its loop.
-    std::unique_ptr<TestClient> connect() {
-        const size_t before = live_.list().size();
-        auto client = std::make_unique<TestClient>(proxy_->port());
-        EXPECT_TRUE(client->open());
-        for (int i = 0; i < 500 && (live_.list().size() <= before || proxy_->stats().sessionsActive <= before); ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        EXPECT_TRUE(upstream_.waitForConnections(before + 1));
-        return client;
+        startServer(options);
     }
 
     std::unique_ptr<Controller> intercept(const std::string& request) {
@@ -135,12 +108,6 @@ protected:
         EXPECT_TRUE(ok && ok->getValue<bool>("ok")) << (ok ? ok->optValue<std::string>("error", "") : "no answer");
         return controller;
     }
-
-    TempDir dir_;
-    TestUpstream upstream_;
-    LiveSessions live_;
-    std::unique_ptr<Proxy> proxy_;
-    std::unique_ptr<ControlServer> server_;
 };
 
 std::string text(const Received& r) {
