@@ -59,6 +59,10 @@ std::unique_ptr<Simulator> startEmbeddedSimulator() {
     return simulator;
 }
 
+std::string times(uint64_t n) {
+    return n == 1 ? "once" : std::to_string(n) + " times";
+}
+
 void printSummary(const ProxyStats& proxy, const RecorderStats& stats, std::ostream& err) {
     err << "rtmtap: stopped: " << proxy.sessionsAccepted << " connections, " << stats.recordsWritten
         << " records written";
@@ -67,10 +71,10 @@ void printSummary(const ProxyStats& proxy, const RecorderStats& stats, std::ostr
             << " bytes) relayed but NOT recorded while the recorder was behind (" << stats.gaps
             << " gaps: rtmtap stats lists them)";
     } else if (stats.timesBehind) {
-        err << ", the recorder fell behind " << stats.timesBehind << " times (the busiest sessions waited)";
+        err << ", the recorder fell behind " << times(stats.timesBehind) << " (the sending sessions waited)";
     }
     if (stats.writeStalls) {
-        err << ", the database refused writes " << stats.writeStalls << " times (the records waited)";
+        err << ", the database refused writes " << times(stats.writeStalls) << " (the records waited)";
     }
     if (stats.recordsLost) {
         err << ", " << stats.recordsLost << " records NOT written";
