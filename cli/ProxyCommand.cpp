@@ -152,6 +152,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         recorderOptions.textIndex = !options.noTextIndex;
         recorderOptions.maxDbBytes = options.dbMaxBytes;
         recorderOptions.exitWaitMs = options.exitWaitMs;
+        recorderOptions.queueLimitBytes = options.queueLimit;
         recorderOptions.whenBehind = options.whenBehind == "relay" ? WhenBehind::Relay : WhenBehind::Pause;
         // Validate the upstream before touching the database, so a typo creates no file.
         Proxy probe(config, {});
@@ -262,6 +263,9 @@ void setupProxy(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     cmd->add_option("--db-max-bytes", options->dbMaxBytes, "Test hook: cap the database file's size")->group("");
     cmd->add_option("--db-exit-wait", options->exitWaitMs, "Test hook: ms a refusing database is retried at exit")
+        ->group("");
+    cmd->add_option("--queue-limit", options->queueLimit, "Test hook: bytes the recorder holds before it is behind")
+        ->transform(CLI::AsSizeValue(false))
         ->group("");
     cmd->callback([options, cmd, &exitCode] {
         if (options->db.empty()) {

@@ -3,6 +3,7 @@
 // `rtmtap sessions --json` / `rtmtap show --jsonl` print for a recorded session.
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/Process.h"
+#include "tests/support/SqliteLock.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -498,6 +500,55 @@ TEST_F(ProxyProcessTest, AFullDiskIsSaidOnceAndRelayingContinues) {
     EXPECT_NE(proxy->err().find("rtmtap: gave up on database '" + db() + "' at exit: "), std::string::npos)
         << proxy->err();
     EXPECT_NE(proxy->err().find("records NOT written"), std::string::npos) << proxy->err();
+}
+
+TEST_F(ProxyProcessTest, WhenBehindRelayTheLastLineAndStatsCountWhatWasNotRecorded) {
+    if (SqliteLock::shell().empty()) {
+        GTEST_SKIP() << "the sqlite3 shell is not installed (scripts/install-deps installs it)";
+    }
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    auto proxy = startProxy({"--upstream", upstream.url(), "--when-behind", "relay", "--queue-limit", "64K"}, port);
+    ASSERT_NE(port, 0);
+    Client c = connectWs(port, "/rtm");
+    ASSERT_EQ(c.status, 101);
+    int trips = 0;
+    auto roundTrips = [&](int n) {
+        for (int i = 0; i < n; ++i, ++trips) {
+            std::string text = std::to_string(trips) + std::string(1000, 'r');
+            c.sendText(text);
+            ASSERT_EQ(c.receive().payload, text);
+        }
+    };
+    roundTrips(20);
+    {
+        SqliteLock lock(db());
+        ASSERT_TRUE(lock.held()) << lock.output();
+        roundTrips(500);  // ~1 MB each way under the lock, far past the 64 KiB queue: never waits
+        lock.release();
+    }
+    roundTrips(20);
+    c.ws->shutdown();
+    c.receive();  // the upstream's close, through the proxy
+    stopProxy(*proxy);
+
+    std::string last = proxy->errLines().back();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(last, m, std::regex(R"(, (\d+) frames \((\d+) bytes\) relayed but NOT recorded )")))
+        << proxy->err();
+    const int64_t frames = std::stoll(m[1]), bytes = std::stoll(m[2]);
+    EXPECT_GT(frames, 0);
+    test::RunResult stats = Process::capture({"stats", "--db", db(), "--json"});
+    ASSERT_EQ(stats.code(), 0) << stats.err;
+    Poco::JSON::Parser parser;
+    auto unrecorded = parser.parse(stats.out).extract<Poco::JSON::Object::Ptr>()->getObject("unrecorded");
+    EXPECT_EQ(unrecorded->getValue<int64_t>("frames"), frames);
+    EXPECT_EQ(unrecorded->getValue<int64_t>("bytes"), bytes);
+    Sql sql(db());
+    ASSERT_TRUE(sql.ok()) << sql.error();
+    // Each frame (the text frames both ways and the two close frames) is either recorded or counted.
+    EXPECT_EQ(sql.integer("SELECT count(*) FROM frames") + frames, 2 * trips + 2);
+    EXPECT_EQ(sql.integer("SELECT count(*) FROM sessions WHERE ended_us IS NOT NULL"), 1) << "ends are always recorded";
 }
 
 // ---- the database file ----
