@@ -89,7 +89,7 @@ void RecordWriter::run() {
         if (now >= nextFileCheck_) {
             checkFile();
         }
-        if (more && work.empty() && batch_.records.empty() && textBehind_ && now >= nextTextStep_) {
+        if (more && work.empty() && batch_.entries == 0 && textBehind_ && now >= nextTextStep_) {
             indexText();
             continue;
         }
@@ -99,12 +99,13 @@ void RecordWriter::run() {
                 commit();
             }
         }
-        const bool due = !batch_.records.empty() &&
-                         now >= batch_.started + std::chrono::milliseconds(options_.commitIntervalMs);
-        if (!stall_.stalled() && !batch_.records.empty() && (due || !more || queue_.commitWanted())) {
+        // entries, not records: a batch whose only record SQLite refused must still be completed.
+        const bool pending = batch_.entries > 0;
+        const bool due = pending && now >= batch_.started + std::chrono::milliseconds(options_.commitIntervalMs);
+        if (!stall_.stalled() && pending && (due || !more || queue_.commitWanted())) {
             commit();
         }
-        if (!more && !stall_.stalled() && batch_.records.empty()) {
+        if (!more && !stall_.stalled() && batch_.entries == 0) {
             return;
         }
     }
@@ -113,7 +114,7 @@ void RecordWriter::run() {
 // The batch's commit time, the next text step when idle, and the next file check.
 std::optional<RecordWriter::Clock::time_point> RecordWriter::nextWake() const {
     Clock::time_point wake = nextFileCheck_;
-    if (!batch_.records.empty()) {
+    if (batch_.entries > 0) {
         wake = std::min(wake, batch_.started + std::chrono::milliseconds(options_.commitIntervalMs));
     } else if (textBehind_) {
         wake = std::min(wake, nextTextStep_);  // idle time goes to the text index, paced
@@ -122,7 +123,7 @@ std::optional<RecordWriter::Clock::time_point> RecordWriter::nextWake() const {
 }
 
 void RecordWriter::add(Record&& record) {
-    if (batch_.records.empty()) {
+    if (batch_.entries == 0) {
         batch_.started = Clock::now();
     }
     batch_.entries += 1;
@@ -233,6 +234,9 @@ bool RecordWriter::waitToRetry() {
     const Clock::time_point now = Clock::now();
     const Clock::time_point next = now + stall_.backoff();
     if (queue_.closed()) {
+        if (batch_.entries == 0 && queue_.heldRows() == 0) {
+            return false;  // nothing left that the database would have to take
+        }
         if (!closedAt_) {
             closedAt_ = now;
             std::fprintf(stderr, "rtmtap: stopping: %zu records wait for database '%s' (%s); giving up in %.0f s\n",
