@@ -59,6 +59,29 @@ std::unique_ptr<Simulator> startEmbeddedSimulator() {
     return simulator;
 }
 
+std::string times(uint64_t n) {
+    return n == 1 ? "once" : std::to_string(n) + " times";
+}
+
+void printSummary(const ProxyStats& proxy, const RecorderStats& stats, std::ostream& err) {
+    err << "rtmtap: stopped: " << proxy.sessionsAccepted << " connections, " << stats.recordsWritten
+        << " records written";
+    if (stats.framesNotRecorded) {
+        err << ", " << stats.framesNotRecorded << " frames (" << stats.bytesNotRecorded
+            << " bytes) relayed but NOT recorded while the recorder was behind (" << stats.gaps
+            << " gaps: rtmtap stats lists them)";
+    } else if (stats.timesBehind) {
+        err << ", the recorder fell behind " << times(stats.timesBehind) << " (the sending sessions waited)";
+    }
+    if (stats.writeStalls) {
+        err << ", the database refused writes " << times(stats.writeStalls) << " (the records waited)";
+    }
+    if (stats.recordsLost) {
+        err << ", " << stats.recordsLost << " records NOT written";
+    }
+    err << std::endl;
+}
+
 }  // namespace
 
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
@@ -127,7 +150,10 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         recorderOptions.dbPath = options.db;
         recorderOptions.keepSecrets = options.keepSecrets;
         recorderOptions.textIndex = !options.noTextIndex;
-        recorderOptions.maxPageCount = options.dbMaxPages;
+        recorderOptions.maxDbBytes = options.dbMaxBytes;
+        recorderOptions.exitWaitMs = options.exitWaitMs;
+        recorderOptions.queueLimitBytes = options.queueLimit;
+        recorderOptions.whenBehind = options.whenBehind == "relay" ? WhenBehind::Relay : WhenBehind::Pause;
         // Validate the upstream before touching the database, so a typo creates no file.
         Proxy probe(config, {});
         (void)probe;
@@ -176,12 +202,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         }
         RecorderStats stats = recorder.stats();
         ProxyStats ps = proxy.stats();
-        err << "rtmtap: stopped: " << ps.sessionsAccepted << " connections, " << stats.recordsWritten
-            << " records written";
-        if (stats.writeErrors) {
-            err << ", " << stats.recordsLost << " records NOT written (" << stats.writeErrors << " write failures)";
-        }
-        err << std::endl;
+        printSummary(ps, stats, err);
         if (rules) {
             rules->finish(options.db, err);
         }
@@ -234,7 +255,18 @@ void setupProxy(CLI::App& app, int& exitCode) {
                     "insert_before/insert_after [{dir, op, data, after_ms}], close {by, code, reason}. "
                     "The first rule that matches acts. SIGHUP re-reads the file; each rule's counts are "
                     "printed at exit and kept for rtmtap stats");
-    cmd->add_option("--db-max-pages", options->dbMaxPages, "Test hook: SQLite max_page_count")->group("");
+    cmd->add_option("--when-behind", options->whenBehind,
+                    "When the recorder falls behind the traffic (a slow, full or locked disk): pause the "
+                    "sessions that send (they wait on TCP; nothing is lost), or relay them without recording "
+                    "(what is missed is counted as gaps, shown by rtmtap stats)")
+        ->check(CLI::IsMember({"pause", "relay"}))
+        ->capture_default_str();
+    cmd->add_option("--db-max-bytes", options->dbMaxBytes, "Test hook: cap the database file's size")->group("");
+    cmd->add_option("--db-exit-wait", options->exitWaitMs, "Test hook: ms a refusing database is retried at exit")
+        ->group("");
+    cmd->add_option("--queue-limit", options->queueLimit, "Test hook: bytes the recorder holds before it is behind")
+        ->transform(CLI::AsSizeValue(false))
+        ->group("");
     cmd->callback([options, cmd, &exitCode] {
         if (options->db.empty()) {
             options->db = defaultDbPath();

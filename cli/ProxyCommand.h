@@ -22,7 +22,10 @@ struct ProxyOptions {
     int connectTimeoutMs = 10000;
     int handshakeTimeoutMs = 10000;
     int loops = 0;
-    int64_t dbMaxPages = 0;  // hidden, for tests: simulate a full disk
+    std::string whenBehind = "pause";  // pause | relay: what the proxy does while the recorder is behind
+    int64_t dbMaxBytes = 0;  // hidden, for tests: simulate a full disk
+    int exitWaitMs = 10000;  // hidden, for tests: how long a refusing database is retried at exit
+    uint64_t queueLimit = 256u << 20;  // hidden, for tests: bytes the recorder holds before it is behind
     std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
 };
 

@@ -1,6 +1,7 @@
 #include "StatsCommand.h"
 
 #include "Commands.h"
+#include "store/Gaps.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
@@ -92,6 +93,26 @@ std::string gapsJson(const std::vector<SilenceGap>& gaps) {
             JsonObject().number("session", g.session).number("start_us", g.start_us).number("length_us", g.length_us).str());
     }
     return array(items);
+}
+
+std::string unrecordedJson(const std::vector<GapRow>& gaps) {
+    int64_t frames = 0, size = 0;
+    std::vector<std::string> items;
+    for (const GapRow& g : gaps) {
+        frames += g.frames;
+        size += g.bytes;
+        items.push_back(JsonObject()
+                            .number("session", g.session)
+                            .number("first_seq", g.first_seq)
+                            .number("last_seq", g.last_seq)
+                            .string("first_at", isoUtc(g.first_us))
+                            .string("last_at", isoUtc(g.last_us))
+                            .number("frames", g.frames)
+                            .number("bytes", g.bytes)
+                            .string("reason", g.reason)
+                            .str());
+    }
+    return JsonObject().number("frames", frames).number("bytes", size).raw("gaps", array(items)).str();
 }
 
 std::string endingJson(const SessionEnding& e) {
@@ -221,6 +242,30 @@ void printGaps(const SessionStats& s, int64_t gapUs, std::ostream& out, const Pa
     }
 }
 
+// Only when something was not recorded: a run that recorded everything says nothing here.
+void printUnrecorded(const SessionStats& s, std::ostream& out, const Palette& palette) {
+    if (s.unrecorded.empty()) {
+        return;
+    }
+    int64_t frames = 0, size = 0;
+    for (const GapRow& g : s.unrecorded) {
+        frames += g.frames;
+        size += g.bytes;
+    }
+    out << palette.bold("not recorded") << " (relayed while the recorder was behind): "
+        << palette.warn(std::to_string(frames) + " frames, " + bytes(size)) << " in " << s.unrecorded.size()
+        << (s.unrecorded.size() == 1 ? " gap\n" : " gaps\n");
+    for (size_t i = 0; i < std::min(s.unrecorded.size(), kListed); ++i) {
+        const GapRow& g = s.unrecorded[i];
+        out << "  " << (s.session ? "" : "session " + std::to_string(g.session) + " ") << "seq " << g.first_seq << "-"
+            << g.last_seq << " from " << isoUtc(g.first_us) << ": " << g.frames << " frames, " << bytes(g.bytes) << " ("
+            << shown(g.reason) << ")\n";
+    }
+    if (s.unrecorded.size() > kListed) {
+        out << "  ... " << s.unrecorded.size() - kListed << " more (--json lists them all)\n";
+    }
+}
+
 // Red for an end worth a second look; the label itself is the same with or without colour.
 std::string endingText(const std::string& label, const Palette& palette) {
     std::string text = shown(label, 200);
@@ -276,6 +321,7 @@ void printText(const SessionStats& s, int64_t gapUs, std::ostream& out, bool uni
     printNames("commands", s.commands, out, palette);
     printTimings(s, out, palette);
     printGaps(s, gapUs, out, palette);
+    printUnrecorded(s, out, palette);
     if (!s.endings.empty()) {
         out << palette.bold("endings") << ":\n";
     }
@@ -334,7 +380,10 @@ std::string statsJson(const SessionStats& s, int64_t gapUs) {
     } else {
         json.null("ending");
     }
-    return json.raw("endings", countsJson(s.endings, "how")).raw("rules", rulesJson(s.rules)).str();
+    return json.raw("endings", countsJson(s.endings, "how"))
+        .raw("rules", rulesJson(s.rules))
+        .raw("unrecorded", unrecordedJson(s.unrecorded))
+        .str();
 }
 
 namespace {
@@ -366,6 +415,7 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, 
             return 2;
         }
         stats->rules = rulesInRange(reader, options);
+        stats->unrecorded = Gaps::read(options.db, options.session);
         if (options.json) {
             out << statsJson(*stats, settings.gapUs) << '\n';
         } else {
@@ -386,7 +436,8 @@ void setupStats(CLI::App& app, int& exitCode) {
         "Per direction frames and bytes; counts per event and command; frames per second over time;\n"
         "ping-to-pong round trips (a pong answers the latest ping from the other side with its payload);\n"
         "how long the proxy held frames (forwarded minus arrival); silences longer than --gap-seconds\n"
-        "(from the session start, between frames and up to its end); how it ended.\n"
+        "(from the session start, between frames and up to its end); frames relayed but not recorded\n"
+        "(proxy --when-behind relay); how it ended.\n"
         "Exit: 0; 2 when the session does not exist or the database cannot be read.");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions); all sessions when left out");
     sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")

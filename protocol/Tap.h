@@ -1,8 +1,10 @@
 #pragma once
 // Observe-only hooks (mitmproxy's addon pattern): the relay announces, features listen.
-// Calls come from relay threads: an implementation must be quick and thread-safe, and may block
-// only to apply backpressure (the recorder does when its queue is full, so nothing is dropped).
+// Calls come from relay threads: an implementation must be quick and thread-safe and must never
+// block (an event loop serves many sessions). A tap that can fall behind says so through
+// backpressure() instead, and the relay slows the senders (protocol/Backpressure.h).
 #include "ApiExchange.h"
+#include "Backpressure.h"
 #include "Message.h"
 #include "Session.h"
 
@@ -32,6 +34,8 @@ public:
     // the upstream's answer is complete and just before it goes to the client (so it comes before
     // any WebSocket session that the answer leads to). Most taps ignore it.
     virtual void onApiExchange(const ApiExchange& /*exchange*/) {}
+    // The tap's signal that it is behind, or nullptr when it never is (most taps).
+    virtual Backpressure* backpressure() { return nullptr; }
 };
 
 }  // namespace rtmtap

@@ -23,9 +23,20 @@ EventLoop::EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySet
     ev.events = EPOLLIN;
     ev.data.ptr = nullptr;  // nullptr marks the wake-up descriptor
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
+    for (Tap* tap : taps_) {
+        if (Backpressure* gate = tap->backpressure()) {
+            gates_.emplace_back(gate, gate->subscribe([this] {
+                tapsOpened_.store(true);
+                wake();
+            }));
+        }
+    }
 }
 
 EventLoop::~EventLoop() {
+    for (auto& [gate, id] : gates_) {
+        gate->unsubscribe(id);
+    }
     shutdown();
     join();
     ::close(wakeFd_);
@@ -128,6 +139,30 @@ void EventLoop::watch(int fd, uint32_t events, void* side) {
     }
 }
 
+bool EventLoop::tapsOpen() const {
+    for (const auto& gate : gates_) {
+        if (!gate.first->open()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void EventLoop::resumeWhenTapsOpen(Relay& relay) {
+    tapWaiters_.insert(&relay);
+}
+
+// Every relay that paused reads again, one round each, even if another loop's relays have
+// filled the taps again meanwhile: each then pauses anew, which is what bounds the taps' memory.
+void EventLoop::resumeTapWaiters() {
+    std::unordered_set<Relay*> waiters;
+    waiters.swap(tapWaiters_);
+    for (Relay* r : waiters) {
+        r->resumeReading();
+        touched_.push_back(r);  // a TLS side may hold decrypted bytes epoll cannot report
+    }
+}
+
 void EventLoop::runPosted() {
     std::vector<std::function<void()>> tasks;
     {
@@ -146,6 +181,7 @@ void EventLoop::reap() {
             relayed += (*it)->messagesRelayed();
             relays_.erase(it->get());
             timed_.erase(it->get());
+            tapWaiters_.erase(it->get());
             it = owned_.erase(it);
             --count_;
         } else {
@@ -172,6 +208,9 @@ void EventLoop::run() {
                 (void)ignored;
                 runPosted();
                 runSessionTasks();
+                if (tapsOpened_.exchange(false)) {
+                    resumeTapWaiters();
+                }
                 continue;
             }
             auto* side = static_cast<RelaySide*>(events[i].data.ptr);

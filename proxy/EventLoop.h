@@ -1,6 +1,8 @@
 #pragma once
 // One relay thread: an epoll loop over the sockets of the sessions it owns. A handful of these
-// serve every session (one per core): a session costs buffers, not a thread.
+// serve every session (one per core): a session costs buffers, not a thread. The loop never
+// blocks on a tap: it listens to the taps' backpressure signals (protocol/Backpressure.h) and
+// wakes the relays that paused for them once they open.
 #include "Relay.h"
 
 #include <atomic>
@@ -37,6 +39,8 @@ public:
     const RelaySettings& settings() const { return settings_; }
 
     void watch(int fd, uint32_t events, void* side) override;
+    bool tapsOpen() const override;
+    void resumeWhenTapsOpen(Relay& relay) override;
 
 private:
     void run();
@@ -46,6 +50,7 @@ private:
     void reap();
     void afterRound(std::vector<Relay*>& buffered);
     void wake();
+    void resumeTapWaiters();
 
     const std::vector<Tap*>& taps_;
     const Clock& clock_;
@@ -66,6 +71,9 @@ private:
     std::unordered_set<Relay*> timed_;   // relays with a deadline (close grace, held messages)
     std::vector<Relay*> touched_;        // relays that had work this round
     std::vector<std::unique_ptr<Relay>> owned_;
+    std::vector<std::pair<Backpressure*, uint64_t>> gates_;  // the taps' signals, subscribed
+    std::atomic<bool> tapsOpened_{false};  // set by a signal's listener, on any thread
+    std::unordered_set<Relay*> tapWaiters_;  // relays with sides paused for the taps
     bool stopping_ = false;  // loop thread only
     std::atomic<size_t> count_{0};
     std::atomic<uint64_t> relayed_{0};

@@ -16,6 +16,9 @@ constexpr size_t kLowWater = 256 * 1024;
 // A direction that holds this many payload bytes (a long delay, a breakpoint) stops reading its
 // source: the sender waits on TCP, as it would behind a slow reader, instead of the proxy's memory.
 constexpr size_t kHeldHighWater = 8u << 20;
+// While the taps are behind, a side may still pass this many control frames (an idle session's
+// pings and pongs, a close) before it is paused like a side that sends data.
+constexpr uint32_t kControlWhileBehind = 32;
 
 uint64_t randomSeed() {
     std::random_device rd;
@@ -316,7 +319,8 @@ bool Relay::mustFilter(const RelaySide& side) const {
 }
 
 bool Relay::canRead(const RelaySide& side) const {
-    return !side.eof && !side.readPaused && side.heldBytes <= kHeldHighWater;
+    // Closing, a side paused for the taps is read again: its close reply ends the session.
+    return !side.eof && !side.readPaused && (!side.tapPaused || proxyClosing_) && side.heldBytes <= kHeldHighWater;
 }
 
 void Relay::filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
@@ -575,6 +579,40 @@ void Relay::emitPending() {
             reportTapError(e.what());
         }
     }
+    pauseSenders(*batch);
+}
+
+void Relay::pauseSenders(const std::vector<Message>& announced) {
+    if (poller_.tapsOpen()) {
+        client_.controlWhileBehind = 0;
+        upstream_.controlWhileBehind = 0;
+        return;
+    }
+    if (finished_) {
+        return;
+    }
+    bool paused = false;
+    for (const Message& m : announced) {
+        RelaySide& side = sideFrom(m.dir);
+        if (isControl(m.op) && ++side.controlWhileBehind <= kControlWhileBehind) {
+            continue;
+        }
+        paused = paused || !side.tapPaused;
+        side.tapPaused = true;
+    }
+    if (paused) {
+        poller_.resumeWhenTapsOpen(*this);  // the caller's updateWatch drops EPOLLIN
+    }
+}
+
+void Relay::resumeReading() {
+    if (finished_) {
+        return;
+    }
+    client_.tapPaused = false;
+    upstream_.tapPaused = false;
+    updateWatch(client_);
+    updateWatch(upstream_);
 }
 
 void Relay::reportTapError(const char* what) {

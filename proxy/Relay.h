@@ -4,6 +4,16 @@
 // Runs on exactly one EventLoop thread; nothing here is shared with other threads.
 // With filters (proxy/FilterChain.h) each whole message, but close frames, passes the chain
 // before it goes out; without, the relay takes its unfiltered path (one branch a message).
+//
+// Taps that fall behind (protocol/Backpressure.h, asked through the Poller): after announcing a
+// round's messages, a relay whose taps are no longer open stops reading from each side that sent
+// a data message in that round (or more than kControlWhileBehind control frames since the taps
+// closed), and reads it again when its loop says they are open. Writes, timers, closes and the
+// other side go on, and an idle session's pings and pongs pass. What this bounds: the tap holds at
+// most its limit plus, for each side that reads while the taps close or right after they open,
+// one read round: at most 1 MiB read from the socket (kReadBudget) plus a message completed from
+// bytes read before (at most --max-message), each message costing the recorder its payload plus
+// 256 B of bookkeeping, plus up to kControlWhileBehind control frames (at most 125 B each) a side.
 #include "ByteBuffer.h"
 #include "FilterChain.h"
 #include "FrameCodec.h"
@@ -27,6 +37,11 @@ class Poller {
 public:
     virtual ~Poller() = default;
     virtual void watch(int fd, uint32_t events, void* side) = 0;  // add/modify; 0 events = remove
+    // Whether the taps take more without falling further behind (protocol/Backpressure.h).
+    virtual bool tapsOpen() const { return true; }
+    // The relay stopped reading some sides because tapsOpen() was false: call
+    // relay.resumeReading() on the loop thread once the taps are open again.
+    virtual void resumeWhenTapsOpen(Relay& relay) { (void)relay; }
 };
 
 // A message a filter held, or one queued behind it (a direction keeps its order).
@@ -58,6 +73,8 @@ struct RelaySide {
     bool sentClose = false;       // it sent a close frame
     bool eof = false;             // it closed its sending half, or the socket failed
     bool readPaused = false;      // the other side is not draining: stop reading this one
+    bool tapPaused = false;       // the taps are behind and this side sent data: stop reading it
+    uint32_t controlWhileBehind = 0;  // control frames read since the taps were last seen open
     bool discardInput = false;    // after an oversize or invalid frame: read and throw away
     bool gotClose = false;        // a close frame was written to it (relayed or the proxy's own)
     bool proxyClosed = false;     // the proxy sent it a close frame of its own
@@ -97,6 +114,9 @@ public:
     // FilterResult::holdToken) with decision Continue (as it came), Drop or Replace. False when no
     // message of this session is held with that token (it went on at its hold time, or never was).
     bool release(uint64_t token, FilterResult decision);
+    // Loop thread only: the taps are open again (Poller::resumeWhenTapsOpen): read the sides
+    // that were paused for them.
+    void resumeReading();
     bool finished() const { return finished_; }
     int64_t sessionId() const { return info_.id; }
     // The next time onTimer has work (close grace, a held message), absolute monotonic µs; 0: none.
@@ -138,6 +158,7 @@ private:
     void noteClose(RelaySide& side, const std::string& payload);
     int64_t queue(Message&& m);  // returns the seq it got
     void emitPending();
+    void pauseSenders(const std::vector<Message>& announced);
     void flush(RelaySide& side);
     void onEof(RelaySide& side, const std::string& error);
     void failProtocol(RelaySide& side, uint16_t code, const std::string& why);

@@ -94,7 +94,7 @@ void Database::exec(const std::string& sql) {
     if (rc != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw DatabaseError("database '" + path_ + "': " + message, rc, message);
+        throw DatabaseError("database '" + path_ + "': " + message, rc, message, sqlite3_system_errno(db_));
     }
 }
 
@@ -118,12 +118,13 @@ bool Database::fileMoved() const {
     return sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0;
 }
 
-void Database::fail(int rc, const std::string& action) const {
+void Database::fail(int rc, const std::string& action, int sysErrno) const {
     std::string message = sqlite3_errmsg(db_);
     if (message.empty() || message == "not an error") {
         message = sqlite3_errstr(rc);
     }
-    throw DatabaseError(action + " database '" + path_ + "': " + message, rc, message);
+    throw DatabaseError(action + " database '" + path_ + "': " + message, rc, message,
+                        sysErrno >= 0 ? sysErrno : sqlite3_system_errno(db_));
 }
 
 }  // namespace rtmtap

@@ -31,8 +31,9 @@ public:
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }
 
-    // Throws DatabaseError for rc, built from the connection's current error message.
-    [[noreturn]] void fail(int rc, const std::string& action) const;
+    // Throws DatabaseError for rc, built from the connection's current error message (and errno,
+    // unless the caller saved it: -1).
+    [[noreturn]] void fail(int rc, const std::string& action, int sysErrno = -1) const;
 
 private:
     std::string path_;

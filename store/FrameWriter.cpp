@@ -90,16 +90,27 @@ std::string linkKey(std::string_view token) {
 }
 
 // Creates or migrates the schema before the statements below are prepared against it.
-Database& prepared(Database& db, int64_t maxPageCount) {
+Database& prepared(Database& db, int64_t maxBytes) {
     Schema::prepareForWriting(db);
     // Measured with bench/recorder: a 16 MiB page cache keeps the index's hot pages in memory and
     // a larger checkpoint interval rewrites them less often (~10% less CPU a row than defaults).
     db.exec("PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864");
-    if (maxPageCount > 0) {
-        db.exec("PRAGMA max_page_count = " + std::to_string(maxPageCount));
+    if (maxBytes > 0) {
+        // In the file's own pages (32 KiB for a file rtmtap created, whatever an older one has).
+        // SQLite never sets the limit below the pages the file already has.
+        const int64_t pageSize = std::max<int64_t>(512, db.queryInt("PRAGMA page_size"));
+        db.exec("PRAGMA max_page_count = " + std::to_string(std::max<int64_t>(1, maxBytes / pageSize)));
     }
     return db;
 }
+
+const char* const kInsertGap =
+    "INSERT INTO gaps(session, first_seq, last_seq, first_us, last_us, frames, bytes, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+// The recorder retries a locked database itself (store/WriteStall.h): a short busy wait keeps its
+// writer thread responsive (a file check, the end of the run) while another process holds the lock.
+constexpr int kRecorderBusyMs = 250;
 
 // A session id that links to another session: 0 means none and is stored as NULL.
 void bindIdOrNull(Statement& s, int index, int64_t id) {
@@ -108,11 +119,11 @@ void bindIdOrNull(Statement& s, int index, int64_t id) {
 
 }  // namespace
 
-FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount, WriterRole role)
+FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxBytes, WriterRole role)
     : db_(path, Database::Mode::ReadWriteCreate),
       role_(role),
       keepSecrets_(keepSecrets),
-      begin_(prepared(db_, maxPageCount), "BEGIN IMMEDIATE"),
+      begin_(prepared(db_, maxBytes), "BEGIN IMMEDIATE"),
       commit_(db_, "COMMIT"),
       rollback_(db_, "ROLLBACK"),
       insertFrame_(db_, kInsertFrame),
@@ -123,6 +134,7 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
       insertApiCall_(db_, kInsertApiCall),
       linkApiCalls_(db_, kLinkApiCalls),
       setLabel_(db_, "UPDATE sessions SET label = ?2 WHERE id = ?1"),
+      insertGap_(db_, kInsertGap),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
       selectName_(db_, "SELECT id FROM names WHERE name = ?1"),
       blocks_(db_),
@@ -137,6 +149,7 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxP
             rollback_.run();
             throw;
         }
+        sqlite3_busy_timeout(db_.handle(), kRecorderBusyMs);
     }
     firstFreeSessionId_ = queryFreeSessionId();
     loadNames();
@@ -223,6 +236,8 @@ void FrameWriter::write(const Record& record) {
         writeSession(*info);
     } else if (const auto* exchange = std::get_if<ApiExchange>(&record)) {
         writeApiCall(*exchange);
+    } else if (const auto* gap = std::get_if<GapRow>(&record)) {
+        writeGap(*gap);
     } else {
         writeEnd(std::get<SessionEnd>(record));
     }
@@ -313,6 +328,40 @@ void FrameWriter::writeEnd(const SessionEnd& end) {
     s.bindTextOrNull(7, end.error);
     s.bind(8, static_cast<int64_t>(end.http_status));
     s.run();
+}
+
+void FrameWriter::writeGap(const GapRow& gap) {
+    Statement& s = insertGap_;
+    s.bind(1, gap.session);
+    s.bind(2, gap.first_seq);
+    s.bind(3, gap.last_seq);
+    s.bind(4, gap.first_us);
+    s.bind(5, gap.last_us);
+    s.bind(6, gap.frames);
+    s.bind(7, gap.bytes);
+    s.bindText(8, gap.reason);
+    s.run();
+}
+
+void FrameWriter::copySessionsTo(const std::string& path, const std::vector<int64_t>& ids) {
+    if (ids.empty()) {
+        return;
+    }
+    std::string list;
+    for (int64_t id : ids) {
+        list += (list.empty() ? "" : ",") + std::to_string(id);
+    }
+    Statement attach(db_, "ATTACH DATABASE ?1 AS fresh");
+    attach.bindText(1, path);
+    attach.run();
+    try {
+        // Both files have the same schema version, so their columns line up.
+        db_.exec("INSERT OR IGNORE INTO fresh.sessions SELECT * FROM main.sessions WHERE id IN (" + list + ")");
+    } catch (...) {
+        sqlite3_exec(db_.handle(), "DETACH DATABASE fresh", nullptr, nullptr, nullptr);
+        throw;
+    }
+    db_.exec("DETACH DATABASE fresh");
 }
 
 void FrameWriter::writeMessage(const Message& message) {

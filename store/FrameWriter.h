@@ -26,8 +26,9 @@ enum class WriterRole { Recorder, Importer };
 class FrameWriter {
 public:
     // Opens (creating with mode 0600) and migrates the database. Throws DatabaseError, also when
-    // a live recorder in another process holds the file and role is Recorder.
-    FrameWriter(const std::string& path, bool keepSecrets, int64_t maxPageCount, WriterRole role);
+    // a live recorder in another process holds the file and role is Recorder. maxBytes > 0 caps
+    // the file (PRAGMA max_page_count in pages of the file's own size; tests fill a disk with it).
+    FrameWriter(const std::string& path, bool keepSecrets, int64_t maxBytes, WriterRole role);
     ~FrameWriter();
 
     // max(session id)+1 as found at open.
@@ -45,6 +46,9 @@ public:
     void rollback() noexcept;  // also forgets the names interned since begin()
     // The file was removed or renamed under us (see Database::fileMoved).
     bool fileMoved() const { return db_.fileMoved(); }
+    // Outside a transaction: copies the sessions rows with these ids into the rtmtap database at
+    // path (another file: the one that took over after fileMoved()). Throws DatabaseError.
+    void copySessionsTo(const std::string& path, const std::vector<int64_t>& ids);
     // Outside a transaction: extends the full-text index over up to maxIds more frames, in a
     // transaction of its own. Returns the ids covered, 0 when the index is complete.
     int64_t indexText(int64_t maxIds);
@@ -58,6 +62,7 @@ private:
     void writeSession(const SessionInfo& info);
     void writeMessage(const Message& message);
     void writeEnd(const SessionEnd& end);
+    void writeGap(const GapRow& gap);
     // An API call, redacted (store/ApiRedaction.h), linked to the session its ws_token led to.
     void writeApiCall(const ApiExchange& exchange);
     // session: the link when it is known (an import), else it is looked up by the ws_token.
@@ -74,7 +79,7 @@ private:
     int64_t firstFreeSessionId_ = 1;
     Statement begin_, commit_, rollback_;
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
-    Statement insertApiCall_, linkApiCalls_, setLabel_;
+    Statement insertApiCall_, linkApiCalls_, setLabel_, insertGap_;
     Statement insertName_, selectName_;
     BlockIndexer blocks_;
     TextIndex text_;

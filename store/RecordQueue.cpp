@@ -1,5 +1,7 @@
 #include "RecordQueue.h"
 
+#include <algorithm>
+
 namespace rtmtap {
 namespace {
 
@@ -42,6 +44,9 @@ size_t RecordQueue::cost(const Record& record) {
         }
         return kOverheadBytes + bytes;
     }
+    if (const auto* gap = std::get_if<GapRow>(&record)) {
+        return kOverheadBytes + gap->reason.size();
+    }
     const auto& end = std::get<SessionEnd>(record);
     return kOverheadBytes + end.close_reason.size() + end.closed_by.size() + end.error.size();
 }
@@ -54,23 +59,23 @@ size_t RecordQueue::rows(const Record& record) {
 }
 
 bool RecordQueue::push(Record record) {
-    size_t bytes = cost(record);
-    std::unique_lock<std::mutex> lock(mutex_);
-    // A record larger than the whole limit still goes in alone, so it cannot wait forever.
-    auto full = [&] { return !closed_ && heldBytes_ > 0 && heldBytes_ + bytes > limitBytes_; };
-    if (full()) {
-        ++waits_;
-        ++waiting_;
-        work_.notify_one();  // the writer commits early instead of waiting for its interval
-        spaceOrDone_.wait(lock, [&] { return !full(); });
-        --waiting_;
-    }
+    const size_t bytes = cost(record);
+    const size_t n = rows(record);
+    std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) {
         return false;
     }
     queue_.push_back(std::move(record));
     heldBytes_ += bytes;
+    heldRows_ += n;
+    peakHeldBytes_ = std::max(peakHeldBytes_, heldBytes_);
     ++pushed_;
+    if (heldBytes_ >= limitBytes_ && !behind_.load(std::memory_order_relaxed)) {
+        behind_.store(true, std::memory_order_relaxed);
+        ++timesBehind_;
+        work_.notify_one();  // the writer commits early instead of waiting for its interval
+        return true;
+    }
     // The writer is woken only when it is idle or a good batch is waiting; otherwise it collects
     // at its commit deadline, so a relay thread pays no futex wake-up per message.
     if ((writerIdle_ && queue_.size() == 1) || queue_.size() == kWakeEntries) {
@@ -81,8 +86,8 @@ bool RecordQueue::push(Record record) {
 
 bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point> deadline, bool batchOpen) {
     std::unique_lock<std::mutex> lock(mutex_);
-    // With a batch open, wake early only for a full batch's worth, a flush or a blocked
-    // producer; idle (perhaps until a deadline of its own), at the first record.
+    // With a batch open, wake early only for a full batch's worth, a flush or a full queue;
+    // idle (perhaps until a deadline of its own), at the first record.
     auto full = [&] { return closed_ || commitWantedLocked() || queue_.size() >= kWakeEntries; };
     auto any = [&] { return !queue_.empty() || closed_ || commitWantedLocked(); };
     writerIdle_ = !batchOpen;
@@ -106,13 +111,22 @@ bool RecordQueue::take(std::vector<Record>& out, std::optional<Clock::time_point
     return true;
 }
 
-void RecordQueue::complete(size_t records, size_t bytes) {
+void RecordQueue::complete(size_t records, size_t rows, size_t bytes) {
+    bool opened = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         completed_ += records;
-        heldBytes_ -= bytes;
+        heldBytes_ -= std::min(heldBytes_, bytes);
+        heldRows_ -= std::min(heldRows_, rows);
+        if (behind_.load(std::memory_order_relaxed) && heldBytes_ <= limitBytes_ - limitBytes_ / 4) {
+            behind_.store(false, std::memory_order_relaxed);
+            opened = true;
+        }
     }
-    spaceOrDone_.notify_all();
+    done_.notify_all();
+    if (opened) {
+        notifyOpen();
+    }
 }
 
 bool RecordQueue::commitWanted() {
@@ -121,9 +135,13 @@ bool RecordQueue::commitWanted() {
 }
 
 bool RecordQueue::commitWantedLocked() const {
-    // heldBytes_ > 0: there is something to commit (without it a waiting producer that has not
-    // yet woken up after a commit would make the writer spin).
-    return heldBytes_ > 0 && (flushTarget_ > completed_ || waiting_ > 0);
+    // heldBytes_ > 0: there is something to commit (without it the writer could spin).
+    return heldBytes_ > 0 && (flushTarget_ > completed_ || behind_.load(std::memory_order_relaxed));
+}
+
+bool RecordQueue::sleepUnlessClosed(Clock::time_point until) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return work_.wait_until(lock, until, [&] { return closed_; });
 }
 
 void RecordQueue::flush() {
@@ -136,16 +154,42 @@ void RecordQueue::flush() {
         flushTarget_ = target;
     }
     work_.notify_one();
-    spaceOrDone_.wait(lock, [&] { return completed_ >= target; });
+    done_.wait(lock, [&] { return completed_ >= target; });
 }
 
 void RecordQueue::close() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         closed_ = true;
+        behind_.store(false, std::memory_order_relaxed);
     }
     work_.notify_all();
-    spaceOrDone_.notify_all();
+    done_.notify_all();
+    notifyOpen();  // paused producers read again: their records are refused now, not waited for
+}
+
+bool RecordQueue::closed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_;
+}
+
+uint64_t RecordQueue::subscribe(std::function<void()> listener) {
+    std::lock_guard<std::mutex> lock(listenersMutex_);
+    listeners_.emplace_back(nextListener_, std::move(listener));
+    return nextListener_++;
+}
+
+void RecordQueue::unsubscribe(uint64_t id) {
+    std::lock_guard<std::mutex> lock(listenersMutex_);
+    listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(), [&](const auto& l) { return l.first == id; }),
+                     listeners_.end());
+}
+
+void RecordQueue::notifyOpen() {
+    std::lock_guard<std::mutex> lock(listenersMutex_);
+    for (const auto& listener : listeners_) {
+        listener.second();
+    }
 }
 
 uint64_t RecordQueue::pushed() const {
@@ -153,9 +197,24 @@ uint64_t RecordQueue::pushed() const {
     return pushed_;
 }
 
-uint64_t RecordQueue::waits() const {
+uint64_t RecordQueue::timesBehind() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return waits_;
+    return timesBehind_;
+}
+
+size_t RecordQueue::heldBytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return heldBytes_;
+}
+
+size_t RecordQueue::heldRows() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return heldRows_;
+}
+
+size_t RecordQueue::peakHeldBytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peakHeldBytes_;
 }
 
 }  // namespace rtmtap

@@ -272,6 +272,31 @@ CREATE TABLE rule_counts(
 CREATE INDEX rule_counts_by_end ON rule_counts(ended_us);
 )SQL";
 
+// Version 9: frames a session relayed while the recorder was behind and `rtmtap proxy
+// --when-behind relay` kept the traffic flowing instead of pausing it: one row per run of
+// consecutive frames of a session (their seqs are missing from frames), with why it was behind.
+const char* const kSchemaV9 = R"SQL(
+CREATE TABLE gaps(
+    id INTEGER PRIMARY KEY,
+    session INTEGER NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    first_us INTEGER NOT NULL,
+    last_us INTEGER NOT NULL,
+    frames INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX gaps_by_session ON gaps(session, first_seq);
+
+CREATE VIEW v_gaps AS
+SELECT g.session, g.first_seq, g.last_seq,
+       strftime('%Y-%m-%dT%H:%M:%fZ', g.first_us / 1e6, 'unixepoch') AS first_at,
+       strftime('%Y-%m-%dT%H:%M:%fZ', g.last_us / 1e6, 'unixepoch') AS last_at,
+       g.frames, g.bytes, g.reason
+FROM gaps g;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -287,6 +312,7 @@ const Migration kMigrations[] = {
     {6, kSchemaV6},
     {7, kSchemaV7},
     {8, kSchemaV8},
+    {9, kSchemaV9},
 };
 
 std::string notRtmtap(const Database& db) {

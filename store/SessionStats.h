@@ -2,6 +2,7 @@
 // What `rtmtap stats` reports about one session or all of them, computed from rows read through
 // store/Reader (only the columns needed; payloads of pings and pongs alone). No printing here:
 // cli/StatsCommand renders it as text or JSON.
+#include "Gaps.h"
 #include "Reader.h"
 #include "RuleCounts.h"
 
@@ -80,6 +81,9 @@ struct SessionStats {
     // What the rules of `rtmtap proxy --rules` did in the proxy runs that overlap the session
     // (all sessions: every run); filled by the caller from store/RuleCounts.
     std::vector<RuleCountRow> rules;
+    // Frames relayed but not recorded while the recorder was behind (`--when-behind relay`), from
+    // the gaps table (store/Gaps.h); filled by the caller.
+    std::vector<GapRow> unrecorded;
 };
 
 // Returns nullopt when sessionId names no session. Throws what Reader throws.

@@ -61,10 +61,12 @@ bool Statement::step() {
     if (rc == SQLITE_DONE) {
         return false;
     }
-    // Reset first so the statement is reusable; the error message survives the reset.
+    // Reset first so the statement is reusable; the error message survives the reset, the
+    // errno behind an I/O error does not.
+    const int sysErrno = sqlite3_system_errno(db_.handle());
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
-    db_.fail(rc, sqlite3_stmt_readonly(stmt_) ? "cannot read" : "cannot write");
+    db_.fail(rc, sqlite3_stmt_readonly(stmt_) ? "cannot read" : "cannot write", sysErrno);
 }
 
 void Statement::run() {

@@ -1,8 +1,9 @@
 // Process-level tests of `rtmtap proxy`: the real binary with real sockets on 127.0.0.1, its exit
-// statuses and messages, signals (SIGTERM, SIGKILL), write errors, TLS both ways, and what
+// statuses and messages, signals (SIGTERM, SIGKILL), a full disk, TLS both ways, and what
 // `rtmtap sessions --json` / `rtmtap show --jsonl` print for a recorded session.
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/Process.h"
+#include "tests/support/SqliteLock.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -452,22 +454,18 @@ TEST_F(ProxyProcessTest, SigkillMidStreamLeavesConsistentDatabase) {
 
 // ---- write errors ----
 
-bool mentionsWriteFailure(const std::string& line) {
-    std::string l = lower(line);
-    return l.rfind("rtmtap: ", 0) == 0 &&
-           (l.find("write") != std::string::npos || l.find("full") != std::string::npos ||
-            l.find("disk") != std::string::npos || l.find("lost") != std::string::npos);
-}
-
-TEST_F(ProxyProcessTest, WriteErrorsAreReportedAndRelayingContinues) {
+TEST_F(ProxyProcessTest, AFullDiskIsSaidOnceAndRelayingContinues) {
     EchoUpstream upstream;
     uint16_t port = 0;
-    auto proxy = startProxy({"--upstream", upstream.url(), "--db-max-pages", "40"}, port);
+    // The file may not grow at all: the writer turns --db-max-bytes into pages of the file's own
+    // size (PRAGMA page_size, 32 KiB here) and SQLite never goes below what the file has, so the
+    // first few dozen frames fill it. ~2 MB each way stays far below the queue's limit: the
+    // records wait in memory and relaying never does.
+    auto proxy = startProxy({"--upstream", upstream.url(), "--db-max-bytes", "1", "--db-exit-wait", "500"}, port);
     ASSERT_NE(port, 0);
     Client c = connectWs(port, "/rtm");
     ASSERT_EQ(c.status, 101);
 
-    // 40 pages of 4 KiB hold ~160 KB; this sends ~2 MB each way.
     std::string filler(1000, 'w');
     int n = 0;
     auto roundTrip = [&] {
@@ -477,23 +475,80 @@ TEST_F(ProxyProcessTest, WriteErrorsAreReportedAndRelayingContinues) {
         EXPECT_EQ(f.opcode(), WebSocket::FRAME_OP_TEXT);
         return f.payload == text;
     };
+    auto fullLines = [&] {
+        size_t lines = 0;
+        for (const std::string& line : proxy->errLines()) {
+            lines += line.find("database or disk is full: keeping ") != std::string::npos ? 1 : 0;
+        }
+        return lines;
+    };
     for (int i = 0; i < 1000; ++i) {
         ASSERT_TRUE(roundTrip()) << "echo " << i << " differs";
     }
     // The writer commits in the background: wait for its report, relaying all the while.
-    bool reported = false;
-    for (int i = 0; i < 200 && !reported; ++i) {
+    for (int i = 0; i < 200 && fullLines() == 0; ++i) {
         ASSERT_TRUE(roundTrip()) << "echo after the disk filled differs";
-        for (const std::string& line : proxy->errLines()) {
-            reported = reported || mentionsWriteFailure(line);
-        }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_TRUE(reported) << "no write failure on stderr:\n" << proxy->err();
+    EXPECT_EQ(fullLines(), 1u) << "one line when the disk filled, none per retry:\n" << proxy->err();
     for (int i = 0; i < 20; ++i) {
-        ASSERT_TRUE(roundTrip()) << "echo after the write failure was reported differs";
+        ASSERT_TRUE(roundTrip()) << "echo after the disk filled was reported differs";
     }
+    EXPECT_EQ(fullLines(), 1u) << proxy->err();
+    // At exit the records still held are retried for --db-exit-wait, then counted and said.
     stopProxy(*proxy);
+    EXPECT_NE(proxy->err().find("rtmtap: gave up on database '" + db() + "' at exit: "), std::string::npos)
+        << proxy->err();
+    EXPECT_NE(proxy->err().find("records NOT written"), std::string::npos) << proxy->err();
+}
+
+TEST_F(ProxyProcessTest, WhenBehindRelayTheLastLineAndStatsCountWhatWasNotRecorded) {
+    if (SqliteLock::shell().empty()) {
+        GTEST_SKIP() << "the sqlite3 shell is not installed (scripts/install-deps installs it)";
+    }
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    auto proxy = startProxy({"--upstream", upstream.url(), "--when-behind", "relay", "--queue-limit", "64K"}, port);
+    ASSERT_NE(port, 0);
+    Client c = connectWs(port, "/rtm");
+    ASSERT_EQ(c.status, 101);
+    int trips = 0;
+    auto roundTrips = [&](int n) {
+        for (int i = 0; i < n; ++i, ++trips) {
+            std::string text = std::to_string(trips) + std::string(1000, 'r');
+            c.sendText(text);
+            ASSERT_EQ(c.receive().payload, text);
+        }
+    };
+    roundTrips(20);
+    {
+        SqliteLock lock(db());
+        ASSERT_TRUE(lock.held()) << lock.output();
+        roundTrips(500);  // ~1 MB each way under the lock, far past the 64 KiB queue: never waits
+        lock.release();
+    }
+    roundTrips(20);
+    c.ws->shutdown();
+    c.receive();  // the upstream's close, through the proxy
+    stopProxy(*proxy);
+
+    std::string last = proxy->errLines().back();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(last, m, std::regex(R"(, (\d+) frames \((\d+) bytes\) relayed but NOT recorded )")))
+        << proxy->err();
+    const int64_t frames = std::stoll(m[1]), bytes = std::stoll(m[2]);
+    EXPECT_GT(frames, 0);
+    test::RunResult stats = Process::capture({"stats", "--db", db(), "--json"});
+    ASSERT_EQ(stats.code(), 0) << stats.err;
+    Poco::JSON::Parser parser;
+    auto unrecorded = parser.parse(stats.out).extract<Poco::JSON::Object::Ptr>()->getObject("unrecorded");
+    EXPECT_EQ(unrecorded->getValue<int64_t>("frames"), frames);
+    EXPECT_EQ(unrecorded->getValue<int64_t>("bytes"), bytes);
+    Sql sql(db());
+    ASSERT_TRUE(sql.ok()) << sql.error();
+    // Each frame (the text frames both ways and the two close frames) is either recorded or counted.
+    EXPECT_EQ(sql.integer("SELECT count(*) FROM frames") + frames, 2 * trips + 2);
+    EXPECT_EQ(sql.integer("SELECT count(*) FROM sessions WHERE ended_us IS NOT NULL"), 1) << "ends are always recorded";
 }
 
 // ---- the database file ----

@@ -1,6 +1,7 @@
 // `rtmtap stats`: the binary's text and JSON forms over a small recorded database, and its exit
 // codes. The numbers themselves are checked in tests/store/SessionStatsTest.cpp.
 #include "cli/StatsCommand.h"
+#include "store/Database.h"
 #include "store/Recorder.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -63,6 +64,11 @@ protected:
         end.error = "connection reset";
         recorder.onSessionEnd(end);
         recorder.onMessage(frame(2, 1, c2s, Opcode::Text, R"({"command":"ws_ping"})", 0));
+        recorder.close();
+        // What `proxy --when-behind relay` writes for frames it let pass unrecorded.
+        Database(db_, Database::Mode::ReadWrite)
+            .exec("INSERT INTO gaps(session, first_seq, last_seq, first_us, last_us, frames, bytes, reason) "
+                  "VALUES (1, 6, 9, 1764000033000000, 1764000034000000, 4, 4000, 'database locked by another process')");
     }
 
     RunResult run(std::vector<std::string> args) {
@@ -149,6 +155,36 @@ TEST_F(StatsCommandTest, TextHasOneSectionPerQuestion) {
     expectExit(all, 0);
     EXPECT_EQ(all.out.rfind("all sessions: 2\n", 0), 0u) << all.out;
     EXPECT_NE(all.out.find("endings:\n  1  1006 by server: connection reset\n  1  open\n"), std::string::npos) << all.out;
+}
+
+TEST_F(StatsCommandTest, FramesNotRecordedAreShownWithTheirGaps) {
+    RunResult r = run({"stats", "1", "--db", db_});
+    expectExit(r, 0);
+    EXPECT_NE(r.out.find("not recorded (relayed while the recorder was behind): 4 frames, 3.9 KiB in 1 gap\n"
+                         "  seq 6-9 from 2025-11-24T16:00:33.000000Z: 4 frames, 3.9 KiB (database locked by another process)\n"),
+              std::string::npos)
+        << r.out;
+    RunResult other = run({"stats", "2", "--db", db_});
+    expectExit(other, 0);
+    EXPECT_EQ(other.out.find("not recorded"), std::string::npos) << "session 2 lost nothing:\n" << other.out;
+
+    RunResult json = run({"stats", "--db", db_, "--json"});
+    expectExit(json, 0);
+    Object::Ptr unrecorded = parse(json.out)->getObject("unrecorded");
+    ASSERT_TRUE(unrecorded);
+    EXPECT_EQ(unrecorded->getValue<int64_t>("frames"), 4);
+    EXPECT_EQ(unrecorded->getValue<int64_t>("bytes"), 4000);
+    Array::Ptr gaps = unrecorded->getArray("gaps");
+    ASSERT_EQ(gaps->size(), 1u);
+    Object::Ptr gap = gaps->getObject(0);
+    EXPECT_EQ(gap->getValue<int64_t>("session"), 1);
+    EXPECT_EQ(gap->getValue<int64_t>("first_seq"), 6);
+    EXPECT_EQ(gap->getValue<int64_t>("last_seq"), 9);
+    EXPECT_EQ(gap->getValue<std::string>("first_at"), "2025-11-24T16:00:33.000000Z");
+    EXPECT_EQ(gap->getValue<std::string>("last_at"), "2025-11-24T16:00:34.000000Z");
+    EXPECT_EQ(gap->getValue<std::string>("reason"), "database locked by another process");
+    RunResult none = run({"stats", "2", "--db", db_, "--json"});
+    EXPECT_EQ(parse(none.out)->getObject("unrecorded")->getArray("gaps")->size(), 0u);
 }
 
 TEST_F(StatsCommandTest, UnknownSessionExitsTwoWithOneLine) {

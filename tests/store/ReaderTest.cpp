@@ -153,7 +153,7 @@ TEST(ReaderTest, AnOlderSchemaIsMigratedBeforeReading) {
     record(path, 2, 3);
     {
         Database db(path, Database::Mode::ReadWrite);
-        db.exec("DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
+        db.exec("DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
                 "ALTER TABLE sessions DROP COLUMN replay_of; ALTER TABLE sessions DROP COLUMN derived_from; "
                 "PRAGMA user_version = 4");
     }
@@ -169,6 +169,7 @@ TEST(ReaderTest, AnOlderSchemaIsMigratedBeforeReading) {
     EXPECT_EQ(check.queryInt("PRAGMA user_version"), Schema::kVersion);
     EXPECT_EQ(check.queryInt("SELECT count(*) FROM v_frames WHERE edit_of IS NULL"), 6);
     EXPECT_EQ(check.queryInt("SELECT count(*) FROM rule_counts"), 0) << "version 8 made it";
+    EXPECT_EQ(check.queryInt("SELECT count(*) FROM v_gaps"), 0) << "version 9 made it";
 }
 
 TEST(ReaderTest, NewerSchemaVersionIsRefused) {

@@ -1,11 +1,14 @@
 // The recorder against a real SQLite file: what goes in comes back byte for byte, indexed,
-// redacted where it must be, durable after flush(), and a full disk is reported, not fatal.
+// redacted where it must be, durable after flush(); a database that refuses writes (full, locked
+// by another process, read-only, removed) is waited for and loses nothing.
 #include "protocol/Message.h"
 #include "store/Database.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/Recorder.h"
 #include "store/Statement.h"
+#include "tests/support/ReadOnlyPath.h"
+#include "tests/support/SqliteLock.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestData.h"
 
@@ -14,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <sys/stat.h>
 #include <thread>
@@ -335,11 +340,51 @@ TEST(RecorderTest, SecretHeadersAreRedacted) {
     EXPECT_EQ(object->getValue<std::string>("X-Multi"), "a, b");
 }
 
-TEST(RecorderTest, FullDiskIsCountedAndReportedAndTheWriterGoesOn) {
+// Polls cond until it holds or a generous deadline passes (no assertion about how fast).
+template <typename Cond>
+bool eventually(Cond cond) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!cond()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+    size_t n = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+// Every session's frames are an unbroken run 1..n.
+int64_t brokenRuns(const std::string& path) {
+    return count(path, "SELECT count(*) FROM (SELECT session FROM frames GROUP BY session "
+                       "HAVING count(*) <> max(seq) OR min(seq) <> 1 OR count(DISTINCT seq) <> count(*))");
+}
+
+TEST(RecorderTest, AFullDiskKeepsTheRecordsUntilThereIsSpaceAgain) {
     test::TempDir dir;
+    const std::string path = dir.file("rec.db");
+    {
+        // 4 MB of old recordings that the user will delete to make room.
+        Recorder recorder(optionsFor(dir));
+        for (int i = 1; i <= 500; ++i) {
+            recorder.onMessage(makeMessage(99, i, Opcode::Binary, std::string(8000, 'p')));
+        }
+    }
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
     RecorderOptions options = optionsFor(dir);
-    options.maxPageCount = 40;  // a few 32 KiB pages beyond the empty schema: 3.2 MB will not fit
+    // The file may not grow by more than two of its pages (the writer reads PRAGMA page_size):
+    // 3.2 MB of new frames do not fit until the old ones are deleted.
+    options.maxDbBytes = st.st_size + 2 * count(path, "PRAGMA page_size");
     options.batchRows = 20;
+    options.textIndex = false;  // its own writes would hit the full disk too
     testing::internal::CaptureStderr();
     RecorderStats stats;
     {
@@ -347,50 +392,275 @@ TEST(RecorderTest, FullDiskIsCountedAndReportedAndTheWriterGoesOn) {
         for (int i = 1; i <= 400; ++i) {
             recorder.onMessage(makeMessage(1, i, Opcode::Text, std::string(8000, 'x')));
         }
-        recorder.flush();  // returns although batches failed
+        EXPECT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; })) << "the disk never filled";
+        // Space comes back as a user makes it: old recordings deleted through another connection.
+        Database(path, Database::Mode::ReadWrite).exec("DELETE FROM frames WHERE session = 99");
         recorder.onMessage(makeMessage(1, 401, Opcode::Text, "after"));
         recorder.flush();
         stats = recorder.stats();
     }
     std::string err = testing::internal::GetCapturedStderr();
-    EXPECT_GT(stats.writeErrors, 0u);
-    EXPECT_GT(stats.recordsLost, 0u);
-    EXPECT_EQ(stats.recordsQueued, 401u);
-    EXPECT_EQ(stats.recordsWritten + stats.recordsLost, 401u);
-    EXPECT_NE(err.find("rtmtap: database write failed: database or disk is full ("), std::string::npos) << err;
-    EXPECT_NE(err.find("failures so far)\n"), std::string::npos) << err;
-    size_t lines = std::count(err.begin(), err.end(), '\n');
-    EXPECT_EQ(lines, stats.writeErrors);
-    // What was committed is intact and readable.
-    EXPECT_EQ(count(dir.file("rec.db"), "SELECT count(*) FROM frames"), static_cast<int64_t>(stats.recordsWritten));
-    EXPECT_EQ(text(dir.file("rec.db"), "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(stats.recordsLost, 0u);
+    EXPECT_EQ(stats.recordsWritten, 401u);
+    EXPECT_EQ(stats.writeStalls, 1u);
+    EXPECT_EQ(occurrences(err, "database or disk is full: keeping "), 1u) << "one line, not one per retry:\n" << err;
+    EXPECT_EQ(occurrences(err, "writable again after "), 1u) << err;
+    EXPECT_EQ(occurrences(err, "\n"), 2u) << err;
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames WHERE session = 1"), 401);
+    EXPECT_EQ(brokenRuns(path), 0);
+    EXPECT_EQ(text(path, "PRAGMA integrity_check"), "ok");
 }
 
-TEST(RecorderTest, ARemovedFileIsReportedAndANewOneTakesOver) {
+TEST(RecorderTest, ARemovedFileIsReplacedWithTheLiveSessionsAndNothingIsLost) {
     test::TempDir dir;
     std::string path = dir.file("rec.db");
+    RecorderOptions options = optionsFor(dir);
+    options.fileCheckMs = 50;
     testing::internal::CaptureStderr();
-    Recorder recorder(optionsFor(dir));
+    Recorder recorder(options);
+    recorder.onSessionStart(makeSession(1));  // live across the removal
+    recorder.onSessionStart(makeSession(2));
+    recorder.onSessionEnd(makeEnd(2));        // over before it: in the old file only
     recorder.onMessage(makeMessage(1, 1, Opcode::Text, "{}"));
     recorder.flush();
     for (const char* suffix : {"", "-wal", "-shm"}) {
         std::remove((path + suffix).c_str());
     }
-    recorder.onMessage(makeMessage(1, 2, Opcode::Text, "{}"));  // goes into the removed file
+    // Idle, the writer notices by itself and creates the new file.
+    struct stat st {};
+    EXPECT_TRUE(eventually([&] { return ::stat(path.c_str(), &st) == 0; })) << "no new file at the path";
+    recorder.onMessage(makeMessage(1, 2, Opcode::Text, "{}"));
     recorder.flush();
-    recorder.onMessage(makeMessage(1, 3, Opcode::Text, "{}"));  // goes into a new file
+    // Removed again, now with records on the way: a commit into the removed file is written again.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::remove((path + suffix).c_str());
+    }
+    recorder.onMessage(makeMessage(1, 3, Opcode::Text, "{}"));
     recorder.flush();
+    recorder.close();
     std::string err = testing::internal::GetCapturedStderr();
     RecorderStats stats = recorder.stats();
-    EXPECT_EQ(stats.writeErrors, 1u);
-    EXPECT_EQ(stats.recordsLost, 1u);
-    EXPECT_EQ(stats.recordsWritten, 2u);
-    EXPECT_NE(err.find("rtmtap: database write failed: the database file was removed or renamed"), std::string::npos)
-        << err;
-    EXPECT_EQ(count(path, "SELECT group_concat(seq) FROM frames"), 3);
-    struct stat st {};
+    EXPECT_EQ(stats.fileSwitches, 2u);
+    EXPECT_EQ(stats.recordsLost, 0u);
+    EXPECT_EQ(occurrences(err, "was removed or renamed: recording goes on in a new file there"), 2u) << err;
+    EXPECT_EQ(occurrences(err, "1 live sessions carried over"), 2u) << err;
+    EXPECT_EQ(text(path, "SELECT group_concat(seq) FROM frames"), "3");
+    Reader reader(path);
+    std::optional<SessionRow> live = reader.session(1);
+    ASSERT_TRUE(live) << "the live session's row was not carried over";
+    EXPECT_EQ(live->client, "127.0.0.1:50000");
+    EXPECT_FALSE(reader.session(2)) << "an ended session stays in the old file";
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(RecorderTest, ADatabaseLockedByAnotherProcessIsWaitedForAndNothingIsLost) {
+    if (test::SqliteLock::shell().empty()) {
+        GTEST_SKIP() << "the sqlite3 shell is not installed (scripts/install-deps installs it)";
+    }
+    test::TempDir dir;
+    const std::string path = dir.file("rec.db");
+    testing::internal::CaptureStderr();
+    RecorderStats stats;
+    {
+        Recorder recorder(optionsFor(dir));
+        recorder.onSessionStart(makeSession(1));
+        for (int i = 1; i <= 10; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, "{\"event\":\"before\"}"));
+        }
+        recorder.flush();
+        test::SqliteLock lock(path);
+        ASSERT_TRUE(lock.held()) << lock.output();
+        for (int i = 11; i <= 110; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, "{\"event\":\"during\"}"));
+        }
+        std::atomic<bool> flushed{false};
+        std::thread flusher([&] {
+            recorder.flush();
+            flushed = true;
+        });
+        EXPECT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; }));
+        EXPECT_FALSE(flushed.load()) << "nothing can be committed while the other process holds the lock";
+        lock.release();
+        flusher.join();
+        stats = recorder.stats();
+    }
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(stats.recordsLost, 0u);
+    EXPECT_EQ(stats.recordsWritten, 111u);
+    EXPECT_EQ(occurrences(err, "' is locked by another process: waiting, "), 1u) << err;
+    EXPECT_EQ(occurrences(err, "' free again after "), 1u) << err;
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames"), 110);
+    EXPECT_EQ(brokenRuns(path), 0);
+}
+
+TEST(RecorderTest, AtCloseARefusingDatabaseIsRetriedForTheExitWaitThenGivenUpAndSaidSo) {
+    if (test::SqliteLock::shell().empty()) {
+        GTEST_SKIP() << "the sqlite3 shell is not installed (scripts/install-deps installs it)";
+    }
+    test::TempDir dir;
+    const std::string path = dir.file("rec.db");
+    RecorderOptions options = optionsFor(dir);
+    options.exitWaitMs = 300;
+    testing::internal::CaptureStderr();
+    Recorder recorder(options);
+    recorder.onMessage(makeMessage(1, 1, Opcode::Text, "{}"));
+    recorder.flush();
+    test::SqliteLock lock(path);
+    ASSERT_TRUE(lock.held()) << lock.output();
+    for (int i = 2; i <= 51; ++i) {
+        recorder.onMessage(makeMessage(1, i, Opcode::Text, "{}"));
+    }
+    EXPECT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; }));
+    recorder.close();  // returns although the lock is still held
+    std::string err = testing::internal::GetCapturedStderr();
+    lock.release();
+    EXPECT_EQ(recorder.stats().recordsLost, 50u);
+    EXPECT_EQ(recorder.stats().recordsWritten, 1u);
+    EXPECT_NE(err.find("rtmtap: stopping: 50 records wait for database '" + path + "'"), std::string::npos) << err;
+    EXPECT_NE(err.find("rtmtap: gave up on database '" + path + "' at exit: 50 records not written"), std::string::npos)
+        << err;
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames"), 1);
+}
+
+TEST(RecorderTest, WhenBehindRelayLetsFramesPassAndWritesAGapRowForThem) {
+    if (test::SqliteLock::shell().empty()) {
+        GTEST_SKIP() << "the sqlite3 shell is not installed (scripts/install-deps installs it)";
+    }
+    test::TempDir dir;
+    const std::string path = dir.file("rec.db");
+    RecorderOptions options = optionsFor(dir);
+    options.whenBehind = WhenBehind::Relay;
+    options.queueLimitBytes = 8 * 1300;  // about eight 1000-byte frames
+    testing::internal::CaptureStderr();
+    RecorderStats stats;
+    {
+        Recorder recorder(options);
+        EXPECT_EQ(recorder.backpressure(), nullptr) << "relay never asks the traffic to wait";
+        recorder.onSessionStart(makeSession(1));
+        recorder.onMessage(makeMessage(1, 1, Opcode::Text, std::string(1000, 'a')));
+        recorder.flush();
+        test::SqliteLock lock(path);
+        ASSERT_TRUE(lock.held()) << lock.output();
+        recorder.onMessage(makeMessage(1, 2, Opcode::Text, std::string(1000, 'b')));
+        ASSERT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; }));
+        for (int i = 3; i <= 100; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, std::string(1000, 'c')));
+        }
+        EXPECT_GT(recorder.stats().framesNotRecorded, 0u);
+        lock.release();
+        // The writer writes the gap row once it has room again, then the frames that follow.
+        ASSERT_TRUE(eventually([&] {
+            recorder.flush();
+            return count(path, "SELECT count(*) FROM gaps") > 0;
+        }));
+        for (int i = 101; i <= 105; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, std::string(1000, 'd')));
+        }
+        recorder.onSessionEnd(makeEnd(1));
+        recorder.close();
+        stats = recorder.stats();
+    }
+    testing::internal::GetCapturedStderr();
+    ASSERT_EQ(count(path, "SELECT count(*) FROM gaps"), 1);
+    const int64_t first = count(path, "SELECT first_seq FROM gaps");
+    const int64_t last = count(path, "SELECT last_seq FROM gaps");
+    EXPECT_GT(first, 2);
+    EXPECT_EQ(last, 100);
+    EXPECT_EQ(count(path, "SELECT frames FROM gaps"), last - first + 1);
+    EXPECT_EQ(count(path, "SELECT bytes FROM gaps"), (last - first + 1) * 1000);
+    EXPECT_EQ(text(path, "SELECT reason FROM gaps"), "database locked by another process");
+    EXPECT_EQ(count(path, "SELECT count(*) FROM gaps WHERE session = 1 AND first_us <= last_us"), 1);
+    EXPECT_EQ(stats.framesNotRecorded, static_cast<uint64_t>(last - first + 1));
+    EXPECT_EQ(stats.bytesNotRecorded, static_cast<uint64_t>((last - first + 1) * 1000));
+    EXPECT_EQ(stats.gaps, 1u);
+    EXPECT_EQ(stats.recordsLost, 0u);
+    // Every frame outside the gap is there, and none inside it.
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames WHERE session = 1"), 105 - (last - first + 1));
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames WHERE seq BETWEEN " + std::to_string(first) + " AND " +
+                              std::to_string(last)),
+              0);
+    EXPECT_EQ(count(path, "SELECT count(DISTINCT seq) FROM frames WHERE seq < " + std::to_string(first) +
+                              " OR seq > 100"),
+              105 - (last - first + 1));
+    EXPECT_EQ(count(path, "SELECT count(*) FROM sessions WHERE id = 1 AND ended_us IS NOT NULL"), 1);
+}
+
+TEST(RecorderTest, AFileMadeReadOnlyKeepsTheRecordsUntilItIsWritableAgain) {
+    test::TempDir dir;
+    const std::string path = dir.file("rec.db");
+    testing::internal::CaptureStderr();
+    RecorderStats stats;
+    {
+        Recorder recorder(optionsFor(dir));
+        recorder.onSessionStart(makeSession(1));
+        recorder.onMessage(makeMessage(1, 1, Opcode::Text, "{}"));
+        recorder.flush();
+        test::ReadOnlyPath wal(path + "-wal");
+        test::ReadOnlyPath db(path);
+        if (!wal.refusesOpenDescriptors()) {
+            testing::internal::GetCapturedStderr();
+            GTEST_SKIP() << "cannot make an open file refuse writes here: " << wal.why();
+        }
+        for (int i = 2; i <= 30; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, "{}"));
+        }
+        EXPECT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; }));
+        wal.restore();
+        db.restore();
+        recorder.flush();
+        stats = recorder.stats();
+    }
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(stats.recordsLost, 0u);
+    EXPECT_EQ(occurrences(err, ": keeping "), 1u) << err;
+    EXPECT_EQ(occurrences(err, "(make the file and its folder writable again)"), 1u) << err;
+    EXPECT_EQ(occurrences(err, "writable again after "), 1u) << err;
+    EXPECT_EQ(count(path, "SELECT count(*) FROM frames"), 30);
+    EXPECT_EQ(brokenRuns(path), 0);
+}
+
+TEST(RecorderTest, ARemovedFileInAReadOnlyFolderIsWaitedForUntilTheFolderIsWritable) {
+    test::TempDir dir;
+    const std::string folder = dir.file("db");
+    ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
+    const std::string path = folder + "/rec.db";
+    RecorderOptions options;
+    options.dbPath = path;
+    options.fileCheckMs = 50;
+    testing::internal::CaptureStderr();
+    RecorderStats stats;
+    {
+        Recorder recorder(options);
+        recorder.onSessionStart(makeSession(1));
+        recorder.onMessage(makeMessage(1, 1, Opcode::Text, "{}"));
+        recorder.flush();
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::remove((path + suffix).c_str());
+        }
+        test::ReadOnlyPath readOnly(folder);
+        if (!readOnly.available()) {
+            testing::internal::GetCapturedStderr();
+            GTEST_SKIP() << "cannot make a folder read-only here: " << readOnly.why();
+        }
+        for (int i = 2; i <= 20; ++i) {
+            recorder.onMessage(makeMessage(1, i, Opcode::Text, "{}"));
+        }
+        EXPECT_TRUE(eventually([&] { return recorder.stats().writeStalls > 0; }));
+        struct stat st {};
+        EXPECT_NE(::stat(path.c_str(), &st), 0) << "a file was created in a read-only folder";
+        readOnly.restore();
+        recorder.flush();
+        stats = recorder.stats();
+    }
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(stats.recordsLost, 0u);
+    EXPECT_EQ(stats.fileSwitches, 1u);
+    EXPECT_EQ(occurrences(err, "cannot create database '" + path + "'"), 1u) << err;
+    EXPECT_EQ(occurrences(err, "writable again after "), 1u) << err;
+    EXPECT_EQ(occurrences(err, "1 live sessions carried over"), 1u) << err;
+    EXPECT_EQ(text(path, "SELECT min(seq) || '-' || max(seq) || ':' || count(*) FROM frames"), "2-20:19");
+    EXPECT_EQ(count(path, "SELECT count(*) FROM sessions WHERE id = 1"), 1);
 }
 
 TEST(RecorderTest, FlushMakesRecordsVisibleToAnotherConnection) {
@@ -421,7 +691,7 @@ TEST(RecorderTest, ALoneFrameIsCommittedWithoutFlush) {
     EXPECT_EQ(seen, 1);
 }
 
-TEST(RecorderTest, BackpressureSlowsWritersAndLosesNothing) {
+TEST(RecorderTest, ProducersNeverWaitAndNothingIsLostBeyondTheLimit) {
     test::TempDir dir;
     RecorderOptions options = optionsFor(dir);
     options.queueLimitBytes = 4096;
@@ -430,6 +700,7 @@ TEST(RecorderTest, BackpressureSlowsWritersAndLosesNothing) {
     RecorderStats stats;
     {
         Recorder recorder(options);
+        ASSERT_NE(recorder.backpressure(), nullptr);
         std::vector<std::thread> writers;
         for (int t = 0; t < threads; ++t) {
             writers.emplace_back([&recorder, t] {
@@ -444,15 +715,12 @@ TEST(RecorderTest, BackpressureSlowsWritersAndLosesNothing) {
         recorder.close();
         stats = recorder.stats();
     }
-    EXPECT_GT(stats.backpressureWaits, 0u);
+    EXPECT_GT(stats.timesBehind, 0u) << "the signal never closed";
     EXPECT_EQ(stats.recordsWritten, static_cast<uint64_t>(threads * perThread));
     EXPECT_EQ(stats.recordsLost, 0u);
     std::string path = dir.file("rec.db");
     EXPECT_EQ(count(path, "SELECT count(*) FROM frames"), threads * perThread);
-    // Each session holds an unbroken run 1..perThread.
-    EXPECT_EQ(count(path, "SELECT count(*) FROM (SELECT session FROM frames GROUP BY session "
-                          "HAVING count(*) = max(seq) AND min(seq) = 1 AND count(DISTINCT seq) = count(*))"),
-              threads);
+    EXPECT_EQ(brokenRuns(path), 0);
 }
 
 TEST(RecorderTest, SessionIdsContinueAfterReopen) {
