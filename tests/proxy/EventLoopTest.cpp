@@ -371,6 +371,7 @@ TEST_F(EventLoopTest, AHeldMessageGoesOutWhenTheClockSaysSo) {
     EXPECT_TRUE(s.server.quietFor(200));
     clock_.advance(1000);
     EXPECT_EQ(s.server.receive(later.size()), later);
+    ASSERT_TRUE(tap_.waitForMessages(2));  // announced just after the bytes went out
     const std::vector<Message> seen = tap_.messages();
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_EQ(seen[1].payload, "later");
