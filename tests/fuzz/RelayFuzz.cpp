@@ -13,68 +13,22 @@
 #include "proxy/FrameCodec.h"
 #include "proxy/Relay.h"
 #include "tests/fuzz/FuzzCheck.h"
+#include "tests/support/FakePoller.h"
+#include "tests/support/FakeTransport.h"
 
 #include <sys/epoll.h>
 
 #include <algorithm>
-#include <cstring>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
 using namespace rtmtap;
+using rtmtap::test::FakePeer;
+using rtmtap::test::FakePoller;
+using rtmtap::test::FakeTransport;
 
 namespace {
-
-// One peer's side of the wire; outlives the relay, which drops its transports when it finishes.
-struct Peer {
-    std::deque<std::string> chunks;  // what it sends, as reads will return it
-    bool closed = false;             // then it closes TCP
-    bool blocked = false;            // it takes no writes for now
-    std::string written;             // what the relay sent it
-};
-
-class FakeTransport : public Transport {
-public:
-    explicit FakeTransport(Peer& peer) : Transport(Poco::Net::StreamSocket()), peer_(peer) {}
-    ssize_t read(char* buf, size_t len) override {
-        if (peer_.chunks.empty()) {
-            return peer_.closed ? 0 : WouldBlock;
-        }
-        std::string& front = peer_.chunks.front();
-        const size_t n = std::min(len, front.size());
-        std::memcpy(buf, front.data(), n);
-        front.erase(0, n);
-        if (front.empty()) {
-            peer_.chunks.pop_front();
-        }
-        return static_cast<ssize_t>(n);
-    }
-    ssize_t write(const char* buf, size_t len) override {
-        if (peer_.blocked) {
-            return WouldBlock;
-        }
-        peer_.written.append(buf, len);
-        return static_cast<ssize_t>(len);
-    }
-    void shutdownWrite() override {}
-
-private:
-    Peer& peer_;
-};
-
-class FakePoller : public Poller {
-public:
-    void watch(int, uint32_t events, void* side) override {
-        auto* s = static_cast<RelaySide*>(side);
-        (s->from == Direction::ClientToServer ? client : upstream) = s;
-        (s->from == Direction::ClientToServer ? clientEvents : upstreamEvents) = events;
-    }
-    RelaySide* client = nullptr;
-    RelaySide* upstream = nullptr;
-    uint32_t clientEvents = 0, upstreamEvents = 0;
-};
 
 class CheckingTap : public Tap {
 public:
@@ -166,9 +120,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (data[0] & 1) {
         filters.add(std::make_unique<SteeredFilter>());
     }
-    Peer clientPeer, upstreamPeer;
-    Peer* c = &clientPeer;
-    Peer* u = &upstreamPeer;
+    FakePeer clientPeer, upstreamPeer;
+    FakePeer* c = &clientPeer;
+    FakePeer* u = &upstreamPeer;
     auto client = std::make_unique<FakeTransport>(clientPeer);
     auto upstream = std::make_unique<FakeTransport>(upstreamPeer);
     CheckingTap tap(settings.maxMessage);
@@ -185,8 +139,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const uint8_t ctrl = data[pos];
         const size_t len = std::min<size_t>(data[pos + 1], size - pos - 2);
         const bool fromUpstream = ctrl & 1;
-        Peer* from = fromUpstream ? u : c;
-        Peer* to = fromUpstream ? c : u;
+        FakePeer* from = fromUpstream ? u : c;
+        FakePeer* to = fromUpstream ? c : u;
         from->chunks.emplace_back(reinterpret_cast<const char*>(data + pos + 2), len);
         from->closed = (ctrl & 2) != 0;
         if (ctrl & 4) {

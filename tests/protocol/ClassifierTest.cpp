@@ -848,18 +848,69 @@ TEST(ClassifierTest, DeepNestingIsValidAndNeverOverflowsTheStack) {
     EXPECT_EQ(nested.channel_id, 4);
 }
 
-TEST(ClassifierTest, BinaryJunkNeverCrashes) {
+// Every byte as a \u escape: the junk as the content of a JSON string, valid whatever it holds.
+std::string escapedJson(const std::string& bytes) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        out += "\\u00";
+        out += kHex[b >> 4];
+        out += kHex[b & 0xf];
+    }
+    return out;
+}
+
+bool blank(const std::string& bytes) {
+    return bytes.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+void expectNothingIndexed(const Classification& c) {
+    EXPECT_STREQ(toString(c.kind), "other");
+    EXPECT_EQ(c.name, "");
+    EXPECT_FALSE(c.channel_id || c.message_id || c.user_id || c.auth_token_span);
+}
+
+// Random bytes, alone, behind a whole frame and inside one of its strings: never a crash, a
+// malformed payload indexes nothing, trailing junk spoils a frame, escaped junk does not.
+TEST(ClassifierTest, BinaryJunkIsMalformedAndIndexesNothing) {
     std::mt19937 random(12345);
     std::uniform_int_distribution<int> byte(0, 255);
     std::uniform_int_distribution<size_t> length(0, 64);
+    const std::string frame = R"({"event":"e","channel_id":7})";
+    size_t valid = 0, malformedCount = 0;
     for (int i = 0; i < 20000; ++i) {
         std::string junk(length(random), '\0');
         for (char& c : junk) {
             c = static_cast<char>(byte(random));
         }
-        (void)classify(junk);
+        SCOPED_TRACE("junk #" + std::to_string(i) + ": " + escapedJson(junk));
+        const Classification alone = classify(junk);
+        if (alone.malformed) {
+            ++malformedCount;
+            expectNothingIndexed(alone);
+        } else {
+            ++valid;  // a number, say: then it stays valid with blanks around it
+            EXPECT_FALSE(classify(" " + junk + "\n").malformed);
+        }
+        if (!blank(junk)) {
+            const Classification spoilt = classify(frame + junk);
+            EXPECT_TRUE(spoilt.malformed);
+            expectNothingIndexed(spoilt);  // not even the event name and id read before the junk
+        }
+        const Classification inside = classify(R"({"event":"e","payload":")" + escapedJson(junk) +
+                                               R"(","channel_id":7})");
+        EXPECT_FALSE(inside.malformed);
+        EXPECT_STREQ(toString(inside.kind), "event");
+        EXPECT_EQ(inside.name, "e");
+        EXPECT_EQ(inside.channel_id, 7);
+        if (HasFailure()) {
+            break;  // one junk's report says it; twenty thousand would bury it
+        }
     }
-    SUCCEED();
+    // The junk took both paths (fixed seed: these counts do not change between runs).
+    EXPECT_GT(valid, 0u);
+    EXPECT_GT(malformedCount, 19000u);
 }
 
 TEST(ClassifierTest, MutatedFramesNeverCrash) {

@@ -1,4 +1,6 @@
-// Many sessions at once, independent of each other.
+// Many sessions at once, independent of each other. The tests run the proxy with a single relay
+// loop: sessions on different loops are independent by construction, so only sessions that share
+// one thread can show that one of them holds the others up.
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
@@ -9,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -24,7 +27,7 @@ TEST(ProxyConcurrency, FiftyClientsEchoAtOnce) {
     constexpr int kClients = 50;
     constexpr int kMessages = 20;
     TestUpstream upstream;  // echo
-    ProxyHarness harness(upstream.url());
+    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.loops = 1; });  // 50 sessions, one thread
 
     std::mutex failuresMutex;
     std::vector<std::string> failures;
@@ -92,11 +95,17 @@ TEST(ProxyConcurrency, StuckClientDoesNotDelayAnotherSession) {
     TestUpstream::Options options;
     options.echo = false;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.closeGraceMs = 300; });
+    // One relay loop: the stuck session and the other one share its thread, so a relay that
+    // waited on the stuck client (a blocking write, a loop that spins until it reads) would stop
+    // the other session as well.
+    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) {
+        c.closeGraceMs = 300;
+        c.loops = 1;
+    });
 
     // The stuck client connects first and never reads; its upstream floods it.
-    TestClient stuck(harness.port(), "/stuck");
-    ASSERT_TRUE(stuck.open()) << stuck.status() << " " << stuck.error();
+    auto stuck = std::make_unique<TestClient>(harness.port(), "/stuck");
+    ASSERT_TRUE(stuck->open()) << stuck->status() << " " << stuck->error();
     ASSERT_TRUE(upstream.waitForConnections(1));
     std::atomic<int> floodSent{0};
     std::thread flood([&] {
@@ -115,22 +124,38 @@ TEST(ProxyConcurrency, StuckClientDoesNotDelayAnotherSession) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
 
-    TestClient other(harness.port(), "/other");
-    ASSERT_TRUE(other.open()) << other.status() << " " << other.error();
-    ASSERT_TRUE(upstream.waitForConnections(2));
-    for (int i = 0; i < 200; ++i) {
-        other.sendText("ping " + std::to_string(i));
-        ASSERT_TRUE(upstream.waitForFrames(static_cast<size_t>(i) + 1, 1, 10000)) << "c2s message " << i;
-        upstream.sendText("pong " + std::to_string(i), 1);
-        Received r = other.receive(10000);
-        ASSERT_TRUE(r.isFrame()) << "message " << i << ": " << toString(r);
-        ASSERT_EQ(r.frame.payload, "pong " + std::to_string(i));
-    }
-    other.sendClose(1000, "");
-    ASSERT_TRUE(other.receiveOpcode(0x8).isFrame());
+    // In a lambda, so that a failed assertion still reaches the clean-up below (the flood thread
+    // must be joined, and the stuck client go, before the proxy can stop if its loop is stuck).
+    [&] {
+        ASSERT_GE(floodSent.load(), 4) << "the flood did not start: the stuck session was not stuck";
+        TestClient other(harness.port(), "/other");
+        ASSERT_TRUE(other.open()) << other.status() << " " << other.error();
+        ASSERT_TRUE(upstream.waitForConnections(2));
+        for (int i = 0; i < 200; ++i) {
+            other.sendText("ping " + std::to_string(i));
+            ASSERT_TRUE(upstream.waitForFrames(static_cast<size_t>(i) + 1, 1, 10000)) << "c2s message " << i;
+            upstream.sendText("pong " + std::to_string(i), 1);
+            Received r = other.receive(10000);
+            ASSERT_TRUE(r.isFrame()) << "message " << i << ": " << toString(r);
+            ASSERT_EQ(r.frame.payload, "pong " + std::to_string(i));
+        }
+        other.sendClose(1000, "");
+        ASSERT_TRUE(other.receiveOpcode(0x8).isFrame());
+        // The stuck session was alive all along: the other one did not get through because it ended.
+        ASSERT_TRUE(harness.waitForEnds(1));
+        int64_t stuckId = 0;
+        for (const SessionInfo& s : harness.log().starts()) {
+            stuckId = s.path == "/stuck" ? s.id : stuckId;
+        }
+        ASSERT_NE(stuckId, 0);
+        for (const SessionEnd& e : harness.log().ends()) {
+            EXPECT_NE(e.id, stuckId) << "the stuck session ended before the other one did: " << e.error;
+        }
+    }();
 
     upstream.drop(0);  // unblocks the flood
     flood.join();
+    stuck.reset();
     harness.stop();
     upstream.stop();
     auto sessions = harness.sessions();

@@ -3,43 +3,20 @@
 // 127.0.0.1 port 0 in front of an upstream URL (usually a TestUpstream). A second, in-memory tap
 // (TapLog) sees what the relay announces, so a test can wait for a session to end and tell a
 // relay bug from a store bug. Rows are read back with the sqlite3 C API.
+#include "TapLog.h"
 #include "TempDir.h"
 
-#include "protocol/Tap.h"
 #include "proxy/Proxy.h"
 #include "store/Recorder.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace rtmtap::test {
-
-// What the relay announced, kept in memory.
-class TapLog : public Tap {
-public:
-    void onSessionStart(const SessionInfo& info) override;
-    void onMessage(const Message& message) override;
-    void onSessionEnd(const SessionEnd& end) override;
-
-    std::vector<SessionInfo> starts() const;
-    std::vector<Message> messages() const;
-    std::vector<SessionEnd> ends() const;
-    bool waitForEnds(size_t n, int timeoutMs = 10000) const;
-    bool waitForMessages(size_t n, int timeoutMs = 10000) const;
-
-private:
-    mutable std::mutex mutex_;
-    mutable std::condition_variable changed_;
-    std::vector<SessionInfo> starts_;
-    std::vector<Message> messages_;
-    std::vector<SessionEnd> ends_;
-};
 
 struct SessionRecord {
     int64_t id = 0;
