@@ -78,6 +78,8 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.connectTimeoutMs = options.connectTimeoutMs;
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
+    config.maxSessions = options.maxSessions;
+    config.maxPerAddress = options.maxPerAddress;
     std::unique_ptr<ProxyRules> rules;
     if (!options.rules.empty()) {
         // Before the database: a file that does not read creates nothing.
@@ -226,6 +228,12 @@ void setupProxy(CLI::App& app, int& exitCode) {
                     "Time allowed for the client's request and the upstream's answer, ms")
         ->check(CLI::Range(1, 3600000))
         ->capture_default_str();
+    cmd->add_option("--max-sessions", options->maxSessions,
+                    "Live sessions and upgrades in progress at once (0: no limit); beyond it a new client gets 503. "
+                    "Each session takes two file descriptors")
+        ->capture_default_str();
+    cmd->add_option("--max-per-address", options->maxPerAddress,
+                    "Connections at once from one client IP address; beyond it 503 (default 0: no limit)");
     cmd->add_option("--loops", options->loops, "Relay threads (default: one per core, at most 4)")->check(CLI::Range(0, 64));
     cmd->add_option("--rules", options->rules,
                     "Change the traffic by the rules in this JSONL file, one a line: "

@@ -22,6 +22,8 @@ struct ProxyOptions {
     int connectTimeoutMs = 10000;
     int handshakeTimeoutMs = 10000;
     int loops = 0;
+    size_t maxSessions = 10000;  // live sessions and upgrades in progress; 0: no limit
+    size_t maxPerAddress = 0;    // connections from one client address; 0: no limit
     int64_t dbMaxPages = 0;  // hidden, for tests: simulate a full disk
     std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
 };

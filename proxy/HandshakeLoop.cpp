@@ -200,8 +200,9 @@ void HandshakeLoop::onAccepted(int fd, const sockaddr_storage& peer) {
             ++refusedAddress_;
             refused = "rtmtap: " + address + " holds its limit of " + std::to_string(limits_.maxPerAddress()) +
                       " connections (--max-per-address): try again later";
-            addressLog_.note(now, "rtmtap: " + address + " (or another client address) reached --max-per-address " +
-                                      std::to_string(limits_.maxPerAddress()) + ": its new connections get 503");
+            addressLog_.note(now, "rtmtap: client addresses at --max-per-address " +
+                                      std::to_string(limits_.maxPerAddress()) + " (" + address +
+                                      " first): their new connections get 503 until some end");
             break;
     }
     if (!refused.empty() && refusing_ >= kMaxRefusing) {

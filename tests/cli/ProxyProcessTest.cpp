@@ -496,6 +496,47 @@ TEST_F(ProxyProcessTest, WriteErrorsAreReportedAndRelayingContinues) {
     stopProxy(*proxy);
 }
 
+// ---- limits ----
+
+TEST_F(ProxyProcessTest, MaxSessionsRefusesWith503AndSaysSoOnceABurst) {
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    auto proxy = startProxy({"--upstream", upstream.url(), "--max-sessions", "1"}, port);
+    ASSERT_NE(port, 0);
+    {
+        Client live = connectWs(port, "/rtm");
+        ASSERT_EQ(live.status, 101);
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(connectWs(port, "/rtm").status, 503);
+        }
+        live.ws->shutdown(WebSocket::WS_NORMAL_CLOSE);
+        EXPECT_EQ(live.receive().opcode(), WebSocket::FRAME_OP_CLOSE);
+    }
+    // Admitted again once the session has ended (its end reaches the proxy a moment later).
+    int status = 0;
+    for (int i = 0; i < 100 && status != 101; ++i) {
+        status = connectWs(port, "/rtm").status;
+        if (status != 101) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    EXPECT_EQ(status, 101);
+    stopProxy(*proxy);
+    size_t said = 0;
+    for (const std::string& line : proxy->errLines()) {
+        said += line.find("--max-sessions") != std::string::npos ? 1 : 0;
+    }
+    EXPECT_EQ(said, 1u) << "one line a burst; stderr:\n" << proxy->err();
+}
+
+TEST_F(ProxyProcessTest, HelpNamesTheLimits) {
+    Process help({"proxy", "--help"});
+    ASSERT_TRUE(help.waitExit(kExitMs).exited);
+    for (const char* flag : {"--max-sessions", "--max-per-address", "descriptor"}) {
+        EXPECT_NE(help.out().find(flag), std::string::npos) << flag << " in:\n" << help.out();
+    }
+}
+
 // ---- the database file ----
 
 TEST_F(ProxyProcessTest, DatabaseFileIsCreatedWithMode0600) {
