@@ -7,6 +7,7 @@
 #include "control/LiveSessions.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
+#include "proxy/OpenFileLimit.h"
 #include "proxy/Proxy.h"
 #include "replay/Simulator.h"
 #include "store/Recorder.h"
@@ -64,6 +65,7 @@ std::unique_ptr<Simulator> startEmbeddedSimulator() {
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
     // Before any thread starts: every one inherits the mask, so the signal reaches only wait().
     StopSignals signals(!options.rules.empty());
+    raiseOpenFileLimit();  // a session holds two descriptors: the usual 1024 is far too few
     ProxyConfig config;
     if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
         err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
@@ -230,7 +232,8 @@ void setupProxy(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     cmd->add_option("--max-sessions", options->maxSessions,
                     "Live sessions and upgrades in progress at once (0: no limit); beyond it a new client gets 503. "
-                    "Each session takes two file descriptors")
+                    "Each session takes two file descriptors: the proxy raises its open-file limit (ulimit -n) to the "
+                    "hard limit at start; out of descriptors, new clients get 503")
         ->capture_default_str();
     cmd->add_option("--max-per-address", options->maxPerAddress,
                     "Connections at once from one client IP address; beyond it 503 (default 0: no limit)");

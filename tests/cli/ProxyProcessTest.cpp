@@ -3,6 +3,7 @@
 // `rtmtap sessions --json` / `rtmtap show --jsonl` print for a recorded session.
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/Process.h"
+#include "tests/support/ProcessLimits.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -527,6 +529,36 @@ TEST_F(ProxyProcessTest, MaxSessionsRefusesWith503AndSaysSoOnceABurst) {
         said += line.find("--max-sessions") != std::string::npos ? 1 : 0;
     }
     EXPECT_EQ(said, 1u) << "one line a burst; stderr:\n" << proxy->err();
+}
+
+// "Max open files  1024  20000  files": the soft and the hard limit of a process.
+std::pair<std::string, std::string> openFileLimits(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("Max open files", 0) == 0) {
+            std::istringstream fields(line.substr(14));
+            std::string soft, hard;
+            fields >> soft >> hard;
+            return {soft, hard};
+        }
+    }
+    return {"?", "?"};
+}
+
+TEST_F(ProxyProcessTest, RaisesItsOpenFileLimitToTheHardLimit) {
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    std::unique_ptr<Process> proxy;
+    {
+        FileLimitScope low(256);  // the child inherits it
+        proxy = startProxy({"--upstream", upstream.url()}, port);
+    }
+    ASSERT_NE(port, 0);
+    const auto [soft, hard] = openFileLimits(proxy->pid());
+    EXPECT_EQ(soft, hard);
+    EXPECT_NE(soft, "256");
+    stopProxy(*proxy);
 }
 
 TEST_F(ProxyProcessTest, HelpNamesTheLimits) {

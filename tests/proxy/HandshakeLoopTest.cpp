@@ -12,9 +12,15 @@
 #include "tests/support/TestUpstream.h"
 
 #include <Poco/Net/SocketAddress.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -191,6 +197,103 @@ TEST(HandshakeLoop, AHeadInPiecesWithEarlyFramesIsUpgraded) {
     EXPECT_NE(got.find("early"), std::string::npos) << "the early frame was not relayed: " << got;
     ASSERT_TRUE(upstream.waitForRequests(1));
     EXPECT_EQ(upstream.requests()[0].uri, "/rtm?pieces=1");
+}
+
+// Sockets made before the open-file limit drops: connecting one takes no new descriptor.
+class Unconnected {
+public:
+    explicit Unconnected(size_t n) {
+        for (size_t i = 0; i < n; ++i) {
+            fds_.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        }
+    }
+    ~Unconnected() {
+        for (int fd : fds_) {
+            ::close(fd);
+        }
+    }
+    bool connectAll(uint16_t port) {
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        for (int fd : fds_) {
+            if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+    // How many got an answer with this status by now (reads without waiting, opens nothing).
+    size_t answered(const std::string& status) {
+        size_t n = 0;
+        for (int fd : fds_) {
+            char buf[512];
+            const ssize_t got = ::recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+            n += got > 0 && std::string(buf, static_cast<size_t>(got)).rfind("HTTP/1.1 " + status, 0) == 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+private:
+    std::vector<int> fds_;
+};
+
+uint64_t acceptCallsInASecond(ProxyHarness& harness) {
+    const uint64_t before = harness.proxy().stats().acceptCalls;
+    std::this_thread::sleep_for(milliseconds(1000));
+    return harness.proxy().stats().acceptCalls - before;
+}
+
+// Out of descriptors, accept fails again on every wake-up of a level-triggered loop. The loop
+// answers such clients 503 through a spare descriptor; with none to be had at all it pauses.
+// Spinning would show as thousands of accept calls a second, the old 50 ms sleep as twenty.
+TEST(HandshakeLoop, OutOfDescriptorsItAnswers503WithoutSpinningAndRecovers) {
+    TestUpstream upstream;
+    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.handshakeTimeoutMs = 300000; });
+    constexpr size_t kTight = 40, kNone = 10;
+    Unconnected tight(kTight), none(kNone);
+    // Descriptors are numbered lowest free first: fill the gaps below the highest one, so that
+    // the limit leaves exactly four.
+    std::vector<int> fillers;
+    const int highest = highestDescriptor();
+    for (int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC); fd >= 0; fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
+        if (fd > highest) {
+            ::close(fd);
+            break;
+        }
+        fillers.push_back(fd);
+    }
+    const size_t limit = static_cast<size_t>(highest) + 1 + 4;
+    const uint64_t pendingBefore = harness.proxy().stats().handshakesPending;
+    {
+        // A few descriptors left: idle clients take them, the rest get 503.
+        FileLimitScope scope(limit);
+        ASSERT_TRUE(tight.connectAll(harness.port()));
+        const auto settled = [&] {
+            const ProxyStats s = harness.proxy().stats();
+            return s.handshakesPending - pendingBefore + s.refusedNoDescriptors >= kTight;
+        };
+        ASSERT_TRUE(waitFor(settled)) << harness.proxy().stats().handshakesPending << " pending, "
+                                      << harness.proxy().stats().refusedNoDescriptors << " refused";
+        EXPECT_GE(harness.proxy().stats().refusedNoDescriptors, kTight / 2);
+        EXPECT_LE(acceptCallsInASecond(harness), 10u);
+        EXPECT_EQ(tight.answered("503"), harness.proxy().stats().refusedNoDescriptors);
+
+        // No descriptor at all, not even through the spare: accepting pauses, a few tries a second.
+        FileLimitScope nothing(1);
+        ASSERT_TRUE(none.connectAll(harness.port()));
+        std::this_thread::sleep_for(milliseconds(300));
+        EXPECT_LE(acceptCallsInASecond(harness), 15u);
+        EXPECT_GE(harness.proxy().stats().acceptPauses, 1u);
+    }
+    // Descriptors again: the waiting clients are taken in, and a new one is relayed.
+    const uint64_t pendingTight = harness.proxy().stats().handshakesPending;
+    EXPECT_TRUE(waitFor([&] { return harness.proxy().stats().handshakesPending >= pendingTight + kNone; }));
+    expectEchoThrough(harness);
+    for (int fd : fillers) {
+        ::close(fd);
+    }
 }
 
 // wss://: the TLS server handshake runs on the loop too, so clients that stall in it (or never
