@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <sstream>
 
@@ -75,13 +76,14 @@ size_t findHeadEnd(const std::string& buf, size_t searchFrom) {
 
 bool couldBeHttpRequest(const std::string& start) {
     static const std::string tokenPunctuation = "!#$%&'*+-.^_`|~";
-    const size_t begin = start.find_first_not_of(" \t\r\n");  // POCO skips white space before the method
+    static const char* const space = " \t\r\n\v\f";  // Poco::Ascii::isSpace, which its parser uses
+    const size_t begin = start.find_first_not_of(space);  // POCO skips white space before the method
     if (begin == std::string::npos) {
         return true;
     }
     for (size_t i = begin; i < start.size(); ++i) {
         const char c = start[i];
-        if (c == ' ' || c == '\t') {
+        if (c != '\0' && std::strchr(space, c) != nullptr) {
             return true;  // the method is complete; the rest is POCO's to judge
         }
         const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
