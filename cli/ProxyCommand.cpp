@@ -7,6 +7,7 @@
 #include "control/LiveSessions.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
+#include "proxy/OpenFileLimit.h"
 #include "proxy/Proxy.h"
 #include "replay/Simulator.h"
 #include "store/Recorder.h"
@@ -87,6 +88,7 @@ void printSummary(const ProxyStats& proxy, const RecorderStats& stats, std::ostr
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
     // Before any thread starts: every one inherits the mask, so the signal reaches only wait().
     StopSignals signals(!options.rules.empty());
+    raiseOpenFileLimit();  // a session holds two descriptors: the usual 1024 is far too few
     ProxyConfig config;
     if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
         err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
@@ -101,6 +103,8 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.connectTimeoutMs = options.connectTimeoutMs;
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
+    config.maxSessions = options.maxSessions;
+    config.maxPerAddress = options.maxPerAddress;
     std::unique_ptr<ProxyRules> rules;
     if (!options.rules.empty()) {
         // Before the database: a file that does not read creates nothing.
@@ -247,6 +251,13 @@ void setupProxy(CLI::App& app, int& exitCode) {
                     "Time allowed for the client's request and the upstream's answer, ms")
         ->check(CLI::Range(1, 3600000))
         ->capture_default_str();
+    cmd->add_option("--max-sessions", options->maxSessions,
+                    "Live sessions and upgrades in progress at once (0: no limit); beyond it a new client gets 503. "
+                    "Each session takes two file descriptors: the proxy raises its open-file limit (ulimit -n) to the "
+                    "hard limit at start; out of descriptors, new clients get 503")
+        ->capture_default_str();
+    cmd->add_option("--max-per-address", options->maxPerAddress,
+                    "Connections at once from one client IP address; beyond it 503 (default 0: no limit)");
     cmd->add_option("--loops", options->loops, "Relay threads (default: one per core, at most 4)")->check(CLI::Range(0, 64));
     cmd->add_option("--rules", options->rules,
                     "Change the traffic by the rules in this JSONL file, one a line: "

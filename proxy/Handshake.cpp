@@ -31,60 +31,38 @@ bool isHopByHop(const std::string& name) {
 }  // namespace
 
 Handshake::Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
-                     std::shared_ptr<TlsContext> serverTls, InflightSockets& inflight)
+                     InflightSockets& inflight)
     : config_(config), upstream_(upstream), hasUpstream_(!upstream.host.empty()), upstreamTls_(std::move(upstreamTls)),
-      serverTls_(std::move(serverTls)), inflight_(inflight) {}
+      inflight_(inflight) {}
 
-HandshakeResult Handshake::run(Poco::Net::StreamSocket clientSocket) {
-    HandshakeResult r;
-    deadlineUs_ = monotonicNowUs() + int64_t(config_.handshakeTimeoutMs) * 1000;
-    InflightGuard guard(inflight_, clientSocket.impl()->sockfd());
-    if (serverTls_) {
-        auto tls = std::make_unique<TlsTransport>(clientSocket, serverTls_);
-        tls->setBlocking(true, config_.handshakeTimeoutMs);
-        bool ok = guard.ok() && tls->accept();
-        r.client = std::move(tls);
-        if (!ok) {
-            r.error = "TLS handshake with client failed: " + r.client->error();
-            return r;
-        }
-    } else {
-        r.client = std::make_unique<Transport>(clientSocket);
+void Handshake::connectUpstream(HandshakeResult& r) {
+    InflightGuard guard(inflight_, r.client->fd());
+    r.client->setBlocking(true, config_.handshakeTimeoutMs);
+    if (!guard.ok()) {
+        fail(r, 503, "Service Unavailable", "rtmtap: the proxy is shutting down");
+        return;
     }
-    r.info.client = r.client->peerAddress();
-    if (!guard.ok() || !readRequest(r) || !openUpstream(r)) {
-        return r;
+    if (!openUpstream(r)) {
+        return;
     }
     InflightGuard upstreamGuard(inflight_, r.upstream->fd());
     if (!upstreamGuard.ok()) {
         fail(r, 503, "Service Unavailable", "rtmtap: the proxy is shutting down");
-        return r;
+        return;
     }
     exchangeWithUpstream(r, upstreamRequest(upstream_.targetFor(upstreamTarget_)));
-    return r;
 }
 
-bool Handshake::readRequest(HandshakeResult& r) {
-    HeadRead head = readHttpHead(*r.client, deadlineUs_);
-    if (head.status == HeadRead::TooLarge) {
-        fail(r, 431, "Request Header Fields Too Large", "rtmtap: request head above 16 KiB");
-        return false;
-    }
-    if (head.status != HeadRead::Ok) {
-        r.error = head.status == HeadRead::Timeout ? "client sent no complete request in time"
-                                                   : "client closed before completing its request";
-        return false;  // nothing worth an answer or a record
-    }
+bool Handshake::acceptRequest(HandshakeResult& r, const std::string& head) {
     Poco::Net::HTTPRequest request;
     try {
-        std::istringstream in(head.head);
+        std::istringstream in(head);
         request.read(in);
     } catch (const Poco::Exception& e) {
         fail(r, 400, "Bad Request", "rtmtap: malformed HTTP request: " + e.displayText());
         return false;
     }
     r.recordable = true;
-    r.clientEarly = head.rest;
     r.info.path = request.getURI();
     for (const auto& [name, value] : request) {
         r.info.headers.emplace_back(name, value);

@@ -1,16 +1,17 @@
 #pragma once
-// The upgrade of one client connection, run blocking on a handshake thread: read the client's
-// request, open the upstream (TCP, TLS), pass the request on, and answer the client with the
-// upstream's own response (101 as it came, a refusal with its status and body, 502/504 when the
-// upstream fails). Only then does the session move to a relay loop. With routes (ProxyConfig),
-// the upstream may be the endpoint that an rtm.connect answer named (see EndpointRoutes).
+// The upgrade of one client connection, in two halves. acceptRequest judges the client's request
+// head, which the HandshakeLoop read without blocking, on that loop: it chooses the upstream and
+// answers what cannot be upgraded (400, 426, 502 without a route). connectUpstream then runs
+// blocking on an UpgradePool thread: open the upstream (TCP, TLS), pass the request on, and answer
+// the client with the upstream's own response (101 as it came, a refusal with its status and
+// body, 502/504 when the upstream fails). Only then does the session move to a relay loop. With
+// routes (ProxyConfig), the upstream may be the endpoint that an rtm.connect answer named (see
+// EndpointRoutes).
 #include "InflightSockets.h"
 #include "TlsContext.h"
 #include "Transport.h"
 #include "UpstreamUrl.h"
 #include "protocol/Session.h"
-
-#include <Poco/Net/StreamSocket.h>
 
 #include <memory>
 #include <string>
@@ -33,15 +34,22 @@ struct HandshakeResult {
 class Handshake {
 public:
     Handshake(const ProxyConfig& config, const UpstreamUrl& upstream, std::shared_ptr<TlsContext> upstreamTls,
-              std::shared_ptr<TlsContext> serverTls, InflightSockets& inflight);
-    HandshakeResult run(Poco::Net::StreamSocket clientSocket);
+              InflightSockets& inflight);
 
-private:
-    bool readRequest(HandshakeResult& r);
-    bool openUpstream(HandshakeResult& r);
-    bool exchangeWithUpstream(HandshakeResult& r, const std::string& request);
+    // r.client is the client's transport (non-blocking, TLS done), r.clientEarly what came after
+    // head. False when the request is refused: the answer is written (without blocking) and r says
+    // what to record.
+    bool acceptRequest(HandshakeResult& r, const std::string& head);
+    // After acceptRequest: the blocking half (the client transport is made blocking, with the
+    // handshake timeout). r.upgraded tells how it went.
+    void connectUpstream(HandshakeResult& r);
+    // Answers the client with a short error and notes it in r.
     void fail(HandshakeResult& r, int status, const std::string& reason, const std::string& line,
               const std::string& extraHeaders = "");
+
+private:
+    bool openUpstream(HandshakeResult& r);
+    bool exchangeWithUpstream(HandshakeResult& r, const std::string& request);
     std::string upstreamRequest(const std::string& target);
     // Picks the upstream for the client's target (--upstream, or a /_rtmtap/<n>/ route of an
     // rewritten rtm.connect answer) and the target to ask it for. False when there is none.
@@ -51,7 +59,7 @@ private:
     UpstreamUrl upstream_;  // a copy: a route replaces it for this session only
     bool hasUpstream_ = false;
     std::string upstreamTarget_;
-    std::shared_ptr<TlsContext> upstreamTls_, serverTls_;
+    std::shared_ptr<TlsContext> upstreamTls_;
     InflightSockets& inflight_;
     int64_t deadlineUs_ = 0;
     std::string clientKey_;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <sstream>
 
@@ -51,12 +52,12 @@ HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit) {
             out.status = HeadRead::Failed;
             return out;
         }
-        size_t searchFrom = buf.size() >= 3 ? buf.size() - 3 : 0;
+        const size_t searched = buf.size();
         buf.append(chunk, static_cast<size_t>(n));
-        size_t end = buf.find("\r\n\r\n", searchFrom);
+        size_t end = findHeadEnd(buf, searched);
         if (end != std::string::npos) {
-            out.head = buf.substr(0, end + 4);
-            out.rest = buf.substr(end + 4);
+            out.head = buf.substr(0, end);
+            out.rest = buf.substr(end);
             out.status = HeadRead::Ok;
             return out;
         }
@@ -65,6 +66,33 @@ HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit) {
             return out;
         }
     }
+}
+
+size_t findHeadEnd(const std::string& buf, size_t searchFrom) {
+    // The blank line may straddle what was searched before and what came since.
+    const size_t end = buf.find("\r\n\r\n", searchFrom >= 3 ? searchFrom - 3 : 0);
+    return end == std::string::npos ? end : end + 4;
+}
+
+bool couldBeHttpRequest(const std::string& start) {
+    static const std::string tokenPunctuation = "!#$%&'*+-.^_`|~";
+    static const char* const space = " \t\r\n\v\f";  // Poco::Ascii::isSpace, which its parser uses
+    const size_t begin = start.find_first_not_of(space);  // POCO skips white space before the method
+    if (begin == std::string::npos) {
+        return true;
+    }
+    for (size_t i = begin; i < start.size(); ++i) {
+        const char c = start[i];
+        if (c != '\0' && std::strchr(space, c) != nullptr) {
+            return true;  // the method is complete; the rest is POCO's to judge
+        }
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        const bool token = alnum || (c != '\0' && tokenPunctuation.find(c) != std::string::npos);
+        if (!token || i - begin >= 32) {
+            return false;
+        }
+    }
+    return true;
 }
 
 std::string readSome(Transport& io, size_t limit, int64_t deadlineUs, const std::string& already) {

@@ -21,8 +21,20 @@ struct HeadRead {
     std::string rest;  // bytes that came after it
 };
 
+// The largest client request head the proxy reads (then 431).
+constexpr size_t kMaxRequestHead = 16 * 1024;
+
 // Reads until "\r\n\r\n" or the limit; deadline is a monotonic time in µs.
-HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit = 16 * 1024);
+HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit = kMaxRequestHead);
+
+// Where the head in buf ends (just past its blank line), or npos. searchFrom: how much of buf was
+// already searched, so that a head arriving in pieces is scanned once.
+size_t findHeadEnd(const std::string& buf, size_t searchFrom = 0);
+
+// False when the first bytes of a client's request cannot begin an HTTP request line (its method
+// is a token of at most 32 characters: RFC 9110 section 9, POCO's limit): a TLS ClientHello on a
+// ws:// port, a binary probe. Such a client is answered at once instead of at its deadline.
+bool couldBeHttpRequest(const std::string& start);
 
 // Reads up to limit more bytes (a refusal's body) until EOF, the limit or the deadline.
 std::string readSome(Transport& io, size_t limit, int64_t deadlineUs, const std::string& already);

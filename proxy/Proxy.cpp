@@ -1,22 +1,22 @@
 #include "Proxy.h"
 
+#include "ConnectionLimits.h"
 #include "EventLoop.h"
 #include "FrameCodec.h"
 #include "Handshake.h"
+#include "HandshakeLoop.h"
 #include "HttpHead.h"
 #include "InflightSockets.h"
 #include "TlsContext.h"
+#include "UpgradePool.h"
 #include "UpstreamUrl.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Runnable.h>
-#include <Poco/ThreadPool.h>
 
 #include <csignal>
-#include <sys/socket.h>
 #include <iostream>
 #include <mutex>
 #include <stdexcept>
@@ -24,11 +24,13 @@
 
 namespace rtmtap {
 
+struct Upgrade;
+
 class Proxy::Impl {
 public:
     Impl(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId, Clock& clock)
         : config_(std::move(config)), taps_(std::move(taps)), clock_(clock), nextId_(firstSessionId),
-          handshakes_(2, 1024, 30, 256 * 1024) {
+          limits_(config_.maxSessions, config_.maxPerAddress), upgrades_(kUpgradeThreads) {
         if (!config_.upstream.empty() || !config_.routes) {
             upstream_ = UpstreamUrl::parse(config_.upstream);
         }
@@ -45,13 +47,23 @@ public:
         if (config_.maxMessage == 0) {
             throw std::invalid_argument("--max-message must be at least 1 byte");
         }
+        // The limits first: they give a session's place back before anyone else hears of its end.
+        loopTaps_.push_back(&limits_);
+        loopTaps_.insert(loopTaps_.end(), taps_.begin(), taps_.end());
     }
+
+    // Upgrades whose upstream half runs at once; more wait in the pool's queue. A thread is held
+    // only by a client whose request was complete and valid, for as long as the upstream takes.
+    static constexpr size_t kUpgradeThreads = 128;
 
     void start();
     void stop();
-    void acceptLoop();
-    void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
+    void onHead(ClientHead&& head);
+    void upgrade(Upgrade& u);
+    void startSession(HandshakeResult& r, int64_t startMono, int64_t startWall, ConnectionLimits::Ticket ticket);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
+    void announceStart(const SessionInfo& info);
+    void announceEnd(const SessionEnd& end);
     FilterChain makeFilters(const SessionInfo& info);
     bool onSession(int64_t session, const std::function<bool(Relay&)>& task);
 
@@ -59,40 +71,33 @@ public:
 
     ProxyConfig config_;
     std::vector<Tap*> taps_;
+    std::vector<Tap*> loopTaps_;  // limits_, then taps_: what the relays announce to
     Clock& clock_;
     std::atomic<int64_t> nextId_;
     UpstreamUrl upstream_;
     std::shared_ptr<TlsContext> upstreamTls_, serverTls_;
     Poco::Net::ServerSocket server_;
     uint16_t port_ = 0;
-    std::thread acceptor_;
-    std::atomic<bool> stopping_{false};
     bool started_ = false;
     bool stopped_ = false;
     std::mutex stopMutex_;
-    Poco::ThreadPool handshakes_;
+    ConnectionLimits limits_;
     InflightSockets inflight_;
+    UpgradePool upgrades_;
+    std::unique_ptr<HandshakeLoop> front_;  // accepts, admits, reads request heads
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<size_t> nextLoop_{0};
-    std::atomic<uint64_t> accepted_{0}, failures_{0};
+    std::atomic<uint64_t> failures_{0};
 };
 
-namespace {
-
-// A self-deleting unit of work for the handshake pool.
-class HandshakeTask : public Poco::Runnable {
-public:
-    HandshakeTask(std::function<void()> work) : work_(std::move(work)) {}
-    void run() override {
-        work_();
-        delete this;
-    }
-
-private:
-    std::function<void()> work_;
+// An upgrade between the request head and the relay: what the pool thread goes on with.
+struct Upgrade {
+    Handshake handshake;
+    HandshakeResult result;
+    int64_t startMono = 0, startWall = 0;
+    int64_t queuedAtUs = 0;
+    ConnectionLimits::Ticket ticket;
 };
-
-}  // namespace
 
 void Proxy::Impl::start() {
     // Writes to a peer that went away must fail with EPIPE, not kill the process (OpenSSL
@@ -113,54 +118,83 @@ void Proxy::Impl::start() {
     unsigned loops = config_.loops > 0 ? static_cast<unsigned>(config_.loops)
                                        : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
     for (unsigned i = 0; i < loops; ++i) {
-        loops_.push_back(std::make_unique<EventLoop>(taps_, clock_, settings));
+        loops_.push_back(std::make_unique<EventLoop>(loopTaps_, clock_, settings));
         loops_.back()->start();
     }
-    acceptor_ = std::thread([this] { acceptLoop(); });
+    front_ = std::make_unique<HandshakeLoop>(server_.impl()->sockfd(), serverTls_, limits_, config_.handshakeTimeoutMs,
+                                             clock_, [this](ClientHead&& head) { onHead(std::move(head)); });
+    front_->start();
     started_ = true;
 }
 
-void Proxy::Impl::acceptLoop() {
-    // A blocking accept: stop() shuts the listening socket down, which wakes it (no polling).
-    while (!stopping_) {
-        try {
-            Poco::Net::StreamSocket socket = server_.acceptConnection();
-            const int64_t startMono = clock_.monotonicUs();
-            const int64_t startWall = clock_.wallUs();
-            ++accepted_;
-            auto* task = new HandshakeTask([this, socket, startMono, startWall] { handshake(socket, startMono, startWall); });
-            try {
-                handshakes_.start(*task);
-            } catch (const Poco::NoThreadAvailableException&) {
-                delete task;
-                Transport t(socket);
-                writeAll(t, simpleResponse(503, "Service Unavailable", "rtmtap: too many upgrades in progress"));
-            }
-        } catch (const Poco::Exception& e) {
-            if (!stopping_) {
-                std::cerr << "rtmtap: accept failed: " << e.displayText() << std::endl;
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));  // e.g. out of descriptors
-            }
-        }
-    }
-}
-
-void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall) {
-    Handshake hs(config_, upstream_, upstreamTls_, serverTls_, inflight_);
-    HandshakeResult r = hs.run(std::move(socket));
-    if (!r.upgraded) {
-        recordFailure(r, startMono, startWall);
+// On the handshake loop: judge the request, then hand the blocking upstream half to the pool.
+void Proxy::Impl::onHead(ClientHead&& head) {
+    auto u = std::make_shared<Upgrade>(Upgrade{Handshake(config_, upstream_, upstreamTls_, inflight_), HandshakeResult(),
+                                               head.startMonoUs, head.startWallUs, 0, std::move(head.ticket)});
+    HandshakeResult& r = u->result;
+    r.client = std::move(head.client);
+    r.clientEarly = std::move(head.rest);
+    r.info.client = r.client->peerAddress();
+    if (!u->handshake.acceptRequest(r, head.head)) {
+        recordFailure(r, u->startMono, u->startWall);
         return;
     }
+    u->queuedAtUs = monotonicNowUs();
+    upgrades_.post([this, u] { upgrade(*u); });
+}
+
+// On a pool thread.
+void Proxy::Impl::upgrade(Upgrade& u) {
+    HandshakeResult& r = u.result;
+    if (monotonicNowUs() - u.queuedAtUs > int64_t(config_.handshakeTimeoutMs) * 1000) {
+        r.client->setBlocking(true, config_.handshakeTimeoutMs);
+        u.handshake.fail(r, 503, "Service Unavailable",
+                         "rtmtap: too many upgrades are waiting for the upstream: try again later");
+    } else {
+        u.handshake.connectUpstream(r);
+    }
+    if (!r.upgraded) {
+        recordFailure(r, u.startMono, u.startWall);
+        return;
+    }
+    startSession(r, u.startMono, u.startWall, std::move(u.ticket));
+}
+
+void Proxy::Impl::startSession(HandshakeResult& r, int64_t startMono, int64_t startWall,
+                               ConnectionLimits::Ticket ticket) {
     r.info.id = nextId_++;
     r.info.started_wall_us = startWall;
-    for (Tap* tap : taps_) {
-        tap->onSessionStart(r.info);
-    }
+    announceStart(r.info);
+    limits_.holdUntilEnd(r.info.id, std::move(ticket));  // before the relay can end
     EventLoop& loop = *loops_[nextLoop_++ % loops_.size()];
     auto relay = std::make_unique<Relay>(r.info, startMono, std::move(r.client), std::move(r.upstream),
                                          loop.settings(), loop.taps(), clock_, loop, makeFilters(r.info));
     loop.adopt(std::move(relay), std::move(r.clientEarly), std::move(r.upstreamEarly));
+}
+
+// One failing tap must not take the upgrade or the proxy down (as in the relay).
+void Proxy::Impl::announceStart(const SessionInfo& info) {
+    for (Tap* tap : taps_) {
+        try {
+            tap->onSessionStart(info);
+        } catch (const std::exception& e) {
+            std::cerr << "rtmtap: a tap failed at the start of session " << info.id << ": " << e.what() << std::endl;
+        } catch (...) {
+            std::cerr << "rtmtap: a tap failed at the start of session " << info.id << std::endl;
+        }
+    }
+}
+
+void Proxy::Impl::announceEnd(const SessionEnd& end) {
+    for (Tap* tap : taps_) {
+        try {
+            tap->onSessionEnd(end);
+        } catch (const std::exception& e) {
+            std::cerr << "rtmtap: a tap failed at the end of session " << end.id << ": " << e.what() << std::endl;
+        } catch (...) {
+            std::cerr << "rtmtap: a tap failed at the end of session " << end.id << std::endl;
+        }
+    }
 }
 
 FilterChain Proxy::Impl::makeFilters(const SessionInfo& info) {
@@ -190,10 +224,8 @@ void Proxy::Impl::recordFailure(HandshakeResult& r, int64_t startMono, int64_t s
     end.ended_wall_us = startWall + end.duration_us;
     end.error = r.error;
     end.http_status = r.httpStatus;
-    for (Tap* tap : taps_) {
-        tap->onSessionStart(r.info);
-        tap->onSessionEnd(end);
-    }
+    announceStart(r.info);
+    announceEnd(end);
 }
 
 void Proxy::Impl::stop() {
@@ -202,12 +234,10 @@ void Proxy::Impl::stop() {
         return;
     }
     stopped_ = true;
-    stopping_ = true;
-    ::shutdown(server_.impl()->sockfd(), SHUT_RDWR);
-    acceptor_.join();
+    front_->stop();
     server_.close();
     inflight_.abortAll();
-    handshakes_.joinAll();
+    upgrades_.join();
     for (auto& loop : loops_) {
         loop->shutdown();
     }
@@ -283,8 +313,16 @@ bool Proxy::Impl::onSession(int64_t session, const std::function<bool(Relay&)>& 
 
 ProxyStats Proxy::stats() const {
     ProxyStats s;
-    s.sessionsAccepted = impl_->accepted_;
-    s.handshakeFailures = impl_->failures_;
+    const HandshakeLoopStats front = impl_->front_ ? impl_->front_->stats() : HandshakeLoopStats();
+    s.sessionsAccepted = front.accepted;
+    s.handshakeFailures = impl_->failures_ + front.failed;
+    s.handshakesPending = front.pending;
+    s.acceptCalls = front.acceptCalls;
+    s.acceptPauses = front.acceptPauses;
+    s.refusedFull = front.refusedFull;
+    s.refusedPerAddress = front.refusedAddress;
+    s.refusedNoDescriptors = front.refusedNoDescriptors;
+    s.openConnections = impl_->limits_.open();
     for (auto& loop : impl_->loops_) {
         s.sessionsActive += loop->sessions();
         s.messagesRelayed += loop->messagesRelayed();

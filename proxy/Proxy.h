@@ -30,7 +30,11 @@ struct ProxyConfig {
     std::string tlsCert, tlsKey;       // serve wss:// to clients
     size_t maxMessage = 16u << 20;     // bigger messages close both sides with 1009
     int connectTimeoutMs = 10000;      // upstream TCP/TLS connect: 502 when refused, 504 on timeout
-    int handshakeTimeoutMs = 10000;    // client request head / upstream response head
+    int handshakeTimeoutMs = 10000;    // client request head (from its accept) / upstream response head
+    // Live sessions and upgrades in progress together; beyond it a new client gets 503. 0: no limit.
+    size_t maxSessions = 10000;
+    // Connections open at once from one client address (its IP); beyond it 503. 0: no limit.
+    size_t maxPerAddress = 0;
     int closeGraceMs = 2000;           // on shutdown: wait this long for close replies
     int loops = 0;                     // relay threads; 0 = one per core (at most 4)
     // Makes each session's filter chain (proxy/FilterChain.h); empty: no filtering at all.
@@ -38,10 +42,17 @@ struct ProxyConfig {
 };
 
 struct ProxyStats {
-    uint64_t sessionsAccepted = 0;
+    uint64_t sessionsAccepted = 0;      // connections admitted (refused ones not counted)
     uint64_t sessionsActive = 0;
     uint64_t handshakeFailures = 0;
     uint64_t messagesRelayed = 0;
+    uint64_t handshakesPending = 0;     // clients whose request head is still arriving
+    uint64_t openConnections = 0;       // what --max-sessions counts: pending, upgrading and live
+    uint64_t acceptCalls = 0;           // accept(2) calls, failed ones included
+    uint64_t acceptPauses = 0;          // times accepting paused for lack of descriptors
+    uint64_t refusedFull = 0;           // 503 for --max-sessions
+    uint64_t refusedPerAddress = 0;     // 503 for --max-per-address
+    uint64_t refusedNoDescriptors = 0;  // 503 when out of file descriptors
 };
 
 class Proxy {

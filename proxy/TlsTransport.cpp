@@ -63,18 +63,27 @@ bool TlsTransport::connect(const std::string& hostName) {
     return false;
 }
 
-bool TlsTransport::accept() {
+TlsTransport::Step TlsTransport::acceptStep() {
     if (!ssl_) {
         setError(TlsContext::lastError());
-        return false;
+        return Step::Failed;
     }
     ERR_clear_error();
-    int rc = SSL_accept(ssl_);
+    errno = 0;
+    const int rc = SSL_accept(ssl_);
     if (rc == 1) {
-        return true;
+        return Step::Done;
     }
-    setError(TlsContext::lastError());
-    return false;
+    const int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ) {
+        return Step::WantRead;
+    }
+    if (err == SSL_ERROR_WANT_WRITE) {
+        return Step::WantWrite;
+    }
+    const bool eof = err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0;
+    setError(eof ? (errno ? std::strerror(errno) : "the client closed the connection") : TlsContext::lastError());
+    return Step::Failed;
 }
 
 ssize_t TlsTransport::result(int rc, const char* what) {

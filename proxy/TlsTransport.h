@@ -1,5 +1,6 @@
 #pragma once
-// TLS over a socket with OpenSSL, usable blocking (handshake) and non-blocking (relay).
+// TLS over a socket with OpenSSL, usable blocking (the upstream handshake) and non-blocking (the
+// client's handshake on the HandshakeLoop, the relay).
 #include "TlsContext.h"
 #include "Transport.h"
 
@@ -14,10 +15,14 @@ public:
     TlsTransport(Poco::Net::StreamSocket socket, std::shared_ptr<TlsContext> context);
     ~TlsTransport() override;
 
-    // Blocking handshakes (call while the transport is blocking with a timeout).
-    // Return false with error() set on failure.
+    // The client side's handshake, blocking (call while the transport is blocking with a
+    // timeout). Returns false with error() set on failure.
     bool connect(const std::string& hostName);
-    bool accept();
+
+    // The server side's handshake, without blocking: call again when the socket is ready for
+    // what the last step wanted. Failed sets error().
+    enum class Step { Done, WantRead, WantWrite, Failed };
+    Step acceptStep();
 
     ssize_t read(char* buf, size_t len) override;
     ssize_t write(const char* buf, size_t len) override;

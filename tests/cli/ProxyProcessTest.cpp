@@ -4,6 +4,7 @@
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/Process.h"
 #include "tests/support/SqliteLock.h"
+#include "tests/support/ProcessLimits.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -34,6 +35,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -549,6 +551,77 @@ TEST_F(ProxyProcessTest, WhenBehindRelayTheLastLineAndStatsCountWhatWasNotRecord
     // Each frame (the text frames both ways and the two close frames) is either recorded or counted.
     EXPECT_EQ(sql.integer("SELECT count(*) FROM frames") + frames, 2 * trips + 2);
     EXPECT_EQ(sql.integer("SELECT count(*) FROM sessions WHERE ended_us IS NOT NULL"), 1) << "ends are always recorded";
+}
+
+// ---- limits ----
+
+TEST_F(ProxyProcessTest, MaxSessionsRefusesWith503AndSaysSoOnceABurst) {
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    auto proxy = startProxy({"--upstream", upstream.url(), "--max-sessions", "1"}, port);
+    ASSERT_NE(port, 0);
+    {
+        Client live = connectWs(port, "/rtm");
+        ASSERT_EQ(live.status, 101);
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(connectWs(port, "/rtm").status, 503);
+        }
+        live.ws->shutdown(WebSocket::WS_NORMAL_CLOSE);
+        EXPECT_EQ(live.receive().opcode(), WebSocket::FRAME_OP_CLOSE);
+    }
+    // Admitted again once the session has ended (its end reaches the proxy a moment later).
+    int status = 0;
+    for (int i = 0; i < 100 && status != 101; ++i) {
+        status = connectWs(port, "/rtm").status;
+        if (status != 101) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    EXPECT_EQ(status, 101);
+    stopProxy(*proxy);
+    size_t said = 0;
+    for (const std::string& line : proxy->errLines()) {
+        said += line.find("--max-sessions") != std::string::npos ? 1 : 0;
+    }
+    EXPECT_EQ(said, 1u) << "one line a burst; stderr:\n" << proxy->err();
+}
+
+// "Max open files  1024  20000  files": the soft and the hard limit of a process.
+std::pair<std::string, std::string> openFileLimits(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("Max open files", 0) == 0) {
+            std::istringstream fields(line.substr(14));
+            std::string soft, hard;
+            fields >> soft >> hard;
+            return {soft, hard};
+        }
+    }
+    return {"?", "?"};
+}
+
+TEST_F(ProxyProcessTest, RaisesItsOpenFileLimitToTheHardLimit) {
+    EchoUpstream upstream;
+    uint16_t port = 0;
+    std::unique_ptr<Process> proxy;
+    {
+        FileLimitScope low(256);  // the child inherits it
+        proxy = startProxy({"--upstream", upstream.url()}, port);
+    }
+    ASSERT_NE(port, 0);
+    const auto [soft, hard] = openFileLimits(proxy->pid());
+    EXPECT_EQ(soft, hard);
+    EXPECT_NE(soft, "256");
+    stopProxy(*proxy);
+}
+
+TEST_F(ProxyProcessTest, HelpNamesTheLimits) {
+    Process help({"proxy", "--help"});
+    ASSERT_TRUE(help.waitExit(kExitMs).exited);
+    for (const char* flag : {"--max-sessions", "--max-per-address", "descriptor"}) {
+        EXPECT_NE(help.out().find(flag), std::string::npos) << flag << " in:\n" << help.out();
+    }
 }
 
 // ---- the database file ----

@@ -1,4 +1,4 @@
-// The HTTP upgrade head as the proxy's handshake reads it (proxy/Handshake.cpp): readHttpHead
+// The HTTP upgrade head as the proxy's handshake reads it (proxy/PendingHandshake, Handshake): readHttpHead
 // over a transport that delivers the bytes in pieces, then Poco's parse of a request (the client's
 // upgrade: checkUpgradeRequest, the /_rtmtap/<n> route split, Connection tokens, requestHasBody)
 // or of a response (the upstream's answer: status, responseBodyLimit of a refusal, the 101's
@@ -57,6 +57,12 @@ void request(const HeadRead& head) {
     const auto refusal = checkUpgradeRequest(request, "WebSocket proxy");
     if (!refusal) {
         FUZZ_CHECK(request.getMethod() == "GET" && hasHeaderToken(request.get("Connection", ""), "upgrade"));
+        // The handshake loop answers 400 early to what cannot begin a request: never to a part
+        // of a valid upgrade, whichever way it arrives in pieces (past its method, any prefix is).
+        const size_t method = head.head.find_first_not_of(" \t\r\n\v\f");
+        for (size_t n = 0; n <= std::min(head.head.size(), method + 40); ++n) {
+            FUZZ_CHECK(couldBeHttpRequest(head.head.substr(0, n)));
+        }
         FUZZ_CHECK(!computeWebSocketAccept(request.get("Sec-WebSocket-Key", "")).empty());
     } else {
         FUZZ_CHECK(refusal->line.find('\n') == std::string::npos);

@@ -44,5 +44,31 @@ TEST(HttpHeadTest, HeadStatusIsThreeDigitsOrNone) {
     EXPECT_EQ(headStatus(""), -1);
 }
 
+// A head that arrives in pieces: its blank line may straddle two reads.
+TEST(HttpHeadTest, FindHeadEndFindsTheBlankLineAcrossPieces) {
+    EXPECT_EQ(findHeadEnd("GET / HTTP/1.1\r\n\r\nrest"), 18u);
+    EXPECT_EQ(findHeadEnd("GET / HTTP/1.1\r\n\r\n", 16), 18u);  // "\r\n" searched before, "\r\n" new
+    EXPECT_EQ(findHeadEnd("GET / HTTP/1.1\r\n\r"), std::string::npos);
+    EXPECT_EQ(findHeadEnd(""), std::string::npos);
+}
+
+// What the handshake loop answers at once instead of waiting for the deadline: bytes that cannot
+// begin a request line. Anything that still could is left to POCO's parse of the whole head.
+TEST(HttpHeadTest, CouldBeHttpRequestRejectsOnlyWhatCannotBeAMethod) {
+    EXPECT_TRUE(couldBeHttpRequest(""));
+    EXPECT_TRUE(couldBeHttpRequest("G"));
+    EXPECT_TRUE(couldBeHttpRequest("GET / HTTP/1.1\r\nHost"));
+    EXPECT_TRUE(couldBeHttpRequest("\r\nGET /"));  // an empty line before the request is allowed
+    EXPECT_TRUE(couldBeHttpRequest("M-SEARCH * HTTP/1.1"));
+    EXPECT_TRUE(couldBeHttpRequest("HELLO THERE"));  // a token, then POCO's to judge (400 then)
+    EXPECT_TRUE(couldBeHttpRequest(std::string(32, 'A')));
+    EXPECT_FALSE(couldBeHttpRequest(std::string(33, 'A')));
+    EXPECT_FALSE(couldBeHttpRequest(std::string("\x16\x03\x01", 3)));  // a TLS ClientHello
+    EXPECT_FALSE(couldBeHttpRequest(std::string("\0GET", 4)));
+    EXPECT_FALSE(couldBeHttpRequest("GE\x01T / HTTP/1.1"));
+    EXPECT_FALSE(couldBeHttpRequest("GET(/) HTTP/1.1"));
+    EXPECT_FALSE(couldBeHttpRequest("\xff\xfe"));
+}
+
 }  // namespace
 }  // namespace rtmtap
