@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -50,7 +51,7 @@ public:
     void start();
     void stop();
     void acceptLoop();
-    void handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall);
+    void handshake(std::optional<Poco::Net::StreamSocket>& socket, int64_t startMono, int64_t startWall);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
     FilterChain makeFilters(const SessionInfo& info);
     bool onSession(int64_t session, const std::function<bool(Relay&)>& task);
@@ -79,17 +80,24 @@ public:
 
 namespace {
 
-// A self-deleting unit of work for the handshake pool.
+// A self-deleting unit of work for the handshake pool; it holds the accepted socket. POCO counts
+// a socket's references with atomics inside its own (uninstrumented) library, which
+// ThreadSanitizer cannot see: it only sees a socket's uses ordered when each thread has dropped
+// its reference before handing the socket on. So the socket passes from the accept thread to the
+// task to the session's transports, and the thread that used it last closes it.
 class HandshakeTask : public Poco::Runnable {
 public:
-    HandshakeTask(std::function<void()> work) : work_(std::move(work)) {}
+    using Work = std::function<void(std::optional<Poco::Net::StreamSocket>&)>;
+    HandshakeTask(const Poco::Net::StreamSocket& accepted, Work work) : socket(accepted), work_(std::move(work)) {}
     void run() override {
-        work_();
+        work_(socket);
         delete this;
     }
 
+    std::optional<Poco::Net::StreamSocket> socket;  // work_ resets it once it has handed it on
+
 private:
-    std::function<void()> work_;
+    Work work_;
 };
 
 }  // namespace
@@ -124,17 +132,24 @@ void Proxy::Impl::acceptLoop() {
     // A blocking accept: stop() shuts the listening socket down, which wakes it (no polling).
     while (!stopping_) {
         try {
-            Poco::Net::StreamSocket socket = server_.acceptConnection();
-            const int64_t startMono = clock_.monotonicUs();
-            const int64_t startWall = clock_.wallUs();
+            HandshakeTask* task = nullptr;
+            {
+                Poco::Net::StreamSocket socket = server_.acceptConnection();
+                const int64_t startMono = clock_.monotonicUs();
+                const int64_t startWall = clock_.wallUs();
+                task = new HandshakeTask(socket, [this, startMono, startWall](std::optional<Poco::Net::StreamSocket>& s) {
+                    handshake(s, startMono, startWall);
+                });
+            }  // only the task holds the socket now
             ++accepted_;
-            auto* task = new HandshakeTask([this, socket, startMono, startWall] { handshake(socket, startMono, startWall); });
             try {
                 handshakes_.start(*task);
             } catch (const Poco::NoThreadAvailableException&) {
+                {
+                    Transport t(*task->socket);
+                    writeAll(t, simpleResponse(503, "Service Unavailable", "rtmtap: too many upgrades in progress"));
+                }
                 delete task;
-                Transport t(socket);
-                writeAll(t, simpleResponse(503, "Service Unavailable", "rtmtap: too many upgrades in progress"));
             }
         } catch (const Poco::Exception& e) {
             if (!stopping_) {
@@ -145,9 +160,10 @@ void Proxy::Impl::acceptLoop() {
     }
 }
 
-void Proxy::Impl::handshake(Poco::Net::StreamSocket socket, int64_t startMono, int64_t startWall) {
+void Proxy::Impl::handshake(std::optional<Poco::Net::StreamSocket>& socket, int64_t startMono, int64_t startWall) {
     Handshake hs(config_, upstream_, upstreamTls_, serverTls_, inflight_);
-    HandshakeResult r = hs.run(std::move(socket));
+    HandshakeResult r = hs.run(*socket);
+    socket.reset();  // the transports in r hold it: a loop thread ends the session and closes it
     if (!r.upgraded) {
         recordFailure(r, startMono, startWall);
         return;
