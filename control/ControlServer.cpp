@@ -25,7 +25,13 @@ class ControlServer::Connection : public Poco::Net::TCPServerConnection {
 public:
     Connection(const Poco::Net::StreamSocket& socket, ControlServer& server)
         : TCPServerConnection(socket), server_(server) {}
-    void run() override { server_.serve(socket()); }
+    // Closed here, by the thread that used it, as POCO's HTTP server does. Else the descriptor
+    // closes where the last reference drops, maybe TCPServer's accept thread: ordered at run time
+    // by POCO's atomic reference count, but ThreadSanitizer sees no order inside POCO's library.
+    void run() override {
+        server_.serve(socket());
+        socket().close();
+    }
 
 private:
     ControlServer& server_;

@@ -16,6 +16,16 @@ Transport::Transport(Poco::Net::StreamSocket socket) : socket_(std::move(socket)
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+std::string Transport::error() const {
+    std::lock_guard<std::mutex> lock(errorMutex_);
+    return error_;
+}
+
+void Transport::setError(const std::string& text) {
+    std::lock_guard<std::mutex> lock(errorMutex_);
+    error_ = text;
+}
+
 // recv/send results as the relay wants them: retried on EINTR, EAGAIN as WouldBlock.
 template <typename Call>
 ssize_t Transport::retry(Call call) {

@@ -1,9 +1,12 @@
 #pragma once
 // A byte stream the relay reads and writes without blocking: plain TCP or TLS over a socket.
 // During the handshake the same object is used in blocking mode with socket timeouts.
+// A plain Transport may be read in one thread while another writes (replay/WsConnection does):
+// the error text is all the two share, and it has a mutex. A TlsTransport may not (OpenSSL).
 #include <Poco/Net/StreamSocket.h>
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <sys/types.h>
 
@@ -28,19 +31,20 @@ public:
     virtual void shutdownWrite();
 
     int fd() const { return fd_; }
-    const std::string& error() const { return error_; }
+    std::string error() const;
     void setBlocking(bool blocking, int timeoutMs);
     std::string peerAddress() const;
 
 protected:
-    void setError(const std::string& text) { error_ = text; }
+    void setError(const std::string& text);
 
 private:
     template <typename Call>
     ssize_t retry(Call call);
     Poco::Net::StreamSocket socket_;  // owns the descriptor
     int fd_;
-    std::string error_;
+    mutable std::mutex errorMutex_;
+    std::string error_;  // under errorMutex_
 };
 
 }  // namespace rtmtap

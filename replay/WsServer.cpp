@@ -82,8 +82,12 @@ void WsServer::stop() {
 void WsServer::acceptLoop() {
     for (;;) {
         try {
-            Poco::Net::StreamSocket socket = socket_.acceptConnection();
-            admit(std::move(socket));
+            std::unique_ptr<Transport> io;
+            {
+                Poco::Net::StreamSocket socket = socket_.acceptConnection();
+                io = std::make_unique<Transport>(socket);
+            }  // the transport holds the only reference before a connection thread may use it
+            admit(std::move(io));
         } catch (const Poco::Exception& e) {
             std::lock_guard lock(mutex_);
             if (stopping_) {
@@ -95,8 +99,7 @@ void WsServer::acceptLoop() {
     }
 }
 
-void WsServer::admit(Poco::Net::StreamSocket socket) {
-    auto io = std::make_unique<Transport>(std::move(socket));
+void WsServer::admit(std::unique_ptr<Transport> io) {
     std::lock_guard lock(mutex_);
     reapFinished();
     if (stopping_ || slots_.size() >= static_cast<size_t>(options_.maxConnections)) {

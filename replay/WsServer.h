@@ -50,7 +50,10 @@ private:
     };
 
     void acceptLoop();
-    void admit(Poco::Net::StreamSocket socket);
+    // io: an accepted socket. POCO counts socket references with atomics inside its own
+    // (uninstrumented) library; so that ThreadSanitizer sees a socket's uses in order, the accept
+    // thread holds none once a connection thread runs (the transport's is the only one).
+    void admit(std::unique_ptr<Transport> io);
     void serve(WsConnection& conn);
     void reapFinished();  // joins the threads of connections that ended; caller holds mutex_
 

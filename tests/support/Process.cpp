@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 extern char** environ;
 
 namespace rtmtap::test {
@@ -54,6 +56,23 @@ uint16_t findListeningPort(const std::string& text, std::string& line) {
     line = m.str(0);
     unsigned long port = std::stoul(m.str(2));
     return port > 0 && port <= 65535 ? static_cast<uint16_t>(port) : 0;
+}
+
+// A sanitizer report on the child's stderr (in a sanitizer build the child is instrumented as
+// well): ASan, UBSan and TSan each end a report with "SUMMARY: <Name>Sanitizer: ...". A child
+// killed by the test or one that exits 0 after a TSan report must still fail the test, and its
+// stderr is not printed unless we do it here.
+void failOnSanitizerReport(const std::string& err) {
+    static const std::regex summary(R"(SUMMARY: \w+Sanitizer:)");
+    if (!std::regex_search(err, summary)) {
+        return;
+    }
+    size_t start = err.find("==================");  // TSan's report frame; ASan's starts with ==PID==
+    if (start == std::string::npos) {
+        start = err.find("==");
+    }
+    ADD_FAILURE() << "the child process reported a sanitizer error:\n"
+                  << err.substr(start == std::string::npos ? 0 : start);
 }
 
 ExitStatus decode(int status) {
@@ -125,6 +144,7 @@ Process::~Process() {
     if (reader_.joinable()) {
         reader_.join();  // the child is gone: its pipes report EOF
     }
+    failOnSanitizerReport(err_);
 }
 
 void Process::spawn(const std::string& binary, const std::vector<std::string>& args, int inFd, int outFd, int errFd) {
