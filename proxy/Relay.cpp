@@ -1,10 +1,11 @@
 #include "Relay.h"
 
+#include "MaskKeys.h"
+
 #include <sys/epoll.h>
 
 #include <algorithm>
 #include <iostream>
-#include <random>
 
 namespace rtmtap {
 namespace {
@@ -17,18 +18,13 @@ constexpr size_t kLowWater = 256 * 1024;
 // source: the sender waits on TCP, as it would behind a slow reader, instead of the proxy's memory.
 constexpr size_t kHeldHighWater = 8u << 20;
 
-uint64_t randomSeed() {
-    std::random_device rd;
-    return (uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
-}
-
 }  // namespace
 
 Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> client,
              std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
              const Clock& clock, Poller& poller, FilterChain filters)
     : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
-      poller_(poller), filters_(std::move(filters)), maskState_(randomSeed()) {
+      poller_(poller), filters_(std::move(filters)) {
     end_.id = info_.id;
     client_.relay = this;
     client_.io = std::move(client);
@@ -262,16 +258,11 @@ void Relay::forwardRaw(RelaySide& to, const char* frame, size_t size) {
 }
 
 void Relay::forwardEncoded(RelaySide& to, uint8_t opcode, const std::string& payload) {
-    // Frames towards the upstream must be masked (RFC 6455 5.3); a fresh key per frame.
+    // Frames towards the upstream must be masked (RFC 6455 5.3); a fresh, unpredictable key per frame.
     uint8_t mask[4];
     const bool masked = &to == &upstream_;
     if (masked) {
-        maskState_ ^= maskState_ << 13;
-        maskState_ ^= maskState_ >> 7;
-        maskState_ ^= maskState_ << 17;
-        for (int i = 0; i < 4; ++i) {
-            mask[i] = static_cast<uint8_t>(maskState_ >> (8 * i));
-        }
+        MaskKeys::next(mask);
     }
     std::string header;
     appendFrameHeader(header, true, opcode, payload.size(), masked ? mask : nullptr);

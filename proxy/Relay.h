@@ -160,7 +160,6 @@ private:
     std::vector<ScheduledInsert> scheduled_;  // by due time
     int64_t seq_ = 0;
     uint64_t relayed_ = 0;
-    uint64_t maskState_;
     bool dropped_ = false;          // a side hung up without a close frame: close the other at once
     bool proxyClosing_ = false;     // the proxy sent close frames of its own
     bool finished_ = false;
