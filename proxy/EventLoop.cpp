@@ -23,6 +23,12 @@ EventLoop::EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySet
     ev.events = EPOLLIN;
     ev.data.ptr = nullptr;  // nullptr marks the wake-up descriptor
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
+    if (settings_.budget) {
+        settings_.budget->onFreed([this] {
+            budgetFreed_.store(true);
+            wake();
+        });
+    }
 }
 
 EventLoop::~EventLoop() {
@@ -146,6 +152,7 @@ void EventLoop::reap() {
             relayed += (*it)->messagesRelayed();
             relays_.erase(it->get());
             timed_.erase(it->get());
+            budgetWaiters_.erase(it->get());
             it = owned_.erase(it);
             --count_;
         } else {
@@ -172,6 +179,7 @@ void EventLoop::run() {
                 (void)ignored;
                 runPosted();
                 runSessionTasks();
+                resumeBudgetWaiters();
                 continue;
             }
             auto* side = static_cast<RelaySide*>(events[i].data.ptr);
@@ -227,6 +235,7 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
         if (r->deadlineUs() != 0) {
             timed_.insert(r);
         }
+        noteBudgetWait(r);
         if (r->hasBufferedInput() && std::find(buffered.begin(), buffered.end(), r) == buffered.end()) {
             buffered.push_back(r);
         }
@@ -238,6 +247,7 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
             Relay* r = *it;
             r->onTimer(now);
             finishedAny = finishedAny || r->finished();
+            noteBudgetWait(r);
             // A relay whose held messages are all out has nothing to wait for (until it holds again).
             it = (!r->finished() && r->deadlineUs() == 0) ? timed_.erase(it) : std::next(it);
         }
@@ -246,6 +256,26 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
         buffered.erase(std::remove_if(buffered.begin(), buffered.end(), [](Relay* r) { return r->finished(); }),
                        buffered.end());
         reap();
+    }
+}
+
+void EventLoop::noteBudgetWait(Relay* r) {
+    if (!r->finished() && r->waitsForBudget()) {
+        budgetWaiters_.insert(r);
+    }
+}
+
+// The budget has room again: every relay that waited asks again; those still refused wait on
+// (afterRound notes them anew), and the budget calls again when more drains.
+void EventLoop::resumeBudgetWaiters() {
+    if (!budgetFreed_.exchange(false) || budgetWaiters_.empty()) {
+        return;
+    }
+    std::unordered_set<Relay*> waiters;
+    waiters.swap(budgetWaiters_);
+    for (Relay* r : waiters) {
+        r->resumeReading();
+        touched_.push_back(r);
     }
 }
 

@@ -23,6 +23,11 @@
 #include <thread>
 
 namespace rtmtap {
+namespace {
+
+constexpr size_t kMinBuffered = 64 * 1024;
+
+}  // namespace
 
 class Proxy::Impl {
 public:
@@ -45,6 +50,10 @@ public:
         if (config_.maxMessage == 0) {
             throw std::invalid_argument("--max-message must be at least 1 byte");
         }
+        if (config_.maxBuffered < kMinBuffered) {
+            throw std::invalid_argument("--max-buffered must be at least 64K (one read)");
+        }
+        budget_ = std::make_shared<BufferBudget>(config_.maxBuffered, config_.maxMessage);
     }
 
     void start();
@@ -72,6 +81,7 @@ public:
     std::mutex stopMutex_;
     Poco::ThreadPool handshakes_;
     InflightSockets inflight_;
+    std::shared_ptr<BufferBudget> budget_;  // before the loops: they register with it
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<size_t> nextLoop_{0};
     std::atomic<uint64_t> accepted_{0}, failures_{0};
@@ -109,7 +119,7 @@ void Proxy::Impl::start() {
         throw std::runtime_error("cannot listen on " + config_.listenHost + ":" + std::to_string(config_.listenPort) +
                                  ": " + e.displayText() + " (pick another --listen address or port)");
     }
-    RelaySettings settings{config_.maxMessage, config_.closeGraceMs};
+    RelaySettings settings{config_.maxMessage, config_.closeGraceMs, budget_};
     unsigned loops = config_.loops > 0 ? static_cast<unsigned>(config_.loops)
                                        : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
     for (unsigned i = 0; i < loops; ++i) {
@@ -288,6 +298,10 @@ ProxyStats Proxy::stats() const {
     for (auto& loop : impl_->loops_) {
         s.sessionsActive += loop->sessions();
         s.messagesRelayed += loop->messagesRelayed();
+    }
+    if (impl_->budget_) {
+        s.bufferedBytes = impl_->budget_->used();
+        s.bufferedPeak = impl_->budget_->peak();
     }
     return s;
 }

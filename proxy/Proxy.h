@@ -29,6 +29,10 @@ struct ProxyConfig {
     std::string caFile;                // wss upstream: trust these CAs instead of the system's
     std::string tlsCert, tlsKey;       // serve wss:// to clients
     size_t maxMessage = 16u << 20;     // bigger messages close both sides with 1009
+    // Bytes all sessions together may buffer (frames not yet complete, bytes waiting for a slow
+    // reader, held messages): above it, sessions stop reading their senders until it drains, one
+    // session at a time may go past it to finish a message of up to maxMessage (BufferBudget.h).
+    size_t maxBuffered = 256u << 20;
     int connectTimeoutMs = 10000;      // upstream TCP/TLS connect: 502 when refused, 504 on timeout
     int handshakeTimeoutMs = 10000;    // client request head / upstream response head
     int closeGraceMs = 2000;           // on shutdown: wait this long for close replies
@@ -42,6 +46,8 @@ struct ProxyStats {
     uint64_t sessionsActive = 0;
     uint64_t handshakeFailures = 0;
     uint64_t messagesRelayed = 0;
+    uint64_t bufferedBytes = 0;   // what the relays buffer now (see ProxyConfig::maxBuffered)
+    uint64_t bufferedPeak = 0;    // the most they buffered at once since start
 };
 
 class Proxy {

@@ -17,6 +17,9 @@ constexpr size_t kLowWater = 256 * 1024;
 // A direction that holds this many payload bytes (a long delay, a breakpoint) stops reading its
 // source: the sender waits on TCP, as it would behind a slow reader, instead of the proxy's memory.
 constexpr size_t kHeldHighWater = 8u << 20;
+// Growth of a session's buffers below this is reported to the process-wide budget at the end of the
+// wake-up rather than after each read: an echo, read and written at once, costs no shared atomic.
+constexpr size_t kBudgetGranule = 64 * 1024;
 
 }  // namespace
 
@@ -53,8 +56,7 @@ void Relay::start(const std::string& clientEarly, const std::string& upstreamEar
     flush(upstream_);
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 void Relay::onEvent(RelaySide& side, uint32_t events) {
@@ -70,8 +72,7 @@ void Relay::onEvent(RelaySide& side, uint32_t events) {
     flush(other(side));
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 bool Relay::hasBufferedInput() {
@@ -102,15 +103,15 @@ ByteBuffer& Relay::scratch() {
 }
 
 void Relay::readSome(RelaySide& side) {
-    size_t budget = kReadBudget;
+    size_t left = kReadBudget;
     ByteBuffer& shared = scratch();
-    while (canRead(side) && !finished_ && budget > 0) {
+    while (canRead(side) && !finished_ && left > 0 && mayBuffer(side)) {
         ByteBuffer& buf = side.in.empty() ? shared : side.in;
         char* p = buf.prepare(kReadChunk);
         ssize_t n = side.io->read(p, kReadChunk);
         if (n > 0) {
             buf.commit(static_cast<size_t>(n));
-            budget -= std::min(budget, static_cast<size_t>(n));
+            left -= std::min(left, static_cast<size_t>(n));
             processFrames(side, buf);
             if (side.discardInput) {
                 buf.clear();
@@ -119,6 +120,7 @@ void Relay::readSome(RelaySide& side) {
                 side.in.append(shared.data(), shared.size());
                 shared.clear();
             }
+            chargeBudget(false);
             if (static_cast<size_t>(n) < kReadChunk) {
                 return;  // drained: epoll is level-triggered, and TLS leftovers are pumped by the loop
             }
@@ -307,7 +309,46 @@ bool Relay::mustFilter(const RelaySide& side) const {
 }
 
 bool Relay::canRead(const RelaySide& side) const {
-    return !side.eof && !side.readPaused && side.heldBytes <= kHeldHighWater;
+    return !side.eof && !side.readPaused && !side.budgetPaused && side.heldBytes <= kHeldHighWater;
+}
+
+bool Relay::mayBuffer(RelaySide& side) {
+    if (!settings_.budget || side.discardInput || side.skipBytes > 0) {
+        side.budgetPaused = false;  // reading throws the bytes away: nothing to account for
+        return true;
+    }
+    // Part of a message is buffered (a frame not complete, or fragments): this side may take the
+    // budget's overdraft to finish it.
+    const bool midMessage = !side.in.empty() || side.inMessage;
+    side.budgetPaused = !settings_.budget->mayRead(&side, midMessage);
+    return !side.budgetPaused;
+}
+
+void Relay::chargeBudget(bool force) {
+    if (!settings_.budget) {
+        return;
+    }
+    size_t now = 0;
+    for (const RelaySide* s : {&client_, &upstream_}) {
+        now += s->in.size() + s->out.size() + s->fragments.size() + s->heldBytes;
+    }
+    if (now == charged_ || (!force && now > charged_ && now - charged_ < kBudgetGranule)) {
+        return;
+    }
+    settings_.budget->adjust(static_cast<int64_t>(now) - static_cast<int64_t>(charged_));
+    charged_ = now;
+}
+
+void Relay::settle() {
+    chargeBudget(true);
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+void Relay::resumeReading() {
+    if (!finished_) {
+        settle();
+    }
 }
 
 void Relay::filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
@@ -535,8 +576,7 @@ void Relay::afterWork() {
     flush(upstream_);
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 int64_t Relay::queue(Message&& m) {
@@ -643,8 +683,7 @@ void Relay::closeBoth(uint16_t code, const std::string& reason, const std::strin
     flush(upstream_);
     flush(client_);
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 void Relay::sendProxyClose(RelaySide& to, uint16_t code, const std::string& reason) {
@@ -722,6 +761,13 @@ void Relay::finish() {
     dropHeld();
     emitPending();
     finished_ = true;
+    if (settings_.budget) {
+        settings_.budget->adjust(-static_cast<int64_t>(charged_));
+        charged_ = 0;
+        settings_.budget->release(&client_);
+        settings_.budget->release(&upstream_);
+    }
+    client_.budgetPaused = upstream_.budgetPaused = false;
     for (RelaySide* s : {&client_, &upstream_}) {
         if (s->watched != 0) {
             poller_.watch(s->io->fd(), 0, s);
@@ -751,8 +797,9 @@ void Relay::updateWatch(RelaySide& side) {
     if (finished_ || !side.io) {
         return;
     }
+    side.budgetPaused = false;
     uint32_t want = 0;
-    if (canRead(side)) {
+    if (canRead(side) && mayBuffer(side)) {
         want |= EPOLLIN;
     }
     if (!side.out.empty() && !side.writeFailed) {

@@ -4,6 +4,7 @@
 // Runs on exactly one EventLoop thread; nothing here is shared with other threads.
 // With filters (proxy/FilterChain.h) each whole message, but close frames, passes the chain
 // before it goes out; without, the relay takes its unfiltered path (one branch a message).
+#include "BufferBudget.h"
 #include "ByteBuffer.h"
 #include "FilterChain.h"
 #include "FrameCodec.h"
@@ -58,6 +59,7 @@ struct RelaySide {
     bool sentClose = false;       // it sent a close frame
     bool eof = false;             // it closed its sending half, or the socket failed
     bool readPaused = false;      // the other side is not draining: stop reading this one
+    bool budgetPaused = false;    // the process-wide budget is spent: wait until it frees
     bool discardInput = false;    // after an oversize or invalid frame: read and throw away
     bool gotClose = false;        // a close frame was written to it (relayed or the proxy's own)
     bool proxyClosed = false;     // the proxy sent it a close frame of its own
@@ -71,6 +73,7 @@ struct RelaySide {
 struct RelaySettings {
     size_t maxMessage = 16u << 20;
     int closeGraceMs = 2000;
+    std::shared_ptr<BufferBudget> budget;  // shared by every relay of the process; null: no bound
 };
 
 class Relay {
@@ -102,6 +105,11 @@ public:
     // The next time onTimer has work (close grace, a held message), absolute monotonic µs; 0: none.
     int64_t deadlineUs() const;
     uint64_t messagesRelayed() const { return relayed_; }
+    // A side stopped reading because the process-wide budget is spent (RelaySettings::budget).
+    bool waitsForBudget() const { return client_.budgetPaused || upstream_.budgetPaused; }
+    // Loop thread only: the budget may have room again (BufferBudget::onFreed): ask again, and watch
+    // the sockets that may be read.
+    void resumeReading();
 
 private:
     RelaySide& other(RelaySide& side) { return &side == &client_ ? upstream_ : client_; }
@@ -126,6 +134,12 @@ private:
     void closeAs(const FilterClose& close);
     bool mustFilter(const RelaySide& side) const;
     bool canRead(const RelaySide& side) const;
+    // Asks the budget whether side may buffer more (sets budgetPaused); true without a budget.
+    bool mayBuffer(RelaySide& side);
+    // Reports the bytes this session buffers to the budget; small increases wait unless force.
+    void chargeBudget(bool force);
+    // After a piece of work: the budget charged, the sockets watched for what they may do now.
+    void settle();
     RelaySide& sideFrom(Direction dir) { return dir == Direction::ClientToServer ? client_ : upstream_; }
     // Out now, or behind the messages this direction holds.
     void sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
@@ -160,6 +174,7 @@ private:
     std::vector<ScheduledInsert> scheduled_;  // by due time
     int64_t seq_ = 0;
     uint64_t relayed_ = 0;
+    size_t charged_ = 0;            // bytes reported to settings_.budget
     bool dropped_ = false;          // a side hung up without a close frame: close the other at once
     bool proxyClosing_ = false;     // the proxy sent close frames of its own
     bool finished_ = false;
