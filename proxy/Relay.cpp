@@ -105,10 +105,14 @@ ByteBuffer& Relay::scratch() {
 void Relay::readSome(RelaySide& side) {
     size_t left = kReadBudget;
     ByteBuffer& shared = scratch();
-    while (canRead(side) && !finished_ && left > 0 && mayBuffer(side)) {
+    while (canRead(side) && !finished_ && left > 0) {
+        const size_t want = std::min(kReadChunk, readAllowance(side));
+        if (want == 0) {
+            return;
+        }
         ByteBuffer& buf = side.in.empty() ? shared : side.in;
-        char* p = buf.prepare(kReadChunk);
-        ssize_t n = side.io->read(p, kReadChunk);
+        char* p = buf.prepare(want);
+        ssize_t n = side.io->read(p, want);
         if (n > 0) {
             buf.commit(static_cast<size_t>(n));
             left -= std::min(left, static_cast<size_t>(n));
@@ -121,7 +125,7 @@ void Relay::readSome(RelaySide& side) {
                 shared.clear();
             }
             chargeBudget(false);
-            if (static_cast<size_t>(n) < kReadChunk) {
+            if (static_cast<size_t>(n) < want) {
                 return;  // drained: epoll is level-triggered, and TLS leftovers are pumped by the loop
             }
             continue;
@@ -312,31 +316,44 @@ bool Relay::canRead(const RelaySide& side) const {
     return !side.eof && !side.readPaused && !side.budgetPaused && side.heldBytes <= kHeldHighWater;
 }
 
-bool Relay::mayBuffer(RelaySide& side) {
-    if (!settings_.budget || side.discardInput || side.skipBytes > 0) {
-        side.budgetPaused = false;  // reading throws the bytes away: nothing to account for
-        return true;
+size_t Relay::readAllowance(RelaySide& side) {
+    side.budgetPaused = false;
+    if (!settings_.budget) {
+        return SIZE_MAX;
     }
-    // Part of a message is buffered (a frame not complete, or fragments): this side may take the
-    // budget's overdraft to finish it.
-    const bool midMessage = !side.in.empty() || side.inMessage;
-    side.budgetPaused = !settings_.budget->mayRead(&side, midMessage);
-    return !side.budgetPaused;
+    if (side.discardInput || side.skipBytes > 0) {
+        settings_.budget->release(&side);
+        return SIZE_MAX;  // reading throws the bytes away: nothing to account for
+    }
+    chargeBudget(true);  // the budget decides on what this session holds now, not a granule ago
+    // Part of a message is buffered (a frame not complete, or fragments) and the destination keeps
+    // up: this side may take the budget's overdraft to finish the message.
+    BufferBudget& budget = *settings_.budget;
+    const bool finishing = (!side.in.empty() || side.inMessage) && other(side).out.size() < budget.smallSession();
+    const size_t allowed = budget.allowance(&side, buffered(), finishing);
+    side.budgetPaused = allowed == 0;
+    return allowed;
 }
 
 void Relay::chargeBudget(bool force) {
     if (!settings_.budget) {
         return;
     }
-    size_t now = 0;
-    for (const RelaySide* s : {&client_, &upstream_}) {
-        now += s->in.size() + s->out.size() + s->fragments.size() + s->heldBytes;
-    }
-    if (now == charged_ || (!force && now > charged_ && now - charged_ < kBudgetGranule)) {
+    const size_t now = buffered();
+    const size_t before = charged_.total();
+    if (now == before || (!force && now > before && now - before < kBudgetGranule)) {
         return;
     }
-    settings_.budget->adjust(static_cast<int64_t>(now) - static_cast<int64_t>(charged_));
-    charged_ = now;
+    BufferBudget& budget = *settings_.budget;
+    budget.settle(charged_, now, budget.holds(&client_) || budget.holds(&upstream_));
+}
+
+size_t Relay::buffered() const {
+    size_t total = 0;
+    for (const RelaySide* s : {&client_, &upstream_}) {
+        total += s->in.size() + s->out.size() + s->fragments.size() + s->heldBytes;
+    }
+    return total;
 }
 
 void Relay::settle() {
@@ -762,8 +779,7 @@ void Relay::finish() {
     emitPending();
     finished_ = true;
     if (settings_.budget) {
-        settings_.budget->adjust(-static_cast<int64_t>(charged_));
-        charged_ = 0;
+        settings_.budget->settle(charged_, 0, false);
         settings_.budget->release(&client_);
         settings_.budget->release(&upstream_);
     }
@@ -799,8 +815,10 @@ void Relay::updateWatch(RelaySide& side) {
     }
     side.budgetPaused = false;
     uint32_t want = 0;
-    if (canRead(side) && mayBuffer(side)) {
+    if (canRead(side) && readAllowance(side) > 0) {
         want |= EPOLLIN;
+    } else if (!side.budgetPaused && settings_.budget) {
+        settings_.budget->release(&side);  // paused for another reason: let another session finish
     }
     if (!side.out.empty() && !side.writeFailed) {
         want |= EPOLLOUT;

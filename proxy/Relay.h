@@ -134,8 +134,10 @@ private:
     void closeAs(const FilterClose& close);
     bool mustFilter(const RelaySide& side) const;
     bool canRead(const RelaySide& side) const;
-    // Asks the budget whether side may buffer more (sets budgetPaused); true without a budget.
-    bool mayBuffer(RelaySide& side);
+    // How many bytes side may read, as the budget allows (0 sets budgetPaused); without a budget,
+    // as many as it likes.
+    size_t readAllowance(RelaySide& side);
+    size_t buffered() const;  // what the budget counts: partial frames, fragments, output, held payloads
     // Reports the bytes this session buffers to the budget; small increases wait unless force.
     void chargeBudget(bool force);
     // After a piece of work: the budget charged, the sockets watched for what they may do now.
@@ -174,7 +176,7 @@ private:
     std::vector<ScheduledInsert> scheduled_;  // by due time
     int64_t seq_ = 0;
     uint64_t relayed_ = 0;
-    size_t charged_ = 0;            // bytes reported to settings_.budget
+    BudgetCharge charged_;          // bytes reported to settings_.budget
     bool dropped_ = false;          // a side hung up without a close frame: close the other at once
     bool proxyClosing_ = false;     // the proxy sent close frames of its own
     bool finished_ = false;

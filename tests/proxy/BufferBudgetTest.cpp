@@ -12,70 +12,119 @@ namespace {
 
 constexpr size_t kLimit = 1 << 20;
 constexpr size_t kMessage = 256 << 10;
+constexpr size_t kBig = 4096;  // a session that holds this much is not "small" (limit / 512, at least 4 KiB)
+constexpr size_t kBulk = kLimit - kLimit / 8;         // what such sessions may fill
+
+// One session's charge, as a relay keeps it.
+struct Session {
+    explicit Session(BufferBudget& b) : budget(b) {}
+    BufferBudget& budget;
+    BudgetCharge charge;
+    int side = 0;  // its identity as an owner
+    void hold(size_t bytes) { budget.settle(charge, bytes, budget.holds(&side)); }
+    size_t allowance(bool finishing = false) { return budget.allowance(&side, charge.total(), finishing); }
+    bool mayRead(bool finishing = false) { return allowance(finishing) > 0; }
+};
 
 TEST(BufferBudget, ReadingStopsOnceTheLimitIsReachedAndResumesWhenBytesDrain) {
     BufferBudget budget(kLimit, kMessage);
     int wakes = 0;
     budget.onFreed([&] { ++wakes; });
-    int a = 0, b = 0;
-    EXPECT_TRUE(budget.mayRead(&a, false));
-    budget.adjust(kLimit - 1);
-    EXPECT_TRUE(budget.mayRead(&a, false)) << "one byte left";
-    budget.adjust(1);
-    EXPECT_FALSE(budget.mayRead(&a, false));
-    EXPECT_FALSE(budget.mayRead(&b, false));
-    budget.adjust(-1000);
+    EXPECT_EQ(budget.smallSession(), kBig);
+    Session a{budget}, b{budget};
+    b.hold(kBig);
+    a.hold(kBulk - kBig - 1);
+    EXPECT_EQ(a.allowance(), 1u) << "one byte left: a read is cut to it";
+    a.hold(kBulk - kBig);
+    EXPECT_FALSE(a.mayRead());
+    EXPECT_FALSE(b.mayRead());
+    a.hold(kBulk - kBig - 1000);
     EXPECT_EQ(wakes, 0) << "a few bytes free: waiters sleep on, not woken at every byte";
-    budget.adjust(-int64_t(kLimit / 2));
-    EXPECT_EQ(wakes, 1) << "half free: the waiters are woken, once";
-    budget.adjust(-10);
+    a.hold(kBig);
+    EXPECT_EQ(wakes, 1) << "most of it free: the waiters are woken, once";
+    a.hold(kBig - 10);
     EXPECT_EQ(wakes, 1);
-    EXPECT_TRUE(budget.mayRead(&a, false));
-    EXPECT_EQ(budget.peak(), kLimit);
-    EXPECT_EQ(budget.used(), kLimit - 1000 - kLimit / 2 - 10);
+    EXPECT_TRUE(a.mayRead());
+    EXPECT_EQ(budget.peak(), kBulk);
+    EXPECT_EQ(budget.used(), 2 * kBig - 10);
+    a.hold(0);
+    b.hold(0);
+    EXPECT_EQ(budget.used(), 0u);
 }
 
-TEST(BufferBudget, OneSessionMayFinishAMessageBeyondTheLimit) {
+TEST(BufferBudget, SessionsThatHoldLittleKeepTheLastEighth) {
     BufferBudget budget(kLimit, kMessage);
     int wakes = 0;
     budget.onFreed([&] { ++wakes; });
-    int a = 0, b = 0, c = 0;
-    budget.adjust(kLimit);
-    EXPECT_FALSE(budget.mayRead(&c, false)) << "not in a message: no overdraft";
-    EXPECT_TRUE(budget.mayRead(&a, true)) << "a takes the overdraft";
-    EXPECT_FALSE(budget.mayRead(&b, true)) << "only one session at a time";
-    budget.adjust(kMessage - 1);
-    EXPECT_TRUE(budget.mayRead(&a, true));
-    budget.adjust(1);
-    EXPECT_FALSE(budget.mayRead(&a, true)) << "the overdraft is one message, no more";
-    EXPECT_EQ(budget.peak(), kLimit + kMessage);
+    Session slow{budget}, healthy{budget}, other{budget};
+    slow.hold(kBulk);
+    EXPECT_FALSE(slow.mayRead()) << "a session holding a lot waits";
+    EXPECT_TRUE(healthy.mayRead()) << "one holding a message for a moment goes on";
+    healthy.hold(300);
+    EXPECT_EQ(healthy.allowance(), kBig - 300) << "a small session may grow to the size of a small session";
+    other.hold(kLimit - kBulk - 300);
+    EXPECT_FALSE(healthy.mayRead()) << "all spent: everyone waits";
+    other.hold(0);
+    EXPECT_EQ(wakes, 1) << "the small sessions' share is free again";
+    EXPECT_TRUE(healthy.mayRead());
+    EXPECT_FALSE(slow.mayRead());
+}
+
+TEST(BufferBudget, OneSessionMayFinishAMessageInTheOverdraft) {
+    BufferBudget budget(kLimit, kMessage);
+    int wakes = 0;
+    budget.onFreed([&] { ++wakes; });
+    Session filler{budget}, a{budget}, b{budget}, c{budget};
+    filler.hold(kLimit);
+    a.hold(kBig);  // part of a message
+    b.hold(kBig);
+    EXPECT_FALSE(c.mayRead(false)) << "not finishing a message: no overdraft";
+    EXPECT_EQ(a.allowance(true), kMessage) << "a takes the overdraft";
+    EXPECT_FALSE(b.mayRead(true)) << "only one session at a time";
+    a.hold(kBig + kMessage - 1);
+    EXPECT_TRUE(a.mayRead(true));
+    a.hold(kBig + kMessage);
+    EXPECT_FALSE(a.mayRead(true)) << "the overdraft is one message, no more";
+    EXPECT_EQ(budget.peak(), kLimit + 2 * kBig + kMessage);
     const int before = wakes;
-    EXPECT_FALSE(budget.mayRead(&a, false)) << "a's message is complete: overdraft returned, and the budget is spent";
+    EXPECT_FALSE(a.mayRead(false)) << "a's message is complete (its reader has it): the overdraft goes back";
     EXPECT_GT(wakes, before) << "b, refused while a held the overdraft, is told to ask again";
-    EXPECT_FALSE(budget.mayRead(&b, true)) << "b takes the overdraft, but a's message still fills it";
+    EXPECT_FALSE(b.mayRead(true)) << "b takes the overdraft, but a's message still fills it";
     const int beforeDrain = wakes;
-    budget.adjust(-int64_t(kMessage));
+    a.hold(kBig);
     EXPECT_GT(wakes, beforeDrain) << "a's message went out: b is told to ask again";
-    EXPECT_TRUE(budget.mayRead(&b, true)) << "now b may finish its message";
-    EXPECT_FALSE(budget.mayRead(&c, true)) << "b holds the overdraft";
-    budget.release(&b);
-    budget.release(&b);  // harmless twice
-    EXPECT_TRUE(budget.mayRead(&c, true));
-    EXPECT_EQ(budget.peak(), kLimit + kMessage);
+    EXPECT_TRUE(b.mayRead(true)) << "now b may finish its message";
+    EXPECT_FALSE(c.mayRead(true)) << "b holds the overdraft";
+    budget.release(&b.side);
+    budget.release(&b.side);  // harmless twice
+    EXPECT_TRUE(c.mayRead(true));
+}
+
+TEST(BufferBudget, WhatTheOverdraftHeldDoesNotEatTheSmallSessionsShare) {
+    BufferBudget budget(kLimit, kMessage);
+    Session slow{budget}, stalled{budget}, healthy{budget};
+    slow.hold(kBulk);
+    stalled.hold(kBig);
+    EXPECT_TRUE(stalled.mayRead(true));
+    stalled.hold(kBig + kMessage);  // finished a message for a reader that then stopped reading
+    EXPECT_FALSE(stalled.mayRead(false));
+    EXPECT_EQ(budget.used(), kBulk + kBig + kMessage);
+    EXPECT_TRUE(healthy.mayRead()) << "the budget's last eighth is still there for small sessions";
+    stalled.hold(kBig);
+    EXPECT_EQ(stalled.charge.extra, 0u) << "draining pays the overdraft back first";
 }
 
 TEST(BufferBudget, AReaderRefusedWhileAnotherThreadFreesIsWokenOrAllowed) {
-    // Many rounds of: one thread fills the budget and frees it, another asks; whenever the asker is
+    // Many rounds of: one thread frees the budget while another asks; whenever the asker is
     // refused, the bytes it waits for must either still be there or have woken it.
     for (int round = 0; round < 2000; ++round) {
-        BufferBudget budget(64 * 1024, 0);
+        BufferBudget budget(64 * 1024, 1);
         std::atomic<int> wakes{0};
         budget.onFreed([&] { ++wakes; });
-        int owner = 0;
-        budget.adjust(64 * 1024);
-        bool refused = false;
-        std::thread freer([&] { budget.adjust(-64 * 1024); });
-        refused = !budget.mayRead(&owner, false);
+        Session full{budget}, asker{budget};
+        full.hold(64 * 1024);
+        std::thread freer([&] { full.hold(0); });
+        const bool refused = !asker.mayRead();
         freer.join();
         if (refused) {
             EXPECT_EQ(wakes.load(), 1) << "round " << round << ": refused, and nobody will wake it";
