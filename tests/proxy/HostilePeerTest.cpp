@@ -262,6 +262,49 @@ TEST(HostilePeer, SlowReadersTogetherStayWithinMaxBuffered) {
     expectUnbrokenSeqRuns(harness);
 }
 
+// Messages begun by several sessions at once can together hold more than --max-buffered before any
+// is complete: the overdraft lets them finish one after the other instead of waiting on each other.
+TEST(HostilePeer, MessagesBegunAtOnceAllFinishUnderATightBudget) {
+    constexpr size_t kBudget = 1 << 20;
+    constexpr size_t kHalf = 384 << 10;
+    constexpr int kSenders = 3;  // 3 x 384 KiB begun: more than the budget
+    TestUpstream hostile(quiet());
+    TwoUpstreams setup(hostile.url(), [](ProxyConfig& c) {
+        c.maxBuffered = kBudget;
+        c.maxMessage = 2 * kHalf;
+    });
+    ProxyHarness& harness = setup.harness();
+    HealthyClient healthy(setup);
+    std::vector<std::unique_ptr<TestClient>> senders;
+    for (int i = 0; i < kSenders; ++i) {
+        senders.push_back(std::make_unique<TestClient>(setup.port(), setup.hostilePath()));
+        ASSERT_TRUE(senders.back()->open()) << senders.back()->status() << " " << senders.back()->error();
+        ASSERT_TRUE(hostile.waitForConnections(size_t(i) + 1));
+    }
+    auto half = [&](int i, int part) { return floodChunk(kHalf, 2 * i + part); };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kSenders; ++i) {
+        threads.emplace_back([&, i] { senders[size_t(i)]->sendRaw(0x02, half(i, 0)); });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    threads.clear();
+    healthy.roundTrips(5);
+    for (int i = 0; i < kSenders; ++i) {
+        threads.emplace_back([&, i] { senders[size_t(i)]->sendRaw(0x80, half(i, 1)); });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (int i = 0; i < kSenders; ++i) {
+        ASSERT_TRUE(hostile.waitForFrames(1, size_t(i), 30000)) << "sender " << i << "'s message never arrived";
+        EXPECT_TRUE(hostile.frames(size_t(i))[0].payload == half(i, 0) + half(i, 1)) << "sender " << i;
+    }
+    healthy.roundTrips(5);
+    EXPECT_LE(harness.proxy().stats().bufferedPeak, kBudget + 2 * kHalf);
+}
+
 // An upstream that never completes a TCP connect: its accept queue is full and it never accepts,
 // so the kernel drops further SYNs.
 class NeverAccepts {
