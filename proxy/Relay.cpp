@@ -12,6 +12,9 @@ namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy session cannot hog a loop
+// What a frame costs against kReadBudget beyond its bytes: a message in 1-byte fragments would
+// otherwise be 150,000 frames, milliseconds of the loop, per wake-up.
+constexpr size_t kFrameCost = 128;
 constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
 constexpr size_t kLowWater = 256 * 1024;
 // A direction that holds this many payload bytes (a long delay, a breakpoint) stops reading its
@@ -115,8 +118,8 @@ void Relay::readSome(RelaySide& side) {
         ssize_t n = side.io->read(p, want);
         if (n > 0) {
             buf.commit(static_cast<size_t>(n));
-            left -= std::min(left, static_cast<size_t>(n));
-            processFrames(side, buf);
+            const size_t frames = processFrames(side, buf);
+            left -= std::min(left, static_cast<size_t>(n) + frames * kFrameCost);
             if (side.discardInput) {
                 buf.clear();
             }
@@ -144,25 +147,26 @@ void Relay::skipOversize(RelaySide& side, ByteBuffer& buf) {
     side.skipBytes -= n;
 }
 
-void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
+size_t Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
+    size_t frames = 0;
     while (!side.discardInput && !finished_) {
         if (side.skipBytes > 0) {
             skipOversize(side, buf);
             if (side.skipBytes > 0) {
-                return;
+                return frames;
             }
         }
         FrameHeader h;
         HeaderParse parsed = parseFrameHeader(buf.data(), buf.size(), h);
         if (parsed == HeaderParse::Incomplete) {
-            return;
+            return frames;
         }
         if (parsed == HeaderParse::Invalid) {
             failProtocol(side, 1002, "a frame length with the top bit set");
-            return;
+            return frames;
         }
         if (!validate(side, h)) {
-            return;
+            return frames;
         }
         const uint64_t total = h.length + (side.inMessage ? side.fragments.size() : 0);
         if (!isControl(static_cast<Opcode>(h.opcode)) && total > settings_.maxMessage) {
@@ -179,11 +183,13 @@ void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
         }
         const size_t frameSize = h.headerSize + static_cast<size_t>(h.length);
         if (buf.size() < frameSize) {
-            return;
+            return frames;
         }
         handleFrame(side, h, buf.data(), frameSize);
         buf.consume(frameSize);
+        ++frames;
     }
+    return frames;
 }
 
 bool Relay::validate(RelaySide& side, const FrameHeader& h) {

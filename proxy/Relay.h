@@ -116,7 +116,7 @@ private:
     void readSome(RelaySide& side);
     void skipOversize(RelaySide& side, ByteBuffer& buf);
     void reportTapError(const char* what);
-    void processFrames(RelaySide& side, ByteBuffer& buf);
+    size_t processFrames(RelaySide& side, ByteBuffer& buf);  // returns the frames it handled
     static ByteBuffer& scratch();
     bool validate(RelaySide& side, const FrameHeader& h);
     void handleFrame(RelaySide& side, const FrameHeader& h, const char* frame, size_t frameSize);
