@@ -81,8 +81,12 @@ probe() {
         --size "$MSG_SIZE" 2>/dev/null)
     PROBE_ERROR=""
     if [[ $(field ok "$PROBE") != 1 ]]; then
-        PROBE_ERROR=$(sed -n 's/^bench_client: //p' "$out" | head -1)
+        # "latency run incomplete (0 of 5500 round trips): upgrade refused: HTTP/1.1 503 ..." becomes
+        # "upgrade refused: HTTP/1.1 503 ... (0 of 5500 round trips)"
+        PROBE_ERROR=$(sed -n 's/^bench_client: latency run incomplete (\(.*\)): \(.*\)$/\2 (\1)/p; s/^bench_client: //p' \
+            "$out" | head -1)
         PROBE_ERROR=${PROBE_ERROR:-no result}
+        PROBE=""  # its percentiles are of nothing
     fi
 }
 
