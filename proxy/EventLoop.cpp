@@ -274,7 +274,7 @@ void EventLoop::resumeBudgetWaiters() {
     std::unordered_set<Relay*> waiters;
     waiters.swap(budgetWaiters_);
     for (Relay* r : waiters) {
-        r->resumeReading();
+        r->retryBudget();
         touched_.push_back(r);
     }
 }

@@ -327,9 +327,11 @@ size_t Relay::readAllowance(RelaySide& side) {
     if (!settings_.budget) {
         return SIZE_MAX;
     }
-    if (side.discardInput || side.skipBytes > 0) {
+    if (side.discardInput || side.skipBytes > 0 || proxyClosing_) {
+        // Reading throws the bytes away (or, closing, records them as not forwarded): nothing
+        // stays buffered, and a close reply must get through to end the session.
         settings_.budget->release(&side);
-        return SIZE_MAX;  // reading throws the bytes away: nothing to account for
+        return SIZE_MAX;
     }
     chargeBudget(true);  // the budget decides on what this session holds now, not a granule ago
     // Part of a message is buffered (a frame not complete, or fragments) and the destination keeps
@@ -368,7 +370,7 @@ void Relay::settle() {
     updateWatch(upstream_);
 }
 
-void Relay::resumeReading() {
+void Relay::retryBudget() {
     if (!finished_) {
         settle();
     }

@@ -109,7 +109,7 @@ public:
     bool waitsForBudget() const { return client_.budgetPaused || upstream_.budgetPaused; }
     // Loop thread only: the budget may have room again (BufferBudget::onFreed): ask again, and watch
     // the sockets that may be read.
-    void resumeReading();
+    void retryBudget();
 
 private:
     RelaySide& other(RelaySide& side) { return &side == &client_ ? upstream_ : client_; }
