@@ -1,4 +1,4 @@
-# Shared by the bench scripts (sourced after they define log()).
+# Shared by the bench scripts (sourced after they define log() and die()).
 
 stop_pid() {  # stop_pid PID: SIGTERM, up to 30 s, then SIGKILL
     local pid=$1 i
@@ -13,4 +13,60 @@ stop_pid() {  # stop_pid PID: SIGTERM, up to 30 s, then SIGKILL
         kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {  # a port nothing listens on (racy, but only we start servers here)
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + RANDOM % 30000))
+        port_open "$p" || { echo "$p"; return 0; }
+    done
+    die "no free port found"
+}
+
+wait_port() {  # wait_port PORT PID: up to 20 s for the port to accept, while PID lives
+    local i
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        port_open "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }  # kib PID VmRSS
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }  # utime + stime
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }  # field KEY "RESULT k=v ...": v
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# run_client OUTFILE MODE URL ARGS...: runs $CLIENT (bench_client) for at most $CLIENT_TIMEOUT s,
+# returns its RESULT line on stdout (empty when it printed none).
+run_client() {
+    local out=$1
+    shift
+    if ! timeout "$CLIENT_TIMEOUT" "$CLIENT" "$@" --timeout 120 >"$out" 2>&1; then
+        cat "$out" >&2
+        log "bench_client $1 failed (see above)"
+    fi
+    grep '^RESULT' "$out" | tail -1 || true
+}
+
+# Builds rtmtap (Release, RELEASE_BUILD; not with DIRECT_ONLY=1) and the bench tools (BENCH_BUILD),
+# logs in TMP; NO_BUILD=1 skips it all.
+build_release_and_bench() {
+    [[ ${NO_BUILD:-0} == 1 ]] && return 0
+    if [[ ${DIRECT_ONLY:-0} != 1 ]]; then
+        log "building rtmtap (Release) in $RELEASE_BUILD"
+        cmake -S "$ROOT" -B "$RELEASE_BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
+            { cat "$TMP/build.log" >&2; die "cmake configure of rtmtap failed"; }
+        cmake --build "$RELEASE_BUILD" -j"$JOBS" --target rtmtap >>"$TMP/build.log" 2>&1 ||
+            { tail -40 "$TMP/build.log" >&2; die "building rtmtap failed"; }
+    fi
+    log "building the bench tools (Release) in $BENCH_BUILD"
+    cmake -S "$ROOT/bench" -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release >"$TMP/build-bench.log" 2>&1 ||
+        { cat "$TMP/build-bench.log" >&2; die "cmake configure of bench/ failed"; }
+    cmake --build "$BENCH_BUILD" -j"$JOBS" >>"$TMP/build-bench.log" 2>&1 ||
+        { tail -40 "$TMP/build-bench.log" >&2; die "building the bench tools failed"; }
 }

@@ -72,30 +72,6 @@ build() {
         { tail -40 "$TMP/build.log" >&2; die "the build failed"; }
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {  # a port nothing listens on (racy, but only we start servers here)
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        p=$((20000 + RANDOM % 30000))
-        port_open "$p" || { echo "$p"; return 0; }
-    done
-    die "no free port found"
-}
-
-wait_port() {  # wait_port PORT PID: up to 20 s for the port to accept, while PID lives
-    local i
-    for ((i = 0; i < 200; i++)); do
-        kill -0 "$2" 2>/dev/null || return 1
-        port_open "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }  # utime + stime
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # The recording: one session of FRAMES frames over SPAN seconds with bursts, through the database

@@ -69,59 +69,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-build() {
-    [[ ${NO_BUILD:-0} == 1 ]] && return 0
-    if [[ ${DIRECT_ONLY:-0} != 1 ]]; then
-        log "building rtmtap (Release) in $RELEASE_BUILD"
-        cmake -S "$ROOT" -B "$RELEASE_BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
-            { cat "$TMP/build.log" >&2; die "cmake configure of rtmtap failed"; }
-        cmake --build "$RELEASE_BUILD" -j"$JOBS" --target rtmtap >>"$TMP/build.log" 2>&1 ||
-            { tail -40 "$TMP/build.log" >&2; die "building rtmtap failed"; }
-    fi
-    log "building the bench tools (Release) in $BENCH_BUILD"
-    cmake -S "$ROOT/bench" -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release >"$TMP/build-bench.log" 2>&1 ||
-        { cat "$TMP/build-bench.log" >&2; die "cmake configure of bench/ failed"; }
-    cmake --build "$BENCH_BUILD" -j"$JOBS" >>"$TMP/build-bench.log" 2>&1 ||
-        { tail -40 "$TMP/build-bench.log" >&2; die "building the bench tools failed"; }
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {  # a port nothing listens on (racy, but only we start servers here)
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        p=$((20000 + RANDOM % 30000))
-        port_open "$p" || { echo "$p"; return 0; }
-    done
-    die "no free port found"
-}
-
-wait_port() {  # wait_port PORT PID NAME: up to 20 s for the port to accept, while PID lives
-    local i
-    for ((i = 0; i < 200; i++)); do
-        kill -0 "$2" 2>/dev/null || return 1
-        port_open "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }  # utime + stime
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
-
-# run_client OUTFILE MODE URL ARGS...: runs bench_client, returns its RESULT line on stdout.
-run_client() {
-    local out=$1
-    shift
-    if ! timeout "$CLIENT_TIMEOUT" "$CLIENT" "$@" --timeout 120 >"$out" 2>&1; then
-        cat "$out" >&2
-        log "bench_client $1 failed (see above)"
-    fi
-    grep '^RESULT' "$out" | tail -1 || true
-}
-
 # Arguments of each mode, for a base URL ws://127.0.0.1:PORT
 lat_args() { echo "latency ws://127.0.0.1:$1/echo -n $LAT_N --warmup $LAT_WARMUP --size $MSG_SIZE"; }
 tp_args() { echo "throughput ws://127.0.0.1:$1/echo -c $TP_CONNS -w $TP_WINDOW -d $TP_SECS --size $MSG_SIZE"; }
@@ -129,7 +76,7 @@ burst_args() { echo "burst ws://127.0.0.1:$1/burst?n=$BURST_N&size=$BURST_SIZE";
 conn_args() { echo "connect ws://127.0.0.1:$1/idle -c $CONN_K --hold $CONN_HOLD"; }
 
 # --- set-up -----------------------------------------------------------------------------------
-build
+build_release_and_bench
 [[ -x $UPSTREAM && -x $CLIENT && -x $RELAYBIN ]] || die "bench tools missing in $BENCH_BUILD/bin"
 PROXIED=1
 if [[ ${DIRECT_ONLY:-0} == 1 ]]; then

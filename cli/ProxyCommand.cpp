@@ -100,6 +100,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     config.tlsCert = options.tlsCert;
     config.tlsKey = options.tlsKey;
     config.maxMessage = options.maxMessage;
+    config.maxBuffered = options.maxBuffered;
     config.connectTimeoutMs = options.connectTimeoutMs;
     config.handshakeTimeoutMs = options.handshakeTimeoutMs;
     config.loops = options.loops;
@@ -239,6 +240,11 @@ void setupProxy(CLI::App& app, int& exitCode) {
     cmd->add_option("--tls-key", options->tlsKey, "Private key for --tls-cert")->check(CLI::ExistingFile);
     cmd->add_option("--max-message", options->maxMessage,
                     "Close both sides with 1009 above this message size (bytes; K, M suffixes)")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str();
+    cmd->add_option("--max-buffered", options->maxBuffered,
+                    "Bytes all sessions together may buffer (waiting for slow readers, messages not yet "
+                    "complete); above it reading pauses until they drain (K, M, G suffixes; at least 64K)")
         ->transform(CLI::AsSizeValue(false))
         ->capture_default_str();
     cmd->add_flag("--keep-secrets", options->keepSecrets, "Store ws_auth tokens whole (default: signature removed)");

@@ -17,6 +17,7 @@ struct ProxyOptions {
     std::string ca;
     std::string tlsCert, tlsKey;
     uint64_t maxMessage = 16u << 20;
+    uint64_t maxBuffered = 256u << 20;
     bool keepSecrets = false;
     bool noTextIndex = false;  // leave the full-text index to the first --text query
     int connectTimeoutMs = 10000;

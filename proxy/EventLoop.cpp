@@ -31,6 +31,12 @@ EventLoop::EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySet
             }));
         }
     }
+    if (settings_.budget) {
+        settings_.budget->onFreed([this] {
+            budgetFreed_.store(true);
+            wake();
+        });
+    }
 }
 
 EventLoop::~EventLoop() {
@@ -182,6 +188,7 @@ void EventLoop::reap() {
             relays_.erase(it->get());
             timed_.erase(it->get());
             tapWaiters_.erase(it->get());
+            budgetWaiters_.erase(it->get());
             it = owned_.erase(it);
             --count_;
         } else {
@@ -211,6 +218,7 @@ void EventLoop::run() {
                 if (tapsOpened_.exchange(false)) {
                     resumeTapWaiters();
                 }
+                resumeBudgetWaiters();
                 continue;
             }
             auto* side = static_cast<RelaySide*>(events[i].data.ptr);
@@ -266,6 +274,7 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
         if (r->deadlineUs() != 0) {
             timed_.insert(r);
         }
+        noteBudgetWait(r);
         if (r->hasBufferedInput() && std::find(buffered.begin(), buffered.end(), r) == buffered.end()) {
             buffered.push_back(r);
         }
@@ -277,6 +286,7 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
             Relay* r = *it;
             r->onTimer(now);
             finishedAny = finishedAny || r->finished();
+            noteBudgetWait(r);
             // A relay whose held messages are all out has nothing to wait for (until it holds again).
             it = (!r->finished() && r->deadlineUs() == 0) ? timed_.erase(it) : std::next(it);
         }
@@ -285,6 +295,26 @@ void EventLoop::afterRound(std::vector<Relay*>& buffered) {
         buffered.erase(std::remove_if(buffered.begin(), buffered.end(), [](Relay* r) { return r->finished(); }),
                        buffered.end());
         reap();
+    }
+}
+
+void EventLoop::noteBudgetWait(Relay* r) {
+    if (!r->finished() && r->waitsForBudget()) {
+        budgetWaiters_.insert(r);
+    }
+}
+
+// The budget has room again: every relay that waited asks again; those still refused wait on
+// (afterRound notes them anew), and the budget calls again when more drains.
+void EventLoop::resumeBudgetWaiters() {
+    if (!budgetFreed_.exchange(false) || budgetWaiters_.empty()) {
+        return;
+    }
+    std::unordered_set<Relay*> waiters;
+    waiters.swap(budgetWaiters_);
+    for (Relay* r : waiters) {
+        r->retryBudget();
+        touched_.push_back(r);
     }
 }
 

@@ -49,6 +49,8 @@ private:
     int nextTimeoutMs() const;
     void reap();
     void afterRound(std::vector<Relay*>& buffered);
+    void noteBudgetWait(Relay* r);
+    void resumeBudgetWaiters();
     void wake();
     void resumeTapWaiters();
 
@@ -70,6 +72,8 @@ private:
     std::unordered_set<Relay*> relays_;
     std::unordered_set<Relay*> timed_;   // relays with a deadline (close grace, held messages)
     std::vector<Relay*> touched_;        // relays that had work this round
+    std::unordered_set<Relay*> budgetWaiters_;  // relays that stopped reading on the process-wide budget
+    std::atomic<bool> budgetFreed_{false};      // set by BufferBudget (any thread), then a wake-up
     std::vector<std::unique_ptr<Relay>> owned_;
     std::vector<std::pair<Backpressure*, uint64_t>> gates_;  // the taps' signals, subscribed
     std::atomic<bool> tapsOpened_{false};  // set by a signal's listener, on any thread

@@ -86,6 +86,11 @@ std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage
     if (control && (!h.fin || h.length > 125)) {
         return "a fragmented or oversized control frame";
     }
+    if (h.opcode == 0x8 && h.length == 1) {
+        // RFC 6455 5.5.1: a close body starts with a 2-byte code; one byte is neither a code nor
+        // "no code" (1005, an empty body), so the close itself is malformed (7.1.5 does not apply).
+        return "a close frame with a 1-byte payload";
+    }
     if (h.opcode == 0 && !inMessage) {
         return "a continuation frame with no message to continue";
     }

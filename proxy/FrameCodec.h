@@ -32,8 +32,11 @@ void appendFrameHeader(std::string& out, bool fin, uint8_t opcode, uint64_t leng
 
 // Why a frame header breaks RFC 6455 (sections 5.2 to 5.5), "" when it does not: RSV bits (no
 // extension is ever negotiated), an unknown opcode, a client frame not masked or a server frame
-// masked, a fragmented or over-125-byte control frame, a continuation with no message to
-// continue, a new message inside a fragmented one. inMessage: a fragmented message is open.
+// masked, a fragmented or over-125-byte control frame, a close frame with a 1-byte payload, a
+// continuation with no message to continue, a new message inside a fragmented one. inMessage: a
+// fragmented message is open.
+std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage);
+
 // What a filter or an injector may put into a session: text, binary, or a ping/pong of at most
 // 125 bytes (RFC 6455 5.5). A close would change the session's state behind the relay's back.
 bool injectable(Opcode op, size_t payloadSize);
@@ -42,8 +45,6 @@ bool injectable(Opcode op, size_t payloadSize);
 // UTF-8 character boundary (the reason must stay valid UTF-8); nothing at all for 1005, which
 // RFC 6455 7.4.1 says is sent as no status code.
 std::string closePayload(uint16_t code, const std::string& reason);
-
-std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage);
 
 // XORs data with the mask key, starting at key position offset % 4.
 void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset = 0);

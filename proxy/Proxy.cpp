@@ -23,6 +23,11 @@
 #include <thread>
 
 namespace rtmtap {
+namespace {
+
+constexpr size_t kMinBuffered = 64 * 1024;
+
+}  // namespace
 
 struct Upgrade;
 
@@ -50,6 +55,10 @@ public:
         // The limits first: they give a session's place back before anyone else hears of its end.
         loopTaps_.push_back(&limits_);
         loopTaps_.insert(loopTaps_.end(), taps_.begin(), taps_.end());
+        if (config_.maxBuffered < kMinBuffered) {
+            throw std::invalid_argument("--max-buffered must be at least 64K (one read)");
+        }
+        budget_ = std::make_shared<BufferBudget>(config_.maxBuffered, config_.maxMessage);
     }
 
     // Upgrades whose upstream half runs at once; more wait in the pool's queue. A thread is held
@@ -85,6 +94,7 @@ public:
     InflightSockets inflight_;
     UpgradePool upgrades_;
     std::unique_ptr<HandshakeLoop> front_;  // accepts, admits, reads request heads
+    std::shared_ptr<BufferBudget> budget_;  // before the loops: they register with it
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<size_t> nextLoop_{0};
     std::atomic<uint64_t> failures_{0};
@@ -114,7 +124,7 @@ void Proxy::Impl::start() {
         throw std::runtime_error("cannot listen on " + config_.listenHost + ":" + std::to_string(config_.listenPort) +
                                  ": " + e.displayText() + " (pick another --listen address or port)");
     }
-    RelaySettings settings{config_.maxMessage, config_.closeGraceMs};
+    RelaySettings settings{config_.maxMessage, config_.closeGraceMs, budget_};
     unsigned loops = config_.loops > 0 ? static_cast<unsigned>(config_.loops)
                                        : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
     for (unsigned i = 0; i < loops; ++i) {
@@ -326,6 +336,10 @@ ProxyStats Proxy::stats() const {
     for (auto& loop : impl_->loops_) {
         s.sessionsActive += loop->sessions();
         s.messagesRelayed += loop->messagesRelayed();
+    }
+    if (impl_->budget_) {
+        s.bufferedBytes = impl_->budget_->used();
+        s.bufferedPeak = impl_->budget_->peak();
     }
     return s;
 }

@@ -29,6 +29,10 @@ struct ProxyConfig {
     std::string caFile;                // wss upstream: trust these CAs instead of the system's
     std::string tlsCert, tlsKey;       // serve wss:// to clients
     size_t maxMessage = 16u << 20;     // bigger messages close both sides with 1009
+    // Bytes all sessions together may buffer (frames not yet complete, bytes waiting for a slow
+    // reader, held messages): above it, sessions stop reading their senders until it drains, one
+    // session at a time may go past it to finish a message of up to maxMessage (BufferBudget.h).
+    size_t maxBuffered = 256u << 20;
     int connectTimeoutMs = 10000;      // upstream TCP/TLS connect: 502 when refused, 504 on timeout
     int handshakeTimeoutMs = 10000;    // client request head (from its accept) / upstream response head
     // Live sessions and upgrades in progress together; beyond it a new client gets 503. 0: no limit.
@@ -53,6 +57,8 @@ struct ProxyStats {
     uint64_t refusedFull = 0;           // 503 for --max-sessions
     uint64_t refusedPerAddress = 0;     // 503 for --max-per-address
     uint64_t refusedNoDescriptors = 0;  // 503 when out of file descriptors
+    uint64_t bufferedBytes = 0;   // what the relays buffer now (see ProxyConfig::maxBuffered)
+    uint64_t bufferedPeak = 0;    // the most they buffered at once since start
 };
 
 class Proxy {

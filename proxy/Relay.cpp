@@ -1,16 +1,20 @@
 #include "Relay.h"
 
+#include "MaskKeys.h"
+
 #include <sys/epoll.h>
 
 #include <algorithm>
 #include <iostream>
-#include <random>
 
 namespace rtmtap {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReadBudget = 1u << 20;      // per wake-up, so one busy session cannot hog a loop
+// What a frame costs against kReadBudget beyond its bytes: a message in 1-byte fragments would
+// otherwise be 150,000 frames, milliseconds of the loop, per wake-up.
+constexpr size_t kFrameCost = 128;
 constexpr size_t kHighWater = 1u << 20;       // pause the source when the destination lags this much
 constexpr size_t kLowWater = 256 * 1024;
 // A direction that holds this many payload bytes (a long delay, a breakpoint) stops reading its
@@ -20,10 +24,9 @@ constexpr size_t kHeldHighWater = 8u << 20;
 // pings and pongs, a close) before it is paused like a side that sends data.
 constexpr uint32_t kControlWhileBehind = 32;
 
-uint64_t randomSeed() {
-    std::random_device rd;
-    return (uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
-}
+// Growth of a session's buffers below this is reported to the process-wide budget at the end of the
+// wake-up rather than after each read: an echo, read and written at once, costs no shared atomic.
+constexpr size_t kBudgetGranule = 64 * 1024;
 
 }  // namespace
 
@@ -31,7 +34,7 @@ Relay::Relay(SessionInfo info, int64_t startMonoUs, std::unique_ptr<Transport> c
              std::unique_ptr<Transport> upstream, const RelaySettings& settings, const std::vector<Tap*>& taps,
              const Clock& clock, Poller& poller, FilterChain filters)
     : info_(std::move(info)), startMonoUs_(startMonoUs), settings_(settings), taps_(taps), clock_(clock),
-      poller_(poller), filters_(std::move(filters)), maskState_(randomSeed()) {
+      poller_(poller), filters_(std::move(filters)) {
     end_.id = info_.id;
     client_.relay = this;
     client_.io = std::move(client);
@@ -60,8 +63,7 @@ void Relay::start(const std::string& clientEarly, const std::string& upstreamEar
     flush(upstream_);
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 void Relay::onEvent(RelaySide& side, uint32_t events) {
@@ -77,8 +79,7 @@ void Relay::onEvent(RelaySide& side, uint32_t events) {
     flush(other(side));
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 bool Relay::hasBufferedInput() {
@@ -109,16 +110,20 @@ ByteBuffer& Relay::scratch() {
 }
 
 void Relay::readSome(RelaySide& side) {
-    size_t budget = kReadBudget;
+    size_t left = kReadBudget;
     ByteBuffer& shared = scratch();
-    while (canRead(side) && !finished_ && budget > 0) {
+    while (canRead(side) && !finished_ && left > 0) {
+        const size_t want = std::min(kReadChunk, readAllowance(side));
+        if (want == 0) {
+            return;
+        }
         ByteBuffer& buf = side.in.empty() ? shared : side.in;
-        char* p = buf.prepare(kReadChunk);
-        ssize_t n = side.io->read(p, kReadChunk);
+        char* p = buf.prepare(want);
+        ssize_t n = side.io->read(p, want);
         if (n > 0) {
             buf.commit(static_cast<size_t>(n));
-            budget -= std::min(budget, static_cast<size_t>(n));
-            processFrames(side, buf);
+            const size_t frames = processFrames(side, buf);
+            left -= std::min(left, static_cast<size_t>(n) + frames * kFrameCost);
             if (side.discardInput) {
                 buf.clear();
             }
@@ -126,7 +131,8 @@ void Relay::readSome(RelaySide& side) {
                 side.in.append(shared.data(), shared.size());
                 shared.clear();
             }
-            if (static_cast<size_t>(n) < kReadChunk) {
+            chargeBudget(false);
+            if (static_cast<size_t>(n) < want) {
                 return;  // drained: epoll is level-triggered, and TLS leftovers are pumped by the loop
             }
             continue;
@@ -145,25 +151,26 @@ void Relay::skipOversize(RelaySide& side, ByteBuffer& buf) {
     side.skipBytes -= n;
 }
 
-void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
+size_t Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
+    size_t frames = 0;
     while (!side.discardInput && !finished_) {
         if (side.skipBytes > 0) {
             skipOversize(side, buf);
             if (side.skipBytes > 0) {
-                return;
+                return frames;
             }
         }
         FrameHeader h;
         HeaderParse parsed = parseFrameHeader(buf.data(), buf.size(), h);
         if (parsed == HeaderParse::Incomplete) {
-            return;
+            return frames;
         }
         if (parsed == HeaderParse::Invalid) {
             failProtocol(side, 1002, "a frame length with the top bit set");
-            return;
+            return frames;
         }
         if (!validate(side, h)) {
-            return;
+            return frames;
         }
         const uint64_t total = h.length + (side.inMessage ? side.fragments.size() : 0);
         if (!isControl(static_cast<Opcode>(h.opcode)) && total > settings_.maxMessage) {
@@ -180,11 +187,13 @@ void Relay::processFrames(RelaySide& side, ByteBuffer& buf) {
         }
         const size_t frameSize = h.headerSize + static_cast<size_t>(h.length);
         if (buf.size() < frameSize) {
-            return;
+            return frames;
         }
         handleFrame(side, h, buf.data(), frameSize);
         buf.consume(frameSize);
+        ++frames;
     }
+    return frames;
 }
 
 bool Relay::validate(RelaySide& side, const FrameHeader& h) {
@@ -265,16 +274,11 @@ void Relay::forwardRaw(RelaySide& to, const char* frame, size_t size) {
 }
 
 void Relay::forwardEncoded(RelaySide& to, uint8_t opcode, const std::string& payload) {
-    // Frames towards the upstream must be masked (RFC 6455 5.3); a fresh key per frame.
+    // Frames towards the upstream must be masked (RFC 6455 5.3); a fresh, unpredictable key per frame.
     uint8_t mask[4];
     const bool masked = &to == &upstream_;
     if (masked) {
-        maskState_ ^= maskState_ << 13;
-        maskState_ ^= maskState_ >> 7;
-        maskState_ ^= maskState_ << 17;
-        for (int i = 0; i < 4; ++i) {
-            mask[i] = static_cast<uint8_t>(maskState_ >> (8 * i));
-        }
+        MaskKeys::next(mask);
     }
     std::string header;
     appendFrameHeader(header, true, opcode, payload.size(), masked ? mask : nullptr);
@@ -320,7 +324,62 @@ bool Relay::mustFilter(const RelaySide& side) const {
 
 bool Relay::canRead(const RelaySide& side) const {
     // Closing, a side paused for the taps is read again: its close reply ends the session.
-    return !side.eof && !side.readPaused && (!side.tapPaused || proxyClosing_) && side.heldBytes <= kHeldHighWater;
+    return !side.eof && !side.readPaused && (!side.tapPaused || proxyClosing_) && !side.budgetPaused &&
+           side.heldBytes <= kHeldHighWater;
+}
+
+size_t Relay::readAllowance(RelaySide& side) {
+    side.budgetPaused = false;
+    if (!settings_.budget) {
+        return SIZE_MAX;
+    }
+    if (side.discardInput || side.skipBytes > 0 || proxyClosing_) {
+        // Reading throws the bytes away (or, closing, records them as not forwarded): nothing
+        // stays buffered, and a close reply must get through to end the session.
+        settings_.budget->release(&side);
+        return SIZE_MAX;
+    }
+    chargeBudget(true);  // the budget decides on what this session holds now, not a granule ago
+    // Part of a message is buffered (a frame not complete, or fragments) and the destination keeps
+    // up: this side may take the budget's overdraft to finish the message.
+    BufferBudget& budget = *settings_.budget;
+    const bool finishing = (!side.in.empty() || side.inMessage) && other(side).out.size() < budget.smallSession();
+    const size_t allowed = budget.allowance(&side, buffered(), finishing);
+    side.budgetPaused = allowed == 0;
+    return allowed;
+}
+
+void Relay::chargeBudget(bool force) {
+    if (!settings_.budget) {
+        return;
+    }
+    const size_t now = buffered();
+    const size_t before = charged_.total();
+    if (now == before || (!force && now > before && now - before < kBudgetGranule)) {
+        return;
+    }
+    BufferBudget& budget = *settings_.budget;
+    budget.settle(charged_, now, budget.holds(&client_) || budget.holds(&upstream_));
+}
+
+size_t Relay::buffered() const {
+    size_t total = 0;
+    for (const RelaySide* s : {&client_, &upstream_}) {
+        total += s->in.size() + s->out.size() + s->fragments.size() + s->heldBytes;
+    }
+    return total;
+}
+
+void Relay::settle() {
+    chargeBudget(true);
+    updateWatch(client_);
+    updateWatch(upstream_);
+}
+
+void Relay::retryBudget() {
+    if (!finished_) {
+        settle();
+    }
 }
 
 void Relay::filterMessage(RelaySide& side, Message&& m, const char* raw, size_t rawSize) {
@@ -548,8 +607,7 @@ void Relay::afterWork() {
     flush(upstream_);
     emitPending();
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 int64_t Relay::queue(Message&& m) {
@@ -690,8 +748,7 @@ void Relay::closeBoth(uint16_t code, const std::string& reason, const std::strin
     flush(upstream_);
     flush(client_);
     maybeFinish();
-    updateWatch(client_);
-    updateWatch(upstream_);
+    settle();
 }
 
 void Relay::sendProxyClose(RelaySide& to, uint16_t code, const std::string& reason) {
@@ -769,6 +826,12 @@ void Relay::finish() {
     dropHeld();
     emitPending();
     finished_ = true;
+    if (settings_.budget) {
+        settings_.budget->settle(charged_, 0, false);
+        settings_.budget->release(&client_);
+        settings_.budget->release(&upstream_);
+    }
+    client_.budgetPaused = upstream_.budgetPaused = false;
     for (RelaySide* s : {&client_, &upstream_}) {
         if (s->watched != 0) {
             poller_.watch(s->io->fd(), 0, s);
@@ -798,9 +861,12 @@ void Relay::updateWatch(RelaySide& side) {
     if (finished_ || !side.io) {
         return;
     }
+    side.budgetPaused = false;
     uint32_t want = 0;
-    if (canRead(side)) {
+    if (canRead(side) && readAllowance(side) > 0) {
         want |= EPOLLIN;
+    } else if (!side.budgetPaused && settings_.budget) {
+        settings_.budget->release(&side);  // paused for another reason: let another session finish
     }
     if (!side.out.empty() && !side.writeFailed) {
         want |= EPOLLOUT;

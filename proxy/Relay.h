@@ -14,6 +14,7 @@
 // one read round: at most 1 MiB read from the socket (kReadBudget) plus a message completed from
 // bytes read before (at most --max-message), each message costing the recorder its payload plus
 // 256 B of bookkeeping, plus up to kControlWhileBehind control frames (at most 125 B each) a side.
+#include "BufferBudget.h"
 #include "ByteBuffer.h"
 #include "FilterChain.h"
 #include "FrameCodec.h"
@@ -75,6 +76,7 @@ struct RelaySide {
     bool readPaused = false;      // the other side is not draining: stop reading this one
     bool tapPaused = false;       // the taps are behind and this side sent data: stop reading it
     uint32_t controlWhileBehind = 0;  // control frames read since the taps were last seen open
+    bool budgetPaused = false;    // the process-wide budget is spent: wait until it frees
     bool discardInput = false;    // after an oversize or invalid frame: read and throw away
     bool gotClose = false;        // a close frame was written to it (relayed or the proxy's own)
     bool proxyClosed = false;     // the proxy sent it a close frame of its own
@@ -88,6 +90,7 @@ struct RelaySide {
 struct RelaySettings {
     size_t maxMessage = 16u << 20;
     int closeGraceMs = 2000;
+    std::shared_ptr<BufferBudget> budget;  // shared by every relay of the process; null: no bound
 };
 
 class Relay {
@@ -122,13 +125,18 @@ public:
     // The next time onTimer has work (close grace, a held message), absolute monotonic µs; 0: none.
     int64_t deadlineUs() const;
     uint64_t messagesRelayed() const { return relayed_; }
+    // A side stopped reading because the process-wide budget is spent (RelaySettings::budget).
+    bool waitsForBudget() const { return client_.budgetPaused || upstream_.budgetPaused; }
+    // Loop thread only: the budget may have room again (BufferBudget::onFreed): ask again, and watch
+    // the sockets that may be read.
+    void retryBudget();
 
 private:
     RelaySide& other(RelaySide& side) { return &side == &client_ ? upstream_ : client_; }
     void readSome(RelaySide& side);
     void skipOversize(RelaySide& side, ByteBuffer& buf);
     void reportTapError(const char* what);
-    void processFrames(RelaySide& side, ByteBuffer& buf);
+    size_t processFrames(RelaySide& side, ByteBuffer& buf);  // returns the frames it handled
     static ByteBuffer& scratch();
     bool validate(RelaySide& side, const FrameHeader& h);
     void handleFrame(RelaySide& side, const FrameHeader& h, const char* frame, size_t frameSize);
@@ -146,6 +154,14 @@ private:
     void closeAs(const FilterClose& close);
     bool mustFilter(const RelaySide& side) const;
     bool canRead(const RelaySide& side) const;
+    // How many bytes side may read, as the budget allows (0 sets budgetPaused); without a budget,
+    // as many as it likes.
+    size_t readAllowance(RelaySide& side);
+    size_t buffered() const;  // what the budget counts: partial frames, fragments, output, held payloads
+    // Reports the bytes this session buffers to the budget; small increases wait unless force.
+    void chargeBudget(bool force);
+    // After a piece of work: the budget charged, the sockets watched for what they may do now.
+    void settle();
     RelaySide& sideFrom(Direction dir) { return dir == Direction::ClientToServer ? client_ : upstream_; }
     // Out now, or behind the messages this direction holds.
     void sendInOrder(RelaySide& side, Message&& m, const char* raw, size_t rawSize);
@@ -181,7 +197,7 @@ private:
     std::vector<ScheduledInsert> scheduled_;  // by due time
     int64_t seq_ = 0;
     uint64_t relayed_ = 0;
-    uint64_t maskState_;
+    BudgetCharge charged_;          // bytes reported to settings_.budget
     bool dropped_ = false;          // a side hung up without a close frame: close the other at once
     bool proxyClosing_ = false;     // the proxy sent close frames of its own
     bool finished_ = false;

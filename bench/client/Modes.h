@@ -22,12 +22,14 @@ struct ClientOptions {
     double holdSeconds = 5;   // connect: how long to hold all connections open
     long parallel = 0;        // connect: handshakes outstanding at once (0: all)
     double timeoutSeconds = 120;  // hard bound on any one phase
+    std::string kind;         // attack: which hostile peer (see AttackMode.cpp)
 };
 
 int runLatency(const ClientOptions& options);
 int runThroughput(const ClientOptions& options);
 int runBurst(const ClientOptions& options);
 int runConnect(const ClientOptions& options);
+int runAttack(const ClientOptions& options);
 
 // Helpers shared by the modes.
 std::string benchCommand(long size, long seq);  // an RTM-looking command of about size bytes

@@ -19,6 +19,9 @@ void usage() {
                  "  burst       one connection to /burst?n=N&size=S; events/s and MB/s\n"
                  "  connect     -c CONNECTIONS (1000) --hold SECONDS (5) --parallel N (0: all at once);\n"
                  "              each sends ws_auth; prints ALL_CONNECTED when all are upgraded\n"
+                 "  attack      --kind idle|slowloris|garbage|noread|blackhole|fragments -c CONNECTIONS (1)\n"
+                 "              -d SECONDS (until SIGTERM) --size BYTES (fragments: the message, 16 MiB);\n"
+                 "              hostile peers for bench/attack.sh, prints ATTACK_READY once they are on\n"
                  "common: --timeout SECONDS (120), bound on each phase\n"
                  "The last line of output is 'RESULT mode=... key=value ...'.\n");
 }
@@ -43,6 +46,11 @@ int main(int argc, char** argv) {
     if (mode == "connect") {
         o.connections = 1000;
     }
+    if (mode == "attack") {
+        o.connections = 1;
+        o.seconds = 24 * 3600;
+        o.size = 16L << 20;
+    }
     std::string error;
     if (!parseWsUrl(o.url, o.target, error)) {
         std::fprintf(stderr, "bench_client: %s\n", error.c_str());
@@ -50,6 +58,10 @@ int main(int argc, char** argv) {
     }
     for (int i = 3; i < argc; ++i) {
         std::string arg = argv[i];
+        if (arg == "--kind" && i + 1 < argc) {
+            o.kind = argv[++i];
+            continue;
+        }
         double v = 0;
         if (i + 1 >= argc || !number(argv[i + 1], v)) {
             std::fprintf(stderr, "bench_client: option %s needs a non-negative number\n", arg.c_str());
@@ -97,6 +109,9 @@ int main(int argc, char** argv) {
     }
     if (mode == "connect") {
         return runConnect(o);
+    }
+    if (mode == "attack") {
+        return runAttack(o);
     }
     usage();
     return 2;

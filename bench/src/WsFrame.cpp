@@ -87,11 +87,11 @@ ParseStatus parseFrame(char* data, size_t len, bool expectMasked, size_t maxPayl
 }
 
 void appendFrame(Buffer& out, uint8_t opcode, const char* payload, size_t size, bool masked,
-                 uint32_t maskKey) {
+                 uint32_t maskKey, bool fin) {
     char* p = out.reserveTail(size + 14);
     auto* u = reinterpret_cast<uint8_t*>(p);
     size_t pos = 0;
-    u[pos++] = uint8_t(0x80 | opcode);
+    u[pos++] = uint8_t((fin ? 0x80 : 0) | opcode);
     uint8_t maskBit = masked ? 0x80 : 0;
     if (size < 126) {
         u[pos++] = uint8_t(maskBit | size);

@@ -24,9 +24,9 @@ enum class ParseStatus { Frame, NeedMore, Error };
 ParseStatus parseFrame(char* data, size_t len, bool expectMasked, size_t maxPayload, Frame& frame,
                        size_t& consumed, std::string& error);
 
-// Appends one complete (FIN) frame; masked frames use maskKey.
+// Appends one frame, FIN unless fin is false (a fragment); masked frames use maskKey.
 void appendFrame(Buffer& out, uint8_t opcode, const char* payload, size_t size, bool masked,
-                 uint32_t maskKey);
+                 uint32_t maskKey, bool fin = true);
 
 // Close payload: 2-byte code then reason.
 std::string closePayload(uint16_t code, const std::string& reason);

@@ -115,6 +115,10 @@ bool UpstreamLoop::onReadable(Conn* c) {
         closeConn(c);  // EOF or error: the peer is gone
         return false;
     }
+    if (c->mode == Mode::BlackHole) {
+        c->in.clear();
+        return true;
+    }
     if (c->mode == Mode::Handshake) {
         int st = handshake(c);
         if (st <= 0) {
@@ -145,6 +149,11 @@ int UpstreamLoop::handshake(Conn* c) {
         return pump(c) ? 0 : -1;
     }
     c->in.consume(end);
+    if (req.target.find("/blackhole") != std::string::npos) {
+        c->mode = Mode::BlackHole;  // never answers; what follows is read and dropped
+        c->in.clear();
+        return 0;
+    }
     std::string resp = upgradeResponse(req);
     c->out.append(resp.data(), resp.size());
     std::string path = req.target.substr(0, req.target.find('?'));

@@ -15,7 +15,7 @@ public:
     void run();
 
 private:
-    enum class Mode { Handshake, Echo, Burst, Idle };
+    enum class Mode { Handshake, Echo, Burst, Idle, BlackHole };
     struct Conn {
         int fd = -1;
         Mode mode = Mode::Handshake;

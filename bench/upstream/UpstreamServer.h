@@ -3,6 +3,7 @@
 // listener. The request path picks the mode of a connection:
 //   /burst?n=N&size=S  sends N chat.postMessage events of about S bytes, then a bench.burstEnd event
 //   /idle              reads and ignores every message (ws_auth is answered silently, like RTM)
+//   /blackhole         never answers the upgrade (a black-hole upstream); reads and drops the rest
 //   anything else      echoes every text and binary message (fragments are joined first)
 // Pings and pongs are ignored; a close frame is answered with the same code and the socket closed.
 #include <atomic>

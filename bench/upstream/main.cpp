@@ -21,7 +21,7 @@ void onSignal(int) {
 void usage() {
     std::fprintf(stderr,
                  "usage: bench_upstream [--listen HOST:PORT] [--threads N] [--lifetime SECONDS]\n"
-                 "  paths: /echo (default), /burst?n=N&size=BYTES, /idle\n");
+                 "  paths: /echo (default), /burst?n=N&size=BYTES, /idle, /blackhole (never answers)\n");
 }
 
 bool parseListen(const std::string& text, rtmtap::bench::UpstreamOptions& options) {

@@ -256,6 +256,12 @@ TEST_F(ProxyProcessTest, UnusableUpstreamExitsTwoWithOneLine) {
     }
 }
 
+TEST_F(ProxyProcessTest, MaxBufferedBelowOneReadExitsTwoWithOneLine) {
+    expectStartError({"proxy", "--listen", "127.0.0.1:0", "--db", db(), "--upstream", "ws://127.0.0.1:9", "--max-buffered",
+                      "1K"},
+                     "--max-buffered 1K");
+}
+
 TEST_F(ProxyProcessTest, PortInUseExitsTwoWithOneLine) {
     // A raw socket without SO_REUSEPORT: POCO's ServerSocket sets it, and two sockets that both
     // set it may share a port.

@@ -341,8 +341,43 @@ INSTANTIATE_TEST_SUITE_P(
                       Violation{"opcode3", 0x83, "reserved opcode"}, Violation{"opcodeB", 0x8B, ""},
                       Violation{"bigping", kPing, std::string(126, 'p')},
                       Violation{"fragmentedping", 0x09, "no fin"},
-                      Violation{"orphancontinuation", 0x80, "no start"}),
+                      Violation{"orphancontinuation", 0x80, "no start"},
+                      Violation{"onebyteclose", kClose, "x"}),
     [](const ::testing::TestParamInfo<Violation>& info) { return std::string(info.param.name); });
+
+// RFC 6455 5.5.1: a close body is empty or starts with a 2-byte code. One byte is a protocol error
+// (1002 both ways), not a close without a code (1005).
+TEST(ProxyControl, ServerCloseWithOneBytePayloadClosesBothSidesWith1002) {
+    TestUpstream upstream(quietUpstream());
+    ProxyHarness harness(upstream.url());
+    TestClient client(harness.port());
+    ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
+    ASSERT_TRUE(upstream.waitForConnections(1));
+
+    upstream.sendRaw(kClose, "x");
+    std::vector<WsFrame> skipped;
+    Received close = client.receiveOpcode(kOpClose, 10000, &skipped);
+    ASSERT_TRUE(close.isFrame()) << toString(close);
+    EXPECT_EQ(close.frame.closeCode(), 1002) << "the 1-byte close must not be relayed as it came";
+    EXPECT_TRUE(skipped.empty());
+    auto upClose = upstream.waitForOpcode(kOpClose);
+    ASSERT_TRUE(upClose) << "the upstream got no close frame";
+    EXPECT_EQ(upClose->closeCode(), 1002);
+    ASSERT_TRUE(harness.waitForEnds(1));
+    harness.stop();
+
+    auto s = onlySession(harness);
+    EXPECT_EQ(s.close_code, 1002);
+    EXPECT_EQ(s.closed_by, "proxy");
+    EXPECT_NE(s.error.find("1-byte"), std::string::npos) << s.error;
+    int synthetic = 0;
+    for (const auto& row : harness.frames(s.id)) {
+        EXPECT_EQ(row.op, kOpClose) << describe(row);
+        EXPECT_NE(row.size, 1) << "the malformed close is not a message: " << describe(row);
+        synthetic += row.has(MessageFlag::Synthetic) ? 1 : 0;
+    }
+    EXPECT_EQ(synthetic, 2) << "the proxy's 1002 to each side is recorded";
+}
 
 }  // namespace
 }  // namespace rtmtap::test

@@ -119,3 +119,18 @@ TEST(FrameCodec, MaskingFromAnOffsetMatchesBytewiseMasking) {
         }
     }
 }
+
+TEST(FrameCodec, ACloseWithAOneBytePayloadIsAViolation) {
+    FrameHeader h;
+    h.fin = true;
+    h.opcode = 0x8;
+    h.masked = true;
+    for (uint64_t length : {0u, 2u, 125u}) {
+        h.length = length;
+        EXPECT_EQ(frameViolation(h, true, false), "") << length << " bytes";
+    }
+    h.length = 1;
+    EXPECT_EQ(frameViolation(h, true, false), "a close frame with a 1-byte payload");
+    h.masked = false;
+    EXPECT_EQ(frameViolation(h, false, true), "a close frame with a 1-byte payload") << "from the server, mid-message";
+}
