@@ -27,7 +27,7 @@ struct ProxyOptions {
     int64_t dbMaxBytes = 0;  // hidden, for tests: simulate a full disk
     int exitWaitMs = 10000;  // hidden, for tests: how long a refusing database is retried at exit
     uint64_t queueLimit = 256u << 20;  // hidden, for tests: bytes the recorder holds before it is behind
-    size_t maxSessions = 10000;  // live sessions and upgrades in progress; 0: no limit
+    size_t maxSessions = 50000;  // live sessions and upgrades in progress; 0: no limit
     size_t maxPerAddress = 0;    // connections from one client address; 0: no limit
     std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
 };

@@ -36,7 +36,7 @@ struct ProxyConfig {
     int connectTimeoutMs = 10000;      // upstream TCP/TLS connect: 502 when refused, 504 on timeout
     int handshakeTimeoutMs = 10000;    // client request head (from its accept) / upstream response head
     // Live sessions and upgrades in progress together; beyond it a new client gets 503. 0: no limit.
-    size_t maxSessions = 10000;
+    size_t maxSessions = 50000;
     // Connections open at once from one client address (its IP); beyond it 503. 0: no limit.
     size_t maxPerAddress = 0;
     int closeGraceMs = 2000;           // on shutdown: wait this long for close replies
