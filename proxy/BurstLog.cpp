@@ -1,6 +1,6 @@
 #include "BurstLog.h"
 
-#include <iostream>
+#include <cstdio>
 
 namespace rtmtap {
 
@@ -12,11 +12,15 @@ bool BurstLog::note(int64_t nowUs, const std::string& line) {
     lastUs_ = nowUs;
     inBurst_ = starts ? 1 : inBurst_ + 1;
     if (starts) {
-        std::cerr << line;
+        // stdio, not std::cerr: this line says "out of file descriptors", and UBSan's vptr check
+        // of a call on std::cerr probes memory through a pipe it then cannot make, reporting an
+        // invalid vptr (HandshakeLoop.OutOfDescriptors... under ASan+UBSan).
+        std::string text = line;
         if (previous > 1) {
-            std::cerr << " (" << previous << " in the previous burst)";
+            text += " (" + std::to_string(previous) + " in the previous burst)";
         }
-        std::cerr << std::endl;
+        std::fprintf(stderr, "%s\n", text.c_str());
+        std::fflush(stderr);
     }
     return starts;
 }
