@@ -2,6 +2,7 @@
 // to, as it would follow a running proxy. Waits have generous deadlines; nothing asserts on time.
 #include "cli/TailCommand.h"
 #include "store/Recorder.h"
+#include "tests/support/Eventually.h"
 #include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -20,6 +21,12 @@ namespace rtmtap {
 namespace {
 
 using test::Process;
+
+// tail polls the database: up to 20 s, looking every 20 ms (the machine is shared and may be slow).
+template <typename Pred>
+bool eventually(Pred pred) {
+    return test::eventually(pred, std::chrono::seconds(20), std::chrono::milliseconds(20));
+}
 
 constexpr Direction C2S = Direction::ClientToServer;
 constexpr Direction S2C = Direction::ServerToClient;
@@ -45,18 +52,6 @@ std::string event(const std::string& name) {
 using test::lines;
 // "session:seq" of each --jsonl line, which must parse as a JSON object.
 const auto& framesOf = test::jsonlIds;
-
-// Polls until pred holds or about 20 s pass (the machine is shared and may be slow).
-template <typename Pred>
-bool eventually(Pred pred) {
-    for (int i = 0; i < 1000; ++i) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return pred();
-}
 
 
 size_t lineCount(const Process& p) {

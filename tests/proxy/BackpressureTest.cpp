@@ -2,6 +2,7 @@
 // a writer slower than the traffic. With --when-behind pause only the sessions that send are
 // paused (their sockets are not read), every other session on the same loop goes on, and nothing
 // is lost; with --when-behind relay the traffic never waits and what was not recorded is a gap row.
+#include "tests/support/Eventually.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/SqliteLock.h"
 #include "tests/support/TestClient.h"
@@ -23,27 +24,13 @@
 namespace rtmtap::test {
 namespace {
 
+// The producer's round trips run beside a locked or slow database: a minute for each wait.
+template <typename Pred>
+bool withinAMinute(Pred pred) {
+    return eventually(pred, std::chrono::seconds(60));
+}
+
 // Polls cond until it holds or a generous deadline passes (no assertion about how fast).
-template <typename Cond>
-bool eventually(Cond cond, int seconds = 60) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
-size_t occurrences(const std::string& text, const std::string& part) {
-    size_t n = 0;
-    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++n;
-    }
-    return n;
-}
-
 // A client doing echo round trips of 1000-byte text frames on its own thread until stopped.
 class Producer {
 public:
@@ -120,7 +107,7 @@ TEST(BackpressureTest, ALockedDatabasePausesOnlyTheSenderWhileAnIdleSessionOnThe
     SqliteLock lock(harness.dbPath());
     ASSERT_TRUE(lock.held()) << lock.output();
     producer.start();
-    ASSERT_TRUE(eventually([&] { return harness.recorder().stats().timesBehind > 0; })) << "never fell behind";
+    ASSERT_TRUE(withinAMinute([&] { return harness.recorder().stats().timesBehind > 0; })) << "never fell behind";
     // From here the lock lets nothing be committed, so the queue cannot empty: the producer gets
     // at most the round trip it was in.
     const int pausedAt = producer.trips();
@@ -129,10 +116,10 @@ TEST(BackpressureTest, ALockedDatabasePausesOnlyTheSenderWhileAnIdleSessionOnThe
     EXPECT_LE(producer.trips(), pausedAt + 1) << "the producer was not paused";
     EXPECT_FALSE(producer.failed());
     // Held until the writer has met the lock (its busy wait is short, its retries are not).
-    EXPECT_TRUE(eventually([&] { return harness.recorder().stats().writeStalls > 0; }));
+    EXPECT_TRUE(withinAMinute([&] { return harness.recorder().stats().writeStalls > 0; }));
     EXPECT_LE(producer.trips(), pausedAt + 1) << "the producer was not paused";
     lock.release();
-    EXPECT_TRUE(eventually([&] { return producer.trips() >= pausedAt + 100; })) << "the producer did not resume";
+    EXPECT_TRUE(withinAMinute([&] { return producer.trips() >= pausedAt + 100; })) << "the producer did not resume";
     producer.stop();
     ASSERT_FALSE(producer.failed());
     producer.client().sendClose(1000, "");
@@ -176,19 +163,19 @@ TEST(BackpressureTest, WhenBehindRelayTheTrafficNeverWaitsAndAGapRowSaysWhatWasN
     TestClient idle(harness.port(), "/idle");
     ASSERT_TRUE(producer.open() && idle.open());
     producer.start();
-    ASSERT_TRUE(eventually([&] { return producer.trips() >= 20; }));
+    ASSERT_TRUE(withinAMinute([&] { return producer.trips() >= 20; }));
     {
         SqliteLock lock(harness.dbPath());
         ASSERT_TRUE(lock.held()) << lock.output();
-        ASSERT_TRUE(eventually([&] { return harness.recorder().stats().framesNotRecorded > 0; }));
+        ASSERT_TRUE(withinAMinute([&] { return harness.recorder().stats().framesNotRecorded > 0; }));
         // Still locked: the traffic goes on regardless.
         const int lockedAt = producer.trips();
-        EXPECT_TRUE(eventually([&] { return producer.trips() >= lockedAt + 300; })) << "the traffic stalled";
+        EXPECT_TRUE(withinAMinute([&] { return producer.trips() >= lockedAt + 300; })) << "the traffic stalled";
         pingsAndClose(idle);
         lock.release();
     }
     const int releasedAt = producer.trips();
-    EXPECT_TRUE(eventually([&] { return producer.trips() >= releasedAt + 50; }));
+    EXPECT_TRUE(withinAMinute([&] { return producer.trips() >= releasedAt + 50; }));
     producer.stop();
     ASSERT_FALSE(producer.failed());
     producer.client().sendClose(1000, "");

@@ -2,6 +2,7 @@
 #include "proxy/Proxy.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/TestClient.h"
+#include "tests/support/TestData.h"
 #include "tests/support/TestUpstream.h"
 
 #include <gtest/gtest.h>
@@ -27,14 +28,6 @@ public:
 private:
     std::atomic<int> starts_{0};  // upgrade threads and the handshake loop call it
 };
-
-size_t count(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
-        ++n;
-    }
-    return n;
-}
 
 // A tap that throws at a session's start (on the upgrade thread, or on the handshake loop for a
 // refused request) is reported in one line; the session goes on, the other taps hear of it, and
@@ -69,9 +62,9 @@ TEST(Proxy, ATapThatThrowsAtSessionStartIsReportedAndTheSessionGoesOn) {
     const std::string err = testing::internal::GetCapturedStderr();
 
     EXPECT_EQ(log.starts().size(), 3u);
-    EXPECT_EQ(count(err, "a tap failed at the start of session"), 3u) << err;
-    EXPECT_EQ(count(err, "the tap broke"), 2u) << err;
-    EXPECT_EQ(count(err, "\n"), 3u) << "one line each:\n" << err;
+    EXPECT_EQ(occurrences(err, "a tap failed at the start of session"), 3u) << err;
+    EXPECT_EQ(occurrences(err, "the tap broke"), 2u) << err;
+    EXPECT_EQ(occurrences(err, "\n"), 3u) << "one line each:\n" << err;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The handler-per-connection WebSocket server on loopback: what reaches the handler, what the
 // server answers by itself, what RFC 6455 makes it refuse, and what a tap sees.
 #include "replay/WsServer.h"
+#include "tests/support/Eventually.h"
 #include "tests/support/RawWsClient.h"
 #include "tests/support/TestClient.h"
 #include "tests/support/TestData.h"
@@ -22,6 +23,12 @@
 
 namespace rtmtap::test {
 namespace {
+
+// For what no callback announces: up to 10 s.
+template <typename Pred>
+bool eventuallyIn10s(Pred pred) {
+    return eventually(pred, std::chrono::seconds(10));
+}
 
 // Waits (bounded) on a condition over state guarded by one mutex.
 class Waitable {
@@ -137,18 +144,6 @@ public:
     std::vector<Message> messages;
     std::vector<SessionEnd> ends;
 };
-
-// For what no callback announces: looks again every 10 ms, for up to 10 s.
-template <typename Pred>
-bool eventually(Pred pred) {
-    for (int i = 0; i < 1000; ++i) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return pred();
-}
 
 class Harness {
 public:
@@ -558,7 +553,7 @@ TEST(WsServerTest, ManyConnectionsAtOnceAreEachServed) {
     EXPECT_EQ(h.server->connectionCount(), 60u);
     clients.clear();
     ASSERT_TRUE(h.log.waitForEnds(60));
-    EXPECT_TRUE(eventually([&] { return h.server->connectionCount() == 0; }));
+    EXPECT_TRUE(eventuallyIn10s([&] { return h.server->connectionCount() == 0; }));
 }
 
 TEST(WsServerTest, ConnectionsAboveTheLimitGet503) {
@@ -574,7 +569,7 @@ TEST(WsServerTest, ConnectionsAboveTheLimitGet503) {
     a.drop();
     ASSERT_TRUE(h.log.waitForEnds(1));
     // The slot is free again once the first one's thread is done.
-    EXPECT_TRUE(eventually([&] { return TestClient(h.port()).open(); }));
+    EXPECT_TRUE(eventuallyIn10s([&] { return TestClient(h.port()).open(); }));
 }
 
 TEST(WsServerTest, AFailingHandlerDropsOnlyItsOwnConnection) {

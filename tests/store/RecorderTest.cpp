@@ -7,6 +7,7 @@
 #include "store/Schema.h"
 #include "store/Recorder.h"
 #include "store/Statement.h"
+#include "tests/support/Eventually.h"
 #include "tests/support/ReadOnlyPath.h"
 #include "tests/support/SqliteLock.h"
 #include "tests/support/TempDir.h"
@@ -28,6 +29,8 @@ namespace rtmtap {
 namespace {
 
 using test::makeJwt;
+using test::eventually;
+using test::occurrences;
 
 const char* const kClaims =
     R"({"user_id":91000001,"user_name":"Alice Example","client_ip":"10.1.2.3","user_agent":"Mozilla/5.0 test",)"
@@ -338,27 +341,6 @@ TEST(RecorderTest, SecretHeadersAreRedacted) {
     EXPECT_EQ(object->getValue<std::string>("cookie"), "[redacted]");
     EXPECT_EQ(object->getValue<std::string>("User-Agent"), "test-agent");
     EXPECT_EQ(object->getValue<std::string>("X-Multi"), "a, b");
-}
-
-// Polls cond until it holds or a generous deadline passes (no assertion about how fast).
-template <typename Cond>
-bool eventually(Cond cond) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
-size_t occurrences(const std::string& text, const std::string& part) {
-    size_t n = 0;
-    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++n;
-    }
-    return n;
 }
 
 // Every session's frames are an unbroken run 1..n.

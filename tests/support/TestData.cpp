@@ -78,4 +78,12 @@ void expectUnbrokenSeqRuns(const ProxyHarness& harness) {
     }
 }
 
+size_t occurrences(const std::string& text, const std::string& part) {
+    size_t n = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
 }  // namespace rtmtap::test

@@ -20,6 +20,8 @@ constexpr int kC2S = 0, kS2C = 1;
 std::string randomBytes(size_t n, uint32_t seed = 1);
 // n printable ASCII characters.
 std::string asciiText(size_t n, uint32_t seed = 1);
+// How many times part occurs in text (overlapping ones counted).
+size_t occurrences(const std::string& text, const std::string& part);
 // RFC 4648 section 5 base64url without padding.
 std::string base64Url(const std::string& bytes);
 // "header.claims.signature" with the given claims JSON (HS256 header, fake signature).
