@@ -46,7 +46,49 @@ struct SimChannel {
     int64_t lastActiveTs = 0;
     int64_t filesRoot = 0;
     int64_t wikiRoot = 0;
+    int64_t teamId = 0;  // the team the channel belongs to (SimTeam)
     std::vector<int64_t> members;
+};
+
+// A team, as AirSend has them: every user has a self team of their own (type kSelf), and the
+// simulated world has one shared team holding everyone, which the seeded channels belong to.
+struct SimTeamMember {
+    int64_t userId = 0;
+    int role = 0;  // kOwner, kMember
+    static constexpr int kOwner = 100;
+    static constexpr int kMember = 10;
+};
+
+struct SimTeam {
+    static constexpr int kSelf = 1;
+    static constexpr int kStandard = 2;
+    int64_t id = 0;
+    std::string name;
+    int teamType = kStandard;
+    int64_t createdBy = 0;
+    int64_t createdTs = 0;
+    std::vector<SimTeamMember> members;
+};
+
+// A user's own grouping of channels in the side bar (channel.group.*): groups belong to one user.
+struct SimGroup {
+    int64_t id = 0;
+    int64_t userId = 0;
+    std::string name;
+    int order = 0;  // position among the user's groups, 1..n
+    std::vector<int64_t> channels;
+};
+
+// An alert a user received (alert.notification), kept for user.alerts and alert.update.
+struct SimAlert {
+    int64_t id = 0;
+    int64_t userId = 0;      // who received it
+    int64_t fromUserId = 0;  // who caused it
+    int64_t channelId = 0;
+    int64_t messageId = 0;
+    std::string text;
+    bool isRead = false;
+    int64_t createdTs = 0;
 };
 
 struct SimLock {
@@ -72,6 +114,9 @@ struct SimSnapshot {
     std::vector<SimUser> users;
     std::vector<SimChannel> channels;
     std::vector<SimLock> locks;
+    std::vector<SimTeam> teams;
+    std::vector<SimGroup> groups;
+    std::vector<SimAlert> alerts;
     std::vector<int64_t> connected;       // users with at least one live connection
     std::vector<SimMessage> recent;       // the last few messages, oldest first
 };

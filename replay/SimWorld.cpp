@@ -32,6 +32,7 @@ void SimWorld::seedWorld(const SimWorldConfig& config) {
         u.lastActiveTs = now - static_cast<int64_t>(rng_() % 86400);
         users_[u.id] = u;
     }
+    seedTeams();
     const int channelCount = std::max(1, config.channels);
     for (int i = 0; i < channelCount; ++i) {
         std::vector<int64_t> members{kFirstUserId + 1};
@@ -47,6 +48,33 @@ void SimWorld::seedWorld(const SimWorldConfig& config) {
         for (int64_t member : channel.members) {
             post(member, channel.id, "Hello from " + users_[member].displayName);
         }
+    }
+    seedGroups();
+}
+
+// The shared team (everyone, user1 its owner) first, then each user's self team.
+void SimWorld::seedTeams() {
+    const int64_t now = nowUnix();
+    SimTeam shared{nextTeamId_++, "Example Team", SimTeam::kStandard, kFirstUserId + 1, now, {}};
+    for (const auto& [id, u] : users_) {
+        shared.members.push_back({id, id == shared.createdBy ? SimTeamMember::kOwner : SimTeamMember::kMember});
+    }
+    teams_.push_back(shared);
+    for (const auto& [id, u] : users_) {
+        teams_.push_back({nextTeamId_++, u.displayName, SimTeam::kSelf, id, now, {{id, SimTeamMember::kOwner}}});
+    }
+}
+
+// Each user groups the channels they are in but General under "Projects".
+void SimWorld::seedGroups() {
+    for (const auto& [id, u] : users_) {
+        SimGroup g{nextGroupId_++, id, "Projects", 1, {}};
+        for (const auto& c : channels_) {
+            if (c.id != kFirstChannelId && isMember(c, id)) {
+                g.channels.push_back(c.id);
+            }
+        }
+        groups_.push_back(g);
     }
 }
 
@@ -187,6 +215,9 @@ SimSnapshot SimWorld::snapshot() const {
     }
     snap.channels = channels_;
     snap.locks = locks_;
+    snap.teams = teams_;
+    snap.groups = groups_;
+    snap.alerts = alerts_;
     for (const auto& [id, count] : connections_) {
         snap.connected.push_back(id);
     }

@@ -29,6 +29,8 @@ public:
     static constexpr int64_t kFirstUserId = 91010000;     // userN has id kFirstUserId + N
     static constexpr int64_t kFirstChannelId = 11010000;  // the first channel ("General") holds everyone
     static constexpr int64_t kBotUserId = 91000001;
+    static constexpr int64_t kSharedTeamId = 21010000;  // the team everyone is in; self teams follow
+    static constexpr int64_t kFirstGroupId = 31010000;
 
     SimWorld(const SimWorldConfig& config, const Clock& clock);
 
@@ -68,6 +70,8 @@ public:
 
 private:
     void seedWorld(const SimWorldConfig& config);
+    void seedTeams();
+    void seedGroups();
     std::string randomString(std::mt19937_64& rng, int n);
     SimMessage& addMessage(int64_t userId, int64_t channelId, const std::string& text);
     SimOutputs botMessage(int64_t channelId, int botType, const std::string& text);
@@ -94,12 +98,17 @@ private:
     std::map<std::pair<int64_t, int64_t>, int64_t> readWatermark_;  // (user, channel) -> last read id
     std::map<int64_t, int> connections_;
     std::vector<SimLock> locks_;
+    std::vector<SimTeam> teams_;
+    std::vector<SimGroup> groups_;
+    std::vector<SimAlert> alerts_;
     int64_t nextChannelId_ = kFirstChannelId;
     int64_t nextMessageId_ = 10000;
     int64_t nextRootId_ = 10015;
     int64_t nextLockId_ = 1;
     int64_t nextActionId_ = 1;
     int64_t nextAlertId_ = 1;
+    int64_t nextTeamId_ = kSharedTeamId;
+    int64_t nextGroupId_ = kFirstGroupId;
 };
 
 }  // namespace rtmtap

@@ -22,13 +22,20 @@ SimOutputs SimWorld::post(int64_t userId, int64_t channelId, const std::string& 
     payload->set("message", events_.postedMessage(message));
     SimOutputs out = toChannel(*channel, "chat.postMessage", *payload);
     if (mentioned && isMember(*channel, mentionUserId)) {
+        const SimAlert stored{nextAlertId_++, mentionUserId, userId, channelId, message.id,
+                              "... " + author->displayName + " : " + content.substr(0, 40) + " ...", false,
+                              message.createdTs};
+        alerts_.push_back(stored);
+        if (alerts_.size() > 1000) {
+            alerts_.erase(alerts_.begin());  // bounded memory for long runs
+        }
         auto alert = SimEvents::object();
-        alert->set("alert_id", nextAlertId_++);
+        alert->set("alert_id", stored.id);
         auto from = new Poco::JSON::Array;
         from->add(events_.user(*author));
         alert->set("from", Poco::JSON::Array::Ptr(from));
         alert->set("message_id", message.id);
-        alert->set("alert_text", "... " + author->displayName + " : " + content.substr(0, 40) + " ...");
+        alert->set("alert_text", stored.text);
         alert->set("channel_id", channelId);
         alert->set("is_read", false);
         out.push_back({{mentionUserId}, events_.frame("alert.notification", *alert)});
@@ -153,6 +160,7 @@ SimOutputs SimWorld::createChannel(int64_t creator, const std::vector<int64_t>& 
     c.createdTs = c.lastActiveTs = nowUnix();
     c.filesRoot = nextRootId_++;
     c.wikiRoot = nextRootId_++;
+    c.teamId = kSharedTeamId;
     c.members.push_back(creator);
     for (int64_t id : members) {
         if (findUser(id) && !isMember(c, id)) {
