@@ -11,6 +11,7 @@
 
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
+#include <Poco/URI.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -36,8 +37,20 @@ const char* const kAuthTokenOnly = "UPDATE sessions SET auth_token = ?2 WHERE id
 const char* const kInsertApiCall =
     "INSERT INTO api_calls(session, started_us, duration_us, client, upstream, method, path, status, "
     "request_headers, request_body, response_headers, response_body, ws_endpoint, ws_token, error, login_key) "
-    "VALUES (coalesce(?17, (SELECT min(id) FROM sessions WHERE auth_token = ?1)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    "VALUES (coalesce(?17, (SELECT min(id) FROM sessions WHERE auth_token = ?1), "
+    "CASE WHEN ?14 IS NULL AND ?16 IS NOT NULL THEN ("
+    " SELECT s.id FROM api_calls c JOIN sessions s ON s.id = c.session"
+    " WHERE c.login_key = ?16 AND c.ws_token IS NOT NULL AND s.ended_us IS NULL"
+    " ORDER BY s.finger_print IS ?18 DESC, s.id DESC LIMIT 1) END), "
+    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+// A CORS preflight carries no token: it belongs to the request it cleared, the next call from the
+// same client address (IP; a browser may preflight on another connection) to the same target,
+// within 10 s. Only the last 256 calls are looked at (api_calls is scanned by rowid).
+const char* const kAttachPreflight =
+    "UPDATE api_calls SET login_key = ?1, session = (SELECT session FROM api_calls WHERE id = ?2) "
+    "WHERE id = (SELECT id FROM api_calls WHERE id BETWEEN ?2 - 256 AND ?2 - 1 AND method = 'OPTIONS' "
+    "AND login_key IS NULL AND path = ?3 AND substr(client, 1, length(?4)) = ?4 AND started_us >= ?5 - 10000000 "
+    "ORDER BY id DESC LIMIT 1)";
 // The API call whose rtm.connect answer carried the token a session authenticates with: the
 // first session to use a token gets the link.
 const char* const kLinkApiCalls = "UPDATE api_calls SET session = ?1 WHERE ws_token = ?2 AND session IS NULL";
@@ -80,6 +93,34 @@ std::string loginTokenOf(const ApiExchange& exchange) {
         }
     }
     return {};
+}
+
+// The connection a call names by its finger_print (system.ping's form field, or a query field):
+// it picks the session when one login has several live sessions (two tabs, two devices).
+std::string fingerPrintOf(const ApiExchange& exchange) {
+    std::string fields = exchange.request_body;
+    const size_t query = exchange.path.find('?');
+    if (query != std::string::npos) {
+        fields += "&" + exchange.path.substr(query + 1);
+    }
+    for (const std::string& pair : Poco::StringTokenizer(fields, "&")) {
+        if (pair.rfind("finger_print=", 0) == 0) {
+            std::string value;
+            try {
+                Poco::URI::decode(pair.substr(13), value);
+            } catch (const std::exception&) {
+                return {};  // a malformed escape names no connection
+            }
+            return value;
+        }
+    }
+    return {};
+}
+
+// "127.0.0.1:53122" -> "127.0.0.1:", "[::1]:5000" -> "[::1]:"; the whole string when it has no port.
+std::string clientHostPrefix(const std::string& client) {
+    const size_t colon = client.rfind(':');
+    return colon == std::string::npos ? client : client.substr(0, colon + 1);
 }
 
 // Only a JWT links: its "header.payload." identifies it; "[redacted]" would match every other
@@ -133,6 +174,7 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxB
       authTokenOnly_(db_, kAuthTokenOnly),
       insertApiCall_(db_, kInsertApiCall),
       linkApiCalls_(db_, kLinkApiCalls),
+      attachPreflight_(db_, kAttachPreflight),
       setLabel_(db_, "UPDATE sessions SET label = ?2 WHERE id = ?1"),
       insertGap_(db_, kInsertGap),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
@@ -309,6 +351,23 @@ void FrameWriter::insertApiCall(const ApiExchange& x, std::optional<int64_t> ses
     s.bindTextOrNull(15, x.error);
     s.bindTextOrNull(16, loginKey);
     s.bind(17, session);
+    const std::string fingerPrint = fingerPrintOf(x);
+    s.bindTextOrNull(18, fingerPrint);
+    s.run();
+    if (!loginKey.empty() && x.method != "OPTIONS") {
+        attachPreflight(loginKey, path, x.client, x.started_wall_us);
+    }
+}
+
+void FrameWriter::attachPreflight(const std::string& loginKey, const std::string& path, const std::string& client,
+                                  int64_t startedUs) {
+    const std::string host = clientHostPrefix(client);
+    Statement& s = attachPreflight_;
+    s.bindText(1, loginKey);
+    s.bind(2, static_cast<int64_t>(sqlite3_last_insert_rowid(db_.handle())));
+    s.bindText(3, path);
+    s.bindText(4, host);
+    s.bind(5, startedUs);
     s.run();
 }
 

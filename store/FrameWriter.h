@@ -67,6 +67,7 @@ private:
     void writeApiCall(const ApiExchange& exchange);
     // session: the link when it is known (an import), else it is looked up by the ws_token.
     void insertApiCall(const ApiExchange& exchange, std::optional<int64_t> session, const std::string& loginKey);
+    void attachPreflight(const std::string& loginKey, const std::string& path, const std::string& client, int64_t startedUs);
     // For a ws_auth command: records the token's claims on the session and, unless keepSecrets,
     // returns the payload with the token redacted in place; "" when the payload is stored as is.
     std::string applyAuth(const Message& message, const Classification& index, uint32_t& flags);
@@ -79,7 +80,7 @@ private:
     int64_t firstFreeSessionId_ = 1;
     Statement begin_, commit_, rollback_;
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
-    Statement insertApiCall_, linkApiCalls_, setLabel_, insertGap_;
+    Statement insertApiCall_, linkApiCalls_, attachPreflight_, setLabel_, insertGap_;
     Statement insertName_, selectName_;
     BlockIndexer blocks_;
     TextIndex text_;

@@ -297,6 +297,22 @@ SELECT g.session, g.first_seq, g.last_seq,
 FROM gaps g;
 )SQL";
 
+// Version 10: a session's API calls are also those made while it was open (channel.history,
+// chat.postmessage, system.ping...), which the recorder links by `session` (docs/schema.md), and
+// the CORS preflights linked with the requests they cleared.
+const char* const kSchemaV10 = R"SQL(
+DROP VIEW IF EXISTS v_session_api;
+CREATE VIEW v_session_api AS
+SELECT c.session AS session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,
+       a.method, a.path, a.status, a.error
+FROM api_calls c JOIN api_calls a ON a.login_key = c.login_key AND a.started_us <= c.started_us
+WHERE c.session IS NOT NULL AND c.ws_token IS NOT NULL
+UNION
+SELECT a.session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,
+       a.method, a.path, a.status, a.error
+FROM api_calls a WHERE a.session IS NOT NULL;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -313,6 +329,7 @@ const Migration kMigrations[] = {
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
+    {10, kSchemaV10},
 };
 
 std::string notRtmtap(const Database& db) {

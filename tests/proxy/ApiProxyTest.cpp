@@ -518,6 +518,99 @@ TEST(ApiProxy, LinkIsSetWhenTheSessionIsWrittenFirst) {
     EXPECT_EQ(db.queryInt("SELECT count(*) FROM api_calls WHERE path = '/api/v1/rtm.connect?token=[redacted]'"), 1);
 }
 
+// The recorder alone, as the web client's calls reach it: login, rtm.connect, the session, then
+// calls made while the session is open, each after its CORS preflight.
+class OpenSessionCalls {
+public:
+    explicit OpenSessionCalls(const std::string& path) : options_(optionsFor(path)), recorder_(options_) {}
+
+    ApiExchange call(const std::string& method, const std::string& path, const std::string& body = "") {
+        ApiExchange x;
+        x.started_wall_us = ++now_;
+        x.client = "127.0.0.1:" + std::to_string(40000 + ++calls_);  // a new connection each time
+        x.method = method;
+        x.path = path;
+        x.status = 200;
+        x.request_body = body;
+        if (method != "OPTIONS") {
+            x.request_headers = {{"Authorization", "Bearer " + loginToken}};
+        }
+        return x;
+    }
+    void send(const ApiExchange& x) { recorder_.onApiExchange(x); }
+    // A session that authenticates with a ws_token an rtm.connect of this login issued.
+    void openSession(int64_t id, const std::string& claims) {
+        ApiExchange connect = call("GET", "/api/v1/rtm.connect");
+        const std::string token = makeJwt(claims, kWsSignature);
+        connect.response_body = R"({"rtm":{"ws_endpoint":"ws://h:1","ws_token":")" + token + R"("}})";
+        send(connect);
+        SessionInfo info;
+        info.id = id;
+        recorder_.onSessionStart(info);
+        Message m;
+        m.session = id;
+        m.seq = 1;
+        m.payload = R"({"command":"ws_auth","auth_token":")" + token + R"("})";
+        recorder_.onMessage(m);
+    }
+    void endSession(int64_t id) {
+        SessionEnd end;
+        end.id = id;
+        end.ended_wall_us = ++now_;
+        recorder_.onSessionEnd(end);
+    }
+
+    const std::string loginToken = makeJwt(R"({"user_id":91010001})", kLoginSignature);
+
+private:
+    static RecorderOptions optionsFor(const std::string& path) {
+        RecorderOptions options;
+        options.dbPath = path;
+        return options;
+    }
+    RecorderOptions options_;
+    Recorder recorder_;
+    int64_t now_ = 1'700'000'000'000'000;
+    int calls_ = 0;
+};
+
+TEST(ApiProxy, CallsMadeWhileASessionIsOpenAndTheirPreflightsAreLinkedToIt) {
+    TempDir dir;
+    const std::string second = R"({"user_id":91010001,"finger_print":"zyxwvutsrqpo"})";
+    {
+        OpenSessionCalls calls(dir.file("r.db"));
+        calls.send(calls.call("GET", "/api/v1/channel.list"));  // before any session: its login only
+        calls.openSession(3, kClaims);                            // finger print abcdefghijkl
+        calls.openSession(4, second);                             // the same login in a second tab
+        calls.send(calls.call("OPTIONS", "/api/v1/system.ping"));
+        calls.send(calls.call("POST", "/api/v1/system.ping", "finger_print=abcdefghijkl&ping_token=p1"));
+        calls.send(calls.call("OPTIONS", "/api/v1/channel.history?channel_id=1"));
+        calls.send(calls.call("GET", "/api/v1/channel.history?channel_id=1"));
+        calls.send(calls.call("OPTIONS", "/api/v1/other"));  // no request follows it
+        calls.endSession(4);
+        calls.send(calls.call("POST", "/api/v1/system.ping", "finger_print=zyxwvutsrqpo&ping_token=p2"));
+        calls.endSession(3);
+        calls.send(calls.call("POST", "/api/v1/user.logout"));
+    }
+    Database db(dir.file("r.db"), Database::Mode::ReadOnly);
+    auto sessionOf = [&](const std::string& where) {
+        return db.queryInt("SELECT coalesce(session, 0) FROM api_calls WHERE " + where);
+    };
+    EXPECT_EQ(sessionOf("path = '/api/v1/channel.list'"), 0) << "the login part joins through v_session_api";
+    EXPECT_EQ(sessionOf("method = 'POST' AND path = '/api/v1/system.ping' AND CAST(request_body AS TEXT) LIKE '%p1'"), 3)
+        << "the finger print picks the tab";
+    EXPECT_EQ(sessionOf("method = 'OPTIONS' AND path = '/api/v1/system.ping'"), 3);
+    EXPECT_EQ(sessionOf("method = 'GET' AND path LIKE '/api/v1/channel.history%'"), 4) << "no finger print: the latest";
+    EXPECT_EQ(sessionOf("method = 'OPTIONS' AND path LIKE '/api/v1/channel.history%'"), 4);
+    EXPECT_EQ(sessionOf("path = '/api/v1/other'"), 0);
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM api_calls WHERE path = '/api/v1/other' AND login_key IS NULL"), 1);
+    EXPECT_EQ(sessionOf("CAST(request_body AS TEXT) LIKE '%p2'"), 3) << "session 4 had ended: the one still open";
+    EXPECT_EQ(sessionOf("path = '/api/v1/user.logout'"), 0) << "after every session ended";
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM v_session_api WHERE session = 3"), 5)
+        << "the login (channel.list, its rtm.connect) and the calls made while it was open";
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM v_session_api WHERE session = 4 AND path = '/api/v1/channel.list'"), 1);
+}
+
 TEST(ApiProxy, UpstreamOptionWinsOverTheRoutesButThePrefixIsStripped) {
     TestUpstream other;
     LoginFlow flow(other.url());
