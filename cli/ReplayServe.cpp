@@ -158,7 +158,7 @@ int runReplayServe(const ReplayOptions& o, std::ostream& out, std::ostream& err,
         std::lock_guard lock(outMutex);
         out << "rtmtap: listening on " << s.server->url() << " (" << planSummary(rec, plan) << ")";
         if (s.api) {
-            out << ", API " << s.api->url() << " (" << rec.apiCalls.size() << " recorded calls)";
+            out << ", API " << s.api->url() << " (" << s.api->callCount() << " recorded calls)";
         }
         out << std::endl;
     }

@@ -44,6 +44,10 @@ bool replayedHeader(const std::string& name) {
 
 ApiReplay::ApiReplay(const std::string& host, uint16_t port, std::vector<RecordedApiCall> calls, std::string wsUrl, Log log)
     : host_(host), calls_(std::move(calls)), wsUrl_(std::move(wsUrl)), log_(std::move(log)) {
+    // A recorded preflight is no answer to replay: every preflight is answered here from the
+    // routes the recording holds (CorsHeaders), as the real API answers them.
+    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), [](const RecordedApiCall& c) { return c.method == "OPTIONS"; }),
+                 calls_.end());
     Poco::Net::ServerSocket socket = WsServer::listenOn(host, port, 64);
     port_ = socket.address().port();
     pool_ = std::make_unique<Poco::ThreadPool>(2, 32, 60, 256 * 1024);

@@ -41,6 +41,7 @@ public:
     void stop();
     uint16_t port() const { return port_; }
     std::string url() const;  // http://HOST:PORT
+    size_t callCount() const { return calls_.size(); }  // the recorded calls it answers (preflights not among them)
 
 private:
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);

@@ -2,10 +2,11 @@
 // `rtmtap proxy --api-upstream` to `rtmtap simulate`: every API call is CORS-preflighted, the
 // WebSocket is the one the proxy's rewritten rtm.connect names. Then the same page, unchanged,
 // logs in through `rtmtap replay --api-listen` of that recording and lands in the replay. The
-// page (login.html) and its driver (login.mjs: node, playwright-core, Debian's chromium) are
+// page (login.html) and its driver (open-page.mjs: node, playwright-core, Debian's chromium) are
 // installed by scripts/install-deps; without them the tests fail, unless RTMTAP_SKIP_BROWSER=1.
 #include "store/Database.h"
 #include "store/Reader.h"
+#include "tests/support/BrowserPage.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -28,88 +29,10 @@
 namespace rtmtap::test {
 namespace {
 
-const std::string kChromium = "/usr/bin/chromium";
 const std::string kBrowserDir = RTMTAP_BROWSER_DIR;
-
-std::string onPath(const std::string& name) {
-    std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-    for (std::string dir; std::getline(path, dir, ':');) {
-        const std::string candidate = dir + "/" + name;
-        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-    }
-    return "";
-}
-
-// What the test needs and does not find, "" when all is there.
-std::string missingTools() {
-    std::string missing;
-    if (access(kChromium.c_str(), X_OK) != 0) {
-        missing += " chromium (" + kChromium + ")";
-    }
-    if (onPath("node").empty()) {
-        missing += " node (not on PATH)";
-    }
-    if (access((kBrowserDir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0) {
-        missing += " playwright-core (" + kBrowserDir + "/node_modules)";
-    }
-    return missing.empty() ? "" : "missing:" + missing;
-}
-
-// The first match of group 1 of pattern in the process's stdout; "" when it ended or timed out.
-std::string waitForOutput(Process& p, const std::regex& pattern, int timeoutMs = 20000) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (std::chrono::steady_clock::now() < end) {
-        std::smatch m;
-        const std::string out = p.out();
-        if (std::regex_search(out, m, pattern)) {
-            return m.str(1);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-}
-
-Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
-    std::istringstream lines(out);
-    std::string last;
-    for (std::string line; std::getline(lines, line);) {
-        if (!line.empty()) {
-            last = line;
-        }
-    }
-    try {
-        return Poco::JSON::Parser().parse(last).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
-std::vector<std::string> strings(const Poco::JSON::Array::Ptr& array) {
-    std::vector<std::string> out;
-    for (size_t i = 0; array && i < array->size(); ++i) {
-        out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
-    }
-    return out;
-}
 
 int count(const std::vector<std::string>& list, const std::string& item) {
     return static_cast<int>(std::count(list.begin(), list.end(), item));
-}
-
-// Where a run leaves the page's screenshot: $envName when set (to keep one in docs/), else the
-// build directory.
-std::string screenshotPath(const char* envName, const std::string& fallback) {
-    const char* env = std::getenv(envName);
-    return env && *env ? env : fallback;
-}
-
-bool isPng(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char magic[8] = {};
-    in.read(magic, sizeof magic);
-    return in && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
 }
 
 // The names of the text frames of a session, each direction apart.
@@ -138,37 +61,21 @@ struct Recorded {
     std::string simWs;    // the simulator's WebSocket
 };
 
-class BrowserLogin : public ::testing::Test {
+class BrowserLogin : public BrowserTest {
 protected:
-    void SetUp() override {
-        const std::string missing = missingTools();
-        const char* skip = std::getenv("RTMTAP_SKIP_BROWSER");
-        if (skip && std::string(skip) == "1") {
-            GTEST_SKIP() << "RTMTAP_SKIP_BROWSER=1" << (missing.empty() ? "" : " (" + missing + ")");
-        }
-        if (!missing.empty()) {
-            FAIL() << "the browser test cannot run, " << missing
-                   << " (run scripts/install-deps, or set RTMTAP_SKIP_BROWSER=1 to skip this test)";
-        }
-    }
+    BrowserLogin() : BrowserTest(kBrowserDir) {}
 
     // Runs login.html in chromium against apiBase (".../api/v1"); result is the page's outcome,
     // which must be ok. shot: where to keep a screenshot ("" for none).
     void runPage(const std::string& apiBase, const std::string& shot, Poco::JSON::Object::Ptr& result) {
-        std::vector<std::string> args = {kBrowserDir + "/login.mjs", "--api", apiBase};
-        if (!shot.empty()) {
-            std::remove(shot.c_str());
-            args.insert(args.end(), {"--screenshot", shot});
-        }
-        Process node(args, onPath("node"));
-        const ExitStatus ran = node.waitExit(60000);
-        result = lastJsonLine(node.out());
-        ASSERT_NE(result, nullptr) << ran.describe() << "\nstdout: " << node.out() << "\nstderr: " << node.err();
+        const PageRun run = openPage(kBrowserDir, "login.html", apiBase, shot);
+        result = run.result;
+        ASSERT_NE(result, nullptr) << run.ran.describe() << "\nstdout: " << run.out << "\nstderr: " << run.err;
         std::ostringstream shown;
         result->stringify(shown, 1);
         ASSERT_TRUE(result->getValue<bool>("ok")) << result->getValue<std::string>("error") << "\n" << shown.str();
-        EXPECT_TRUE(ran.exited && ran.code == 0) << ran.describe();
-        for (const std::string& error : strings(result->getArray("consoleErrors"))) {
+        EXPECT_TRUE(run.ran.exited && run.ran.code == 0) << run.ran.describe();
+        for (const std::string& error : jsonStrings(result->getArray("consoleErrors"))) {
             EXPECT_EQ(error.find("Access-Control"), std::string::npos) << "the browser blocked an answer: " << error;
         }
         if (!shot.empty()) {
@@ -179,24 +86,16 @@ protected:
     // The page logs in through `rtmtap proxy --api-upstream` to `rtmtap simulate`, recorded into
     // db; both are stopped (the recording complete) when this returns.
     void recordThroughProxy(const std::string& shot, Recorded& rec) {
-        Process sim({"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "7"});
-        const std::string simApi = waitForOutput(sim, std::regex(R"(simulating AirSend: api (http://\S+) )"));
-        ASSERT_NE(simApi, "") << sim.out() << sim.err();
-        rec.simWs = waitForOutput(sim, std::regex(R"( ws (ws://\S+) )"));
-        Process proxy({"proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", simApi,
-                       "--db", db});
-        rec.wsPort = proxy.waitForListening(30000);
-        ASSERT_NE(rec.wsPort, 0) << proxy.err();
-        rec.api = waitForOutput(proxy, std::regex(R"(, API (http://\S+) -> )"));
-        ASSERT_NE(rec.api, "") << proxy.out();
+        SimulatorBehindProxy servers(db);
+        ASSERT_TRUE(servers.started()) << servers.failure();
+        rec.simWs = servers.simWs();
+        rec.wsPort = servers.wsPort();
+        rec.api = servers.api();
 
         ASSERT_NO_FATAL_FAILURE(runPage(rec.api + "/api/v1", shot, rec.page));
 
-        proxy.signal(SIGINT);
-        ExitStatus stopped = proxy.waitExit(20000);
-        EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.describe() << " " << proxy.err();
-        sim.signal(SIGTERM);
-        sim.waitExit(20000);
+        ExitStatus stopped = servers.stop();
+        EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.describe();
     }
 
     TempDir dir;
@@ -224,8 +123,8 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
     const std::string endpoint = connect->getValue<std::string>("wsEndpoint");
     EXPECT_EQ(endpoint.rfind("ws://127.0.0.1:" + std::to_string(rec.wsPort) + "/_rtmtap/", 0), 0u) << endpoint;
     auto ws = result->getObject("ws");
-    EXPECT_EQ(strings(ws->getArray("sent")), kPageCommands);
-    const std::vector<std::string> received = strings(ws->getArray("received"));
+    EXPECT_EQ(jsonStrings(ws->getArray("sent")), kPageCommands);
+    const std::vector<std::string> received = jsonStrings(ws->getArray("received"));
     EXPECT_EQ(count(received, "pong"), 2);
     EXPECT_GE(count(received, "user.online"), 1) << "the simulator's own event";
     EXPECT_EQ(ws->getValue<int>("closeCode"), 1000);
@@ -308,9 +207,9 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
     EXPECT_EQ(endpoint, "ws://127.0.0.1:" + std::to_string(wsPort)) << "rtm.connect points at the replay";
     auto ws = result->getObject("ws");
     EXPECT_TRUE(ws->getValue<bool>("opened"));
-    EXPECT_EQ(strings(ws->getArray("sent")), kPageCommands);
-    const std::vector<std::string> received = strings(ws->getArray("received"));
-    const std::vector<std::string> receivedThen = strings(rec.page->getObject("ws")->getArray("received"));
+    EXPECT_EQ(jsonStrings(ws->getArray("sent")), kPageCommands);
+    const std::vector<std::string> received = jsonStrings(ws->getArray("received"));
+    const std::vector<std::string> receivedThen = jsonStrings(rec.page->getObject("ws")->getArray("received"));
     EXPECT_EQ(count(received, "pong"), 2) << "both released by the page's pings";
     EXPECT_GE(count(received, "user.online"), 1);
     EXPECT_EQ(count(received, "user.online"), count(receivedThen, "user.online"));

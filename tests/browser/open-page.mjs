@@ -1,16 +1,15 @@
-// Runs login.html in Debian's chromium (driven by playwright-core, which never downloads a
-// browser here) against an AirSend-like API: `rtmtap proxy --api-upstream`, `rtmtap simulate`,
-// or any other server that answers user.login and rtm.connect (a replay's --api-listen).
-// The page is served by this script on a port of its own, so it is of another origin than the
-// API, as AirSend's web client is.
+// Runs one of this directory's pages (login.html, webclient.html) in Debian's chromium (driven by
+// playwright-core, which never downloads a browser here) against an AirSend-like API:
+// `rtmtap proxy --api-upstream`, `rtmtap simulate`, or any other server that answers the routes
+// the page calls (a replay's --api-listen). The page is served by this script on a port of its
+// own, so it is of another origin than the API, as AirSend's web client is.
 //
-//   node tests/browser/login.mjs --api http://127.0.0.1:8081/api/v1 [--user U] [--password P]
-//        [--screenshot FILE.png] [--timeout MS] [--chromium /usr/bin/chromium]
+//   node tests/browser/open-page.mjs --api http://127.0.0.1:8081/api/v1 [--page login.html]
+//        [--user U] [--password P] [--screenshot FILE.png] [--timeout MS] [--chromium /usr/bin/chromium]
 //
-// Prints one JSON line on stdout: the page's result (ok, error, steps, login, channelList,
-// connect, ws: {url, opened, sent, received, closeCode}) and the browser console's errors and
-// warnings (consoleErrors). Exit 0 when the page says ok, 1 when it does not, 2 when it could
-// not run (bad arguments, no browser).
+// Prints one JSON line on stdout: the page's result (window.rtmtapResult: ok, error, and what the
+// page saw) and the browser console's errors and warnings (consoleErrors). Exit 0 when the page
+// says ok, 1 when it does not, 2 when it could not run (bad arguments, no browser).
 import { chromium } from 'playwright-core';
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +31,7 @@ try {
   ({ values: options } = parseArgs({
     options: {
       api: { type: 'string' },
+      page: { type: 'string', default: 'login.html' },
       user: { type: 'string', default: 'user1@example.test' },
       password: { type: 'string', default: 'password' },
       screenshot: { type: 'string' },
@@ -40,18 +40,26 @@ try {
     },
   }));
 } catch (e) {
-  fail(2, `login.mjs: ${e.message}`);
+  fail(2, `open-page.mjs: ${e.message}`);
 }
 if (!options.api) {
-  fail(2, 'login.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1)');
+  fail(2, 'open-page.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1)');
 }
 const timeoutMs = Number(options.timeout);
 
 // The page alone, on 127.0.0.1 and a port of its own.
-const page = readFileSync(join(here, 'login.html'));
+if (!/^[\w-]+\.html$/.test(options.page)) {
+  fail(2, `open-page.mjs: --page must name a page of ${here}, e.g. login.html`);
+}
+let page;
+try {
+  page = readFileSync(join(here, options.page));
+} catch (e) {
+  fail(2, `open-page.mjs: cannot read ${options.page}: ${e.message}`);
+}
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
-  if (req.method === 'GET' && path === '/login.html') {
+  if (req.method === 'GET' && path === `/${options.page}`) {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(page);
   } else if (path === '/favicon.ico') {
@@ -62,7 +70,7 @@ const server = createServer((req, res) => {
   }
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const pageUrl = `http://127.0.0.1:${server.address().port}/login.html?` +
+const pageUrl = `http://127.0.0.1:${server.address().port}/${options.page}?` +
   new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
 
 // A fresh profile every run: no cached preflight or cookie from an earlier one.
@@ -93,7 +101,7 @@ try {
   code = result.ok ? 0 : 1;
   process.stdout.write(JSON.stringify({ ...result, consoleErrors }) + '\n');
 } catch (e) {
-  process.stdout.write(JSON.stringify({ ok: false, error: `login.mjs: ${e.message.split('\n')[0]}`, consoleErrors }) + '\n');
+  process.stdout.write(JSON.stringify({ ok: false, error: `open-page.mjs: ${e.message.split('\n')[0]}`, consoleErrors }) + '\n');
 } finally {
   await context?.close().catch(() => {});
   server.close();

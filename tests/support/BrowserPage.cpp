@@ -1,0 +1,154 @@
+#include "BrowserPage.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <unistd.h>
+
+#include <csignal>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace rtmtap::test {
+namespace {
+
+const std::string kChromium = "/usr/bin/chromium";
+
+std::string onPath(const std::string& name) {
+    std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+    for (std::string dir; std::getline(path, dir, ':');) {
+        const std::string candidate = dir + "/" + name;
+        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+    }
+    return "";
+}
+
+Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
+    std::istringstream lines(out);
+    std::string last;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            last = line;
+        }
+    }
+    try {
+        return Poco::JSON::Parser().parse(last).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+std::string browserToolsMissing(const std::string& browserDir) {
+    std::string missing;
+    if (access(kChromium.c_str(), X_OK) != 0) {
+        missing += " chromium (" + kChromium + ")";
+    }
+    if (onPath("node").empty()) {
+        missing += " node (not on PATH)";
+    }
+    if (access((browserDir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0) {
+        missing += " playwright-core (" + browserDir + "/node_modules)";
+    }
+    return missing.empty() ? "" : "missing:" + missing;
+}
+
+PageRun openPage(const std::string& browserDir, const std::string& page, const std::string& apiBase,
+                 const std::string& shot, int timeoutMs) {
+    std::vector<std::string> args = {browserDir + "/open-page.mjs", "--page", page, "--api", apiBase};
+    if (!shot.empty()) {
+        std::remove(shot.c_str());
+        args.insert(args.end(), {"--screenshot", shot});
+    }
+    Process node(args, onPath("node"));
+    PageRun run;
+    run.ran = node.waitExit(timeoutMs);
+    run.out = node.out();
+    run.err = node.err();
+    run.result = lastJsonLine(run.out);
+    return run;
+}
+
+std::string waitForOutput(Process& p, const std::regex& pattern, int timeoutMs) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < end) {
+        std::smatch m;
+        const std::string out = p.out();
+        if (std::regex_search(out, m, pattern)) {
+            return m.str(1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+}
+
+std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array) {
+    std::vector<std::string> out;
+    for (size_t i = 0; array && i < array->size(); ++i) {
+        out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    return out;
+}
+
+std::string screenshotPath(const char* envName, const std::string& fallback) {
+    const char* env = std::getenv(envName);
+    return env && *env ? env : fallback;
+}
+
+bool isPng(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[8] = {};
+    in.read(magic, sizeof magic);
+    return in && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
+}
+
+void BrowserTest::SetUp() {
+    const std::string missing = browserToolsMissing(browserDir_);
+    const char* skip = std::getenv("RTMTAP_SKIP_BROWSER");
+    if (skip && std::string(skip) == "1") {
+        GTEST_SKIP() << "RTMTAP_SKIP_BROWSER=1" << (missing.empty() ? "" : " (" + missing + ")");
+    }
+    if (!missing.empty()) {
+        FAIL() << "the browser test cannot run, " << missing
+               << " (run scripts/install-deps, or set RTMTAP_SKIP_BROWSER=1 to skip this test)";
+    }
+}
+
+SimulatorBehindProxy::SimulatorBehindProxy(const std::string& db, const std::vector<std::string>& simulateArgs) {
+    std::vector<std::string> args = {"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "7"};
+    args.insert(args.end(), simulateArgs.begin(), simulateArgs.end());
+    sim_ = std::make_unique<Process>(args);
+    simApi_ = waitForOutput(*sim_, std::regex(R"(simulating AirSend: api (http://\S+) )"));
+    simWs_ = waitForOutput(*sim_, std::regex(R"( ws (ws://\S+) )"));
+    if (simApi_.empty() || simWs_.empty()) {
+        failure_ = "rtmtap simulate did not start: " + sim_->out() + sim_->err();
+        return;
+    }
+    proxy_ = std::make_unique<Process>(std::vector<std::string>{
+        "proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", simApi_, "--db", db});
+    wsPort_ = proxy_->waitForListening(30000);
+    api_ = waitForOutput(*proxy_, std::regex(R"(, API (http://\S+) -> )"));
+    if (wsPort_ == 0 || api_.empty()) {
+        failure_ = "rtmtap proxy did not start: " + proxy_->out() + proxy_->err();
+    }
+}
+
+ExitStatus SimulatorBehindProxy::stop() {
+    ExitStatus stopped;
+    if (proxy_) {
+        proxy_->signal(SIGINT);
+        stopped = proxy_->waitExit(20000);
+    }
+    sim_->signal(SIGTERM);
+    sim_->waitExit(20000);
+    return stopped;
+}
+
+}  // namespace rtmtap::test
