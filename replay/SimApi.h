@@ -1,13 +1,22 @@
 #pragma once
-// The simulator's HTTP API, the part of AirSend's login flow a client needs:
-//   POST /api/v1/user.login  form: user (or email), password
-//        200 {"meta":{"ok":true},"token":JWT,"user":{...}}; 401 bad credentials; 422 malformed form
-//   GET  /api/v1/rtm.connect  Authorization: Bearer JWT (or AuthorizationAlt, ?token=, cookie token)
-//        200 {"meta":{"ok":true},"rtm":{"ws_endpoint":"ws://HOST:PORT","ws_token":JWT}}; 401 otherwise
-// Errors are {"meta":{"ok":false,"error":"..."}}: an unknown path is 404, a wrong method 405.
+// The simulator's HTTP API: the calls AirSend's real web client makes (protocol-notes.md, "The
+// API calls the real web client makes"), answered from the simulated world. This class is the
+// dispatcher: the route table of the route groups (SimSessionRoutes, SimChannelRoutes,
+// SimChatRoutes, where each route is listed), CORS, rate limiting, and errors.
+// Every answer is JSON with a top-level meta {ok[, error]}: an unknown path is 404, a wrong
+// method 405, a refusal a route throws (SimApiCall::Failure) its status, anything else 500.
 // As the real API, every answer carries the CORS headers (CorsHeaders), and an OPTIONS preflight
-// of any path is answered 200 without a body: a page of another origin can log in.
+// of any path is answered 200 without a body: a page of another origin can use it all.
+// Routes with the real RateLimitMiddleware refuse a 61st call a minute from one client IP with
+// 429 {"meta":{"ok":false,"error":"Too Many Requests"}} and RetryAfter: <seconds>.
+#include "SimApiRoute.h"
+#include "SimChannelRoutes.h"
+#include "SimChatRoutes.h"
 #include "SimJwt.h"
+#include "SimRateLimiter.h"
+#include "SimServer.h"
+#include "SimSessionRoutes.h"
+#include "SimSessions.h"
 #include "SimWorld.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -20,33 +29,25 @@ namespace rtmtap {
 
 class SimApi {
 public:
-    static constexpr int64_t kLoginTokenSeconds = 30 * 86400;
-    static constexpr int64_t kWsTokenSeconds = 24 * 3600;
-
-    // wsEndpoint: what rtm.connect hands out, e.g. "ws://127.0.0.1:9001".
-    SimApi(SimWorld& world, const SimJwt& jwt, std::string wsEndpoint);
+    // server: where chat.postmessage and system.ping deliver their events; its URL is what
+    // rtm.connect hands out.
+    SimApi(SimWorld& world, const SimJwt& jwt, SimServer& server);
 
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
 private:
-    using Serve = void (SimApi::*)(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&);
-    struct Route {
-        std::string path;
-        std::vector<std::string> methods;  // the first is the one named in a 405
-        Serve serve;
-    };
-    static const Route* findRoute(const std::string& path);
-
-    void login(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
-    void rtmConnect(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
-    std::string bearer(const Poco::Net::HTTPServerRequest& request) const;
-    SimClaims claimsFor(const SimUser& user, const Poco::Net::HTTPServerRequest& request, int64_t lifetime);
-    static void error(Poco::Net::HTTPServerResponse& response, int status, const std::string& text);
-    static void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body);
+    const SimApiRoute* findRoute(const std::string& path) const;
+    void serve(const SimApiRoute& route, SimApiCall& call);
+    bool withinRateLimit(const SimApiRoute& route, SimApiCall& call);
 
     SimWorld& world_;
     const SimJwt& jwt_;
-    std::string wsEndpoint_;
+    SimSessions sessions_;
+    SimRateLimiter limiter_;
+    SimSessionRoutes sessionRoutes_;
+    SimChannelRoutes channelRoutes_;
+    SimChatRoutes chatRoutes_;
+    std::vector<SimApiRoute> routes_;
 };
 
 }  // namespace rtmtap

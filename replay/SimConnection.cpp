@@ -67,6 +67,11 @@ bool SimConnection::send(const std::string& frame) {
     return conn_->sendText(frame);
 }
 
+std::string SimConnection::fingerPrint() const {
+    std::lock_guard lock(fingerPrintMutex_);
+    return fingerPrint_;
+}
+
 void SimConnection::tick(int64_t nowUnix) {
     const bool expired = userId_ != 0 && expiry_ <= nowUnix;
     if (awaitingPong_.exchange(true) || expired) {
@@ -112,6 +117,10 @@ bool SimConnection::authenticate(const std::string& token) {
         return false;
     }
     expiry_ = claims.expiry;
+    {
+        std::lock_guard lock(fingerPrintMutex_);
+        fingerPrint_ = claims.fingerPrint;
+    }
     const int64_t previous = userId_.exchange(claims.userId);
     if (previous == claims.userId) {
         return true;  // a token refresh

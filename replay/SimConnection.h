@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace rtmtap {
@@ -34,6 +35,7 @@ public:
     // or the token has expired.
     void tick(int64_t nowUnix);
     int64_t userId() const { return userId_; }  // 0 until ws_auth succeeds
+    std::string fingerPrint() const;            // of the token ws_auth accepted last
 
 private:
     bool dispatch(const std::string& text);  // false: drop the client
@@ -47,6 +49,8 @@ private:
     std::atomic<int64_t> userId_{0};
     std::atomic<int64_t> expiry_{0};  // the token's expiry, unix seconds
     std::atomic<bool> awaitingPong_{false};
+    mutable std::mutex fingerPrintMutex_;  // ws_auth (reader thread) and system.ping (API threads)
+    std::string fingerPrint_;
 };
 
 }  // namespace rtmtap

@@ -85,6 +85,16 @@ void SimServer::deliver(const SimOutputs& outputs) {
     }
 }
 
+size_t SimServer::deliverToConnection(int64_t userId, const std::string& fingerPrint, const std::string& frame) {
+    size_t sent = 0;
+    for (const auto& client : clients()) {
+        if (userId != 0 && client->userId() == userId && client->fingerPrint() == fingerPrint) {
+            sent += client->send(frame) ? 1 : 0;
+        }
+    }
+    return sent;
+}
+
 void SimServer::pingLoop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {

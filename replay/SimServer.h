@@ -41,6 +41,9 @@ public:
 
     // Sends each frame to every authenticated connection of its recipients.
     void deliver(const SimOutputs& outputs);
+    // Sends one frame to the user's connections authenticated with this finger print's token
+    // (system.ping); returns how many got it.
+    size_t deliverToConnection(int64_t userId, const std::string& fingerPrint, const std::string& frame);
 
 private:
     friend class SimConnection;

@@ -68,6 +68,35 @@ public:
 
     SimSnapshot snapshot() const;
 
+    // --- Reads for the HTTP API (SimWorldQueries.cpp): copies taken under the lock, so an
+    // answer agrees with the events sent before it. ---
+    // A channel as one user sees it (the real API's normalized channel needs all of this).
+    struct ChannelView {
+        SimChannel channel;
+        std::vector<SimUser> members;
+        bool member = false;  // the viewer is a member
+        int64_t unreadCount = 0;
+        int64_t readWatermark = 0;
+        std::optional<SimMessage> latest;
+        int64_t messageCount = 0;
+        int64_t groupId = -1;     // the viewer's SimGroup holding it; -1: none
+        bool standardTeam = false;  // its team is not a self team (the API shows team_id then)
+    };
+    std::optional<SimUser> userByEmail(const std::string& email) const;
+    std::vector<ChannelView> channelsOf(int64_t userId) const;
+    std::optional<ChannelView> channelView(int64_t channelId, int64_t userId) const;  // nullopt: no such channel
+    // A channel's messages with id < beforeId (0: all), newest first, at most limit (0: all).
+    std::vector<SimMessage> messagesBefore(int64_t channelId, int64_t beforeId, int limit) const;
+    // A channel's messages with id >= fromId, oldest first, at most limit (0: all).
+    std::vector<SimMessage> messagesFrom(int64_t channelId, int64_t fromId, int limit) const;
+    std::vector<SimTeam> teamsOf(int64_t userId) const;  // self teams included
+    std::optional<SimTeam> team(int64_t teamId) const;
+    int64_t teamChannelCount(int64_t teamId, int64_t userId) const;  // the team's channels the user is in
+    std::vector<SimGroup> groupsOf(int64_t userId) const;
+    std::vector<SimAlert> alertsOf(int64_t userId) const;  // oldest first
+    // An event frame in the world's flavour, for events that change nothing (system.ping).
+    std::string eventFrame(const std::string& event, const Poco::JSON::Object& payload) const;
+
 private:
     void seedWorld(const SimWorldConfig& config);
     void seedTeams();
@@ -86,6 +115,7 @@ private:
     SimUser* findUser(int64_t id);
     bool isMember(const SimChannel& channel, int64_t userId) const;
     int64_t unreadCount(int64_t userId, const SimChannel& channel, int64_t* oldest = nullptr) const;
+    ChannelView viewOf(const SimChannel& channel, int64_t userId) const;  // SimWorldQueries.cpp
 
     mutable std::mutex mutex_;
     const Clock& clock_;

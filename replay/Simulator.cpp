@@ -29,7 +29,7 @@ Simulator::Simulator(const SimulatorConfig& config, const Clock& clock)
     ws.pingIntervalMs = config.pingIntervalMs;
     ws.maxConnections = config.maxConnections;
     ws_ = std::make_unique<SimServer>(ws, world_, jwt_);
-    api_ = std::make_unique<SimApi>(world_, jwt_, ws_->url());
+    api_ = std::make_unique<SimApi>(world_, jwt_, *ws_);
     Poco::Net::ServerSocket socket = WsServer::listenOn(config.apiHost, config.apiPort, 64);
     apiPort_ = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;

@@ -116,8 +116,8 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
     EXPECT_EQ(login->getValue<int>("status"), 200);
     const int64_t userId = login->getValue<int64_t>("userId");
     auto channels = result->getObject("channelList");
-    EXPECT_EQ(channels->getValue<int>("status"), 404) << "the simulator has no channel.list, and the page can read that";
-    EXPECT_NE(channels->getValue<std::string>("error"), "");
+    EXPECT_EQ(channels->getValue<int>("status"), 200) << "the simulator's channel.list, read from another origin";
+    EXPECT_GE(channels->getValue<int>("count"), 1);
     auto connect = result->getObject("connect");
     EXPECT_EQ(connect->getValue<int>("status"), 200);
     const std::string endpoint = connect->getValue<std::string>("wsEndpoint");
@@ -159,7 +159,7 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
     EXPECT_EQ(n("method = 'POST' AND path = '/api/v1/user.login' AND status = 200 AND "
                 "CAST(request_body AS TEXT) LIKE '%password=[redacted]%'"),
               1);
-    EXPECT_EQ(n("method = 'GET' AND path LIKE '/api/v1/channel.list%' AND status = 404"), 1);
+    EXPECT_EQ(n("method = 'GET' AND path LIKE '/api/v1/channel.list%' AND status = 200"), 1);
     EXPECT_EQ(n("method = 'GET' AND path = '/api/v1/rtm.connect' AND status = 200 AND session = " +
                 std::to_string(s.id)),
               1);
@@ -190,17 +190,16 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
         screenshotPath("RTMTAP_BROWSER_REPLAY_SCREENSHOT", RTMTAP_BROWSER_REPLAY_SCREENSHOT), result));
     const ExitStatus ended = replay.waitExit(30000);
 
-    // What the page saw: the recorded answers, a recorded 404 included, and the replay's WebSocket.
+    // What the page saw: the recorded answers and the replay's WebSocket.
     const std::string page = result->getValue<std::string>("page");
     EXPECT_NE(page, api) << "the page must be of another origin than the API";
     EXPECT_EQ(result->getObject("login")->getValue<int>("status"), 200);
     EXPECT_EQ(result->getObject("login")->getValue<int64_t>("userId"),
               rec.page->getObject("login")->getValue<int64_t>("userId"));
     auto channels = result->getObject("channelList");
-    EXPECT_EQ(channels->getValue<int>("status"), 404);
-    EXPECT_EQ(channels->getValue<std::string>("error"),
-              rec.page->getObject("channelList")->getValue<std::string>("error"))
-        << "the simulator's recorded 404, not the replay's own";
+    EXPECT_EQ(channels->getValue<int>("status"), 200);
+    EXPECT_EQ(channels->getValue<int>("count"), rec.page->getObject("channelList")->getValue<int>("count"))
+        << "the simulator's recorded channels";
     auto connect = result->getObject("connect");
     EXPECT_EQ(connect->getValue<int>("status"), 200);
     const std::string endpoint = connect->getValue<std::string>("wsEndpoint");
@@ -220,7 +219,7 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
     const std::string out = replay.out();
     EXPECT_TRUE(ended.exited && ended.code == 0) << ended.describe() << "\n" << out << replay.err();
     EXPECT_NE(out.find("API POST /api/v1/user.login: 200 from the recording"), std::string::npos) << out;
-    EXPECT_NE(out.find("API GET /api/v1/channel.list?exclude_closed=false: 404 from the recording"), std::string::npos)
+    EXPECT_NE(out.find("API GET /api/v1/channel.list?exclude_closed=false: 200 from the recording"), std::string::npos)
         << out;
     EXPECT_NE(out.find("API GET /api/v1/rtm.connect: 200 from the recording"), std::string::npos) << out;
     EXPECT_EQ(out.find("not in the recording"), std::string::npos) << out;

@@ -1,5 +1,5 @@
-// The simulator's HTTP API: user.login and rtm.connect, success and each error status, and the
-// CORS headers of the real API on all of them.
+// The simulator's HTTP API: the dispatcher (404, 405, CORS on every answer and preflight) and
+// user.login and rtm.connect, success and each error status.
 #include "SimTestUtil.h"
 
 #include "protocol/JwtClaims.h"
@@ -151,7 +151,7 @@ TEST_F(SimApiTest, ExpiredBearerIs401) {
 }
 
 TEST_F(SimApiTest, UnknownPathIs404AndWrongMethodIs405) {
-    EXPECT_EQ(get("/api/v1/channel.list").status, 404);
+    EXPECT_EQ(get("/api/v1/file.list").status, 404);
     EXPECT_EQ(get("/api/v1/user.login").status, 405);
 }
 
@@ -171,7 +171,7 @@ TEST_F(SimApiTest, PreflightOfEachRouteIsAnsweredAsTheRealApiDoes) {
 
     // Like the real API's catch-all: a preflight of a path it does not serve passes, so the
     // page reads the 404 of the request itself.
-    Answer unknown = send("OPTIONS", "/api/v1/channel.list", {{"Access-Control-Request-Method", "GET"}});
+    Answer unknown = send("OPTIONS", "/api/v1/file.list", {{"Access-Control-Request-Method", "GET"}});
     EXPECT_EQ(unknown.status, 200);
     expectCors(unknown, "GET,POST,PUT,PATCH,DELETE,OPTIONS");
 }
@@ -198,13 +198,13 @@ TEST_F(SimApiTest, EveryAnswerCarriesTheCorsHeaders) {
 }
 
 TEST_F(SimApiTest, UnknownRouteIs404WithAJsonErrorAndTheCorsHeaders) {
-    Answer a = send("GET", "/api/v1/channel.list?exclude_closed=false", {{"Authorization", "Bearer x"}});
+    Answer a = send("GET", "/api/v1/file.list?path=/cf/1", {{"Authorization", "Bearer x"}});
     EXPECT_EQ(a.status, 404);
     EXPECT_EQ(a.head.getContentType(), "application/json");
     auto obj = parseObject(a.body);
     ASSERT_NE(obj, nullptr) << a.body;
     EXPECT_FALSE(obj->getObject("meta")->getValue<bool>("ok"));
-    EXPECT_NE(obj->getObject("meta")->getValue<std::string>("error").find("/api/v1/channel.list"), std::string::npos)
+    EXPECT_NE(obj->getObject("meta")->getValue<std::string>("error").find("/api/v1/file.list"), std::string::npos)
         << a.body;
     expectCors(a, "GET,POST,PUT,PATCH,DELETE,OPTIONS");
 }

@@ -1,0 +1,234 @@
+#include "SimApiObjects.h"
+
+#include "SimEvents.h"
+#include "SimJwt.h"
+
+#include <Poco/JSON/Array.h>
+
+namespace rtmtap {
+namespace {
+
+constexpr int kChannelStatusOpen = 1;
+constexpr int kAccountStatusActive = 100;
+constexpr int kChannelRoleAdmin = 100;      // the channel's owner
+constexpr int kChannelRoleFullCollab = 30;  // the other members
+constexpr int kAlertContextMessage = 40;
+
+Poco::JSON::Array::Ptr array() {
+    return new Poco::JSON::Array;
+}
+
+// created_on and its unix-seconds twin, as the real NormalizedObject adds "<field>_ts".
+void setTime(Poco::JSON::Object& obj, const std::string& field, int64_t unix) {
+    obj.set(field, SimJwt::formatTime(unix));
+    obj.set(field + "_ts", unix);
+}
+
+Poco::JSON::Array::Ptr emoticons(const SimMessage& m) {
+    auto out = array();
+    for (const auto& r : m.emoticons) {
+        auto item = SimEvents::object();
+        item->set("uid", r.uid);
+        item->set("dn", r.dn);
+        item->set("ev", r.ev);
+        out->add(item);
+    }
+    return out;
+}
+
+Poco::JSON::Array::Ptr channelRoots(const SimChannel& c) {
+    auto roots = array();
+    for (const auto& [type, location] : {std::pair<std::string, std::string>{"files", "/cf/" + std::to_string(c.filesRoot)},
+                                         {"wiki", "/wf/" + std::to_string(c.wikiRoot)}}) {
+        auto root = SimEvents::object();
+        root->set("type", type);
+        root->set("location", location);
+        roots->add(root);
+    }
+    return roots;
+}
+
+Poco::JSON::Array::Ptr members(const SimWorld::ChannelView& v) {
+    auto out = array();
+    for (const auto& m : v.members) {
+        auto member = SimApiObjects::user(m, false);
+        member->set("user_role", m.id == v.channel.createdBy ? kChannelRoleAdmin : kChannelRoleFullCollab);
+        if (v.standardTeam) {
+            member->set("is_team_member", true);  // the shared team holds everyone
+        }
+        out->add(member);
+    }
+    return out;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr SimApiObjects::user(const SimUser& u, bool full) {
+    auto obj = SimEvents::object();
+    obj->set("id", u.id);
+    obj->set("display_name", u.displayName);
+    setTime(*obj, "last_active_on", u.lastActiveTs);
+    obj->set("has_avatar", u.hasAvatar);
+    obj->set("notifications_config", "immediate");
+    obj->set("account_status", kAccountStatusActive);
+    obj->set("timezone", Poco::Dynamic::Var());
+    obj->set("locale", "en_US");
+    obj->set("user_status", 1);
+    obj->set("user_status_message", "");
+    obj->set("online_status", u.online);
+    if (full) {
+        obj->set("email", u.email);
+        obj->set("phone", Poco::Dynamic::Var());
+        obj->set("is_email_verified", true);
+        obj->set("is_terms_agreed", true);
+        obj->set("is_tour_complete", true);
+        obj->set("approval_status", 1);
+        obj->set("lang_code", "en_US");
+    }
+    obj->set("plan", "pro");
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::message(const SimMessage& m, const std::string& channelName) {
+    auto obj = SimEvents::object();
+    obj->set("id", m.id);
+    obj->set("user_id", m.userId);
+    obj->set("channel_id", m.channelId);
+    obj->set("display_name", m.displayName);
+    obj->set("attachments", array());
+    obj->set("message_type", m.messageType);
+    obj->set("is_edited", m.edited);
+    obj->set("is_deleted", false);  // the world forgets deleted messages (chat.deleteMessage)
+    obj->set("parent_message", Poco::Dynamic::Var());
+    obj->set("source", "chat");
+    obj->set("emoticons", emoticons(m));
+    setTime(*obj, "created_on", m.createdTs);
+    obj->set("send_email", false);
+    if (m.messageType == 5) {
+        auto bot = SimEvents::object();  // a bot message's content is an object, as in events
+        bot->set("type", m.botType);
+        bot->set("bot_message", m.text);
+        obj->set("content", bot);
+    } else {
+        obj->set("content", m.text);
+    }
+    obj->set("channel_name", channelName);
+    obj->set("one_one", false);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::channel(const SimWorld::ChannelView& v, const SimUser& viewer) {
+    const SimChannel& c = v.channel;
+    auto obj = SimEvents::object();
+    obj->set("id", c.id);
+    obj->set("channel_email", c.email);
+    obj->set("channel_name", c.name);
+    obj->set("blurb", Poco::Dynamic::Var());
+    setTime(*obj, "created_on", c.createdTs);
+    obj->set("owned_by", c.createdBy);
+    setTime(*obj, "last_active_on", c.lastActiveTs);
+    obj->set("channel_status", kChannelStatusOpen);
+    obj->set("has_logo", false);
+    obj->set("has_background", false);
+    obj->set("one_one", false);
+    obj->set("one_one_approved", false);
+    obj->set("locale", "en_US");
+    obj->set("created_by", c.createdBy);
+    obj->set("member_email", c.email);
+    obj->set("members", members(v));
+    obj->set("channel_roots", channelRoots(c));
+    obj->set("total_fs_count", 1);
+    obj->set("total_fs_size", 0);
+    obj->set("total_file_count", 0);
+    obj->set("total_folder_count", 1);
+    if (v.standardTeam) {
+        obj->set("team_id", c.teamId);  // as the real API: only for a team that is not a self team
+    }
+    obj->set("latest_message", v.latest ? Poco::Dynamic::Var(message(*v.latest, c.name)) : Poco::Dynamic::Var());
+    obj->set("commands", array());
+    obj->set("unread_count", v.unreadCount);
+    obj->set("read_watermark_id", v.readWatermark);
+    obj->set("require_join_approval", false);
+    obj->set("allow_external_read", false);
+    obj->set("muted", false);
+    obj->set("action_count", 0);
+    obj->set("message_count", v.messageCount);
+    obj->set("read_status", array());
+    if (v.member) {
+        obj->set("user_role", viewer.id == c.createdBy ? kChannelRoleAdmin : kChannelRoleFullCollab);
+        obj->set("is_favorite", false);
+        obj->set("channel_group_id", v.groupId);
+    }
+    obj->set("open_team_join", false);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::team(const SimTeam& t, int64_t viewerId) {
+    int role = 0;
+    for (const auto& m : t.members) {
+        role = m.userId == viewerId ? m.role : role;
+    }
+    auto obj = SimEvents::object();
+    obj->set("id", t.id);
+    obj->set("name", t.name);
+    obj->set("members_count", static_cast<int64_t>(t.members.size()));
+    obj->set("role_id", role);
+    obj->set("role", role == SimTeamMember::kOwner ? "owner" : role == SimTeamMember::kMember ? "member" : "none");
+    obj->set("tag_color", Poco::Dynamic::Var());
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::teamMember(const SimTeam& t, const SimTeamMember& m, const SimUser& u,
+                                                  int64_t channelCount) {
+    auto obj = SimEvents::object();
+    obj->set("id", u.id);
+    obj->set("name", u.displayName);
+    obj->set("email", u.email);
+    obj->set("has_avatar", u.hasAvatar);
+    obj->set("updated_on", Poco::Dynamic::Var());
+    obj->set("online_status", u.online);
+    obj->set("role", m.role);
+    obj->set("member_since", SimJwt::formatTime(t.createdTs));
+    obj->set("invited_by", t.createdBy);
+    obj->set("channels_count", channelCount);
+    obj->set("channels_owned", 0);
+    obj->set("fs_count", 0);
+    obj->set("fs_size", 0);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::group(const SimGroup& g) {
+    auto obj = SimEvents::object();
+    obj->set("id", g.id);
+    obj->set("name", g.name);
+    obj->set("virtual", false);
+    obj->set("created_on", Poco::Dynamic::Var());
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::virtualGroup(const std::string& id, const std::string& name) {
+    auto obj = SimEvents::object();
+    obj->set("id", id);
+    obj->set("name", name);
+    obj->set("virtual", true);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimApiObjects::alert(const SimAlert& a, const std::optional<SimUser>& from) {
+    auto obj = SimEvents::object();
+    obj->set("alert_id", a.id);
+    obj->set("alert_type", kAlertContextMessage);
+    auto issuers = array();
+    if (from) {
+        issuers->add(user(*from, false));
+    }
+    obj->set("from", issuers);
+    obj->set("message_id", a.messageId);
+    obj->set("alert_text", a.text);
+    obj->set("channel_id", a.channelId);
+    obj->set("is_read", a.isRead);
+    obj->set("created_on", SimJwt::formatTime(a.createdTs));
+    return obj;
+}
+
+}  // namespace rtmtap
