@@ -297,15 +297,17 @@ SELECT g.session, g.first_seq, g.last_seq,
 FROM gaps g;
 )SQL";
 
-// Version 10: a session's API calls are also those made while it was open (channel.history,
-// chat.postmessage, system.ping...), which the recorder links by `session` (docs/schema.md), and
-// the CORS preflights linked with the requests they cleared.
+// Version 10: a session's API calls are those of its login made before it opened (the web client
+// calls channel.list, team.list... alongside rtm.connect, not before it), and those made while it
+// was open (channel.history, chat.postmessage, system.ping...), which the recorder links by
+// `session` (docs/schema.md); CORS preflights are linked with the requests they cleared.
 const char* const kSchemaV10 = R"SQL(
 DROP VIEW IF EXISTS v_session_api;
 CREATE VIEW v_session_api AS
 SELECT c.session AS session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,
        a.method, a.path, a.status, a.error
-FROM api_calls c JOIN api_calls a ON a.login_key = c.login_key AND a.started_us <= c.started_us
+FROM api_calls c JOIN sessions s ON s.id = c.session
+     JOIN api_calls a ON a.login_key = c.login_key AND a.started_us <= s.started_us
 WHERE c.session IS NOT NULL AND c.ws_token IS NOT NULL
 UNION
 SELECT a.session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unixepoch') AS started_at,

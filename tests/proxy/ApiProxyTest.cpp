@@ -546,6 +546,7 @@ public:
         send(connect);
         SessionInfo info;
         info.id = id;
+        info.started_wall_us = ++now_;
         recorder_.onSessionStart(info);
         Message m;
         m.session = id;
