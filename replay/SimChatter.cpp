@@ -133,8 +133,15 @@ SimOutputs SimChatter::channelLife(SimWorld& world, const SimSnapshot& snap, int
                                         : world.removeChannel(channel.id);
     case 1: return world.renameChannel(channel.id, channel.name + "!");
     case 2: return snap.channels.size() > 3 ? world.removeChannel(channel.id) : SimOutputs{};
-    case 3: return world.addMember(channel.id, channel.members.front(), pickOther(snap, 0, 0));
+    case 3:
+        if (channel.members.empty()) {
+            return {};  // everyone left it: nobody can add anyone (a run would crash here before)
+        }
+        return world.addMember(channel.id, channel.members.front(), pickOther(snap, 0, 0));
     default: {
+        if (channel.members.empty()) {
+            return {};
+        }
         int64_t member = channel.members[below(channel.members.size())];
         return contains(snap.connected, member) ? SimOutputs{} : world.removeMember(channel.id, member, member);
     }
