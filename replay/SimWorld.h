@@ -112,7 +112,7 @@ private:
 
     // --- The real flavour's events beyond the document (protocol-notes.md, "Event frames in real
     // traffic"), with the payloads and recipients of the real backend (NormalizedObjectFactory,
-    // NotificationManager). Each changes the world; unknown ids or a change that changes nothing
+    // NotificationManager). Each changes the world; unknown ids or a change the backend refuses
     // give no events. Defined in SimWorldFiles/Actions/Teams/Groups/Joins.cpp.
 public:
     // fs.* to the channel's members. Paths are full paths under the channel's files root.
