@@ -82,7 +82,10 @@ void setupSimulate(CLI::App& app, int& exitCode) {
     cmd->add_option("--ping-interval", options->pingInterval, "Seconds between protocol pings; a client that misses one is dropped")
         ->check(CLI::Range(0.05, 86400.0))
         ->capture_default_str();
-    cmd->add_option("--flavor", options->flavor, "doc: frames as the document shows them; real: as real traffic (meta.emitted_on, channel.updateReadStatus)")
+    cmd->add_option("--flavor", options->flavor,
+                    "doc: frames as the document shows them; real: as real traffic (meta.emitted_on, "
+                    "channel.updateReadStatus), adding the events real traffic carries that the document does not "
+                    "list: fs.*, team.*, channel.group.*, channel.join.update, action.update/move/delete, alert.update")
         ->check(CLI::IsMember({"doc", "real"}))
         ->capture_default_str();
     cmd->callback([options, &exitCode] { exitCode = runSimulate(*options, std::cout, std::cerr); });

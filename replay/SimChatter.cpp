@@ -26,7 +26,13 @@ SimOutputs SimChatter::tick(SimWorld& world) {
         return {};
     }
     const int step = step_++;
-    return step < kTourSteps ? tourStep(world, snap, step) : randomStep(world, snap);
+    if (step < kTourSteps) {
+        return tourStep(world, snap, step);
+    }
+    if (world.flavor() == SimFlavor::Real && step < kTourSteps + kRealTourSteps) {
+        return realTourStep(world, snap, step - kTourSteps);
+    }
+    return randomStep(world, snap);
 }
 
 SimOutputs SimChatter::tourStep(SimWorld& world, const SimSnapshot& snap, int step) {
@@ -71,6 +77,10 @@ SimOutputs SimChatter::tourStep(SimWorld& world, const SimSnapshot& snap, int st
 }
 
 SimOutputs SimChatter::randomStep(SimWorld& world, const SimSnapshot& snap) {
+    // Only the real flavour draws here: the doc flavour's sequence of draws stays as it was.
+    if (world.flavor() == SimFlavor::Real && below(100) < 15) {
+        return realLife(world, snap, pickActor(snap));
+    }
     const int64_t actor = pickActor(snap);
     std::vector<int64_t> mine;
     for (const auto& c : snap.channels) {
@@ -123,12 +133,195 @@ SimOutputs SimChatter::channelLife(SimWorld& world, const SimSnapshot& snap, int
                                         : world.removeChannel(channel.id);
     case 1: return world.renameChannel(channel.id, channel.name + "!");
     case 2: return snap.channels.size() > 3 ? world.removeChannel(channel.id) : SimOutputs{};
-    case 3: return world.addMember(channel.id, channel.members.front(), pickOther(snap, 0, 0));
+    case 3:
+        if (channel.members.empty()) {
+            return {};  // everyone left it: nobody can add anyone (a run would crash here before)
+        }
+        return world.addMember(channel.id, channel.members.front(), pickOther(snap, 0, 0));
     default: {
+        if (channel.members.empty()) {
+            return {};
+        }
         int64_t member = channel.members[below(channel.members.size())];
         return contains(snap.connected, member) ? SimOutputs{} : world.removeMember(channel.id, member, member);
     }
     }
+}
+
+// The real flavour's tour: each event real traffic carries beyond the document once, the
+// document tour's actor acting, group events for the connected user (they go to the owner only).
+SimOutputs SimChatter::realTourStep(SimWorld& world, const SimSnapshot& snap, int step) {
+    const int64_t general = SimWorld::kFirstChannelId;
+    const int64_t you = target(snap);
+    const int64_t actor = tourOther_ ? tourOther_ : you;
+    const std::string root = world.filesRoot(general);
+    auto fileAt = [&](const std::string& path) {
+        auto it = std::find_if(snap.files.begin(), snap.files.end(), [&](const SimFile& f) { return f.path == path; });
+        return it == snap.files.end() ? int64_t{0} : it->id;
+    };
+    auto lastAction = [&](int back) {
+        std::vector<int64_t> ids;
+        for (const auto& a : snap.actions) {
+            if (a.channelId == general) {
+                ids.push_back(a.id);
+            }
+        }
+        return static_cast<int>(ids.size()) > back ? ids[ids.size() - 1 - back] : int64_t{0};
+    };
+    auto lastGroup = [&] {
+        int64_t id = 0;
+        for (const auto& g : snap.groups) {
+            id = g.userId == you ? g.id : id;
+        }
+        return id;
+    };
+    switch (step) {
+    case 0: return world.createFolder(actor, general, "Specs");
+    case 1: return world.addFile(actor, general, kFiles[1], 24576);
+    case 2: return world.moveFile(actor, fileAt(root + "/" + kFiles[1]), root + "/Specs/" + kFiles[1]);
+    case 3: return world.copyFile(actor, fileAt(root + "/Specs/" + kFiles[1]), root + "/" + kFiles[1]);
+    case 4: return world.deleteFile(actor, fileAt(root + "/" + kFiles[1]));
+    case 5: return world.updateAction(actor, lastAction(0), "Review the tour (done)", 1);
+    case 6: return world.createAction(actor, general, "Write the tour notes");
+    case 7: return world.moveAction(actor, lastAction(0), 0, lastAction(1));  // a subtask of the first
+    case 8: return world.deleteAction(lastAction(0));
+    case 9: return world.updateTeamMember(SimWorld::kSharedTeamId, actor, SimTeamMember::kManager);
+    case 10: return world.removeTeamMember(SimWorld::kSharedTeamId, actor);
+    case 11: return world.addTeamMember(SimWorld::kSharedTeamId, actor);
+    case 12: return world.renameTeam(SimWorld::kSharedTeamId, "Example Team (toured)");
+    case 13: return world.createGroup(you, "Tour", {general});
+    case 14: return world.renameGroup(lastGroup(), "Tour (renamed)");
+    case 15: return world.moveGroup(lastGroup(), 0);
+    case 16: return world.deleteGroup(lastGroup());
+    case 17: {
+        SimOutputs out = world.createChannel(you, {}, "Open Door");
+        tourChannel_ = world.snapshot().channels.back().id;
+        return out;
+    }
+    case 18: return world.requestJoin(actor, tourChannel_);
+    case 19: return world.approveJoin(tourChannel_, actor);
+    default: {
+        for (auto it = snap.alerts.rbegin(); it != snap.alerts.rend(); ++it) {
+            if (it->userId == you && !it->isRead) {
+                return world.readAlert(it->id);
+            }
+        }
+        return {};
+    }
+    }
+}
+
+SimOutputs SimChatter::realLife(SimWorld& world, const SimSnapshot& snap, int64_t actor) {
+    std::vector<int64_t> mine;
+    for (const auto& c : snap.channels) {
+        if (contains(c.members, actor)) {
+            mine.push_back(c.id);
+        }
+    }
+    const int64_t channel = mine.empty() ? SimWorld::kFirstChannelId : mine[below(mine.size())];
+    switch (below(6)) {
+    case 0: return fileLife(world, snap, actor, channel);
+    case 1: return actionLife(world, snap, actor, channel);
+    case 2: return teamLife(world, snap);
+    case 3: return groupLife(world, snap, below(2) ? actor : target(snap));
+    case 4: return joinLife(world, snap);
+    default: {
+        std::vector<int64_t> unread;
+        for (const auto& a : snap.alerts) {
+            if (!a.isRead) {
+                unread.push_back(a.id);
+            }
+        }
+        return unread.empty() ? SimOutputs{} : world.readAlert(unread[below(unread.size())]);
+    }
+    }
+}
+
+SimOutputs SimChatter::fileLife(SimWorld& world, const SimSnapshot& snap, int64_t actor, int64_t channel) {
+    std::vector<SimFile> files;
+    for (const auto& f : snap.files) {
+        if (f.channelId == channel) {
+            files.push_back(f);
+        }
+    }
+    const std::string root = world.filesRoot(channel);
+    const std::string name = kFiles[below(4)];
+    if (files.empty() || below(3) == 0) {
+        return below(4) ? world.addFile(actor, channel, name, static_cast<int64_t>(below(1 << 20)) + 1)
+                        : world.createFolder(actor, channel, "Folder " + std::to_string(below(90) + 10));
+    }
+    const SimFile& file = files[below(files.size())];
+    switch (below(3)) {
+    case 0: return world.moveFile(actor, file.id, root + "/" + std::to_string(below(90) + 10) + " " + name);
+    case 1: return world.copyFile(actor, file.id, root + "/copy " + std::to_string(below(90) + 10) + " " + name);
+    default: return world.deleteFile(actor, file.id);
+    }
+}
+
+SimOutputs SimChatter::actionLife(SimWorld& world, const SimSnapshot& snap, int64_t actor, int64_t channel) {
+    std::vector<SimAction> actions;
+    for (const auto& a : snap.actions) {
+        if (a.channelId == channel) {
+            actions.push_back(a);
+        }
+    }
+    if (actions.empty()) {
+        return world.createAction(actor, channel, phrase());
+    }
+    const SimAction& action = actions[below(actions.size())];
+    const SimAction& other = actions[below(actions.size())];
+    switch (below(3)) {
+    case 0: return world.updateAction(actor, action.id, phrase(), static_cast<int>(below(2)));
+    case 1: return world.moveAction(actor, action.id, below(2) ? 0 : other.id, below(2) ? 0 : other.id);
+    default: return world.deleteAction(action.id);
+    }
+}
+
+SimOutputs SimChatter::teamLife(SimWorld& world, const SimSnapshot& snap) {
+    const int64_t team = SimWorld::kSharedTeamId;
+    const int64_t user = snap.users[below(snap.users.size())].id;
+    const SimTeam* shared = nullptr;
+    for (const auto& t : snap.teams) {
+        shared = t.id == team ? &t : shared;
+    }
+    const bool member = shared && std::any_of(shared->members.begin(), shared->members.end(),
+                                              [&](const SimTeamMember& m) { return m.userId == user; });
+    if (!member) {
+        return world.addTeamMember(team, user);
+    }
+    switch (below(3)) {
+    case 0: return world.updateTeamMember(team, user, below(2) ? SimTeamMember::kManager : SimTeamMember::kMember);
+    case 1: return world.removeTeamMember(team, user);
+    default: return world.renameTeam(team, "Example Team " + std::to_string(below(90) + 10));
+    }
+}
+
+SimOutputs SimChatter::groupLife(SimWorld& world, const SimSnapshot& snap, int64_t owner) {
+    std::vector<int64_t> groups;
+    for (const auto& g : snap.groups) {
+        if (g.userId == owner) {
+            groups.push_back(g.id);
+        }
+    }
+    if (groups.size() < 2 || below(4) == 0) {
+        const SimChannel& channel = snap.channels[below(snap.channels.size())];
+        return world.createGroup(owner, "Group " + std::to_string(below(90) + 10), {channel.id});
+    }
+    const int64_t group = groups[below(groups.size())];
+    switch (below(3)) {
+    case 0: return world.renameGroup(group, "Group " + std::to_string(below(90) + 10));
+    case 1: return world.moveGroup(group, below(2) ? 0 : groups[below(groups.size())]);
+    default: return world.deleteGroup(group);
+    }
+}
+
+SimOutputs SimChatter::joinLife(SimWorld& world, const SimSnapshot& snap) {
+    const SimChannel& channel = snap.channels[below(snap.channels.size())];
+    if (!channel.pendingMembers.empty()) {
+        const int64_t user = channel.pendingMembers[below(channel.pendingMembers.size())];
+        return below(2) ? world.approveJoin(channel.id, user) : world.rejectJoin(channel.id, user);
+    }
+    return world.requestJoin(pickOther(snap, 0, 0), channel.id);
 }
 
 // A user without a live connection when there is one: clients act for themselves.

@@ -52,6 +52,18 @@ Poco::JSON::Object::Ptr SimEvents::object() {
 }
 
 std::string SimEvents::frame(const std::string& event, const Poco::JSON::Object& payload) const {
+    std::ostringstream body;
+    payload.stringify(body);
+    return frameAround(event, body.str());
+}
+
+std::string SimEvents::frame(const std::string& event, const Poco::JSON::Array& payload) const {
+    std::ostringstream body;
+    payload.stringify(body);
+    return frameAround(event, body.str());
+}
+
+std::string SimEvents::frameAround(const std::string& event, const std::string& payload) const {
     std::ostringstream out;
     out << R"({"meta":{"api":"v1")";
     if (flavor_ == SimFlavor::Real) {
@@ -62,9 +74,7 @@ std::string SimEvents::frame(const std::string& event, const Poco::JSON::Object&
                       static_cast<long long>(us % 1000000));
         out << R"(,"emitted_on":)" << buf;
     }
-    out << R"(},"event":")" << event << R"(","payload":)";
-    payload.stringify(out);
-    out << "}";
+    out << R"(},"event":")" << event << R"(","payload":)" << payload << "}";
     return out.str();
 }
 
@@ -161,6 +171,108 @@ Poco::JSON::Object::Ptr SimEvents::channel(const SimChannel& c, const std::vecto
     obj->set("total_file_count", 0);
     obj->set("total_folder_count", 1);
     obj->set("total_fs_size", 0);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimEvents::action(const SimAction& a, const std::string& channelName,
+                                           const std::vector<SimAction>& children) const {
+    const bool real = flavor_ == SimFlavor::Real;
+    auto obj = object();
+    if (real) {
+        obj->set("id", a.id);
+    }
+    obj->set("channel_id", a.channelId);
+    if (real) {
+        obj->set("parent_id", a.parentId ? Poco::Dynamic::Var(a.parentId) : Poco::Dynamic::Var());
+    }
+    obj->set("action_name", a.name);
+    obj->set("action_desc", a.desc);
+    obj->set("action_type", 1);
+    obj->set("action_status", a.status);
+    obj->set("due_on", SimJwt::formatTime(a.dueTs));
+    obj->set("created_on", SimJwt::formatTime(a.createdTs));
+    obj->set("created_by", a.createdBy);
+    obj->set("updated_on", a.updatedBy ? Poco::Dynamic::Var(SimJwt::formatTime(a.updatedTs)) : Poco::Dynamic::Var());
+    obj->set("updated_by", a.updatedBy ? Poco::Dynamic::Var(a.updatedBy) : Poco::Dynamic::Var());
+    if (!real) {
+        obj->set("id", a.id);
+        return obj;
+    }
+    obj->set("channel_name", channelName);
+    auto kids = array();
+    for (const auto& child : children) {
+        kids->add(action(child, channelName, {}));  // the backend loads one level of children
+    }
+    obj->set("children", kids);
+    obj->set("users", array());  // no assignees in the simulated world
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimEvents::fsObject(int64_t userId, int64_t channelId, const std::string& name,
+                                            const std::string& path) {
+    // The backend's rule: the extension is what follows the last dot of the name (of the path
+    // when there is no name); media are png, jpg, jpeg and gif, case-sensitive.
+    const std::string& subject = name.empty() ? path : name;
+    const size_t dot = subject.rfind('.');
+    const std::string extension = dot == std::string::npos ? "" : subject.substr(dot + 1);
+    const bool media = extension == "png" || extension == "jpg" || extension == "jpeg" || extension == "gif";
+    auto obj = object();
+    obj->set("user_id", userId);
+    obj->set("channel_id", channelId);
+    obj->set("fs_name", name);
+    obj->set("fs_path", path);
+    obj->set("extension", extension);
+    obj->set("media", media);
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimEvents::group(const SimGroup& g) {
+    auto obj = object();
+    obj->set("id", g.id);
+    obj->set("name", g.name);
+    obj->set("virtual", false);
+    obj->set("created_on", SimJwt::formatTime(g.createdTs));
+    return obj;
+}
+
+Poco::JSON::Array::Ptr SimEvents::groupList(const std::vector<SimGroup>& ordered) {
+    auto out = array();
+    for (const auto& g : ordered) {
+        out->add(group(g));
+    }
+    for (const auto& [id, name] : {std::pair{"all", "All Channels"}, std::pair{"dm", "Direct Messages"}}) {
+        auto virt = object();
+        virt->set("id", id);
+        virt->set("name", name);
+        virt->set("virtual", true);
+        out->add(virt);
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr SimEvents::alert(const SimAlert& a, const std::vector<SimUser>& from) const {
+    auto issuers = array();
+    for (const auto& u : from) {
+        issuers->add(user(u));
+    }
+    auto obj = object();
+    obj->set("alert_id", a.id);
+    if (a.messageId == 0) {
+        obj->set("alert_type", 20);  // Alert::CONTEXT_TYPE_CHANNEL
+        obj->set("alert_text", a.text);
+        obj->set("channel_id", a.channelId);
+        obj->set("is_read", a.isRead);
+        obj->set("created_on", SimJwt::formatTime(a.createdTs));
+        obj->set("from", issuers);
+        return obj;
+    }
+    obj->set("alert_type", 40);  // Alert::CONTEXT_TYPE_MESSAGE
+    obj->set("from", issuers);
+    obj->set("message_id", a.messageId);
+    obj->set("alert_text", a.text);
+    obj->set("channel_id", a.channelId);
+    obj->set("is_read", a.isRead);
+    obj->set("created_on", SimJwt::formatTime(a.createdTs));
     return obj;
 }
 

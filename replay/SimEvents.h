@@ -4,6 +4,7 @@
 #include "SimModel.h"
 #include "protocol/Clock.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <string>
@@ -17,6 +18,7 @@ public:
     SimFlavor flavor() const { return flavor_; }
     // {"meta":{"api":"v1"[,"emitted_on":S.US]},"event":NAME,"payload":PAYLOAD}
     std::string frame(const std::string& event, const Poco::JSON::Object& payload) const;
+    std::string frame(const std::string& event, const Poco::JSON::Array& payload) const;  // channel.group.reorder
 
     static Poco::JSON::Object::Ptr object();  // an empty object that keeps insertion order
     Poco::JSON::Object::Ptr user(const SimUser& user) const;
@@ -25,7 +27,25 @@ public:
     // channel.create (created_by a number) or channel.update (channel_status, created_by a string)
     Poco::JSON::Object::Ptr channel(const SimChannel& channel, const std::vector<SimUser>& members, bool update) const;
 
+    // The real backend's objects (NormalizedObjectFactory) for the real flavour's extra events.
+    // action.create's action as the document shows it (doc) or as the backend normalises it
+    // (real: parent_id, channel_name, children, users).
+    Poco::JSON::Object::Ptr action(const SimAction& action, const std::string& channelName,
+                                   const std::vector<SimAction>& children) const;
+    // fs.*: {user_id, channel_id, fs_name, fs_path, extension, media}; the caller adds the rest.
+    static Poco::JSON::Object::Ptr fsObject(int64_t userId, int64_t channelId, const std::string& name,
+                                            const std::string& path);
+    // A channel group {id, name, virtual, created_on}; groupList adds the virtual groups "all"
+    // and "dm" the backend lists after the user's own (channel.group.list, channel.group.reorder).
+    static Poco::JSON::Object::Ptr group(const SimGroup& group);
+    static Poco::JSON::Array::Ptr groupList(const std::vector<SimGroup>& ordered);
+    // alert.notification / alert.update as the backend builds them: a message alert (alert_type
+    // 40, message_id) or a channel alert (alert_type 20).
+    Poco::JSON::Object::Ptr alert(const SimAlert& alert, const std::vector<SimUser>& from) const;
+
 private:
+    std::string frameAround(const std::string& event, const std::string& payload) const;
+
     SimFlavor flavor_;
     const Clock& clock_;
 };

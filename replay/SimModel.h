@@ -48,6 +48,7 @@ struct SimChannel {
     int64_t wikiRoot = 0;
     int64_t teamId = 0;  // the team the channel belongs to (SimTeam)
     std::vector<int64_t> members;
+    std::vector<int64_t> pendingMembers;  // join requests waiting for the owner (channel.join.update)
 };
 
 // A team, as AirSend has them: every user has a self team of their own (type kSelf), and the
@@ -56,6 +57,7 @@ struct SimTeamMember {
     int64_t userId = 0;
     int role = 0;  // kOwner, kMember
     static constexpr int kOwner = 100;
+    static constexpr int kManager = 50;
     static constexpr int kMember = 10;
 };
 
@@ -77,6 +79,7 @@ struct SimGroup {
     std::string name;
     int order = 0;  // position among the user's groups, 1..n
     std::vector<int64_t> channels;
+    int64_t createdTs = 0;
 };
 
 // An alert a user received (alert.notification), kept for user.alerts and alert.update.
@@ -85,9 +88,36 @@ struct SimAlert {
     int64_t userId = 0;      // who received it
     int64_t fromUserId = 0;  // who caused it
     int64_t channelId = 0;
-    int64_t messageId = 0;
+    int64_t messageId = 0;  // 0: a channel alert (a join request), not a message's
     std::string text;
     bool isRead = false;
+    int64_t createdTs = 0;
+};
+
+// An action (task) of a channel; parentId makes it a subtask. Order in SimWorld's list is the
+// display order (action.move).
+struct SimAction {
+    int64_t id = 0;
+    int64_t channelId = 0;
+    int64_t parentId = 0;  // 0: a top-level action
+    std::string name;
+    std::string desc;
+    int status = 0;  // 0 open, 1 complete
+    int64_t createdBy = 0;
+    int64_t createdTs = 0;
+    int64_t dueTs = 0;
+    int64_t updatedBy = 0;  // 0: never updated
+    int64_t updatedTs = 0;
+};
+
+// A file or folder in a channel's file roots (fs.*). path is the full path, "/cf/10015/report.pdf".
+struct SimFile {
+    int64_t id = 0;
+    int64_t channelId = 0;
+    std::string path;
+    bool folder = false;
+    int64_t size = 0;
+    int64_t createdBy = 0;
     int64_t createdTs = 0;
 };
 
@@ -117,6 +147,8 @@ struct SimSnapshot {
     std::vector<SimTeam> teams;
     std::vector<SimGroup> groups;
     std::vector<SimAlert> alerts;
+    std::vector<SimAction> actions;
+    std::vector<SimFile> files;
     std::vector<int64_t> connected;       // users with at least one live connection
     std::vector<SimMessage> recent;       // the last few messages, oldest first
 };

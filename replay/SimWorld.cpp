@@ -68,7 +68,7 @@ void SimWorld::seedTeams() {
 // Each user groups the channels they are in but General under "Projects".
 void SimWorld::seedGroups() {
     for (const auto& [id, u] : users_) {
-        SimGroup g{nextGroupId_++, id, "Projects", 1, {}};
+        SimGroup g{nextGroupId_++, id, "Projects", 1, {}, nowUnix()};
         for (const auto& c : channels_) {
             if (c.id != kFirstChannelId && isMember(c, id)) {
                 g.channels.push_back(c.id);
@@ -218,6 +218,8 @@ SimSnapshot SimWorld::snapshot() const {
     snap.teams = teams_;
     snap.groups = groups_;
     snap.alerts = alerts_;
+    snap.actions = actions_;
+    snap.files = files_;
     for (const auto& [id, count] : connections_) {
         snap.connected.push_back(id);
     }

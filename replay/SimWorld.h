@@ -139,6 +139,66 @@ private:
     int64_t nextAlertId_ = 1;
     int64_t nextTeamId_ = kSharedTeamId;
     int64_t nextGroupId_ = kFirstGroupId;
+
+    // --- The real flavour's events beyond the document (protocol-notes.md, "Event frames in real
+    // traffic"), with the payloads and recipients of the real backend (NormalizedObjectFactory,
+    // NotificationManager). Each changes the world; unknown ids or a change the backend refuses
+    // give no events. Defined in SimWorldFiles/Actions/Teams/Groups/Joins.cpp.
+public:
+    // fs.* to the channel's members. Paths are full paths under the channel's files root.
+    SimOutputs addFile(int64_t userId, int64_t channelId, const std::string& name, int64_t size);  // fs.add, in the root
+    SimOutputs createFolder(int64_t userId, int64_t channelId, const std::string& name);           // fs.folder.create
+    SimOutputs moveFile(int64_t userId, int64_t fileId, const std::string& toPath);                // fs.update
+    SimOutputs copyFile(int64_t userId, int64_t fileId, const std::string& toPath);                // fs.copy
+    SimOutputs deleteFile(int64_t userId, int64_t fileId);                                         // fs.delete
+    std::string filesRoot(int64_t channelId) const;  // "/cf/<root>", or "" for an unknown channel
+
+    // action.update / .move / .delete to the members of the action's channel.
+    SimOutputs updateAction(int64_t userId, int64_t actionId, const std::string& name, int status);
+    SimOutputs moveAction(int64_t userId, int64_t actionId, int64_t afterId, int64_t parentId);  // 0: none
+    SimOutputs deleteAction(int64_t actionId);  // its subtasks go with it
+
+    // team.* to the team's members (team.remove_member: the removed user too). The simulated
+    // team's channels are all open for team join, so team channel events go to every member.
+    SimOutputs addTeamMember(int64_t teamId, int64_t userId);
+    SimOutputs updateTeamMember(int64_t teamId, int64_t userId, int role);
+    SimOutputs removeTeamMember(int64_t teamId, int64_t userId);  // not the owner
+    SimOutputs renameTeam(int64_t teamId, const std::string& name);  // team.update, one frame per member
+
+    // channel.group.* to the group's owner only.
+    SimOutputs createGroup(int64_t userId, const std::string& name, const std::vector<int64_t>& channels);
+    SimOutputs renameGroup(int64_t groupId, const std::string& name);
+    SimOutputs moveGroup(int64_t groupId, int64_t afterGroupId);  // 0: first; reorder's payload is the list
+    SimOutputs deleteGroup(int64_t groupId);
+
+    // channel.join.update to the channel's owner (its only manager here); a request also alerts
+    // the owner (alert.notification). alert.update goes to the alert's user.
+    SimOutputs requestJoin(int64_t userId, int64_t channelId);
+    SimOutputs approveJoin(int64_t channelId, int64_t userId);  // the owner approves: the user joins
+    SimOutputs rejectJoin(int64_t channelId, int64_t userId);
+    SimOutputs readAlert(int64_t alertId);
+
+private:
+    static SimOutputs toUsers(const std::vector<int64_t>& users, std::string frame);
+    SimOutputs fsEvent(const std::string& event, const SimFile& file, int64_t userId, const std::string& previousPath) const;
+    SimOutputs actionCreated(const SimAction& action) const;
+    Poco::JSON::Object::Ptr actionObject(const SimAction& action) const;
+    SimOutputs teamChannelEvent(const SimChannel& channel, const std::string& event) const;  // real flavour only
+    SimOutputs teamMemberEvent(const SimTeam& team, const SimTeamMember& member, const std::string& event,
+                               std::vector<int64_t> to) const;
+    Poco::JSON::Object::Ptr teamFor(const SimTeam& team, int64_t userId) const;
+    SimOutputs joinUpdate(const SimChannel& channel, int64_t userId) const;
+    SimOutputs groupList(int64_t userId) const;
+    SimOutputs addMemberLocked(SimChannel& channel, int64_t byUserId, int64_t userId);
+    std::vector<int64_t> teamMemberIds(const SimTeam& team) const;
+    SimTeam* findTeam(int64_t id);
+    SimGroup* findGroup(int64_t id);
+    SimAction* findAction(int64_t id);
+    SimFile* findFile(int64_t id);
+
+    std::vector<SimAction> actions_;
+    std::vector<SimFile> files_;
+    int64_t nextFileId_ = 1;
 };
 
 }  // namespace rtmtap

@@ -128,23 +128,19 @@ SimOutputs SimWorld::createAction(int64_t userId, int64_t channelId, const std::
     if (!channel || !isMember(*channel, userId)) {
         return {};
     }
-    const int64_t now = nowUnix();
-    auto action = SimEvents::object();
-    action->set("channel_id", channelId);
-    action->set("action_name", name);
-    action->set("action_desc", "created by the simulator");
-    action->set("action_type", 1);
-    action->set("action_status", 0);
-    action->set("due_on", SimJwt::formatTime(now + 86400));
-    action->set("created_on", SimJwt::formatTime(now));
-    action->set("created_by", userId);
-    action->set("updated_on", Poco::Dynamic::Var());
-    action->set("updated_by", Poco::Dynamic::Var());
-    action->set("id", nextActionId_++);
-    auto payload = SimEvents::object();
-    payload->set("action", action);
-    payload->set("channel_id", channelId);
-    return toChannel(*channel, "action.create", *payload);
+    SimAction action;
+    action.id = nextActionId_++;
+    action.channelId = channelId;
+    action.name = name;
+    action.desc = "created by the simulator";
+    action.createdBy = userId;
+    action.createdTs = nowUnix();
+    action.dueTs = action.createdTs + 86400;
+    actions_.push_back(action);
+    if (actions_.size() > 1000) {
+        actions_.erase(actions_.begin());  // bounded memory for long runs
+    }
+    return actionCreated(action);
 }
 
 SimOutputs SimWorld::createChannel(int64_t creator, const std::vector<int64_t>& members, const std::string& name) {
@@ -170,7 +166,10 @@ SimOutputs SimWorld::createChannel(int64_t creator, const std::vector<int64_t>& 
     channels_.push_back(c);
     auto payload = SimEvents::object();
     payload->set("channel", events_.channel(c, membersOf(c), false));
-    return toChannel(c, "channel.create", *payload);
+    SimOutputs out = toChannel(c, "channel.create", *payload);
+    SimOutputs team = teamChannelEvent(c, "team.add_channel");
+    out.insert(out.end(), team.begin(), team.end());
+    return out;
 }
 
 SimOutputs SimWorld::renameChannel(int64_t channelId, const std::string& name) {
@@ -183,7 +182,10 @@ SimOutputs SimWorld::renameChannel(int64_t channelId, const std::string& name) {
     channel->lastActiveTs = nowUnix();
     auto payload = SimEvents::object();
     payload->set("channel", events_.channel(*channel, membersOf(*channel), true));
-    return toChannel(*channel, "channel.update", *payload);
+    SimOutputs out = toChannel(*channel, "channel.update", *payload);
+    SimOutputs team = teamChannelEvent(*channel, "team.updated_channel");
+    out.insert(out.end(), team.begin(), team.end());
+    return out;
 }
 
 SimOutputs SimWorld::removeChannel(int64_t channelId) {
@@ -195,6 +197,16 @@ SimOutputs SimWorld::removeChannel(int64_t channelId) {
     auto payload = SimEvents::object();
     payload->set("channel_id", channelId);
     SimOutputs out = toChannel(*it, "channel.remove", *payload);
+    SimOutputs team = teamChannelEvent(*it, "team.remove_channel");
+    out.insert(out.end(), team.begin(), team.end());
+    // What lived in the channel goes with it (channel.group.list, the chatter's next picks).
+    for (auto& g : groups_) {
+        g.channels.erase(std::remove(g.channels.begin(), g.channels.end(), channelId), g.channels.end());
+    }
+    actions_.erase(std::remove_if(actions_.begin(), actions_.end(), [&](const SimAction& a) { return a.channelId == channelId; }),
+                   actions_.end());
+    files_.erase(std::remove_if(files_.begin(), files_.end(), [&](const SimFile& f) { return f.channelId == channelId; }),
+                 files_.end());
     channels_.erase(it);
     return out;
 }
@@ -206,14 +218,22 @@ SimOutputs SimWorld::addMember(int64_t channelId, int64_t byUserId, int64_t user
     if (!channel || !added || isMember(*channel, userId) || !isMember(*channel, byUserId)) {
         return {};
     }
-    channel->members.push_back(userId);
+    return addMemberLocked(*channel, byUserId, userId);
+}
+
+SimOutputs SimWorld::addMemberLocked(SimChannel& channel, int64_t byUserId, int64_t userId) {
+    const int64_t channelId = channel.id;
+    const SimUser* added = findUser(userId);
+    channel.members.push_back(userId);
     auto payload = SimEvents::object();
     payload->set("channel_id", channelId);
     payload->set("user", events_.user(*added));
-    SimOutputs out = toChannel(*channel, "user_added.channel", *payload);
+    SimOutputs out = toChannel(channel, "user_added.channel", *payload);
     std::string text = "@" + std::to_string(byUserId) + " has added @" + std::to_string(userId) + " to this channel";
     SimOutputs bot = botMessage(channelId, 2, text);
     out.insert(out.end(), bot.begin(), bot.end());
+    SimOutputs team = teamChannelEvent(channel, "team.updated_channel");
+    out.insert(out.end(), team.begin(), team.end());
     return out;
 }
 
@@ -234,6 +254,13 @@ SimOutputs SimWorld::removeMember(int64_t channelId, int64_t byUserId, int64_t u
                                                 " from this channel";
     SimOutputs bot = botMessage(channelId, 3, text);
     out.insert(out.end(), bot.begin(), bot.end());
+    SimOutputs team = teamChannelEvent(*channel, "team.updated_channel");
+    out.insert(out.end(), team.begin(), team.end());
+    for (auto& g : groups_) {
+        if (g.userId == userId) {
+            g.channels.erase(std::remove(g.channels.begin(), g.channels.end(), channelId), g.channels.end());
+        }
+    }
     return out;
 }
 
