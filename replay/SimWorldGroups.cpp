@@ -9,7 +9,7 @@ namespace rtmtap {
 namespace {
 
 // The user's groups in their order.
-std::vector<SimGroup*> groupsOf(std::vector<SimGroup>& groups, int64_t userId) {
+std::vector<SimGroup*> ownedGroups(std::vector<SimGroup>& groups, int64_t userId) {
     std::vector<SimGroup*> out;
     for (auto& g : groups) {
         if (g.userId == userId) {
@@ -31,17 +31,17 @@ void renumber(const std::vector<SimGroup*>& ordered) {
 
 SimOutputs SimWorld::createGroup(int64_t userId, const std::string& name, const std::vector<int64_t>& channels) {
     std::lock_guard lock(mutex_);
-    if (!findUser(userId) || name.empty() || groupsOf(groups_, userId).size() >= 20) {
+    if (!findUser(userId) || name.empty() || ownedGroups(groups_, userId).size() >= 20) {
         return {};  // a bound for long runs: the chatter deletes groups too
     }
-    SimGroup group{nextGroupId_++, userId, name, static_cast<int>(groupsOf(groups_, userId).size()) + 1, {}, nowUnix()};
+    SimGroup group{nextGroupId_++, userId, name, static_cast<int>(ownedGroups(groups_, userId).size()) + 1, {}, nowUnix()};
     for (int64_t id : channels) {
         const SimChannel* channel = findChannel(id);
         if (!channel || !isMember(*channel, userId)) {
             continue;
         }
         // A channel sits in one group of a user (channel_users.group_id): it leaves the old one.
-        for (SimGroup* other : groupsOf(groups_, userId)) {
+        for (SimGroup* other : ownedGroups(groups_, userId)) {
             other->channels.erase(std::remove(other->channels.begin(), other->channels.end(), id), other->channels.end());
         }
         group.channels.push_back(id);
@@ -67,7 +67,7 @@ SimOutputs SimWorld::moveGroup(int64_t groupId, int64_t afterGroupId) {
     if (!group || (afterGroupId && (!after || after->userId != group->userId || after == group))) {
         return {};
     }
-    std::vector<SimGroup*> ordered = groupsOf(groups_, group->userId);
+    std::vector<SimGroup*> ordered = ownedGroups(groups_, group->userId);
     ordered.erase(std::find(ordered.begin(), ordered.end(), group));
     auto at = after ? std::next(std::find(ordered.begin(), ordered.end(), after)) : ordered.begin();
     ordered.insert(at, group);
@@ -83,7 +83,7 @@ SimOutputs SimWorld::deleteGroup(int64_t groupId) {
     }
     const int64_t userId = it->userId;
     groups_.erase(it);  // its channels are ungrouped again
-    renumber(groupsOf(groups_, userId));
+    renumber(ownedGroups(groups_, userId));
     auto payload = SimEvents::object();
     payload->set("id", groupId);
     return {{{userId}, events_.frame("channel.group.delete", *payload)}};
