@@ -12,7 +12,6 @@ constexpr int kChannelStatusOpen = 1;
 constexpr int kAccountStatusActive = 100;
 constexpr int kChannelRoleAdmin = 100;      // the channel's owner
 constexpr int kChannelRoleFullCollab = 30;  // the other members
-constexpr int kAlertContextMessage = 40;
 
 Poco::JSON::Array::Ptr array() {
     return new Poco::JSON::Array;
@@ -194,40 +193,6 @@ Poco::JSON::Object::Ptr SimApiObjects::teamMember(const SimTeam& t, const SimTea
     obj->set("channels_owned", 0);
     obj->set("fs_count", 0);
     obj->set("fs_size", 0);
-    return obj;
-}
-
-Poco::JSON::Object::Ptr SimApiObjects::group(const SimGroup& g) {
-    auto obj = SimEvents::object();
-    obj->set("id", g.id);
-    obj->set("name", g.name);
-    obj->set("virtual", false);
-    obj->set("created_on", Poco::Dynamic::Var());
-    return obj;
-}
-
-Poco::JSON::Object::Ptr SimApiObjects::virtualGroup(const std::string& id, const std::string& name) {
-    auto obj = SimEvents::object();
-    obj->set("id", id);
-    obj->set("name", name);
-    obj->set("virtual", true);
-    return obj;
-}
-
-Poco::JSON::Object::Ptr SimApiObjects::alert(const SimAlert& a, const std::optional<SimUser>& from) {
-    auto obj = SimEvents::object();
-    obj->set("alert_id", a.id);
-    obj->set("alert_type", kAlertContextMessage);
-    auto issuers = array();
-    if (from) {
-        issuers->add(user(*from, false));
-    }
-    obj->set("from", issuers);
-    obj->set("message_id", a.messageId);
-    obj->set("alert_text", a.text);
-    obj->set("channel_id", a.channelId);
-    obj->set("is_read", a.isRead);
-    obj->set("created_on", SimJwt::formatTime(a.createdTs));
     return obj;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The world's records as the real API's NormalizedObjectFactory writes them in answers (the
 // fields the web client reads, not every field the real server has): users, channels, messages,
-// teams, team members, channel groups, alerts. Events keep their own shapes (SimEvents).
+// teams, team members. Groups and alerts are written as their events carry them (SimEvents).
 #include "SimWorld.h"
 
 #include <Poco/JSON/Object.h>
@@ -17,9 +17,6 @@ public:
     static Poco::JSON::Object::Ptr team(const SimTeam& team, int64_t viewerId);
     static Poco::JSON::Object::Ptr teamMember(const SimTeam& team, const SimTeamMember& member, const SimUser& user,
                                               int64_t channelCount);
-    static Poco::JSON::Object::Ptr group(const SimGroup& group);
-    static Poco::JSON::Object::Ptr virtualGroup(const std::string& id, const std::string& name);
-    static Poco::JSON::Object::Ptr alert(const SimAlert& alert, const std::optional<SimUser>& from);
 };
 
 }  // namespace rtmtap

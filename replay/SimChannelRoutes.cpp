@@ -125,12 +125,7 @@ void SimChannelRoutes::history(SimApiCall& call) {
 // The user's own groups, then the virtual ones the real API always adds.
 void SimChannelRoutes::groups(SimApiCall& call) {
     const SimUser user = call.user();
-    auto groups = array();
-    for (const auto& g : world_.groupsOf(user.id)) {
-        groups->add(SimApiObjects::group(g));
-    }
-    groups->add(SimApiObjects::virtualGroup("all", "All Channels"));
-    groups->add(SimApiObjects::virtualGroup("dm", "Direct Messages"));
+    auto groups = SimEvents::groupList(world_.groupsOf(user.id));  // as channel.group.reorder lists them
     auto body = SimApiCall::answer();
     body->set("groups", groups);
     call.reply(*body);

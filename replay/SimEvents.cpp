@@ -78,7 +78,7 @@ std::string SimEvents::frameAround(const std::string& event, const std::string& 
     return out.str();
 }
 
-Poco::JSON::Object::Ptr SimEvents::user(const SimUser& user) const {
+Poco::JSON::Object::Ptr SimEvents::user(const SimUser& user) {
     auto obj = object();
     obj->set("id", user.id);
     obj->set("email", user.email);
@@ -250,7 +250,7 @@ Poco::JSON::Array::Ptr SimEvents::groupList(const std::vector<SimGroup>& ordered
     return out;
 }
 
-Poco::JSON::Object::Ptr SimEvents::alert(const SimAlert& a, const std::vector<SimUser>& from) const {
+Poco::JSON::Object::Ptr SimEvents::alert(const SimAlert& a, const std::vector<SimUser>& from) {
     auto issuers = array();
     for (const auto& u : from) {
         issuers->add(user(u));

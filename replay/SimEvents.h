@@ -21,7 +21,7 @@ public:
     std::string frame(const std::string& event, const Poco::JSON::Array& payload) const;  // channel.group.reorder
 
     static Poco::JSON::Object::Ptr object();  // an empty object that keeps insertion order
-    Poco::JSON::Object::Ptr user(const SimUser& user) const;
+    static Poco::JSON::Object::Ptr user(const SimUser& user);
     Poco::JSON::Object::Ptr postedMessage(const SimMessage& message) const;   // chat.postMessage
     Poco::JSON::Object::Ptr updatedMessage(const SimMessage& message) const;  // chat.updateMessage
     // channel.create (created_by a number) or channel.update (channel_status, created_by a string)
@@ -41,7 +41,7 @@ public:
     static Poco::JSON::Array::Ptr groupList(const std::vector<SimGroup>& ordered);
     // alert.notification / alert.update as the backend builds them: a message alert (alert_type
     // 40, message_id) or a channel alert (alert_type 20).
-    Poco::JSON::Object::Ptr alert(const SimAlert& alert, const std::vector<SimUser>& from) const;
+    static Poco::JSON::Object::Ptr alert(const SimAlert& alert, const std::vector<SimUser>& from);
 
 private:
     std::string frameAround(const std::string& event, const std::string& payload) const;

@@ -177,7 +177,8 @@ void SimSessionRoutes::alerts(SimApiCall& call) {
     const SimUser self = call.user();
     auto list = Poco::JSON::Array::Ptr(new Poco::JSON::Array);
     for (const auto& alert : world_.alertsOf(self.id)) {
-        list->add(SimApiObjects::alert(alert, world_.user(alert.fromUserId)));
+        const std::optional<SimUser> from = world_.user(alert.fromUserId);
+        list->add(SimEvents::alert(alert, from ? std::vector<SimUser>{*from} : std::vector<SimUser>{}));
     }
     auto body = SimApiCall::answer();
     body->set("alerts", list);
