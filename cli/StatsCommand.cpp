@@ -86,6 +86,24 @@ std::string pingJson(const PingStats& ping) {
         .str();
 }
 
+std::string roundTripsJson(const KeepaliveRoundTrips& k) {
+    return JsonObject()
+        .number("sent", k.sent)
+        .number("answered", k.roundTrip.count)
+        .number("unanswered", k.unanswered)
+        .raw("round_trip_us", percentilesJson(k.roundTrip))
+        .str();
+}
+
+std::string keepaliveJson(const KeepaliveStats& k) {
+    return JsonObject()
+        .raw("ws_ping", roundTripsJson(k.wsPing))
+        .raw("system_ping", roundTripsJson(k.systemPing))
+        .number("reconnects", k.reconnects)
+        .number("reconnects_after_unanswered", k.reconnectsAfterUnanswered)
+        .str();
+}
+
 std::string gapsJson(const std::vector<SilenceGap>& gaps) {
     std::vector<std::string> items;
     for (const SilenceGap& g : gaps) {
@@ -217,6 +235,43 @@ std::string percentilesText(const Percentiles& p) {
     return "p50 " + ms(p.p50) + "  p99 " + ms(p.p99) + "  max " + ms(p.max);
 }
 
+// One keepalive of the web client, in the form of the ping/pong line.
+void printRoundTrips(const char* title, const char* unit, const KeepaliveRoundTrips& k, std::ostream& out,
+                     const Palette& palette) {
+    std::string unanswered = std::to_string(k.unanswered) + " never answered";
+    out << palette.bold(title) << ": " << k.sent << ' ' << unit << ", " << k.roundTrip.count << " answered, "
+        << (k.unanswered ? palette.warn(unanswered) : unanswered) << '\n';
+    if (k.roundTrip.count) {
+        out << "  round trip " << percentilesText(k.roundTrip) << '\n';
+    }
+}
+
+// All sessions: how many reconnects, the number to watch. One session: whether it was one, since
+// the ending line shows the code but not that it was the client giving up on a keepalive.
+void printReconnects(const SessionStats& s, std::ostream& out, const Palette& palette) {
+    const KeepaliveStats& k = s.keepalive;
+    const std::string after = std::to_string(k.reconnectsAfterUnanswered) + " after an unanswered keepalive";
+    if (!s.session) {
+        out << palette.bold("reconnects") << " (closed by the client with 3000): " << k.reconnects;
+        out << (k.reconnects ? ", " + (k.reconnectsAfterUnanswered ? palette.warn(after) : after) : std::string()) << '\n';
+        return;
+    }
+    out << palette.bold("reconnect") << ": ";
+    if (!k.reconnects) {
+        out << "no\n";
+    } else if (k.reconnectsAfterUnanswered) {
+        out << palette.warn("yes, closed by the client with 3000 after an unanswered keepalive") << '\n';
+    } else {
+        out << "yes, closed by the client with 3000 (its keepalives were answered)\n";
+    }
+}
+
+void printKeepalive(const SessionStats& s, std::ostream& out, const Palette& palette) {
+    printRoundTrips("ws_ping/pong", "ws_pings", s.keepalive.wsPing, out, palette);
+    printRoundTrips("system.ping", "calls", s.keepalive.systemPing, out, palette);
+    printReconnects(s, out, palette);
+}
+
 void printTimings(const SessionStats& s, std::ostream& out, const Palette& palette) {
     const PingStats& ping = s.ping;
     std::string unanswered = std::to_string(ping.unanswered) + " never answered";
@@ -226,6 +281,7 @@ void printTimings(const SessionStats& s, std::ostream& out, const Palette& palet
     if (ping.roundTrip.count) {
         out << "  round trip " << percentilesText(ping.roundTrip) << '\n';
     }
+    printKeepalive(s, out, palette);
     out << palette.bold("held by the proxy") << ": " << s.holding.count << " frames forwarded";
     out << (s.holding.count ? ", " + percentilesText(s.holding) : std::string()) << '\n';
 }
@@ -372,6 +428,7 @@ std::string statsJson(const SessionStats& s, int64_t gapUs) {
         .raw("commands", countsJson(s.commands, "name"))
         .raw("rate", rateJson(s.rate))
         .raw("ping", pingJson(s.ping))
+        .raw("keepalive", keepaliveJson(s.keepalive))
         .raw("holding_us", percentilesJson(s.holding))
         .number("gap_threshold_us", gapUs)
         .raw("gaps", gapsJson(s.gaps));
@@ -435,6 +492,9 @@ void setupStats(CLI::App& app, int& exitCode) {
     sub->footer(
         "Per direction frames and bytes; counts per event and command; frames per second over time;\n"
         "ping-to-pong round trips (a pong answers the latest ping from the other side with its payload);\n"
+        "the web client's keepalives: ws_ping commands to the next pong event, POST /api/v1/system.ping\n"
+        "calls (proxy --api-upstream) to the session's system.ping event with their ping_token (a call\n"
+        "belongs to the open session of its login), and reconnects (sessions the client closed with 3000);\n"
         "how long the proxy held frames (forwarded minus arrival); silences longer than --gap-seconds\n"
         "(from the session start, between frames and up to its end); frames relayed but not recorded\n"
         "(proxy --when-behind relay); how it ended.\n"

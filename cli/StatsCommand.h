@@ -1,6 +1,6 @@
 #pragma once
 // `rtmtap stats [ID] [--db F] [--json] [--gap-seconds S] [--color WHEN]`: what one session (or all of them) was
-// like: traffic per direction, names, rate over time, ping round trips, how long the proxy held
+// like: traffic per direction, names, rate over time, ping and keepalive round trips, how long the proxy held
 // frames, silences and how it ended. store/SessionStats computes; this file only renders.
 #include "Color.h"
 #include "store/SessionStats.h"

@@ -35,7 +35,9 @@ void SimServer::start() {
     }
     started_ = true;
     ws_->start();
-    pinger_ = std::thread([this] { pingLoop(); });
+    if (config_.pingIntervalMs > 0) {
+        pinger_ = std::thread([this] { pingLoop(); });
+    }
 }
 
 void SimServer::stop() {

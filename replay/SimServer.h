@@ -21,7 +21,7 @@ namespace rtmtap {
 struct SimServerConfig {
     std::string host = "127.0.0.1";
     uint16_t port = 0;  // 0: any free port
-    int pingIntervalMs = 25000;
+    int pingIntervalMs = 25000;  // 0: no timer thread; the owner ticks with pingAll()
     int maxConnections = 1000;
 };
 
@@ -44,6 +44,9 @@ public:
     // Sends one frame to the user's connections authenticated with this finger print's token
     // (system.ping); returns how many got it.
     size_t deliverToConnection(int64_t userId, const std::string& fingerPrint, const std::string& frame);
+    // One tick of the ping timer, at the world clock's time: what the timer thread does every
+    // pingIntervalMs. Public so that a test on a FakeClock (pingIntervalMs 0) drives it.
+    void pingAll();
 
 private:
     friend class SimConnection;
@@ -51,7 +54,6 @@ private:
     void detach(const std::shared_ptr<SimConnection>& client);
     std::vector<std::shared_ptr<SimConnection>> clients() const;
     void pingLoop();
-    void pingAll();
 
     SimServerConfig config_;
     SimWorld& world_;

@@ -27,7 +27,7 @@ struct SimulatorConfig {
     int users = 5;
     int channels = 3;
     double chatterPerMinute = 30;  // background activities a minute; 0: none
-    int pingIntervalMs = 25000;
+    int pingIntervalMs = 25000;  // 0: no ping timer; wsServer().pingAll() ticks it
     SimFlavor flavor = SimFlavor::Doc;
     std::string secret = "rtmtap-simulator-secret";  // the HS256 key of every token
     int maxConnections = 1000;

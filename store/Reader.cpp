@@ -34,10 +34,12 @@ const char* const kSessionApiCalls =
 const char* const kFramesBetween =
     "FROM frames f NOT INDEXED LEFT JOIN names n ON n.id = f.name_id WHERE f.id > ?1 AND f.id <= ?2 AND ";
 
-// Both forms walk the (session, seq) index; the payload is read only where it is needed.
+// Both forms walk the (session, seq) index; the payload is read only where it is needed: pings,
+// pongs and system.ping (by name_id: the subquery runs once per statement).
 const char* const kSummaryColumns =
     "SELECT f.session, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
-    "CASE WHEN f.op IN (9, 10) THEN f.payload END "
+    "CASE WHEN f.op IN (9, 10) OR f.name_id = (SELECT id FROM names WHERE name = 'system.ping') "
+    "THEN f.payload END "
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id ";
 
 std::optional<int> optInt(const Statement& s, int column) {
@@ -105,7 +107,7 @@ void summaryFrom(const Statement& s, FrameSummary& row) {
     row.size = static_cast<uint64_t>(s.columnInt(7));
     row.kind = kindFrom(s.columnInt(8));
     row.name = s.columnText(9);
-    row.pingPayload = s.isNull(10) ? std::string() : s.columnBlob(10);
+    row.payload = s.isNull(10) ? std::string() : s.columnBlob(10);
 }
 
 }  // namespace
@@ -182,6 +184,10 @@ public:
         eachRow(statement, [&] { return fn(frameFrom(statement)); });
     }
 
+    std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId) {
+        return SystemPingCalls::read(db_, sessionId);
+    }
+
     void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {
         Statement& statement = sessionId ? summariesOfSession_ : allSummaries_;
         if (sessionId) {
@@ -240,6 +246,10 @@ void Reader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)
 
 std::vector<ApiCallRow> Reader::sessionApiCalls(int64_t sessionId) {
     return impl_->sessionApiCalls(sessionId);
+}
+
+std::vector<SystemPingCall> Reader::systemPingCalls(std::optional<int64_t> sessionId) {
+    return impl_->systemPingCalls(sessionId);
 }
 
 int64_t Reader::lastFrameId() {

@@ -1,6 +1,7 @@
 #pragma once
 // Read-only access to a recorded database for the CLI and replay. Never touches the relay.
 #include "FrameFilter.h"
+#include "SystemPingCalls.h"
 #include "protocol/Classifier.h"
 #include "protocol/Message.h"
 
@@ -40,7 +41,8 @@ struct FrameRow {
     std::optional<int64_t> channel_id, message_id, user_id;
 };
 
-// The columns `stats` reads: no payload but for ping and pong, whose payloads pair them up.
+// The columns `stats` reads: no payload but for ping and pong, whose payloads pair them up, and
+// system.ping, whose ping_token pairs it with its HTTP call.
 struct FrameSummary {
     int64_t session = 0;
     Direction dir = Direction::ClientToServer;
@@ -52,7 +54,7 @@ struct FrameSummary {
     uint64_t size = 0;
     Kind kind = Kind::Other;
     std::string name;         // "" when none
-    std::string pingPayload;  // the payload of a ping or pong frame, else ""
+    std::string payload;      // the payload of a ping, pong or system.ping frame, else ""
 };
 
 // One row of api_calls, as stored (redacted: docs/schema.md).
@@ -82,6 +84,8 @@ public:
     // the rtm.connect call that led to it, up to that call), oldest first. Empty when no call is
     // linked to the session, or the file predates api_calls.
     std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId);
+    // The session's (nullopt: every session's) HTTP keepalive calls: store/SystemPingCalls.h.
+    std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId);
 
     // The highest frames.id (insertion order) so far, 0 when there is none: where a follower
     // that wants only new frames starts.

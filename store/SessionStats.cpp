@@ -1,5 +1,7 @@
 #include "SessionStats.h"
 
+#include "KeepaliveCounter.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -76,8 +78,8 @@ struct PendingPing {
 class Accumulator {
 public:
     Accumulator(const SessionStatsSettings& settings, std::optional<int64_t> session,
-                const std::map<int64_t, SessionRow>& rows)
-        : settings_(settings), rows_(rows) {
+                const std::map<int64_t, SessionRow>& rows, std::vector<SystemPingCall> systemPings)
+        : settings_(settings), rows_(rows), keepalive_(std::move(systemPings)) {
         stats_.session = session;
     }
 
@@ -95,6 +97,7 @@ public:
             holds_.push_back(f.fwd_us - f.t_us);
         }
         notePing(f);
+        keepalive_.add(f);
         noteSilence(lastT_, f.t_us);
         lastT_ = f.t_us;
     }
@@ -109,6 +112,7 @@ public:
         stats_.commands = sortedCounts(commands_);
         stats_.holding = percentilesOf(holds_);
         stats_.ping.roundTrip = percentilesOf(rtts_);
+        stats_.keepalive = keepalive_.finish(rows_);
         buildRate();
         buildEndings();
         return std::move(stats_);
@@ -120,6 +124,7 @@ private:
         seen_.insert(id);
         lastT_ = 0;  // the session began at t_us 0: a late first frame is a silence too
         pending_.clear();
+        keepalive_.startSession(id);
     }
 
     // Pings still pending never got a pong; the silence up to the end is one too.
@@ -129,6 +134,7 @@ private:
         }
         stats_.ping.unanswered += static_cast<int64_t>(pending_.size());
         pending_.clear();
+        keepalive_.endSession();
         auto row = rows_.find(*current_);
         if (row != rows_.end() && row->second.duration_us) {
             noteSilence(lastT_, *row->second.duration_us);
@@ -153,14 +159,14 @@ private:
     void notePing(const FrameSummary& f) {
         if (f.op == Opcode::Ping) {
             ++stats_.ping.pings;
-            pending_.push_back({f.dir, f.pingPayload, f.t_us});
+            pending_.push_back({f.dir, f.payload, f.t_us});
             return;
         }
         if (f.op != Opcode::Pong) {
             return;
         }
         auto answered = std::find_if(pending_.rbegin(), pending_.rend(), [&](const PendingPing& p) {
-            return p.dir != f.dir && p.payload == f.pingPayload;
+            return p.dir != f.dir && p.payload == f.payload;
         });
         if (answered == pending_.rend()) {
             ++stats_.ping.unsolicitedPongs;
@@ -169,7 +175,7 @@ private:
         rtts_.push_back(f.t_us - answered->t_us);
         auto end = answered.base();  // one past the answered ping
         auto superseded = std::remove_if(pending_.begin(), end, [&](const PendingPing& p) {
-            return p.dir != f.dir && p.payload == f.pingPayload;
+            return p.dir != f.dir && p.payload == f.payload;
         });
         stats_.ping.unanswered += static_cast<int64_t>(end - superseded) - 1;
         pending_.erase(superseded, end);
@@ -227,6 +233,7 @@ private:
     std::optional<int64_t> current_;
     int64_t lastT_ = 0;
     std::vector<PendingPing> pending_;
+    KeepaliveCounter keepalive_;
     std::vector<int64_t> times_, holds_, rtts_;
     std::unordered_map<std::string, int64_t> events_, commands_;
 };
@@ -245,7 +252,7 @@ std::optional<SessionStats> computeSessionStats(Reader& reader, std::optional<in
             rows.emplace(row.id, std::move(row));
         }
     }
-    Accumulator accumulator(settings, sessionId, rows);
+    Accumulator accumulator(settings, sessionId, rows, reader.systemPingCalls(sessionId));
     bool anyFrame = false;
     reader.frameSummaries(sessionId, [&](const FrameSummary& f) {
         anyFrame = true;

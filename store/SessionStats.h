@@ -1,6 +1,7 @@
 #pragma once
 // What `rtmtap stats` reports about one session or all of them, computed from rows read through
-// store/Reader (only the columns needed; payloads of pings and pongs alone). No printing here:
+// store/Reader (only the columns needed; payloads of pings, pongs and system.ping alone), and the
+// system.ping API calls (store/SystemPingCalls) the reader finds for it. No printing here:
 // cli/StatsCommand renders it as text or JSON.
 #include "Gaps.h"
 #include "Reader.h"
@@ -53,6 +54,26 @@ struct PingStats {
     Percentiles roundTrip;         // ping arrival to its pong's arrival, µs
 };
 
+// One application-level keepalive of the real web client (protocol-notes.md, "The real web
+// client"): requests sent and the answers that matched them.
+struct KeepaliveRoundTrips {
+    int64_t sent = 0;
+    int64_t unanswered = 0;  // no answer came (ws_ping: before the next ws_ping or the end)
+    Percentiles roundTrip;   // of the answered ones (its count), µs
+};
+
+struct KeepaliveStats {
+    // {"command":"ws_ping"} (c2s) answered by the next {"event":"pong"} (s2c); arrival to arrival.
+    KeepaliveRoundTrips wsPing;
+    // POST /api/v1/system.ping (api_calls, store/SystemPingCalls.h) answered by the session's
+    // system.ping event with its ping_token; the call's arrival to the event's, wall clock.
+    KeepaliveRoundTrips systemPing;
+    // Sessions the client closed with code 3000, the web client's reconnect, and how many of them
+    // ended with their last ws_ping or last system.ping unanswered (what makes it reconnect).
+    int64_t reconnects = 0;
+    int64_t reconnectsAfterUnanswered = 0;
+};
+
 // How one session ended, as the sessions table has it.
 struct SessionEnding {
     bool ended = false;  // false: still open (or the recorder never saw its end)
@@ -74,6 +95,7 @@ struct SessionStats {
     std::vector<NameCount> events, commands;  // most frequent first, then by name
     RateSeries rate;
     PingStats ping;
+    KeepaliveStats keepalive;
     Percentiles holding;  // fwd_us - t_us of forwarded frames, µs
     std::vector<SilenceGap> gaps;
     std::optional<SessionEnding> ending;          // one session only

@@ -3,6 +3,7 @@
 #include "cli/StatsCommand.h"
 #include "store/Database.h"
 #include "store/Recorder.h"
+#include "tests/support/KeepaliveSessions.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -205,6 +206,77 @@ TEST_F(StatsCommandTest, UnreadableDatabaseExitsTwoWithOneLine) {
     }
     RunResult bad = run({"stats", "--db", db_, "--gap-seconds", "0"});
     expectExit(bad, 2);
+}
+
+// The keepalive section over tests/support/KeepaliveSessions (the numbers: KeepaliveCounterTest).
+class StatsKeepaliveTest : public StatsCommandTest {
+protected:
+    void SetUp() override {
+        StatsCommandTest::SetUp();
+        test::recordKeepaliveSessions(keepaliveDb_, 1'764'000'000'000'000);
+    }
+    std::string keepaliveDb_ = dir_.file("keepalive.db");
+};
+
+TEST_F(StatsKeepaliveTest, JsonHasAKeepaliveObject) {
+    RunResult r = run({"stats", "1", "--db", keepaliveDb_, "--json"});
+    expectExit(r, 0);
+    Object::Ptr keepalive = parse(r.out)->getObject("keepalive");
+    ASSERT_TRUE(keepalive);
+    Object::Ptr ws = keepalive->getObject("ws_ping");
+    EXPECT_EQ(ws->getValue<int64_t>("sent"), 4);
+    EXPECT_EQ(ws->getValue<int64_t>("answered"), 2);
+    EXPECT_EQ(ws->getValue<int64_t>("unanswered"), 2);
+    EXPECT_EQ(ws->getObject("round_trip_us")->getValue<int64_t>("max"), 4000);
+    Object::Ptr system = keepalive->getObject("system_ping");
+    EXPECT_EQ(system->getValue<int64_t>("sent"), 2);
+    EXPECT_EQ(system->getValue<int64_t>("answered"), 1);
+    EXPECT_EQ(system->getValue<int64_t>("unanswered"), 1);
+    EXPECT_EQ(system->getObject("round_trip_us")->getValue<int64_t>("p50"), 3000);
+    EXPECT_EQ(keepalive->getValue<int64_t>("reconnects"), 1);
+    EXPECT_EQ(keepalive->getValue<int64_t>("reconnects_after_unanswered"), 1);
+
+    RunResult three = run({"stats", "3", "--db", keepaliveDb_, "--json"});
+    Object::Ptr none = parse(three.out)->getObject("keepalive");
+    EXPECT_EQ(none->getObject("ws_ping")->getValue<int64_t>("sent"), 0);
+    EXPECT_TRUE(none->getObject("ws_ping")->getObject("round_trip_us")->isNull("p50"));
+    EXPECT_EQ(none->getObject("system_ping")->getValue<int64_t>("unanswered"), 1);
+    EXPECT_EQ(none->getValue<int64_t>("reconnects"), 0);
+}
+
+TEST_F(StatsKeepaliveTest, TextShowsEachKeepaliveLikeThePingLine) {
+    RunResult r = run({"stats", "1", "--db", keepaliveDb_});
+    expectExit(r, 0);
+    for (const char* expected :
+         {"ws_ping/pong: 4 ws_pings, 2 answered, 2 never answered\n  round trip p50 2.000 ms  p99 4.000 ms  max 4.000 ms\n",
+          "system.ping: 2 calls, 1 answered, 1 never answered\n  round trip p50 3.000 ms  p99 3.000 ms  max 3.000 ms\n",
+          "reconnect: yes, closed by the client with 3000 after an unanswered keepalive\n",
+          "ended: 3000 by client after 110.000 s"}) {
+        EXPECT_NE(r.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << r.out;
+    }
+    RunResult two = run({"stats", "2", "--db", keepaliveDb_});
+    EXPECT_NE(two.out.find("system.ping: 1 calls, 1 answered, 0 never answered\n"), std::string::npos) << two.out;
+    EXPECT_NE(two.out.find("reconnect: no\n"), std::string::npos) << two.out;
+    RunResult all = run({"stats", "--db", keepaliveDb_});
+    expectExit(all, 0);
+    for (const char* expected :
+         {"ws_ping/pong: 5 ws_pings, 3 answered, 2 never answered\n", "system.ping: 4 calls, 2 answered, 2 never answered\n",
+          "reconnects (closed by the client with 3000): 1, 1 after an unanswered keepalive\n"}) {
+        EXPECT_NE(all.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << all.out;
+    }
+    RunResult color = run({"stats", "--db", keepaliveDb_, "--color=always"});
+    EXPECT_NE(color.out.find("\x1b[33m2 never answered\x1b[0m\n"), std::string::npos) << color.out;
+    RunResult quiet = run({"stats", "--db", db_});  // the other database: no keepalive calls, no reconnect
+    EXPECT_NE(quiet.out.find("system.ping: 0 calls, 0 answered, 0 never answered\n"), std::string::npos) << quiet.out;
+    EXPECT_NE(quiet.out.find("reconnects (closed by the client with 3000): 0\n"), std::string::npos) << quiet.out;
+}
+
+TEST_F(StatsKeepaliveTest, HelpNamesTheKeepalives) {
+    RunResult r = run({"stats", "--help"});
+    expectExit(r, 0);
+    EXPECT_NE(r.out.find("ws_ping commands to the next pong event"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("/api/v1/system.ping"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("closed with 3000"), std::string::npos) << r.out;
 }
 
 TEST(SparklineTest, ScalesToEightLevelsWithBlanksForSilence) {
