@@ -2,9 +2,11 @@
 // real web client") connected through minutes of FAKE time: the world runs on a FakeClock and the
 // test ticks the server's ping timer itself (pingIntervalMs 0, SimServer::pingAll), so two
 // minutes take no real waiting. The counterparts show the same loop can fail: a client that stops
-// answering protocol pings, and one whose token expires, are dropped.
+// answering protocol pings, and one whose token expires, are dropped. The client also POSTs
+// system.ping every 60 s and must get its system.ping event each time.
 #include "SimTestUtil.h"
 
+#include "protocol/JwtClaims.h"
 #include "tests/support/Eventually.h"
 
 #include <Poco/URI.h>
@@ -15,6 +17,7 @@ namespace {
 constexpr int64_t kSecond = 1'000'000;
 constexpr int kServerPingEvery = 25;  // s, the real server's timer
 constexpr int kWsPingEvery = 10;      // s, the real web client's ws_ping
+constexpr int kSystemPingEvery = 60;  // s, the real web client's POST system.ping
 
 // A client of the simulator that reads frame by frame, to tell a protocol ping, the pong event
 // and the end of the connection apart.
@@ -63,9 +66,36 @@ public:
         }
     }
 
+    // POST system.ping as the real client does every 60 s (its login bearer, the ws_token's
+    // finger print), then reads up to the system.ping event carrying its ping_token. False when the
+    // call fails or the connection ends first.
+    bool systemPing(uint16_t apiPort) {
+        const std::string token = "tok" + std::to_string(++systemPings);
+        const std::string body = "finger_print=" + fingerPrint + "&ping_token=" + token + "&last_latency=3";
+        HttpResult r = TestClient::rawRequest(
+            apiPort, "POST /api/v1/system.ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "Authorization: Bearer " + loginToken + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+        EXPECT_EQ(r.status, 200) << r.body;
+        for (;;) {
+            Received got = client_.receive(10000);
+            if (r.status != 200 || !got.isFrame() || got.opcode() == kOpClose) {
+                return false;
+            }
+            auto frame = eventOf(got.frame) == "system.ping" ? parseObject(got.frame.payload) : nullptr;
+            if (frame && frame->getObject("payload")->getValue<std::string>("ping_token") == token) {
+                ++systemPingEvents;
+                return true;
+            }
+        }
+    }
+
     bool answerPings = true;
     int pings = 0;
     int pongs = 0;
+    std::string loginToken, fingerPrint;  // set: the client also sends system.ping every 60 s
+    int systemPings = 0;
+    int systemPingEvents = 0;
     std::vector<std::string> seen;
 
 private:
@@ -95,6 +125,11 @@ protected:
         if (second % kWsPingEvery == 0) {
             for (KeepaliveClient* c : clients) {
                 alive = c->wsPing() && alive;
+            }
+        }
+        if (second % kSystemPingEvery == 0) {
+            for (KeepaliveClient* c : clients) {
+                alive = (c->loginToken.empty() || c->systemPing(apiPort)) && alive;
             }
         }
         return alive;
@@ -128,7 +163,12 @@ protected:
 
 TEST_F(SimKeepaliveTest, ClientPingingEveryTenSecondsStaysThroughTwoMinutes) {
     KeepaliveClient c(*sim);
-    c.auth(rtmConnect(login(1)));
+    c.loginToken = login(1);
+    const std::string wsToken = rtmConnect(c.loginToken);
+    auto claims = decodeJwtClaims(wsToken);
+    ASSERT_TRUE(claims.has_value());
+    c.fingerPrint = claims->finger_print;
+    c.auth(wsToken);
     ASSERT_TRUE(c.wsPing());  // also the barrier for the auth
     EXPECT_TRUE(contains(c.seen, "user.online"));
     for (int second = 1; second <= 120; ++second) {
@@ -136,6 +176,7 @@ TEST_F(SimKeepaliveTest, ClientPingingEveryTenSecondsStaysThroughTwoMinutes) {
     }
     EXPECT_EQ(c.pings, 4);       // at 25, 50, 75 and 100 s
     EXPECT_EQ(c.pongs, 1 + 12);  // every ws_ping answered
+    EXPECT_EQ(c.systemPingEvents, 2);  // at 60 and 120 s, each answered by its event
     EXPECT_EQ(sim->wsServer().connectionCount(), 1u);
 }
 
