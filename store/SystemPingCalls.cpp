@@ -19,7 +19,7 @@ const char* const kConnects =
     "WHERE c.ws_token IS NOT NULL AND c.login_key IS NOT NULL";
 const char* const kCalls =
     "SELECT a.id, a.session, a.login_key, a.started_us, a.status, a.request_body FROM api_calls a "
-    "WHERE substr(a.path, 1, 19) = '/api/v1/system.ping' AND substr(a.path, 20, 1) IN ('', '?')";
+    "WHERE a.method = 'POST' AND substr(a.path, 1, 19) = '/api/v1/system.ping' AND substr(a.path, 20, 1) IN ('', '?')";
 // One session: only its login's rows (through api_calls_by_login_key and api_calls_by_session).
 const char* const kConnectsOfSession =
     " AND c.login_key IN (SELECT login_key FROM api_calls WHERE session = ?1 AND login_key IS NOT NULL)";

@@ -114,6 +114,8 @@ void recordKeepaliveSessions(const std::string& db, int64_t base) {
     one.frame(C2S, 20 * kSecond, kWsPingCommand);
     one.frame(C2S, 30 * kSecond, kWsPingCommand);
     one.frame(S2C, 30 * kSecond + 4000, kPongEvent);
+    // The browser's preflight of the call: no call of its own (no bearer, no body).
+    recorder.onApiExchange(call(base + 40 * kSecond - 500, "OPTIONS", "/api/v1/system.ping", "", ""));
     recorder.onApiExchange(systemPing(base + 40 * kSecond, loginL, "tok-a"));
     one.frame(S2C, 40 * kSecond + 3000, systemPingEvent("tok-a"));
     recorder.onApiExchange(systemPing(base + 100 * kSecond, loginL, "tok+b"));
