@@ -69,7 +69,13 @@ int runSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
 
 void setupSimulate(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<SimulateOptions>();
-    CLI::App* cmd = app.add_subcommand("simulate", "Run an embedded AirSend server (HTTP login API and RTM WebSocket)");
+    CLI::App* cmd = app.add_subcommand("simulate", "Run an embedded AirSend server (the HTTP API AirSend's web client calls, and the RTM WebSocket)");
+    cmd->footer(
+        "The API (under /api/v1/, CORS on every answer, errors as the real API's): handshake, user.login,\n"
+        "user.login.refresh, user.logout, user.info, user.alerts, rtm.connect (429 past 60 a minute), channel.list,\n"
+        "channel.info, channel.history (limit, limit_newer, cursor), channel.group.list, team.list, team.members,\n"
+        "chat.postmessage, system.ping. Log in as user1@example.test .. userN@example.test, password 'password';\n"
+        "3 failed logins block the account 10 s, then 20 s, 40 s...");
     cmd->add_option("--listen", options->listen, "WebSocket address, HOST:PORT (port 0: any free port)")->capture_default_str();
     cmd->add_option("--api-listen", options->apiListen, "HTTP API address, HOST:PORT (port 0: any free port)")
         ->capture_default_str();
