@@ -28,7 +28,7 @@ Poco::Net::HTMLForm& SimApiCall::form() {
             form->setFieldLimit(100);
             form->load(request_, request_.stream());
         } catch (const std::exception&) {
-            throw Failure(422, "Malformed parameters (send a query string or an application/x-www-form-urlencoded body)");
+            throw Failure(422, "Malformed parameters (send a query string or an application/x-www-form-urlencoded body, at most 100 fields of 256 KiB each)");
         }
         form_ = std::move(form);
     }
