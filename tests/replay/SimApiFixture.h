@@ -40,7 +40,7 @@ protected:
 
     // The answer's JSON, checked to have meta.ok as expected.
     Poco::JSON::Object::Ptr json(const HttpAnswer& a, bool ok = true) {
-        auto obj = parseObject(a.body);
+        auto obj = jsonObjectOf(a.body);
         EXPECT_NE(obj, nullptr) << a.status << " " << a.body;
         if (!obj) {
             return new Poco::JSON::Object;

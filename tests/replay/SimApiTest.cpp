@@ -52,11 +52,11 @@ protected:
     std::string loginToken(const std::string& body = "user=user2%40example.test&password=password") {
         HttpResult r = post("/api/v1/user.login", body);
         EXPECT_EQ(r.status, 200) << r.body;
-        auto obj = parseObject(r.body);
+        auto obj = jsonObjectOf(r.body);
         return obj && obj->has("token") ? obj->getValue<std::string>("token") : "";
     }
     std::string errorOf(const HttpResult& r) {
-        auto obj = parseObject(r.body);
+        auto obj = jsonObjectOf(r.body);
         EXPECT_NE(obj, nullptr) << r.body;
         if (!obj) {
             return "";
@@ -73,7 +73,7 @@ TEST_F(SimApiTest, LoginReturnsTokenAndUser) {
     HttpResult r = post("/api/v1/user.login", "user=user2%40example.test&password=password&remember_me=1");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.contentType, "application/json");
-    auto obj = parseObject(r.body);
+    auto obj = jsonObjectOf(r.body);
     ASSERT_NE(obj, nullptr);
     EXPECT_TRUE(obj->getObject("meta")->getValue<bool>("ok"));
     EXPECT_EQ(obj->getObject("user")->getValue<int64_t>("id"), userId(2));
@@ -108,7 +108,7 @@ TEST_F(SimApiTest, RtmConnectGivesEndpointAndSignedTokenWithTheRealClaims) {
     const std::string token = loginToken();
     HttpResult r = get("/api/v1/rtm.connect", "Authorization: Bearer " + token + "\r\n");
     ASSERT_EQ(r.status, 200) << r.body;
-    auto rtm = parseObject(r.body)->getObject("rtm");
+    auto rtm = jsonObjectOf(r.body)->getObject("rtm");
     EXPECT_EQ(rtm->getValue<std::string>("ws_endpoint"), sim->wsUrl());
     const std::string wsToken = rtm->getValue<std::string>("ws_token");
     EXPECT_EQ(sim->jwt().verify(wsToken, sim->world().nowUnix()), JwtCheck::Ok);
@@ -127,7 +127,7 @@ TEST_F(SimApiTest, RtmConnectGivesEndpointAndSignedTokenWithTheRealClaims) {
 TEST_F(SimApiTest, RtmConnectTokenOpensTheWebSocket) {
     HttpResult r = get("/api/v1/rtm.connect?token=" + loginToken());
     ASSERT_EQ(r.status, 200) << r.body;
-    const std::string wsToken = parseObject(r.body)->getObject("rtm")->getValue<std::string>("ws_token");
+    const std::string wsToken = jsonObjectOf(r.body)->getObject("rtm")->getValue<std::string>("ws_token");
     SimClient client(*sim);
     client.send(R"({"command":"ws_auth","auth_token":")" + wsToken + "\"}");
     EXPECT_NE(client.waitFor("user.online"), nullptr);
@@ -181,7 +181,7 @@ TEST_F(SimApiTest, EveryAnswerCarriesTheCorsHeaders) {
     Answer login = send("POST", "/api/v1/user.login", form, "email=user1%40example.test&password=password");
     ASSERT_EQ(login.status, 200) << login.body;
     expectCors(login, "POST,OPTIONS");
-    const std::string token = parseObject(login.body)->getValue<std::string>("token");
+    const std::string token = jsonObjectOf(login.body)->getValue<std::string>("token");
     Answer refused = send("POST", "/api/v1/user.login", form, "email=user1%40example.test&password=wrong");
     EXPECT_EQ(refused.status, 401);
     expectCors(refused, "POST,OPTIONS");
@@ -201,7 +201,7 @@ TEST_F(SimApiTest, UnknownRouteIs404WithAJsonErrorAndTheCorsHeaders) {
     Answer a = send("GET", "/api/v1/file.list?path=/cf/1", {{"Authorization", "Bearer x"}});
     EXPECT_EQ(a.status, 404);
     EXPECT_EQ(a.head.getContentType(), "application/json");
-    auto obj = parseObject(a.body);
+    auto obj = jsonObjectOf(a.body);
     ASSERT_NE(obj, nullptr) << a.body;
     EXPECT_FALSE(obj->getObject("meta")->getValue<bool>("ok"));
     EXPECT_NE(obj->getObject("meta")->getValue<std::string>("error").find("/api/v1/file.list"), std::string::npos)

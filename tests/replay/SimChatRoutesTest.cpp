@@ -98,7 +98,7 @@ TEST_F(SimChatRoutesTest, EveryRouteAnswersWithTheCorsHeadersPreflightIncluded) 
             EXPECT_EQ(a.head.get("Access-Control-Allow-Origin", ""), "*") << route;
             EXPECT_EQ(a.head.get("Access-Control-Allow-Methods", ""), methods) << route;
             EXPECT_EQ(a.head.get("Access-Control-Allow-Credentials", ""), "true") << route;
-            EXPECT_TRUE(parseObject(a.body) && parseObject(a.body)->has("meta")) << route << " " << a.body;
+            EXPECT_TRUE(jsonObjectOf(a.body) && jsonObjectOf(a.body)->has("meta")) << route << " " << a.body;
         }
     }
 }

@@ -31,7 +31,7 @@ protected:
             EXPECT_NE(c->waitFor("chat.postMessage"), nullptr);
             c->seen.clear();
         }
-        return out[0].frame.empty() ? 0 : parseObject(out[0].frame)->getObject("payload")->getObject("message")->getValue<int64_t>("id");
+        return out[0].frame.empty() ? 0 : jsonObjectOf(out[0].frame)->getObject("payload")->getObject("message")->getValue<int64_t>("id");
     }
 
     std::unique_ptr<Simulator> sim;

@@ -82,7 +82,7 @@ public:
             if (r.status != 200 || !got.isFrame() || got.opcode() == kOpClose) {
                 return false;
             }
-            auto frame = eventOf(got.frame) == "system.ping" ? parseObject(got.frame.payload) : nullptr;
+            auto frame = eventOf(got.frame) == "system.ping" ? jsonObjectOf(got.frame.payload) : nullptr;
             if (frame && frame->getObject("payload")->getValue<std::string>("ping_token") == token) {
                 ++systemPingEvents;
                 return true;
@@ -141,7 +141,7 @@ protected:
                                                        "Connection: close\r\nAuthorization: Bearer " +
                                                            loginToken + "\r\n\r\n");
         EXPECT_EQ(r.status, 200) << r.body;
-        auto obj = parseObject(r.body);
+        auto obj = jsonObjectOf(r.body);
         return obj && obj->has("rtm") ? obj->getObject("rtm")->getValue<std::string>("ws_token") : "";
     }
 
@@ -152,7 +152,7 @@ protected:
                      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\n\r\n" + body);
         EXPECT_EQ(r.status, 200) << r.body;
-        auto obj = parseObject(r.body);
+        auto obj = jsonObjectOf(r.body);
         return obj && obj->has("token") ? obj->getValue<std::string>("token") : "";
     }
 

@@ -45,19 +45,8 @@ inline std::string tokenFor(Simulator& sim, int n, int64_t lifetime = 3600) {
     return sim.jwt().sign(c);
 }
 
-inline Poco::JSON::Object::Ptr parseObject(const std::string& text) {
-    try {
-        auto var = Poco::JSON::Parser().parse(text);
-        if (var.type() == typeid(Poco::JSON::Object::Ptr)) {
-            return var.extract<Poco::JSON::Object::Ptr>();
-        }
-    } catch (const std::exception&) {
-    }
-    return nullptr;
-}
-
 inline std::string eventOf(const WsFrame& frame) {
-    auto obj = frame.opcode() == kOpText ? parseObject(frame.payload) : nullptr;
+    auto obj = frame.opcode() == kOpText ? jsonObjectOf(frame.payload) : nullptr;
     return obj && obj->has("event") ? obj->getValue<std::string>("event") : "";
 }
 
@@ -84,7 +73,7 @@ public:
                 continue;
             }
             if (eventOf(r.frame) == event) {
-                return parseObject(r.frame.payload);
+                return jsonObjectOf(r.frame.payload);
             }
             seen.push_back(eventOf(r.frame));
         }

@@ -13,18 +13,10 @@ constexpr Direction S2C = Direction::ServerToClient;
 
 ApiExchange call(int64_t startedUs, const std::string& method, const std::string& path, const std::string& bearer,
                  const std::string& responseBody) {
-    ApiExchange x;
-    x.started_wall_us = startedUs;
-    x.client = "127.0.0.1:40000";
-    x.upstream = "http://127.0.0.1:8080";
-    x.method = method;
-    x.path = path;
-    x.status = 200;
+    ApiExchange x = recordedApiCall(startedUs, method, path, responseBody);
     if (!bearer.empty()) {
         x.request_headers = {{"Authorization", "Bearer " + bearer}};
     }
-    x.response_headers = {{"Content-Type", "application/json"}};
-    x.response_body = responseBody;
     return x;
 }
 

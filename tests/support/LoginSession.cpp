@@ -9,15 +9,8 @@ namespace {
 
 ApiExchange exchange(int64_t startedUs, const std::string& method, const std::string& path,
                      const std::string& responseBody) {
-    ApiExchange x;
-    x.started_wall_us = startedUs;
-    x.client = "127.0.0.1:40000";
-    x.upstream = "http://127.0.0.1:8080";
-    x.method = method;
-    x.path = path;
-    x.status = 200;
-    x.response_headers = {{"Content-Type", "application/json"}, {"X-Request-Id", "r1"}};
-    x.response_body = responseBody;
+    ApiExchange x = recordedApiCall(startedUs, method, path, responseBody);
+    x.response_headers.emplace_back("X-Request-Id", "r1");
     return x;
 }
 

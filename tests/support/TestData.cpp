@@ -1,5 +1,7 @@
 #include "TestData.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -84,6 +86,31 @@ size_t occurrences(const std::string& text, const std::string& part) {
         ++n;
     }
     return n;
+}
+
+ApiExchange recordedApiCall(int64_t startedUs, const std::string& method, const std::string& path,
+                            const std::string& responseBody) {
+    ApiExchange x;
+    x.started_wall_us = startedUs;
+    x.client = "127.0.0.1:40000";
+    x.upstream = "http://127.0.0.1:8080";
+    x.method = method;
+    x.path = path;
+    x.status = 200;
+    x.response_headers = {{"Content-Type", "application/json"}};
+    x.response_body = responseBody;
+    return x;
+}
+
+Poco::JSON::Object::Ptr jsonObjectOf(const std::string& text) {
+    try {
+        auto var = Poco::JSON::Parser().parse(text);
+        if (var.type() == typeid(Poco::JSON::Object::Ptr)) {
+            return var.extract<Poco::JSON::Object::Ptr>();
+        }
+    } catch (const std::exception&) {
+    }
+    return nullptr;
 }
 
 }  // namespace rtmtap::test

@@ -1,6 +1,9 @@
 #pragma once
 // Payload makers and database checks shared by the proxy tests.
 #include "ProxyHarness.h"
+#include "protocol/ApiExchange.h"
+
+#include <Poco/JSON/Object.h>
 
 #include <cstdint>
 #include <string>
@@ -26,6 +29,14 @@ size_t occurrences(const std::string& text, const std::string& part);
 std::string base64Url(const std::string& bytes);
 // "header.claims.signature" with the given claims JSON (HS256 header, fake signature).
 std::string makeJwt(const std::string& claimsJson, const std::string& signature = "c2lnbmF0dXJlLXNlY3JldA");
+
+// text as a JSON object; nullptr when it is not JSON or not an object.
+Poco::JSON::Object::Ptr jsonObjectOf(const std::string& text);
+
+// An API call as the proxy's API side hands it to the recorder: from 127.0.0.1:40000 to
+// http://127.0.0.1:8080, answered 200 with a JSON body.
+ApiExchange recordedApiCall(int64_t startedUs, const std::string& method, const std::string& path,
+                            const std::string& responseBody);
 
 // Every session in the database has frames with seq 1..N, no gap, no duplicate (gtest failures).
 void expectUnbrokenSeqRuns(const ProxyHarness& harness);

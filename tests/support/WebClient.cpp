@@ -21,17 +21,6 @@ namespace {
 // What AirSend's web client sends on every call.
 const HeaderPairs kClientHeaders = {{"X-Airsend-Client-Version", "rtmtap-test"}, {"X-Airsend-Client-Type", "Web UI"}};
 
-Poco::JSON::Object::Ptr objectOf(const std::string& text) {
-    try {
-        auto var = Poco::JSON::Parser().parse(text);
-        if (var.type() == typeid(Poco::JSON::Object::Ptr)) {
-            return var.extract<Poco::JSON::Object::Ptr>();
-        }
-    } catch (const std::exception&) {
-    }
-    return nullptr;
-}
-
 std::string formBody(const WebClient::Form& form) {
     std::string out;
     for (const auto& [name, value] : form) {
@@ -126,7 +115,7 @@ const WebClient::Call& WebClient::call(const std::string& method, const std::str
         HttpAnswer a = sendFromPage(session, method, target, headers, body, false);
         c.status = a.status;
         c.body = a.body;
-        c.json = objectOf(a.body);
+        c.json = jsonObjectOf(a.body);
         c.cors = corsProblem(a.head);
     }
     calls_.push_back(c);
@@ -295,7 +284,7 @@ Poco::JSON::Object::Ptr WebClient::waitForEvent(const std::string& event, const 
             ws_->sendPong(r.frame.payload);
             continue;
         }
-        auto frame = objectOf(r.frame.payload);
+        auto frame = jsonObjectOf(r.frame.payload);
         const std::string name = frame && frame->has("event") ? frame->getValue<std::string>("event") : "";
         seen_.push_back(name);
         if (name != event) {
