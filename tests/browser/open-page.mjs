@@ -62,6 +62,9 @@ const server = createServer((req, res) => {
   if (req.method === 'GET' && path === `/${options.page}`) {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(page);
+  } else if (req.method === 'GET' && path === '/page-run.js') {
+    res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(readFileSync(join(here, 'page-run.js')));
   } else if (path === '/favicon.ico') {
     res.writeHead(204).end();  // none, and no 404 in the console for it
   } else {
