@@ -153,16 +153,21 @@ public:
 
     // Closes the open client (1000) and waits for the ones being replaced.
     void close() {
-        std::shared_ptr<RtmClient> client = current();
-        if (client) {
+        if (std::shared_ptr<RtmClient> client = takeClient()) {
             client->close();
             retire(std::move(client));
         }
         retiring_.clear();  // each future's destructor waits for its close
     }
 
-    std::string endReason() const { return current() ? current()->endReason() : ""; }
-    uint64_t pingsAnswered() const { return pingsRetired_ + (current() ? current()->pingsAnswered() : 0); }
+    std::string endReason() const {
+        std::shared_ptr<RtmClient> client = current();
+        return client ? client->endReason() : "";
+    }
+    uint64_t pingsAnswered() const {
+        std::shared_ptr<RtmClient> client = current();
+        return pingsRetired_ + (client ? client->pingsAnswered() : 0);
+    }
     std::optional<uint64_t> reconnects() const {
         return keepalive_ ? std::optional<uint64_t>(keepalive_->reconnects()) : std::nullopt;
     }
