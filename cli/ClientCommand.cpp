@@ -2,23 +2,31 @@
 // RTM WebSocket open, prints every frame it receives and the commands it sends, runs a script.
 #include "Commands.h"
 #include "StopSignals.h"
+#include "replay/AirSendApi.h"
 #include "replay/ClientScript.h"
 #include "replay/EventPrinter.h"
 #include "replay/RtmClient.h"
 #include "replay/Scheduler.h"
+#include "replay/WebKeepalive.h"
 
+#include "protocol/Classifier.h"
 #include "protocol/Clock.h"
+#include "protocol/JsonStrings.h"
+#include "protocol/JwtClaims.h"
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace rtmtap::cli {
 namespace {
@@ -35,6 +43,8 @@ struct ClientOptions {
     bool insecure = false;
     std::string ca;
     int timeoutMs = 10000;
+    bool keepalive = false;
+    double keepaliveScale = 1;
 };
 
 // Output from the reader thread and the script runner, one whole line at a time.
@@ -59,25 +69,33 @@ private:
 
 enum class WaitEnd { Reached, Stopped, Ended };
 
+// The session: one RtmClient at a time. With --keepalive a WebKeepalive decides when to send
+// ws_ping and POST system.ping and when to replace the client (close 3000, rtm.connect again);
+// the waits of this (main) thread drive it, the clients' reader threads tell it what arrived.
 class Session {
 public:
-    Session(const ClientOptions& options, Output& output, StopSignals& stop)
-        : options_(options), output_(output), stop_(stop), client_(clientOptions(options)) {}
+    Session(const ClientOptions& options, Output& output, StopSignals& stop, std::ostream& err)
+        : options_(options), output_(output), stop_(stop), err_(err), api_(clientOptions(options)) {
+        if (options.keepalive) {
+            const bool systemPing = options.ws.empty();  // it needs the login's bearer
+            keepalive_.emplace(Clock::system(), WebKeepaliveTimings{}.scaled(options.keepaliveScale), systemPing);
+        }
+    }
+    ~Session() { close(); }
 
     void connect() {
-        std::string url = options_.ws, token = options_.token;
-        if (url.empty()) {
-            std::string bearer = client_.login(options_.api, options_.user, options_.password);
-            RtmEndpoint endpoint = client_.rtmConnect(options_.api, bearer);
-            url = endpoint.wsEndpoint;
-            token = endpoint.wsToken;
+        if (options_.ws.empty()) {
+            bearer_ = api_.login(options_.api, options_.user, options_.password);
+        } else if (keepalive_) {
+            err_ << "rtmtap: --keepalive with --ws: system.ping is skipped (it needs the bearer of a login over --api)"
+                 << std::endl;
         }
         startUs_ = now();
         touch();
-        client_.connect(url, token, [this](const Message& m) {
-            touch();
-            output_.frame(m);
-        });
+        open();
+        if (keepalive_) {
+            keepalive_->connected();
+        }
         if (options_.duration > 0) {
             deadlineUs_ = startUs_ + static_cast<int64_t>(options_.duration * 1e6);
         }
@@ -92,7 +110,7 @@ public:
         int64_t offsetUs = 0;
         for (const ScriptStep& step : script.steps()) {
             offsetUs += step.afterMs * 1000;
-            scheduler.add(offsetUs, [this, text = step.text](const Firing& f) { send(text, f.ranUs); });
+            scheduler.add(offsetUs, [this, text = step.text](const Firing& f) { sendStep(text, f.ranUs); });
         }
         std::atomic<bool> done{false};
         std::exception_ptr failure;
@@ -108,7 +126,7 @@ public:
         scheduler.stop();
         runner.join();
         if (failure) {
-            if (client_.ended()) {
+            if (current()->ended()) {
                 return WaitEnd::Ended;
             }
             std::rethrow_exception(failure);
@@ -116,12 +134,13 @@ public:
         return end;
     }
 
-    // --duration: until it runs out. Else with a script: 1 s of quiet. Else: until SIGINT.
+    // --duration: until it runs out. Else with a script (and no --keepalive): 1 s of quiet. Else:
+    // until SIGINT.
     WaitEnd waitForEnd(bool hadScript) {
         if (deadlineUs_) {
             return waitUntil(*deadlineUs_);
         }
-        if (!hadScript) {
+        if (!hadScript || keepalive_) {
             return waitUntil(INT64_MAX);
         }
         for (;;) {
@@ -132,7 +151,26 @@ public:
         }
     }
 
-    RtmClient& client() { return client_; }
+    // Closes the open client (1000) and waits for the ones being replaced.
+    void close() {
+        if (std::shared_ptr<RtmClient> client = takeClient()) {
+            client->close();
+            retire(std::move(client));
+        }
+        retiring_.clear();  // each future's destructor waits for its close
+    }
+
+    std::string endReason() const {
+        std::shared_ptr<RtmClient> client = current();
+        return client ? client->endReason() : "";
+    }
+    uint64_t pingsAnswered() const {
+        std::shared_ptr<RtmClient> client = current();
+        return pingsRetired_ + (client ? client->pingsAnswered() : 0);
+    }
+    std::optional<uint64_t> reconnects() const {
+        return keepalive_ ? std::optional<uint64_t>(keepalive_->reconnects()) : std::nullopt;
+    }
 
 private:
     static RtmClientOptions clientOptions(const ClientOptions& o) {
@@ -145,9 +183,71 @@ private:
     static int64_t now() { return Clock::system().monotonicUs(); }
     void touch() { lastActivityUs_ = now(); }
 
+    std::shared_ptr<RtmClient> current() const {
+        std::lock_guard lock(clientMutex_);
+        return client_;
+    }
+
+    // rtm.connect (after a login: --api), then a new client on the endpoint. Throws RtmClientError.
+    void open() {
+        std::string url = options_.ws, token = options_.token;
+        if (!bearer_.empty()) {
+            RtmEndpoint endpoint = api_.rtmConnect(options_.api, bearer_);
+            url = endpoint.wsEndpoint;
+            token = endpoint.wsToken;
+        }
+        auto client = std::make_shared<RtmClient>(clientOptions(options_));
+        const uint64_t generation = ++generation_;
+        client->connect(url, token, [this, generation](const Message& m) {
+            touch();
+            output_.frame(m);
+            noteKeepalive(generation, m);
+        });
+        auto claims = decodeJwtClaims(token);
+        fingerPrint_ = claims ? claims->finger_print : "";
+        std::lock_guard lock(clientMutex_);
+        client_ = std::move(client);
+    }
+
+    // Frames of a replaced client (an older generation) answer nothing.
+    void noteKeepalive(uint64_t generation, const Message& m) {
+        if (!keepalive_ || generation != generation_.load() || m.op != Opcode::Text) {
+            return;
+        }
+        Classification c = classify(m.payload);
+        if (c.kind != Kind::Event) {
+            return;
+        }
+        if (c.name == "pong") {
+            keepalive_->onPong();
+        } else if (c.name == "system.ping") {
+            for (const JsonStringMember& member : scanJsonStrings(m.payload).members) {
+                if (member.path == "payload.ping_token") {
+                    keepalive_->onSystemPingEvent(member.value);
+                }
+            }
+        }
+    }
+
+    // A script step; with --keepalive a step due while the socket is being replaced is skipped.
+    void sendStep(const std::string& text, int64_t sentUs) {
+        try {
+            send(text, sentUs);
+        } catch (const RtmClientError& e) {
+            if (!keepalive_) {
+                throw;
+            }
+            err_ << "rtmtap: not sent (" << e.what() << "): " << text << std::endl;
+        }
+    }
+
     // sentUs: when the scheduler ran the step, so the printed times keep the script's spacing.
     void send(const std::string& text, int64_t sentUs) {
-        client_.sendText(text);
+        std::shared_ptr<RtmClient> client = current();
+        if (!client) {
+            throw RtmClientError("reconnecting");
+        }
+        client->sendText(text);
         touch();
         Message m;
         m.dir = Direction::ClientToServer;
@@ -159,8 +259,86 @@ private:
         output_.frame(m);
     }
 
-    // Waits in slices until untilUs (capped by --duration), SIGINT, the end of the connection or
-    // finished() (Reached).
+    // Takes a client out of service; its close (if under way) finishes on another thread.
+    void retire(std::shared_ptr<RtmClient> client) {
+        pingsRetired_ += client->pingsAnswered();
+        retiring_.push_back(std::async(std::launch::async, [c = std::move(client)]() mutable { c.reset(); }));
+    }
+
+    std::shared_ptr<RtmClient> takeClient() {
+        std::lock_guard lock(clientMutex_);
+        return std::move(client_);
+    }
+
+    // Does what the keepalive asks for now.
+    void tickKeepalive() {
+        if (auto client = current(); client && client->ended()) {
+            err_ << "rtmtap: the server ended the session (" << client->endReason() << "); reconnecting" << std::endl;
+            keepalive_->serverEnded();
+            retire(takeClient());
+        }
+        for (auto step = keepalive_->poll(); step.action != WebKeepalive::Action::None; step = keepalive_->poll()) {
+            act(step);
+        }
+    }
+
+    void act(const WebKeepalive::Step& step) {
+        switch (step.action) {
+            case WebKeepalive::Action::WsPing:
+                try {
+                    send(R"({"command":"ws_ping"})", now());
+                } catch (const RtmClientError&) {
+                    // It just ended: the next tick sees it.
+                }
+                break;
+            case WebKeepalive::Action::SystemPing:
+                systemPing(step.pingToken);
+                break;
+            case WebKeepalive::Action::Reconnect:
+                err_ << "rtmtap: reconnecting: " << step.reason << std::endl;
+                if (auto client = takeClient()) {
+                    try {
+                        client->sendClose(3000, "");  // as the web client: ws.close(3000)
+                    } catch (const RtmClientError&) {
+                        // Gone already: nothing to close.
+                    }
+                    retire(std::move(client));
+                }
+                break;
+            case WebKeepalive::Action::Connect:
+                reconnect();
+                break;
+            case WebKeepalive::Action::None:
+                break;
+        }
+    }
+
+    // An HTTP failure is said; the missing event then makes the keepalive reconnect.
+    void systemPing(const std::string& token) {
+        try {
+            api_.systemPing(options_.api, bearer_, {fingerPrint_, token, keepalive_->lastLatencyMs()});
+        } catch (const RtmClientError& e) {
+            err_ << "rtmtap: " << e.what() << std::endl;
+        }
+    }
+
+    void reconnect() {
+        try {
+            open();
+            keepalive_->connected();
+            err_ << "rtmtap: reconnected (" << keepalive_->reconnects() << ")" << std::endl;
+        } catch (const RtmRateLimited& e) {
+            // The server's RetryAfter is not scaled: it is the server's demand, not the client's habit.
+            err_ << "rtmtap: reconnect: " << e.what() << "; retrying in " << e.retryAfterSeconds() << " s" << std::endl;
+            keepalive_->connectFailed(static_cast<int64_t>(e.retryAfterSeconds()) * 1'000'000);
+        } catch (const RtmClientError& e) {
+            err_ << "rtmtap: reconnect: " << e.what() << "; retrying" << std::endl;
+            keepalive_->connectFailed();
+        }
+    }
+
+    // Waits in slices until untilUs (capped by --duration), SIGINT, the end of the connection (not
+    // with --keepalive: it reconnects) or finished() (Reached).
     WaitEnd waitUntil(int64_t untilUs, const std::function<bool()>& finished = {}) {
         if (deadlineUs_ && untilUs > *deadlineUs_) {
             untilUs = *deadlineUs_;
@@ -169,7 +347,9 @@ private:
             if (stop_.waitFor(0)) {  // a signal taken while connecting or sending counts at once
                 return WaitEnd::Stopped;
             }
-            if (client_.ended()) {
+            if (keepalive_) {
+                tickKeepalive();
+            } else if (current()->ended()) {
                 return WaitEnd::Ended;
             }
             int64_t left = untilUs - now();
@@ -183,14 +363,27 @@ private:
     const ClientOptions& options_;
     Output& output_;
     StopSignals& stop_;
-    RtmClient client_;
+    std::ostream& err_;
+    AirSendApi api_;
+    std::string bearer_;       // "" with --ws
+    std::string fingerPrint_;  // of the current ws_token, for system.ping
     int64_t startUs_ = 0;
     std::optional<int64_t> deadlineUs_;
     std::atomic<int64_t> lastActivityUs_{0};
+
+    std::optional<WebKeepalive> keepalive_;
+    std::atomic<uint64_t> generation_{0};
+    mutable std::mutex clientMutex_;
+    std::shared_ptr<RtmClient> client_;  // guarded by clientMutex_; null while reconnecting
+    uint64_t pingsRetired_ = 0;
+    std::vector<std::future<void>> retiring_;  // declared last: waited for before the rest goes
 };
 
 std::string checkOptions(const ClientOptions& o) {
     const std::string usage = " (use --api URL --user U --password P, or --ws URL --token T)";
+    if (!(o.keepaliveScale > 0) || !std::isfinite(o.keepaliveScale)) {
+        return "--keepalive-scale must be a number above 0 (e.g. 20 runs 10 s intervals every 0.5 s)";
+    }
     if (!o.ws.empty() && !o.api.empty()) {
         return "give --api or --ws, not both" + usage;
     }
@@ -218,19 +411,23 @@ int runClient(const ClientOptions& options, std::ostream& out, std::ostream& err
             script = ClientScript::load(options.script);
         }
         Output output(out, options.jsonl);
-        Session session(options, output, stop);
+        Session session(options, output, stop, err);
         session.connect();
         WaitEnd end = script ? session.runScript(*script) : WaitEnd::Reached;
         if (end == WaitEnd::Reached) {
             end = session.waitForEnd(script.has_value());
         }
         if (end == WaitEnd::Ended) {
-            err << "rtmtap: the server ended the session early: " << session.client().endReason() << std::endl;
+            err << "rtmtap: the server ended the session early: " << session.endReason() << std::endl;
             return 2;
         }
-        session.client().close();
+        session.close();
         err << "rtmtap: done: " << output.received() << " frames received, " << output.sent()
-            << " commands sent, " << session.client().pingsAnswered() << " pings answered" << std::endl;
+            << " commands sent, " << session.pingsAnswered() << " pings answered";
+        if (auto reconnects = session.reconnects()) {
+            err << ", " << *reconnects << (*reconnects == 1 ? " reconnect" : " reconnects");
+        }
+        err << std::endl;
         return 0;
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << std::endl;
@@ -254,6 +451,15 @@ void setupClient(CLI::App& app, int& exitCode) {
         "When it ends: with --duration, after that many seconds (script steps not yet due are not sent);\n"
         "without it, once the script is done and 1 s passes with no frame either way; with neither,\n"
         "at SIGINT. SIGINT/SIGTERM always end it cleanly (close frame, exit 0).\n"
+        "--keepalive: as AirSend's web client, {\"command\":\"ws_ping\"} every 10 s and, logged in over --api,\n"
+        "POST {api}/api/v1/system.ping (finger_print of the ws_token, a fresh ping_token, last_latency: the\n"
+        "last ws_ping round trip in ms) every 60 s. No pong event within 5 s, or no system.ping event with\n"
+        "that ping_token within 30 s, or the server ending the session: a line says why, the socket is\n"
+        "closed with 3000, and 10 s later rtm.connect is called again (with --ws: the same URL and token)\n"
+        "and a new socket opened with ws_auth; a 429 waits its RetryAfter seconds. It runs until\n"
+        "--duration or SIGINT; the end line counts the reconnects. --keepalive-scale F divides every one\n"
+        "of those intervals and deadlines (not RetryAfter) by F, e.g. 20 for a minute of keepalives in 3 s\n"
+        "against the simulator; against a real server it multiplies the load by F.\n"
         "Exit: 0 done; 2 on any error (bad credentials, unreachable API, refused upgrade, bad script line,\n"
         "the server ending the session early), with one line on stderr.");
     cmd->add_option("--api", options->api, "AirSend API base URL, e.g. http://127.0.0.1:8080");
@@ -267,6 +473,11 @@ void setupClient(CLI::App& app, int& exitCode) {
     cmd->add_flag("--jsonl", options->jsonl, "One JSON object a line instead of readable lines");
     cmd->add_flag("--insecure", options->insecure, "https/wss: do not verify the server's certificate");
     cmd->add_option("--ca", options->ca, "https/wss: trust the CA certificates in this PEM file")->check(CLI::ExistingFile);
+    cmd->add_flag("--keepalive", options->keepalive,
+                  "Keep the session alive as the web client does: ws_ping, system.ping, reconnects (see below)");
+    cmd->add_option("--keepalive-scale", options->keepaliveScale,
+                    "Divide the keepalive's intervals and deadlines by this factor (> 0), for tests")
+        ->capture_default_str();
     cmd->add_option("--timeout", options->timeoutMs, "Connect, HTTP and handshake timeout, ms")
         ->check(CLI::Range(1, 3'600'000))
         ->capture_default_str();

@@ -1,30 +1,22 @@
 #include "RtmClient.h"
 
-#include "proxy/HttpsClientContext.h"
+#include "AirSendApi.h"
 
 #include "protocol/Clock.h"
 #include "protocol/JsonText.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/WebSocket.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
 
 #include <chrono>
 #include <csignal>
 #include <mutex>
-#include <sstream>
 
 namespace rtmtap {
 namespace {
@@ -32,73 +24,6 @@ namespace {
 using Poco::Net::WebSocket;
 
 constexpr size_t kMaxControlPayload = 125;  // RFC 6455 5.5
-
-struct HttpAnswer {
-    int status = 0;
-    std::string reason;
-    std::string body;
-};
-
-// One line of at most 120 characters, for error messages quoting a server's body.
-std::string preview(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-        if (out.size() >= 120) {
-            return out + "...";
-        }
-    }
-    return out;
-}
-
-Poco::JSON::Object::Ptr parseObject(const std::string& body) {
-    try {
-        Poco::Dynamic::Var v = Poco::JSON::Parser().parse(body);
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-            return v.extract<Poco::JSON::Object::Ptr>();
-        }
-    } catch (const Poco::Exception&) {
-        // Not JSON: the caller reports it.
-    }
-    return nullptr;
-}
-
-// "401 Unauthorized: <meta.error or the body>", the tail of every HTTP failure message.
-std::string describeFailure(const HttpAnswer& a) {
-    std::string out = std::to_string(a.status) + " " + a.reason;
-    std::string detail;
-    if (auto obj = parseObject(a.body)) {
-        if (auto meta = obj->getObject("meta"); meta && meta->has("error")) {
-            detail = meta->getValue<std::string>("error");
-        }
-    }
-    if (detail.empty()) {
-        detail = a.body;
-    }
-    return detail.empty() ? out : out + ": " + preview(detail);
-}
-
-std::string stringField(const Poco::JSON::Object::Ptr& obj, const std::string& key) {
-    if (!obj || !obj->has(key) || !obj->get(key).isString()) {
-        return "";
-    }
-    return obj->getValue<std::string>(key);
-}
-
-// application/x-www-form-urlencoded value: everything but unreserved characters escaped.
-std::string formValue(const std::string& text) {
-    std::string out;
-    Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]% \"<>\\^`{|}", out);
-    return out;
-}
-
-
-std::string trimSlash(std::string path) {
-    while (!path.empty() && path.back() == '/') {
-        path.pop_back();
-    }
-    return path;
-}
 
 }  // namespace
 
@@ -114,104 +39,12 @@ RtmClient::~RtmClient() {
     }
 }
 
-std::unique_ptr<Poco::Net::HTTPClientSession> RtmClient::httpSession(const std::string& url, std::string& path) const {
-    Poco::URI uri;
-    try {
-        uri = Poco::URI(url);
-    } catch (const Poco::Exception& e) {
-        throw RtmClientError("invalid URL '" + url + "': " + e.message());
-    }
-    const std::string scheme = uri.getScheme();
-    const bool tls = scheme == "https" || scheme == "wss";
-    if (!tls && scheme != "http" && scheme != "ws") {
-        throw RtmClientError("invalid URL '" + url + "' (use http://, https://, ws:// or wss://)");
-    }
-    if (uri.getHost().empty()) {
-        throw RtmClientError("invalid URL '" + url + "': no host");
-    }
-    path = uri.getPathAndQuery();
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    if (tls) {
-        Poco::Net::Context::Ptr context;
-        try {
-            context = httpsClientContext(options_.caFile, options_.insecure);
-        } catch (const std::exception& e) {
-            throw RtmClientError(e.what());
-        }
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
-    } else {
-        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-    }
-    session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
-    // Without keep-alive POCO sends "Connection: close", which breaks the WebSocket upgrade.
-    session->setKeepAlive(true);
-    return session;
-}
-
-namespace {
-
-HttpAnswer exchange(Poco::Net::HTTPClientSession& session, Poco::Net::HTTPRequest& request, const std::string& body,
-                    const std::string& url) {
-    HttpAnswer answer;
-    try {
-        std::ostream& out = session.sendRequest(request);
-        out << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        std::ostringstream text;
-        Poco::StreamCopier::copyStream(in, text);
-        answer.status = static_cast<int>(response.getStatus());
-        answer.reason = response.getReason();
-        answer.body = text.str();
-    } catch (const Poco::Exception& e) {
-        throw RtmClientError("cannot reach the API at " + url + ": " + e.displayText());
-    }
-    return answer;
-}
-
-}  // namespace
-
 std::string RtmClient::login(const std::string& api, const std::string& user, const std::string& password) {
-    const std::string url = trimSlash(api) + "/api/v1/user.login";
-    std::string path;
-    auto session = httpSession(url, path);
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    const std::string body = "user=" + formValue(user) + "&password=" + formValue(password);
-    request.setContentType("application/x-www-form-urlencoded");
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-    request.set("User-Agent", options_.userAgent);
-    HttpAnswer answer = exchange(*session, request, body, url);
-    if (answer.status != 200) {
-        throw RtmClientError("login failed: " + describeFailure(answer));
-    }
-    std::string token = stringField(parseObject(answer.body), "token");
-    if (token.empty()) {
-        throw RtmClientError("login failed: the answer of " + url + " has no token: " + preview(answer.body));
-    }
-    return token;
+    return AirSendApi(options_).login(api, user, password);
 }
 
 RtmEndpoint RtmClient::rtmConnect(const std::string& api, const std::string& token) {
-    const std::string url = trimSlash(api) + "/api/v1/rtm.connect";
-    std::string path;
-    auto session = httpSession(url, path);
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.set("Authorization", "Bearer " + token);
-    request.set("User-Agent", options_.userAgent);
-    HttpAnswer answer = exchange(*session, request, "", url);
-    if (answer.status != 200) {
-        throw RtmClientError("rtm.connect failed: " + describeFailure(answer));
-    }
-    auto obj = parseObject(answer.body);
-    Poco::JSON::Object::Ptr rtm = obj ? obj->getObject("rtm") : nullptr;
-    RtmEndpoint endpoint{stringField(rtm, "ws_endpoint"), stringField(rtm, "ws_token")};
-    if (endpoint.wsEndpoint.empty()) {
-        throw RtmClientError("rtm.connect failed: the answer has no rtm.ws_endpoint: " + preview(answer.body));
-    }
-    if (endpoint.wsToken.empty()) {
-        throw RtmClientError("rtm.connect failed: the answer has no rtm.ws_token: " + preview(answer.body));
-    }
-    return endpoint;
+    return AirSendApi(options_).rtmConnect(api, token);
 }
 
 void RtmClient::connect(const std::string& wsUrl, const std::string& wsToken, FrameHandler onFrame) {
@@ -219,7 +52,7 @@ void RtmClient::connect(const std::string& wsUrl, const std::string& wsToken, Fr
         throw RtmClientError("connect: already connected");
     }
     std::string path;
-    wsSession_ = httpSession(wsUrl, path);
+    wsSession_ = AirSendApi::session(wsUrl, options_, path);
     tls_ = dynamic_cast<Poco::Net::HTTPSClientSession*>(wsSession_.get()) != nullptr;
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path.empty() ? "/" : path,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -416,7 +249,7 @@ void RtmClient::onClose(const std::string& payload, int64_t arrivedUs) {
         int code = (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
         why += ": " + std::to_string(code);
         if (payload.size() > 2) {
-            why += " " + preview(payload.substr(2));
+            why += " " + AirSendApi::preview(payload.substr(2));
         }
     }
     finish(why);

@@ -28,6 +28,18 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// rtm.connect answered 429: try again after retryAfterSeconds (its RetryAfter header; 0 when
+// it had none that made sense).
+class RtmRateLimited : public RtmClientError {
+public:
+    RtmRateLimited(const std::string& what, int retryAfterSeconds)
+        : RtmClientError(what), retryAfterSeconds_(retryAfterSeconds) {}
+    int retryAfterSeconds() const { return retryAfterSeconds_; }
+
+private:
+    int retryAfterSeconds_;
+};
+
 struct RtmClientOptions {
     int timeoutMs = 10000;      // connect, HTTP answers, the WebSocket handshake, close
     std::string caFile;         // https/wss: trust these CA certificates (default: the system's)
@@ -58,9 +70,8 @@ public:
     RtmClient(const RtmClient&) = delete;
     RtmClient& operator=(const RtmClient&) = delete;
 
-    // POST {api}/api/v1/user.login with form fields user and password; returns the bearer token.
+    // AirSendApi::login and ::rtmConnect with this client's options.
     std::string login(const std::string& api, const std::string& user, const std::string& password);
-    // GET {api}/api/v1/rtm.connect with "Authorization: Bearer <token>".
     RtmEndpoint rtmConnect(const std::string& api, const std::string& token);
 
     // Opens the WebSocket to wsUrl (ws:// or wss://), sends ws_auth carrying wsToken as the first
@@ -92,7 +103,6 @@ public:
     uint64_t pingsAnswered() const { return pingsAnswered_.load(); }
 
 private:
-    std::unique_ptr<Poco::Net::HTTPClientSession> httpSession(const std::string& url, std::string& path) const;
     void readLoop();
     bool receiveOne();
     bool joinFragments(int& op, bool fin, std::string& payload);
