@@ -101,6 +101,7 @@ private:
     SimOutputs messageUpdated(const SimMessage& message) const;
     std::vector<SimUser> membersOf(const SimChannel& channel) const;
     SimChannel* findChannel(int64_t id);
+    const SimChannel* findChannel(int64_t id) const;
     SimMessage* findMessage(int64_t id);
     SimUser* findUser(int64_t id);
     bool isMember(const SimChannel& channel, int64_t userId) const;

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace rtmtap {
 
@@ -342,10 +343,7 @@ SimOutputs SimWorld::unreadUpdate(int64_t userId, const SimChannel& channel) con
 }
 
 SimOutputs SimWorld::messageUpdated(const SimMessage& message) const {
-    const SimChannel* channel = nullptr;
-    for (const auto& c : channels_) {
-        channel = c.id == message.channelId ? &c : channel;
-    }
+    const SimChannel* channel = findChannel(message.channelId);
     if (!channel) {
         return {};
     }
@@ -363,6 +361,10 @@ std::vector<SimUser> SimWorld::membersOf(const SimChannel& channel) const {
 }
 
 SimChannel* SimWorld::findChannel(int64_t id) {
+    return const_cast<SimChannel*>(std::as_const(*this).findChannel(id));
+}
+
+const SimChannel* SimWorld::findChannel(int64_t id) const {
     auto it = std::find_if(channels_.begin(), channels_.end(), [&](const SimChannel& c) { return c.id == id; });
     return it == channels_.end() ? nullptr : &*it;
 }
