@@ -23,31 +23,17 @@ void setTime(Poco::JSON::Object& obj, const std::string& field, int64_t unix) {
     obj.set(field + "_ts", unix);
 }
 
-Poco::JSON::Array::Ptr emoticons(const SimMessage& m) {
-    auto out = array();
-    for (const auto& r : m.emoticons) {
-        auto item = SimEvents::object();
-        item->set("uid", r.uid);
-        item->set("dn", r.dn);
-        item->set("ev", r.ev);
-        out->add(item);
+// TeamUser::getUserRoleAsString.
+const char* roleName(int role) {
+    switch (role) {
+    case SimTeamMember::kOwner: return "owner";
+    case SimTeamMember::kManager: return "manager";
+    case 20: return "collaborator";
+    default: return "member";
     }
-    return out;
 }
 
-Poco::JSON::Array::Ptr channelRoots(const SimChannel& c) {
-    auto roots = array();
-    for (const auto& [type, location] : {std::pair<std::string, std::string>{"files", "/cf/" + std::to_string(c.filesRoot)},
-                                         {"wiki", "/wf/" + std::to_string(c.wikiRoot)}}) {
-        auto root = SimEvents::object();
-        root->set("type", type);
-        root->set("location", location);
-        roots->add(root);
-    }
-    return roots;
-}
-
-Poco::JSON::Array::Ptr members(const SimWorld::ChannelView& v) {
+Poco::JSON::Array::Ptr members(const SimChannelView& v) {
     auto out = array();
     for (const auto& m : v.members) {
         auto member = SimApiObjects::user(m, false);
@@ -61,6 +47,30 @@ Poco::JSON::Array::Ptr members(const SimWorld::ChannelView& v) {
 }
 
 }  // namespace
+
+Poco::JSON::Array::Ptr SimApiObjects::emoticons(const SimMessage& m) {
+    auto out = array();
+    for (const auto& r : m.emoticons) {
+        auto item = SimEvents::object();
+        item->set("uid", r.uid);
+        item->set("dn", r.dn);
+        item->set("ev", r.ev);
+        out->add(item);
+    }
+    return out;
+}
+
+Poco::JSON::Array::Ptr SimApiObjects::channelRoots(const SimChannel& c) {
+    auto roots = array();
+    for (const auto& [type, location] : {std::pair<std::string, std::string>{"files", "/cf/" + std::to_string(c.filesRoot)},
+                                         {"wiki", "/wf/" + std::to_string(c.wikiRoot)}}) {
+        auto root = SimEvents::object();
+        root->set("type", type);
+        root->set("location", location);
+        roots->add(root);
+    }
+    return roots;
+}
 
 Poco::JSON::Object::Ptr SimApiObjects::user(const SimUser& u, bool full) {
     auto obj = SimEvents::object();
@@ -116,7 +126,7 @@ Poco::JSON::Object::Ptr SimApiObjects::message(const SimMessage& m, const std::s
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimApiObjects::channel(const SimWorld::ChannelView& v, const SimUser& viewer) {
+Poco::JSON::Object::Ptr SimApiObjects::channel(const SimChannelView& v, const SimUser* viewer) {
     const SimChannel& c = v.channel;
     auto obj = SimEvents::object();
     obj->set("id", c.id);
@@ -133,7 +143,9 @@ Poco::JSON::Object::Ptr SimApiObjects::channel(const SimWorld::ChannelView& v, c
     obj->set("one_one_approved", false);
     obj->set("locale", "en_US");
     obj->set("created_by", c.createdBy);
-    obj->set("member_email", c.email);
+    if (viewer) {
+        obj->set("member_email", c.email);
+    }
     obj->set("members", members(v));
     obj->set("channel_roots", channelRoots(c));
     obj->set("total_fs_count", 1);
@@ -144,17 +156,19 @@ Poco::JSON::Object::Ptr SimApiObjects::channel(const SimWorld::ChannelView& v, c
         obj->set("team_id", c.teamId);  // as the real API: only for a team that is not a self team
     }
     obj->set("latest_message", v.latest ? Poco::Dynamic::Var(message(*v.latest, c.name)) : Poco::Dynamic::Var());
-    obj->set("commands", array());
-    obj->set("unread_count", v.unreadCount);
-    obj->set("read_watermark_id", v.readWatermark);
-    obj->set("require_join_approval", false);
-    obj->set("allow_external_read", false);
+    if (viewer) {
+        obj->set("commands", array());
+        obj->set("unread_count", v.unreadCount);
+        obj->set("read_watermark_id", v.readWatermark);
+        obj->set("require_join_approval", false);
+        obj->set("allow_external_read", false);
+    }
     obj->set("muted", false);
     obj->set("action_count", 0);
     obj->set("message_count", v.messageCount);
     obj->set("read_status", array());
-    if (v.member) {
-        obj->set("user_role", viewer.id == c.createdBy ? kChannelRoleAdmin : kChannelRoleFullCollab);
+    if (viewer && v.member) {
+        obj->set("user_role", viewer->id == c.createdBy ? kChannelRoleAdmin : kChannelRoleFullCollab);
         obj->set("is_favorite", false);
         obj->set("channel_group_id", v.groupId);
     }
@@ -162,37 +176,49 @@ Poco::JSON::Object::Ptr SimApiObjects::channel(const SimWorld::ChannelView& v, c
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimApiObjects::team(const SimTeam& t, int64_t viewerId) {
-    int role = 0;
-    for (const auto& m : t.members) {
-        role = m.userId == viewerId ? m.role : role;
-    }
+Poco::JSON::Object::Ptr SimApiObjects::team(const SimTeamView& v, bool abbreviated) {
     auto obj = SimEvents::object();
-    obj->set("id", t.id);
-    obj->set("name", t.name);
-    obj->set("members_count", static_cast<int64_t>(t.members.size()));
-    obj->set("role_id", role);
-    obj->set("role", role == SimTeamMember::kOwner ? "owner" : role == SimTeamMember::kMember ? "member" : "none");
+    obj->set("id", v.team.id);
+    obj->set("name", v.team.name);
+    obj->set("members_count", static_cast<int64_t>(v.team.members.size()));
+    obj->set("role_id", v.role);
+    obj->set("role", roleName(v.role));
     obj->set("tag_color", Poco::Dynamic::Var());
+    if (abbreviated) {
+        return obj;
+    }
+    // Without the managers' storage figures: the simulated team has no storage.
+    obj->set("announcements", Poco::Dynamic::Var());
+    auto open = array();
+    for (const auto& c : v.openChannels) {
+        auto item = SimEvents::object();
+        item->set("id", c.id);
+        item->set("name", c.name);
+        item->set("blurb", "");
+        item->set("has_logo", false);
+        item->set("members_count", c.membersCount);
+        item->set("has_joined", c.joined);
+        open->add(item);
+    }
+    obj->set("open_channels", open);
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimApiObjects::teamMember(const SimTeam& t, const SimTeamMember& m, const SimUser& u,
-                                                  int64_t channelCount) {
+Poco::JSON::Object::Ptr SimApiObjects::teamMember(const SimTeamMemberView& v) {
     auto obj = SimEvents::object();
-    obj->set("id", u.id);
-    obj->set("name", u.displayName);
-    obj->set("email", u.email);
-    obj->set("has_avatar", u.hasAvatar);
-    obj->set("updated_on", Poco::Dynamic::Var());
-    obj->set("online_status", u.online);
-    obj->set("role", m.role);
-    obj->set("member_since", SimJwt::formatTime(t.createdTs));
-    obj->set("invited_by", t.createdBy);
-    obj->set("channels_count", channelCount);
-    obj->set("channels_owned", 0);
-    obj->set("fs_count", 0);
-    obj->set("fs_size", 0);
+    obj->set("id", v.user.id);
+    obj->set("name", v.user.displayName);
+    obj->set("email", v.user.email);
+    obj->set("has_avatar", v.user.hasAvatar);
+    obj->set("updated_on", SimJwt::formatTime(v.user.lastActiveTs));  // the world keeps no update time
+    obj->set("online_status", v.user.online);
+    obj->set("role", v.member.role);
+    obj->set("member_since", SimJwt::formatTime(v.memberSince));
+    obj->set("invited_by", v.invitedBy);
+    obj->set("channels_count", v.channels);
+    obj->set("channels_owned", v.channelsOwned);
+    obj->set("fs_count", v.fsCount);
+    obj->set("fs_size", v.fsSize);
     return obj;
 }
 

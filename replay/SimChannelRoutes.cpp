@@ -62,7 +62,7 @@ void SimChannelRoutes::list(SimApiCall& call) {
     const SimUser user = call.user();
     auto channels = array();
     for (const auto& view : world_.channelsOf(user.id)) {
-        channels->add(SimApiObjects::channel(view, user));
+        channels->add(SimApiObjects::channel(view, &user));
     }
     auto body = SimApiCall::answer();
     body->set("channels", channels);
@@ -73,7 +73,7 @@ void SimChannelRoutes::info(SimApiCall& call) {
     const SimUser user = call.user();
     const SimWorld::ChannelView view = readable(call, user);
     auto body = SimApiCall::answer();
-    body->set("channel", SimApiObjects::channel(view, user));
+    body->set("channel", SimApiObjects::channel(view, &user));
     call.reply(*body);
 }
 
@@ -135,8 +135,8 @@ void SimChannelRoutes::teams(SimApiCall& call) {
     const SimUser user = call.user();
     auto teams = array();
     for (const auto& t : world_.teamsOf(user.id)) {
-        if (t.teamType != SimTeam::kSelf) {
-            teams->add(SimApiObjects::team(t, user.id));
+        if (t.team.teamType != SimTeam::kSelf) {
+            teams->add(SimApiObjects::team(t, true));
         }
     }
     auto body = SimApiCall::answer();
@@ -158,10 +158,8 @@ void SimChannelRoutes::teamMembers(SimApiCall& call) {
         throw SimApiCall::Failure(403, "User must be member of the team");
     }
     auto members = array();
-    for (const auto& m : team->members) {
-        if (auto u = world_.user(m.userId)) {
-            members->add(SimApiObjects::teamMember(*team, m, *u, world_.teamChannelCount(team->id, m.userId)));
-        }
+    for (const auto& m : world_.teamMembers(team->id)) {
+        members->add(SimApiObjects::teamMember(m));
     }
     auto body = SimApiCall::answer();
     body->set("members", members);

@@ -1,5 +1,6 @@
 #include "SimEvents.h"
 
+#include "SimApiObjects.h"
 #include "SimJwt.h"
 
 #include <Poco/JSON/Array.h>
@@ -12,18 +13,6 @@ namespace {
 
 Poco::JSON::Array::Ptr array() {
     return new Poco::JSON::Array;
-}
-
-Poco::JSON::Array::Ptr reactions(const SimMessage& message) {
-    auto out = array();
-    for (const auto& r : message.emoticons) {
-        auto item = SimEvents::object();
-        item->set("uid", r.uid);
-        item->set("dn", r.dn);
-        item->set("ev", r.ev);
-        out->add(item);
-    }
-    return out;
 }
 
 Poco::JSON::Array::Ptr readUsers(const SimMessage& message) {
@@ -43,6 +32,21 @@ Poco::Dynamic::Var content(const SimMessage& message) {
     obj->set("type", message.botType);
     obj->set("bot_message", message.text);
     return obj;
+}
+
+// The fields the document's chat.postMessage and chat.updateMessage share, in its order.
+void addMessageBody(Poco::JSON::Object& obj, const SimMessage& m) {
+    obj.set("attachments", array());
+    obj.set("message_type", m.messageType);
+    obj.set("is_edited", m.edited);
+    obj.set("parent_message", array());
+    obj.set("emoticons", SimApiObjects::emoticons(m));
+    obj.set("created_on", SimJwt::formatTime(m.createdTs));
+}
+
+void addReadUsers(Poco::JSON::Object& obj, const SimMessage& m) {
+    obj.set("read_user_count", std::to_string(m.readUsers.size()));  // a string, as documented
+    obj.set("read_users", readUsers(m));
 }
 
 }  // namespace
@@ -78,7 +82,11 @@ std::string SimEvents::frameAround(const std::string& event, const std::string& 
     return out.str();
 }
 
-Poco::JSON::Object::Ptr SimEvents::user(const SimUser& user) {
+Poco::JSON::Object::Ptr SimEvents::user(const SimUser& user) const {
+    return flavor_ == SimFlavor::Real ? SimApiObjects::user(user, false) : documentUser(user);
+}
+
+Poco::JSON::Object::Ptr SimEvents::documentUser(const SimUser& user) {
     auto obj = object();
     obj->set("id", user.id);
     obj->set("email", user.email);
@@ -90,26 +98,26 @@ Poco::JSON::Object::Ptr SimEvents::user(const SimUser& user) {
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimEvents::postedMessage(const SimMessage& m) const {
+Poco::JSON::Object::Ptr SimEvents::postedMessage(const SimMessage& m, const std::string& channelName) const {
+    if (flavor_ == SimFlavor::Real) {
+        return SimApiObjects::message(m, channelName);
+    }
     auto obj = object();
     obj->set("user_id", m.userId);
     obj->set("channel_id", m.channelId);
     obj->set("display_name", m.displayName);
-    obj->set("attachments", array());
-    obj->set("message_type", m.messageType);
-    obj->set("is_edited", m.edited);
-    obj->set("parent_message", array());
-    obj->set("emoticons", reactions(m));
-    obj->set("created_on", SimJwt::formatTime(m.createdTs));
+    addMessageBody(*obj, m);
     obj->set("id", m.id);
     obj->set("created_on_ts", m.createdTs);
     obj->set("content", content(m));
-    obj->set("read_user_count", std::to_string(m.readUsers.size()));  // a string, as documented
-    obj->set("read_users", readUsers(m));
+    addReadUsers(*obj, m);
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimEvents::updatedMessage(const SimMessage& m) const {
+Poco::JSON::Object::Ptr SimEvents::updatedMessage(const SimMessage& m, const std::string& channelName) const {
+    if (flavor_ == SimFlavor::Real) {
+        return SimApiObjects::message(m, channelName);
+    }
     auto obj = object();
     obj->set("id", m.id);
     obj->set("user_id", m.userId);
@@ -120,18 +128,16 @@ Poco::JSON::Object::Ptr SimEvents::updatedMessage(const SimMessage& m) const {
     } else {
         obj->set("content_text", m.text);
     }
-    obj->set("attachments", array());
-    obj->set("message_type", m.messageType);
-    obj->set("is_edited", m.edited);
-    obj->set("parent_message", array());
-    obj->set("emoticons", reactions(m));
-    obj->set("created_on", SimJwt::formatTime(m.createdTs));
-    obj->set("read_user_count", std::to_string(m.readUsers.size()));
-    obj->set("read_users", readUsers(m));
+    addMessageBody(*obj, m);
+    addReadUsers(*obj, m);
     return obj;
 }
 
-Poco::JSON::Object::Ptr SimEvents::channel(const SimChannel& c, const std::vector<SimUser>& members, bool update) const {
+Poco::JSON::Object::Ptr SimEvents::channel(const SimChannelView& view, bool update) const {
+    if (flavor_ == SimFlavor::Real) {
+        return SimApiObjects::channel(view, nullptr);
+    }
+    const SimChannel& c = view.channel;
     auto obj = object();
     if (update) {
         obj->set("id", c.id);
@@ -153,20 +159,11 @@ Poco::JSON::Object::Ptr SimEvents::channel(const SimChannel& c, const std::vecto
     obj->set("last_active_on_ts", c.lastActiveTs);
     obj->set("latest_message", Poco::Dynamic::Var());
     auto list = array();
-    for (const auto& member : members) {
+    for (const auto& member : view.members) {
         list->add(user(member));
     }
     obj->set("members", list);
-    auto roots = array();
-    auto files = object();
-    files->set("type", "files");
-    files->set("location", "/cf/" + std::to_string(c.filesRoot));
-    auto wiki = object();
-    wiki->set("type", "wiki");
-    wiki->set("location", "/wf/" + std::to_string(c.wikiRoot));
-    roots->add(files);
-    roots->add(wiki);
-    obj->set("channel_roots", roots);
+    obj->set("channel_roots", SimApiObjects::channelRoots(c));
     obj->set("total_fs_count", 1);
     obj->set("total_file_count", 0);
     obj->set("total_folder_count", 1);
@@ -253,7 +250,7 @@ Poco::JSON::Array::Ptr SimEvents::groupList(const std::vector<SimGroup>& ordered
 Poco::JSON::Object::Ptr SimEvents::alert(const SimAlert& a, const std::vector<SimUser>& from) {
     auto issuers = array();
     for (const auto& u : from) {
-        issuers->add(user(u));
+        issuers->add(SimApiObjects::user(u, false));  // normalizedUser, as the backend's alerts
     }
     auto obj = object();
     obj->set("alert_id", a.id);
@@ -273,6 +270,21 @@ Poco::JSON::Object::Ptr SimEvents::alert(const SimAlert& a, const std::vector<Si
     obj->set("channel_id", a.channelId);
     obj->set("is_read", a.isRead);
     obj->set("created_on", SimJwt::formatTime(a.createdTs));
+    return obj;
+}
+
+Poco::JSON::Object::Ptr SimEvents::alertEvent(const SimAlert& a, const std::vector<SimUser>& from) const {
+    auto obj = alert(a, from);
+    if (flavor_ == SimFlavor::Real) {
+        return obj;
+    }
+    obj->remove("alert_type");
+    obj->remove("created_on");
+    auto issuers = array();
+    for (const auto& u : from) {
+        issuers->add(user(u));
+    }
+    obj->set("from", issuers);  // keeps its place: set replaces the value
     return obj;
 }
 

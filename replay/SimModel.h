@@ -1,6 +1,7 @@
 #pragma once
 // The records of the simulator's in-memory world (plain data, owned by SimWorld).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,51 @@ struct SimSnapshot {
     std::vector<SimFile> files;
     std::vector<int64_t> connected;       // users with at least one live connection
     std::vector<SimMessage> recent;       // the last few messages, oldest first
+};
+
+// Views: a record with what the real NormalizedObjectFactory adds to it, computed by SimWorld
+// under its lock, so that an API answer and an event built from one (SimApiObjects) agree.
+
+// A channel as one user sees it (viewer 0: as nobody, for the events the backend normalises
+// without a user).
+struct SimChannelView {
+    SimChannel channel;
+    std::vector<SimUser> members;
+    bool member = false;  // the viewer is a member
+    int64_t unreadCount = 0;
+    int64_t readWatermark = 0;
+    std::optional<SimMessage> latest;
+    int64_t messageCount = 0;
+    int64_t groupId = -1;       // the viewer's SimGroup holding it; -1: none
+    bool standardTeam = false;  // its team is not a self team (the API shows team_id then)
+};
+
+// A team as one of its members sees it: their role and the team's channels (all of them open
+// for team join in the simulated world).
+struct SimTeamView {
+    struct OpenChannel {
+        int64_t id = 0;
+        std::string name;
+        int64_t membersCount = 0;
+        bool joined = false;  // the viewer is in it
+    };
+    SimTeam team;
+    int role = 0;  // the viewer's
+    std::vector<OpenChannel> openChannels;
+};
+
+// A team member with normalizedTeamMember's figures: the team's channels they are in, those
+// they own, and the files (count, bytes) in the channels they own.
+struct SimTeamMemberView {
+    SimTeamMember member;
+    SimUser user;
+    int64_t teamId = 0;
+    int64_t memberSince = 0;  // the team's creation: the world keeps no account creation time
+    int64_t invitedBy = 0;
+    int64_t channels = 0;
+    int64_t channelsOwned = 0;
+    int64_t fsCount = 0;
+    int64_t fsSize = 0;
 };
 
 }  // namespace rtmtap

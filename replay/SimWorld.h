@@ -70,18 +70,7 @@ public:
 
     // --- Reads for the HTTP API (SimWorldQueries.cpp): copies taken under the lock, so an
     // answer agrees with the events sent before it. ---
-    // A channel as one user sees it (the real API's normalized channel needs all of this).
-    struct ChannelView {
-        SimChannel channel;
-        std::vector<SimUser> members;
-        bool member = false;  // the viewer is a member
-        int64_t unreadCount = 0;
-        int64_t readWatermark = 0;
-        std::optional<SimMessage> latest;
-        int64_t messageCount = 0;
-        int64_t groupId = -1;     // the viewer's SimGroup holding it; -1: none
-        bool standardTeam = false;  // its team is not a self team (the API shows team_id then)
-    };
+    using ChannelView = SimChannelView;
     std::optional<SimUser> userByEmail(const std::string& email) const;
     std::vector<ChannelView> channelsOf(int64_t userId) const;
     std::optional<ChannelView> channelView(int64_t channelId, int64_t userId) const;  // nullopt: no such channel
@@ -89,9 +78,9 @@ public:
     std::vector<SimMessage> messagesBefore(int64_t channelId, int64_t beforeId, int limit) const;
     // A channel's messages with id >= fromId, oldest first, at most limit (0: all).
     std::vector<SimMessage> messagesFrom(int64_t channelId, int64_t fromId, int limit) const;
-    std::vector<SimTeam> teamsOf(int64_t userId) const;  // self teams included
+    std::vector<SimTeamView> teamsOf(int64_t userId) const;  // as the user sees them, self teams included
     std::optional<SimTeam> team(int64_t teamId) const;
-    int64_t teamChannelCount(int64_t teamId, int64_t userId) const;  // the team's channels the user is in
+    std::vector<SimTeamMemberView> teamMembers(int64_t teamId) const;
     std::vector<SimGroup> groupsOf(int64_t userId) const;
     std::vector<SimAlert> alertsOf(int64_t userId) const;  // oldest first
     // An event frame in the world's flavour, for events that change nothing (system.ping).
@@ -103,6 +92,7 @@ private:
     void seedGroups();
     std::string randomString(std::mt19937_64& rng, int n);
     SimMessage& addMessage(int64_t userId, int64_t channelId, const std::string& text);
+    const SimAlert& storeAlert(SimAlert alert);  // keeps the last 1000
     SimOutputs botMessage(int64_t channelId, int botType, const std::string& text);
     SimOutputs toChannel(const SimChannel& channel, const std::string& event, const Poco::JSON::Object& payload,
                          int64_t except = 0) const;
@@ -111,11 +101,14 @@ private:
     SimOutputs messageUpdated(const SimMessage& message) const;
     std::vector<SimUser> membersOf(const SimChannel& channel) const;
     SimChannel* findChannel(int64_t id);
+    const SimChannel* findChannel(int64_t id) const;
     SimMessage* findMessage(int64_t id);
     SimUser* findUser(int64_t id);
     bool isMember(const SimChannel& channel, int64_t userId) const;
     int64_t unreadCount(int64_t userId, const SimChannel& channel, int64_t* oldest = nullptr) const;
     ChannelView viewOf(const SimChannel& channel, int64_t userId) const;  // SimWorldQueries.cpp
+    SimTeamView teamViewOf(const SimTeam& team, int64_t userId) const;     // SimWorldTeams.cpp
+    SimTeamMemberView memberViewOf(const SimTeam& team, const SimTeamMember& member) const;
 
     mutable std::mutex mutex_;
     const Clock& clock_;
@@ -186,7 +179,6 @@ private:
     SimOutputs teamChannelEvent(const SimChannel& channel, const std::string& event) const;  // real flavour only
     SimOutputs teamMemberEvent(const SimTeam& team, const SimTeamMember& member, const std::string& event,
                                std::vector<int64_t> to) const;
-    Poco::JSON::Object::Ptr teamFor(const SimTeam& team, int64_t userId) const;
     SimOutputs joinUpdate(const SimChannel& channel, int64_t userId) const;
     SimOutputs groupList(int64_t userId) const;
     SimOutputs addMemberLocked(SimChannel& channel, int64_t byUserId, int64_t userId);

@@ -88,10 +88,7 @@ SimOutputs SimWorld::deleteAction(int64_t actionId) {
 // --- helpers (the caller holds mutex_) ---
 
 SimOutputs SimWorld::actionCreated(const SimAction& action) const {
-    const SimChannel* channel = nullptr;
-    for (const auto& c : channels_) {
-        channel = c.id == action.channelId ? &c : channel;
-    }
+    const SimChannel* channel = findChannel(action.channelId);
     if (!channel) {
         return {};
     }

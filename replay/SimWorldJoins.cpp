@@ -27,13 +27,10 @@ SimOutputs SimWorld::requestJoin(int64_t userId, int64_t channelId) {
     if (!isMember(*channel, channel->createdBy)) {
         return out;  // no manager left to alert
     }
-    const SimAlert alert{nextAlertId_++, channel->createdBy, userId, channelId, 0,
-                         user->displayName + " is asking to join " + channel->name + ".", false, nowUnix()};
-    alerts_.push_back(alert);
-    if (alerts_.size() > 1000) {
-        alerts_.erase(alerts_.begin());  // bounded memory for long runs
-    }
-    out.push_back({{alert.userId}, events_.frame("alert.notification", *events_.alert(alert, {*user}))});
+    const SimAlert& alert = storeAlert({nextAlertId_++, channel->createdBy, userId, channelId, 0,
+                                        user->displayName + " is asking to join " + channel->name + ".", false,
+                                        nowUnix()});
+    out.push_back({{alert.userId}, events_.frame("alert.notification", *events_.alertEvent(alert, {*user}))});
     return out;
 }
 
@@ -75,7 +72,7 @@ SimOutputs SimWorld::readAlert(int64_t alertId) {
     if (const SimUser* issuer = findUser(it->fromUserId)) {
         from.push_back(*issuer);
     }
-    return {{{it->userId}, events_.frame("alert.update", *events_.alert(*it, from))}};
+    return {{{it->userId}, events_.frame("alert.update", *events_.alertEvent(*it, from))}};
 }
 
 // --- helpers (the caller holds mutex_) ---
@@ -87,7 +84,9 @@ SimOutputs SimWorld::joinUpdate(const SimChannel& channel, int64_t userId) const
     }
     Poco::JSON::Array::Ptr pending = new Poco::JSON::Array;
     for (int64_t id : channel.pendingMembers) {
-        pending->add(events_.user(users_.at(id)));  // the owner sees e-mails
+        // ChannelJoinUpdateEvent carries the pending users' records as they are, not normalised:
+        // the owner sees e-mails.
+        pending->add(SimEvents::documentUser(users_.at(id)));
     }
     auto payload = SimEvents::object();
     payload->set("channel_id", channel.id);

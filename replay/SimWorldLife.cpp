@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace rtmtap {
 
@@ -19,25 +20,13 @@ SimOutputs SimWorld::post(int64_t userId, int64_t channelId, const std::string& 
     std::string content = mentioned ? "@" + std::to_string(mentionUserId) + " " + text : text;
     SimMessage& message = addMessage(userId, channelId, content);
     auto payload = SimEvents::object();
-    payload->set("message", events_.postedMessage(message));
+    payload->set("message", events_.postedMessage(message, channel->name));
     SimOutputs out = toChannel(*channel, "chat.postMessage", *payload);
     if (mentioned && isMember(*channel, mentionUserId)) {
-        const SimAlert stored{nextAlertId_++, mentionUserId, userId, channelId, message.id,
-                              "... " + author->displayName + " : " + content.substr(0, 40) + " ...", false,
-                              message.createdTs};
-        alerts_.push_back(stored);
-        if (alerts_.size() > 1000) {
-            alerts_.erase(alerts_.begin());  // bounded memory for long runs
-        }
-        auto alert = SimEvents::object();
-        alert->set("alert_id", stored.id);
-        auto from = new Poco::JSON::Array;
-        from->add(events_.user(*author));
-        alert->set("from", Poco::JSON::Array::Ptr(from));
-        alert->set("message_id", message.id);
-        alert->set("alert_text", stored.text);
-        alert->set("channel_id", channelId);
-        alert->set("is_read", false);
+        const SimAlert& stored = storeAlert({nextAlertId_++, mentionUserId, userId, channelId, message.id,
+                                             "... " + author->displayName + " : " + content.substr(0, 40) + " ...",
+                                             false, message.createdTs});
+        auto alert = events_.alertEvent(stored, {*author});
         out.push_back({{mentionUserId}, events_.frame("alert.notification", *alert)});
     }
     return out;
@@ -165,7 +154,7 @@ SimOutputs SimWorld::createChannel(int64_t creator, const std::vector<int64_t>& 
     }
     channels_.push_back(c);
     auto payload = SimEvents::object();
-    payload->set("channel", events_.channel(c, membersOf(c), false));
+    payload->set("channel", events_.channel(viewOf(c, 0), false));
     SimOutputs out = toChannel(c, "channel.create", *payload);
     SimOutputs team = teamChannelEvent(c, "team.add_channel");
     out.insert(out.end(), team.begin(), team.end());
@@ -181,7 +170,7 @@ SimOutputs SimWorld::renameChannel(int64_t channelId, const std::string& name) {
     channel->name = name;
     channel->lastActiveTs = nowUnix();
     auto payload = SimEvents::object();
-    payload->set("channel", events_.channel(*channel, membersOf(*channel), true));
+    payload->set("channel", events_.channel(viewOf(*channel, 0), true));
     SimOutputs out = toChannel(*channel, "channel.update", *payload);
     SimOutputs team = teamChannelEvent(*channel, "team.updated_channel");
     out.insert(out.end(), team.begin(), team.end());
@@ -284,13 +273,22 @@ SimMessage& SimWorld::addMessage(int64_t userId, int64_t channelId, const std::s
     return messages_[m.id] = m;
 }
 
+const SimAlert& SimWorld::storeAlert(SimAlert alert) {
+    alerts_.push_back(std::move(alert));
+    if (alerts_.size() > 1000) {
+        alerts_.erase(alerts_.begin());  // bounded memory for long runs
+    }
+    return alerts_.back();
+}
+
 SimOutputs SimWorld::botMessage(int64_t channelId, int botType, const std::string& text) {
     SimMessage& m = addMessage(kBotUserId, channelId, text);
     m.messageType = 5;
     m.botType = botType;
+    const SimChannel& channel = *findChannel(channelId);
     auto payload = SimEvents::object();
-    payload->set("message", events_.postedMessage(m));
-    return toChannel(*findChannel(channelId), "chat.postMessage", *payload);
+    payload->set("message", events_.postedMessage(m, channel.name));
+    return toChannel(channel, "chat.postMessage", *payload);
 }
 
 SimOutputs SimWorld::toChannel(const SimChannel& channel, const std::string& event, const Poco::JSON::Object& payload,
@@ -345,15 +343,12 @@ SimOutputs SimWorld::unreadUpdate(int64_t userId, const SimChannel& channel) con
 }
 
 SimOutputs SimWorld::messageUpdated(const SimMessage& message) const {
-    const SimChannel* channel = nullptr;
-    for (const auto& c : channels_) {
-        channel = c.id == message.channelId ? &c : channel;
-    }
+    const SimChannel* channel = findChannel(message.channelId);
     if (!channel) {
         return {};
     }
     auto payload = SimEvents::object();
-    payload->set("message", events_.updatedMessage(message));
+    payload->set("message", events_.updatedMessage(message, channel->name));
     return toChannel(*channel, "chat.updateMessage", *payload);
 }
 
@@ -366,6 +361,10 @@ std::vector<SimUser> SimWorld::membersOf(const SimChannel& channel) const {
 }
 
 SimChannel* SimWorld::findChannel(int64_t id) {
+    return const_cast<SimChannel*>(std::as_const(*this).findChannel(id));
+}
+
+const SimChannel* SimWorld::findChannel(int64_t id) const {
     auto it = std::find_if(channels_.begin(), channels_.end(), [&](const SimChannel& c) { return c.id == id; });
     return it == channels_.end() ? nullptr : &*it;
 }

@@ -63,13 +63,13 @@ std::vector<SimMessage> SimWorld::messagesFrom(int64_t channelId, int64_t fromId
     return out;
 }
 
-std::vector<SimTeam> SimWorld::teamsOf(int64_t userId) const {
+std::vector<SimTeamView> SimWorld::teamsOf(int64_t userId) const {
     std::lock_guard lock(mutex_);
-    std::vector<SimTeam> out;
+    std::vector<SimTeamView> out;
     for (const auto& t : teams_) {
         auto in = [&](const SimTeamMember& m) { return m.userId == userId; };
         if (std::any_of(t.members.begin(), t.members.end(), in)) {
-            out.push_back(t);
+            out.push_back(teamViewOf(t, userId));
         }
     }
     return out;
@@ -85,10 +85,19 @@ std::optional<SimTeam> SimWorld::team(int64_t teamId) const {
     return std::nullopt;
 }
 
-int64_t SimWorld::teamChannelCount(int64_t teamId, int64_t userId) const {
+std::vector<SimTeamMemberView> SimWorld::teamMembers(int64_t teamId) const {
     std::lock_guard lock(mutex_);
-    return std::count_if(channels_.begin(), channels_.end(),
-                         [&](const SimChannel& c) { return c.teamId == teamId && isMember(c, userId); });
+    std::vector<SimTeamMemberView> out;
+    auto team = std::find_if(teams_.begin(), teams_.end(), [&](const SimTeam& t) { return t.id == teamId; });
+    if (team == teams_.end()) {
+        return out;
+    }
+    for (const auto& m : team->members) {
+        if (users_.count(m.userId)) {
+            out.push_back(memberViewOf(*team, m));
+        }
+    }
+    return out;
 }
 
 std::vector<SimGroup> SimWorld::groupsOf(int64_t userId) const {

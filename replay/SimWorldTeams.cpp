@@ -4,22 +4,13 @@
 // NormalizedObjectFactory builds them; recipients as NotificationManager routes them: every
 // member of the team (a removed member too; the simulated team's channels are all open for team
 // join, so no event is kept to managers only).
-#include "SimJwt.h"
+#include "SimApiObjects.h"
 #include "SimWorld.h"
 
 #include <algorithm>
 
 namespace rtmtap {
 namespace {
-
-const char* roleName(int role) {
-    switch (role) {
-    case SimTeamMember::kOwner: return "owner";
-    case SimTeamMember::kManager: return "manager";
-    case 20: return "collaborator";
-    default: return "member";
-    }
-}
 
 SimTeamMember* findMember(SimTeam& team, int64_t userId) {
     auto it = std::find_if(team.members.begin(), team.members.end(), [&](const SimTeamMember& m) { return m.userId == userId; });
@@ -77,7 +68,7 @@ SimOutputs SimWorld::renameTeam(int64_t teamId, const std::string& name) {
     SimOutputs out;
     for (int64_t id : teamMemberIds(*team)) {
         auto payload = SimEvents::object();
-        payload->set("team", teamFor(*team, id));
+        payload->set("team", SimApiObjects::team(teamViewOf(*team, id), false));
         out.push_back({{id}, events_.frame("team.update", *payload)});
     }
     return out;
@@ -95,77 +86,57 @@ SimOutputs SimWorld::teamChannelEvent(const SimChannel& channel, const std::stri
     }
     auto payload = SimEvents::object();
     payload->set("team_id", team->id);
-    payload->set("channel", events_.channel(channel, membersOf(channel), false));
+    payload->set("channel", SimApiObjects::channel(viewOf(channel, 0), nullptr));  // normalizedChannel($channel)
     return toUsers(teamMemberIds(*team), events_.frame(event, *payload));
 }
 
 SimOutputs SimWorld::teamMemberEvent(const SimTeam& team, const SimTeamMember& member, const std::string& event,
                                      std::vector<int64_t> to) const {
-    const SimUser& user = users_.at(member.userId);
-    int channels = 0, owned = 0, fsCount = 0;
-    int64_t fsSize = 0;
+    auto payload = SimEvents::object();
+    payload->set("team_id", team.id);
+    payload->set("member", SimApiObjects::teamMember(memberViewOf(team, member)));
+    return toUsers(to, events_.frame(event, *payload));
+}
+
+// normalizedTeamMember's figures: the team's channels the user is in and owns, and the files of
+// those they own.
+SimTeamMemberView SimWorld::memberViewOf(const SimTeam& team, const SimTeamMember& member) const {
+    SimTeamMemberView v;
+    v.member = member;
+    v.user = users_.at(member.userId);
+    v.teamId = team.id;
+    v.memberSince = team.createdTs;
+    v.invitedBy = team.createdBy;
     for (const auto& c : channels_) {
         if (c.teamId != team.id) {
             continue;
         }
-        channels += isMember(c, user.id) ? 1 : 0;
-        if (c.createdBy == user.id) {
-            ++owned;
-            for (const auto& f : files_) {
-                fsCount += f.channelId == c.id ? 1 : 0;
-                fsSize += f.channelId == c.id ? f.size : 0;
-            }
+        v.channels += isMember(c, member.userId) ? 1 : 0;
+        if (c.createdBy != member.userId) {
+            continue;
+        }
+        ++v.channelsOwned;
+        for (const auto& f : files_) {
+            v.fsCount += f.channelId == c.id ? 1 : 0;
+            v.fsSize += f.channelId == c.id ? f.size : 0;
         }
     }
-    auto m = SimEvents::object();
-    m->set("id", user.id);
-    m->set("name", user.displayName);
-    m->set("email", user.email);
-    m->set("has_avatar", user.hasAvatar);
-    m->set("updated_on", SimJwt::formatTime(user.lastActiveTs));
-    m->set("online_status", user.online);
-    m->set("role", member.role);
-    m->set("member_since", SimJwt::formatTime(team.createdTs));
-    m->set("invited_by", team.createdBy);
-    m->set("channels_count", channels);
-    m->set("channels_owned", owned);
-    m->set("fs_count", fsCount);
-    m->set("fs_size", fsSize);
-    auto payload = SimEvents::object();
-    payload->set("team_id", team.id);
-    payload->set("member", m);
-    return toUsers(to, events_.frame(event, *payload));
+    return v;
 }
 
-// NormalizedObjectFactory::normalizedTeam for one user, without the managers' storage figures.
-Poco::JSON::Object::Ptr SimWorld::teamFor(const SimTeam& team, int64_t userId) const {
-    int role = 0;
+// normalizedTeam for one user: their role and the team's channels (all open for team join).
+SimTeamView SimWorld::teamViewOf(const SimTeam& team, int64_t userId) const {
+    SimTeamView v;
+    v.team = team;
     for (const auto& m : team.members) {
-        role = m.userId == userId ? m.role : role;
+        v.role = m.userId == userId ? m.role : v.role;
     }
-    auto obj = SimEvents::object();
-    obj->set("id", team.id);
-    obj->set("name", team.name);
-    obj->set("members_count", static_cast<int64_t>(team.members.size()));
-    obj->set("role_id", role);
-    obj->set("role", roleName(role));
-    obj->set("tag_color", Poco::Dynamic::Var());
-    obj->set("announcements", Poco::Dynamic::Var());
-    Poco::JSON::Array::Ptr open = new Poco::JSON::Array;
     for (const auto& c : channels_) {
         if (c.teamId == team.id) {
-            auto item = SimEvents::object();
-            item->set("id", c.id);
-            item->set("name", c.name);
-            item->set("blurb", "");
-            item->set("has_logo", false);
-            item->set("members_count", static_cast<int64_t>(c.members.size()));
-            item->set("has_joined", isMember(c, userId));
-            open->add(item);
+            v.openChannels.push_back({c.id, c.name, static_cast<int64_t>(c.members.size()), isMember(c, userId)});
         }
     }
-    obj->set("open_channels", open);
-    return obj;
+    return v;
 }
 
 std::vector<int64_t> SimWorld::teamMemberIds(const SimTeam& team) const {
