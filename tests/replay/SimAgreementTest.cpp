@@ -28,7 +28,7 @@ std::string text(const Poco::Dynamic::Var& value) {
 // The payload of the one frame named event among outs that goes to user (any user: 0).
 Poco::JSON::Object::Ptr payloadTo(const SimOutputs& outs, const std::string& event, int64_t user = 0) {
     for (const auto& o : outs) {
-        auto frame = parseObject(o.frame);
+        auto frame = jsonObjectOf(o.frame);
         bool toUser = user == 0 || std::find(o.to.begin(), o.to.end(), user) != o.to.end();
         if (frame && frame->getValue<std::string>("event") == event && toUser) {
             return frame->getObject("payload");
