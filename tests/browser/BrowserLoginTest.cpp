@@ -6,8 +6,10 @@
 // installed by scripts/install-deps; without them the tests fail, unless RTMTAP_SKIP_BROWSER=1.
 #include "store/Database.h"
 #include "store/Reader.h"
+#include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BrowserPage.h"
 #include "tests/support/Process.h"
+#include "tests/support/SimulateProcess.h"
 #include "tests/support/TempDir.h"
 
 #include <Poco/JSON/Array.h>
@@ -86,15 +88,17 @@ protected:
     // The page logs in through `rtmtap proxy --api-upstream` to `rtmtap simulate`, recorded into
     // db; both are stopped (the recording complete) when this returns.
     void recordThroughProxy(const std::string& shot, Recorded& rec) {
-        SimulatorBehindProxy servers(db);
-        ASSERT_TRUE(servers.started()) << servers.failure();
-        rec.simWs = servers.simWs();
-        rec.wsPort = servers.wsPort();
-        rec.api = servers.api();
+        SimulateProcess sim;
+        ASSERT_TRUE(sim.started()) << sim.output();
+        ApiRecordingProxy proxy(sim.api(), db);
+        ASSERT_TRUE(proxy.started()) << proxy.output();
+        rec.simWs = sim.ws();
+        rec.wsPort = proxy.wsPort();
+        rec.api = proxy.api();
 
         ASSERT_NO_FATAL_FAILURE(runPage(rec.api + "/api/v1", shot, rec.page));
 
-        ExitStatus stopped = servers.stop();
+        ExitStatus stopped = proxy.stop();
         EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.describe();
     }
 
@@ -178,7 +182,7 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
                     "127.0.0.1:0", "--reactive", "--expect", "--record", "--color", "never"});
     const uint16_t wsPort = replay.waitForListening(30000);
     ASSERT_NE(wsPort, 0) << replay.err();
-    const std::string api = waitForOutput(replay, std::regex(R"(, API (http://\S+) \()"));
+    const std::string api = replay.waitForMatch(std::regex(R"(, API (http://\S+) \()"));
     ASSERT_NE(api, "") << replay.out();
     EXPECT_NE(replay.listeningLine().find("(3 recorded calls)"), std::string::npos)
         << "user.login, channel.list, rtm.connect (a preflight is no call of the session): " << replay.listeningLine();

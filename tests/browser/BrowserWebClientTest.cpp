@@ -7,7 +7,9 @@
 #include "store/Database.h"
 #include "store/Reader.h"
 #include "store/Statement.h"
+#include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BrowserPage.h"
+#include "tests/support/SimulateProcess.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -66,10 +68,9 @@ protected:
 };
 
 TEST_F(BrowserWebClient, ShowsAChannelsHistoryFromTheSimulator) {
-    Process sim({"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "7"});
-    const std::string api = waitForOutput(sim, std::regex(R"(simulating AirSend: api (http://\S+) )"));
-    ASSERT_NE(api, "") << sim.out() << sim.err();
-    auto result = run(api + "/api/v1", "");
+    SimulateProcess sim;
+    ASSERT_TRUE(sim.started()) << sim.output();
+    auto result = run(sim.api() + "/api/v1", "");
     ASSERT_NE(result, nullptr);
     expectEveryRoute(result);
     auto channel = result->getObject("channel");
@@ -83,18 +84,20 @@ TEST_F(BrowserWebClient, ShowsAChannelsHistoryFromTheSimulator) {
 
 TEST_F(BrowserWebClient, ThroughTheProxyEveryCallIsRecordedAndLinkedToTheSession) {
     const std::string db = dir.file("webclient.db");
-    SimulatorBehindProxy servers(db);
-    ASSERT_TRUE(servers.started()) << servers.failure();
-    auto result = run(servers.api() + "/api/v1",
+    SimulateProcess sim;
+    ASSERT_TRUE(sim.started()) << sim.output();
+    ApiRecordingProxy proxy(sim.api(), db);
+    ASSERT_TRUE(proxy.started()) << proxy.output();
+    auto result = run(proxy.api() + "/api/v1",
                       screenshotPath("RTMTAP_BROWSER_WEBCLIENT_SCREENSHOT", RTMTAP_BROWSER_WEBCLIENT_SCREENSHOT));
-    const ExitStatus stopped = servers.stop();
+    const ExitStatus stopped = proxy.stop();
     EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.describe();
     ASSERT_NE(result, nullptr);
     expectEveryRoute(result);
     const int calls = static_cast<int>(result->getArray("calls")->size());
     const std::string page = result->getValue<std::string>("page");
     EXPECT_EQ(result->getObject("ws")->getValue<std::string>("url").rfind(
-                  "ws://127.0.0.1:" + std::to_string(servers.wsPort()) + "/_rtmtap/", 0),
+                  "ws://127.0.0.1:" + std::to_string(proxy.wsPort()) + "/_rtmtap/", 0),
               0u);
 
     Reader reader(db);

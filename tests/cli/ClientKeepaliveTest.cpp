@@ -1,7 +1,9 @@
 // `rtmtap client --keepalive` as a process: web-client keepalives through `rtmtap proxy
 // --api-upstream` in front of `rtmtap simulate`, counted by `rtmtap stats`; a server that never
 // pongs makes it reconnect with close code 3000; bad --keepalive-scale values.
+#include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/Process.h"
+#include "tests/support/SimulateProcess.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TestUpstream.h"
@@ -18,19 +20,6 @@
 namespace rtmtap::test {
 namespace {
 
-// The first capture of re in what out() has printed, "" when it did not appear within 20 s.
-std::string waitForMatch(Process& p, const std::regex& re) {
-    for (int i = 0; i < 400; ++i) {
-        std::smatch m;
-        const std::string out = p.out();
-        if (std::regex_search(out, m, re)) {
-            return m[1];
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-}
-
 Poco::JSON::Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }
@@ -45,28 +34,23 @@ int reconnectsInEndLine(const std::string& err) {
 }
 
 TEST(ClientKeepalive, ThroughTheProxyStatsCountsAnsweredKeepalives) {
-    Process sim({"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "5"});
-    const std::string simApi = waitForMatch(sim, std::regex(R"(simulating AirSend: api (http://127\.0\.0\.1:\d+))"));
-    ASSERT_FALSE(simApi.empty()) << sim.out() << sim.err();
+    SimulateProcess sim({"--seed", "5"});
+    ASSERT_TRUE(sim.started()) << sim.output();
     TempDir dir;
     const std::string db = dir.file("ka.db");
-    Process proxy({"proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", simApi, "--db", db});
-    ASSERT_NE(proxy.waitForListening(30000), 0) << proxy.err();
-    std::smatch m;
-    const std::string line = proxy.listeningLine();
-    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(API (http://127\.0\.0\.1:\d+) -> )"))) << line;
+    ApiRecordingProxy proxy(sim.api(), db);
+    ASSERT_TRUE(proxy.started()) << proxy.output();
 
     // Scale 20: a ws_ping every 0.5 s, a system.ping every 3 s: about 16 and 2 in 8 s.
-    RunResult client = Process::capture({"client", "--api", m.str(1), "--user", "user2@example.test", "--password",
+    RunResult client = Process::capture({"client", "--api", proxy.api(), "--user", "user2@example.test", "--password",
                                          "password", "--keepalive", "--keepalive-scale", "20", "--duration", "8"},
                                         30000);
     ASSERT_EQ(client.code(), 0) << client.status.describe() << "\n" << client.err;
     EXPECT_EQ(reconnectsInEndLine(client.err), 0) << client.err;
     EXPECT_EQ(client.err.find("reconnecting"), std::string::npos) << client.err;
 
-    proxy.signal(SIGINT);
-    ExitStatus s = proxy.waitExit();
-    ASSERT_TRUE(s.exited && s.code == 0) << s.describe() << "\n" << proxy.err();
+    ExitStatus s = proxy.stop();
+    ASSERT_TRUE(s.exited && s.code == 0) << s.describe() << "\n" << proxy.output();
     RunResult stats = Process::capture({"stats", "--db", db, "--json"});
     ASSERT_EQ(stats.code(), 0) << stats.err;
     auto keepalive = parse(stats.out)->getObject("keepalive");

@@ -4,7 +4,9 @@
 #include "replay/RtmClient.h"
 #include "store/Reader.h"
 #include "tests/support/FrameLists.h"
+#include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/Process.h"
+#include "tests/support/SimulateProcess.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestUpstream.h"
 
@@ -32,57 +34,36 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
     return a;
 }
 
-// Waits for a line of p's stdout that matches re; its first group, "" on timeout or exit.
-std::string waitForMatch(Process& p, const std::regex& re) {
-    for (int i = 0; i < 600; ++i) {
-        std::smatch m;
-        const std::string out = p.out();
-        if (std::regex_search(out, m, re)) {
-            return m[1];
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-}
-
 // `rtmtap simulate` on free ports.
 class Sim {
 public:
-    explicit Sim(const std::vector<std::string>& args)
-        : p_(std::vector<std::string>{"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "5"} + args) {
-        api_ = waitForMatch(p_, std::regex(R"(simulating AirSend: api (http://127\.0\.0\.1:\d+))"));
-        ws_ = waitForMatch(p_, std::regex(R"(simulating AirSend: api \S+ ws (ws://127\.0\.0\.1:\d+))"));
-        EXPECT_FALSE(api_.empty() || ws_.empty()) << p_.out() << p_.err();
+    explicit Sim(const std::vector<std::string>& args) : p_(std::vector<std::string>{"--seed", "5"} + args) {
+        EXPECT_TRUE(p_.started()) << p_.output();
     }
-    const std::string& api() const { return api_; }
-    const std::string& ws() const { return ws_; }
+    const std::string& api() const { return p_.api(); }
+    const std::string& ws() const { return p_.ws(); }
     // The login options of `replay --to` against this simulator.
-    std::vector<std::string> to() const { return {"--to", ws_ + "/rtm", "--api", api_, "--user", kUser, "--password", "password"}; }
+    std::vector<std::string> to() const { return {"--to", ws() + "/rtm", "--api", api(), "--user", kUser, "--password", "password"}; }
 
 private:
-    Process p_;
-    std::string api_, ws_;
+    SimulateProcess p_;
 };
 
 // `rtmtap proxy` in front of a simulator's API (rtm.connect rewritten to the proxy), recording to db.
 class RecordingProxy {
 public:
-    RecordingProxy(const Sim& sim, const std::string& db)
-        : p_({"proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", sim.api(), "--db", db}) {
-        api_ = waitForMatch(p_, std::regex(R"(, API (http://127\.0\.0\.1:\d+) -> )"));
-        EXPECT_FALSE(api_.empty()) << p_.out() << p_.err();
+    RecordingProxy(const Sim& sim, const std::string& db) : p_(sim.api(), db) {
+        EXPECT_TRUE(p_.started()) << p_.output();
     }
-    const std::string& api() const { return api_; }
+    const std::string& api() const { return p_.api(); }
     // Ends it (SIGINT): everything recorded is committed when it exits.
     void stop() {
-        p_.signal(SIGINT);
-        ExitStatus s = p_.waitExit();
-        EXPECT_TRUE(s.exited && s.code == 0) << s.describe() << " " << p_.err();
+        ExitStatus s = p_.stop();
+        EXPECT_TRUE(s.exited && s.code == 0) << s.describe() << " " << p_.output();
     }
 
 private:
-    Process p_;
-    std::string api_;
+    ApiRecordingProxy p_;
 };
 
 std::string writeFile(const TempDir& dir, const std::string& name, const std::string& text) {

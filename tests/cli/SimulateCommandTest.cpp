@@ -1,5 +1,6 @@
 // `rtmtap simulate` as a process: the ready line, a login against it, SIGTERM, and errors.
 #include "tests/support/Process.h"
+#include "tests/support/SimulateProcess.h"
 #include "tests/support/TestClient.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -15,24 +16,11 @@
 namespace rtmtap::test {
 namespace {
 
-// The ready line's API URL, "" when the process ended or did not print it in time.
-std::string waitForApiUrl(Process& p) {
-    const std::regex ready(R"(simulating AirSend: api (http://127\.0\.0\.1:\d+) ws ws://127\.0\.0\.1:\d+)");
-    for (int i = 0; i < 400; ++i) {
-        std::smatch m;
-        const std::string out = p.out();
-        if (std::regex_search(out, m, ready)) {
-            return m[1];
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-}
-
 TEST(SimulateCommand, ServesLoginAndStopsOnSigterm) {
-    Process p({"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "9", "--users", "3"});
-    const std::string api = waitForApiUrl(p);
-    ASSERT_FALSE(api.empty()) << p.out() << p.err();
+    SimulateProcess sim({"--seed", "9", "--users", "3"});
+    ASSERT_TRUE(sim.started()) << sim.output();
+    Process& p = sim.process();
+    const std::string api = sim.api();
     EXPECT_NE(p.out().find("user1@example.test"), std::string::npos);
     EXPECT_NE(p.out().find("seed 9"), std::string::npos);
     const std::string body = "user=user3%40example.test&password=password";

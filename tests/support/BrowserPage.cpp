@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 
 #include <chrono>
 #include <cstdio>
@@ -76,19 +75,6 @@ PageRun openPage(const std::string& browserDir, const std::string& page, const s
     return run;
 }
 
-std::string waitForOutput(Process& p, const std::regex& pattern, int timeoutMs) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (std::chrono::steady_clock::now() < end) {
-        std::smatch m;
-        const std::string out = p.out();
-        if (std::regex_search(out, m, pattern)) {
-            return m.str(1);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-}
-
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array) {
     std::vector<std::string> out;
     for (size_t i = 0; array && i < array->size(); ++i) {
@@ -119,36 +105,6 @@ void BrowserTest::SetUp() {
         FAIL() << "the browser test cannot run, " << missing
                << " (run scripts/install-deps, or set RTMTAP_SKIP_BROWSER=1 to skip this test)";
     }
-}
-
-SimulatorBehindProxy::SimulatorBehindProxy(const std::string& db, const std::vector<std::string>& simulateArgs) {
-    std::vector<std::string> args = {"simulate", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--seed", "7"};
-    args.insert(args.end(), simulateArgs.begin(), simulateArgs.end());
-    sim_ = std::make_unique<Process>(args);
-    simApi_ = waitForOutput(*sim_, std::regex(R"(simulating AirSend: api (http://\S+) )"));
-    simWs_ = waitForOutput(*sim_, std::regex(R"( ws (ws://\S+) )"));
-    if (simApi_.empty() || simWs_.empty()) {
-        failure_ = "rtmtap simulate did not start: " + sim_->out() + sim_->err();
-        return;
-    }
-    proxy_ = std::make_unique<Process>(std::vector<std::string>{
-        "proxy", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--api-upstream", simApi_, "--db", db});
-    wsPort_ = proxy_->waitForListening(30000);
-    api_ = waitForOutput(*proxy_, std::regex(R"(, API (http://\S+) -> )"));
-    if (wsPort_ == 0 || api_.empty()) {
-        failure_ = "rtmtap proxy did not start: " + proxy_->out() + proxy_->err();
-    }
-}
-
-ExitStatus SimulatorBehindProxy::stop() {
-    ExitStatus stopped;
-    if (proxy_) {
-        proxy_->signal(SIGINT);
-        stopped = proxy_->waitExit(20000);
-    }
-    sim_->signal(SIGTERM);
-    sim_->waitExit(20000);
-    return stopped;
 }
 
 }  // namespace rtmtap::test

@@ -11,7 +11,6 @@
 
 #include <memory>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -30,9 +29,6 @@ struct PageRun {
 PageRun openPage(const std::string& browserDir, const std::string& page, const std::string& apiBase,
                  const std::string& shot, int timeoutMs = 60000);
 
-// The first match of group 1 of pattern in the process's stdout; "" when it ended or timed out.
-std::string waitForOutput(Process& p, const std::regex& pattern, int timeoutMs = 20000);
-
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array);
 
 // $envName when set (to keep a screenshot in docs/), else fallback.
@@ -50,28 +46,6 @@ protected:
 
 private:
     std::string browserDir_;
-};
-
-// `rtmtap simulate` (seed 7, both sides on port 0) behind `rtmtap proxy --api-upstream` recording
-// into db: what a browser page is pointed at. started() is false (failure() says why) when either
-// did not come up.
-class SimulatorBehindProxy {
-public:
-    SimulatorBehindProxy(const std::string& db, const std::vector<std::string>& simulateArgs = {});
-    bool started() const { return failure_.empty(); }
-    const std::string& failure() const { return failure_; }
-    const std::string& simApi() const { return simApi_; }  // http://127.0.0.1:PORT
-    const std::string& simWs() const { return simWs_; }    // ws://127.0.0.1:PORT
-    const std::string& api() const { return api_; }        // the proxy's API side, http://127.0.0.1:PORT
-    uint16_t wsPort() const { return wsPort_; }            // the proxy's WebSocket side
-    // SIGINT to the proxy (the recording complete when it exits: its status is returned), then
-    // SIGTERM to the simulator.
-    ExitStatus stop();
-
-private:
-    std::unique_ptr<Process> sim_, proxy_;
-    std::string failure_, simApi_, simWs_, api_;
-    uint16_t wsPort_ = 0;
 };
 
 }  // namespace rtmtap::test

@@ -234,6 +234,14 @@ uint16_t Process::waitForListening(int timeoutMs) {
     return port;
 }
 
+std::string Process::waitForMatch(const std::regex& pattern, int timeoutMs) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    std::smatch m;
+    changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                      [&] { return std::regex_search(out_, m, pattern) || outputEnded_; });
+    return std::regex_search(out_, m, pattern) ? m.str(1) : std::string();
+}
+
 std::string Process::listeningLine() const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string line;

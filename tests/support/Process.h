@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,9 @@ public:
     // 0 when the output ended (the child exited) or timeoutMs passed first.
     uint16_t waitForListening(int timeoutMs = 20000);
     std::string listeningLine() const;  // the whole line, "" before it arrived
+    // Waits for pattern in stdout and returns its first group; "" when the output ended (the
+    // child exited) or timeoutMs passed first.
+    std::string waitForMatch(const std::regex& pattern, int timeoutMs = 20000);
 
     void signal(int sig);
     // With withStdin: writes text to the child's stdin (false when it is closed or the child is
