@@ -227,8 +227,7 @@ TEST(ClientReplayTest, CommandsGoAtTheirRecordedOffsetsScaledBySpeedNeverEarlier
     }
     ASSERT_EQ(at.size(), 3u);
     EXPECT_GE(at[1], 200'000);  // 400 ms recorded, at speed 2
-    EXPECT_GE(at[2], 400'000);
-    EXPECT_GE(at[2] - at[1], 190'000) << "the spacing is kept (the scheduler never fires early)";
+    EXPECT_GE(at[2], 400'000);  // never early; a late ping (a loaded machine) may shorten the spacing after it
 }
 
 TEST(ClientReplayTest, ReactiveCommandsWaitForTheirEventsAndATimeoutIsReported) {
