@@ -236,10 +236,12 @@ std::string percentilesText(const Percentiles& p) {
 }
 
 // One keepalive of the web client, in the form of the ping/pong line.
+// unit: singular ("call"); an s is added unless there is one.
 void printRoundTrips(const char* title, const char* unit, const KeepaliveRoundTrips& k, std::ostream& out,
                      const Palette& palette) {
     std::string unanswered = std::to_string(k.unanswered) + " never answered";
-    out << palette.bold(title) << ": " << k.sent << ' ' << unit << ", " << k.roundTrip.count << " answered, "
+    out << palette.bold(title) << ": " << k.sent << ' ' << unit << (k.sent == 1 ? "" : "s") << ", " << k.roundTrip.count
+        << " answered, "
         << (k.unanswered ? palette.warn(unanswered) : unanswered) << '\n';
     if (k.roundTrip.count) {
         out << "  round trip " << percentilesText(k.roundTrip) << '\n';
@@ -267,8 +269,8 @@ void printReconnects(const SessionStats& s, std::ostream& out, const Palette& pa
 }
 
 void printKeepalive(const SessionStats& s, std::ostream& out, const Palette& palette) {
-    printRoundTrips("ws_ping/pong", "ws_pings", s.keepalive.wsPing, out, palette);
-    printRoundTrips("system.ping", "calls", s.keepalive.systemPing, out, palette);
+    printRoundTrips("ws_ping/pong", "ws_ping", s.keepalive.wsPing, out, palette);
+    printRoundTrips("system.ping", "call", s.keepalive.systemPing, out, palette);
     printReconnects(s, out, palette);
 }
 

@@ -255,7 +255,7 @@ TEST_F(StatsKeepaliveTest, TextShowsEachKeepaliveLikeThePingLine) {
         EXPECT_NE(r.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << r.out;
     }
     RunResult two = run({"stats", "2", "--db", keepaliveDb_});
-    EXPECT_NE(two.out.find("system.ping: 1 calls, 1 answered, 0 never answered\n"), std::string::npos) << two.out;
+    EXPECT_NE(two.out.find("system.ping: 1 call, 1 answered, 0 never answered\n"), std::string::npos) << two.out;
     EXPECT_NE(two.out.find("reconnect: no\n"), std::string::npos) << two.out;
     RunResult all = run({"stats", "--db", keepaliveDb_});
     expectExit(all, 0);
