@@ -36,7 +36,11 @@ Simulator::Simulator(const SimulatorConfig& config, const Clock& clock)
     params->setMaxThreads(16);
     params->setMaxQueued(64);
     auto factory = new SimHttpFactory([this](auto& req, auto& resp) { api_->handle(req, resp); });
-    apiServer_ = std::make_unique<Poco::Net::HTTPServer>(factory, socket, params);
+    // A pool of its own, joined in stop(): on POCO's default pool a handler could still be
+    // finishing its answer while the process exits and POCO's static buffer pools are destroyed
+    // (ThreadSanitizer saw it as a use of a destroyed mutex in Poco::MemoryPool::release).
+    pool_ = std::make_unique<Poco::ThreadPool>(2, 16, 60);
+    apiServer_ = std::make_unique<Poco::Net::HTTPServer>(factory, *pool_, socket, params);
 }
 
 Simulator::~Simulator() {
@@ -69,6 +73,7 @@ void Simulator::stop() {
         chatterThread_.join();
     }
     apiServer_->stopAll(true);
+    pool_->joinAll();
     ws_->stop();
 }
 

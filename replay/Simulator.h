@@ -9,6 +9,7 @@
 #include "protocol/Clock.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
 
 #include <condition_variable>
 #include <memory>
@@ -63,6 +64,7 @@ private:
     std::unique_ptr<SimServer> ws_;
     std::unique_ptr<SimApi> api_;
     uint16_t apiPort_ = 0;
+    std::unique_ptr<Poco::ThreadPool> pool_;  // declared before apiServer_: outlives it
     std::unique_ptr<Poco::Net::HTTPServer> apiServer_;
     std::mutex mutex_;
     std::condition_variable wake_;
