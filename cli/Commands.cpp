@@ -20,6 +20,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupReplay(app, exitCode);
     setupInject(app, exitCode);
     setupIntercept(app, exitCode);
+    setupLint(app, exitCode);
 }
 
 std::string defaultDbPath() {

@@ -23,6 +23,7 @@ void setupStats(CLI::App& app, int& exitCode);
 void setupReplay(CLI::App& app, int& exitCode);
 void setupInject(CLI::App& app, int& exitCode);
 void setupIntercept(CLI::App& app, int& exitCode);
+void setupLint(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

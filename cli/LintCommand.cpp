@@ -1,0 +1,139 @@
+#include "LintCommand.h"
+
+#include "Commands.h"
+#include "lint/LintEngine.h"
+#include "store/JsonObject.h"
+#include "store/JsonOut.h"
+#include "store/Reader.h"
+
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace rtmtap::cli {
+namespace {
+
+// The sessions to check: those named, else all of them in id order. nullopt (one line on err)
+// when a named one does not exist: nothing is checked then.
+std::optional<std::vector<int64_t>> sessionsToLint(Reader& reader, const LintOptions& options, std::ostream& err) {
+    if (options.sessions.empty()) {
+        std::vector<int64_t> ids;
+        for (const SessionRow& row : reader.sessions()) {
+            ids.push_back(row.id);
+        }
+        return ids;
+    }
+    for (int64_t id : options.sessions) {
+        if (!reader.session(id)) {
+            err << "rtmtap: no session " << id << " in '" << options.db << "' (rtmtap sessions lists them)\n";
+            return std::nullopt;
+        }
+    }
+    return options.sessions;
+}
+
+std::vector<Finding> lintSession(Reader& reader, LintEngine& engine, int64_t session) {
+    engine.startSession(session);
+    reader.frames(session, [&](const FrameRow& row) {
+        engine.onMessage(row.message);
+        return true;
+    });
+    return engine.endSession();
+}
+
+std::string secondsText(int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+%.3f s", us / 1e6);
+    return buf;
+}
+
+void printSession(int64_t session, const std::vector<Finding>& findings, std::ostream& out) {
+    out << "session " << session << '\n';
+    char line[96];
+    for (const Finding& f : findings) {
+        std::snprintf(line, sizeof line, "  %-5s %-20s %lld:%lld  ", toString(f.severity), f.rule.c_str(),
+                      static_cast<long long>(f.session), static_cast<long long>(f.seq));
+        out << line << isoUtc(f.wall_us) << " (" << secondsText(f.t_us) << ")\n    " << f.sentence << '\n';
+    }
+}
+
+void printSummary(size_t sessions, const std::array<int64_t, 3>& counts, std::ostream& out) {
+    int64_t total = counts[0] + counts[1] + counts[2];
+    out << sessions << (sessions == 1 ? " session" : " sessions") << " checked, " << total
+        << (total == 1 ? " finding" : " findings") << ": " << counts[2] << " error, " << counts[1] << " warn, "
+        << counts[0] << " info\n";
+}
+
+}  // namespace
+
+std::string findingJson(const Finding& f) {
+    return JsonObject()
+        .string("rule", f.rule)
+        .string("severity", toString(f.severity))
+        .number("session", f.session)
+        .number("seq", f.seq)
+        .number("t_us", f.t_us)
+        .string("at", isoUtc(f.wall_us))
+        .string("sentence", f.sentence)
+        .str();
+}
+
+int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
+    std::array<int64_t, 3> counts{};  // per Severity
+    bool failed = false;
+    try {
+        Reader reader(options.db);
+        std::optional<std::vector<int64_t>> sessions = sessionsToLint(reader, options, err);
+        if (!sessions) {
+            return 2;
+        }
+        LintEngine engine = LintEngine::withAllRules();
+        for (int64_t session : *sessions) {
+            std::vector<Finding> findings = lintSession(reader, engine, session);
+            for (const Finding& f : findings) {
+                ++counts[static_cast<size_t>(f.severity)];
+                failed = failed || f.severity >= options.failOn;
+                if (options.json) {
+                    out << findingJson(f) << '\n';
+                }
+            }
+            if (!options.json && !findings.empty()) {
+                printSession(session, findings, out);
+            }
+        }
+        if (!options.json) {
+            printSummary(sessions->size(), counts, out);
+        }
+    } catch (const std::exception& e) {
+        err << "rtmtap: " << e.what() << '\n';
+        return 2;
+    }
+    return failed ? 1 : 0;
+}
+
+void setupLint(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<LintOptions>();
+    options->db = defaultDbPath();
+    auto failOn = std::make_shared<std::string>("error");
+    CLI::App* sub = app.add_subcommand("lint", "Say what a client or server did wrong, from the recorded traffic");
+    sub->footer(
+        "Rules (lint/): first-not-auth, command-before-auth, unknown-command, invalid-json.\n"
+        "Findings are grouped by session: severity, rule, session:seq, time, one sentence.\n"
+        "Exit: 1 when a finding at or above --fail-on exists, 0 otherwise; 2 when the database\n"
+        "cannot be read or a session does not exist.");
+    sub->add_option("sessions", options->sessions, "Session ids (see rtmtap sessions); all sessions when left out");
+    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
+        ->capture_default_str();
+    sub->add_flag("--json", options->json, "Print one JSON object per finding per line, no summary");
+    sub->add_option("--fail-on", *failOn, "Exit 1 when a finding of this severity or above exists")
+        ->check(CLI::IsMember({"info", "warn", "error"}))
+        ->capture_default_str();
+    sub->callback([options, failOn, &exitCode] {
+        parseSeverity(*failOn, options->failOn);
+        exitCode = runLint(*options, std::cout, std::cerr);
+    });
+}
+
+}  // namespace rtmtap::cli
