@@ -23,6 +23,10 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupLint(app, exitCode);
 }
 
+void addReadDbOption(CLI::App* sub, std::string& db) {
+    sub->add_option("--db", db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
+}
+
 std::string defaultDbPath() {
     const char* env = std::getenv("RTMTAP_DB");
     return env && *env ? env : "rtmtap.db";

@@ -28,4 +28,8 @@ void setupLint(CLI::App& app, int& exitCode);
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();
 
+// The --db option of the commands that read a database (query, show, tail, stats, sessions,
+// export, lint): one help text for all.
+void addReadDbOption(CLI::App* sub, std::string& db);
+
 }  // namespace rtmtap::cli

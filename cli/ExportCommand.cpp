@@ -83,7 +83,7 @@ void setupExport(CLI::App& app, int& exitCode) {
     sub->add_option("--format", o->format, "jsonl or har (default: from the -o extension, else jsonl)")
         ->check(CLI::IsMember({"jsonl", "har"}));
     sub->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
-    sub->add_option("--db", o->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
+    addReadDbOption(sub, o->db);
     sub->callback([o, &exitCode] { exitCode = runExport(*o); });
 }
 

@@ -124,8 +124,7 @@ void setupLint(CLI::App& app, int& exitCode) {
         "Exit: 1 when a finding at or above --fail-on exists, 0 otherwise; 2 when the database\n"
         "cannot be read or a session does not exist.");
     sub->add_option("sessions", options->sessions, "Session ids (see rtmtap sessions); all sessions when left out");
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options->db);
     sub->add_flag("--json", options->json, "Print one JSON object per finding per line, no summary");
     sub->add_option("--fail-on", *failOn, "Exit 1 when a finding of this severity or above exists")
         ->check(CLI::IsMember({"info", "warn", "error"}))

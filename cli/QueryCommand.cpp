@@ -61,8 +61,7 @@ void setupQuery(CLI::App& app, int& exitCode) {
                             "  rtmtap query --text 'meeting tomorrow' --jsonl --limit 20\n"
                             "  rtmtap query --where payload.message.message_type=5 --count\n") +
                 kFilterHelp + "\nExit: 0 something matched, 1 nothing did, 2 an error.");
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options->db);
     CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");
     CLI::Option* jsonFlag = sub->add_flag("--json", *json, "Print one JSON array of frames")->excludes(jsonlFlag);
     sub->add_flag("--count", options->count, "Print only how many frames match")->excludes(jsonlFlag)->excludes(jsonFlag);

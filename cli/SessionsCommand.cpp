@@ -415,8 +415,7 @@ void setupSessions(CLI::App& app, int& exitCode) {
         "Filters of one kind are OR'ed (--user 1 --user 2), different kinds AND'ed.\n"
         "Exit: 0 when a session is listed; 1 when none is (empty database, or the filters leave none);\n"
         "2 on a usage error or when the database cannot be read.");
-    sub->add_option("--db", options.db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options.db);
     sub->add_flag("--live", options.live,
                   "The sessions the running proxy recording into --db holds now (asked through its control "
                   "socket DB.ctl; exit 2 when none runs), with frames each way");

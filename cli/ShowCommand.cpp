@@ -300,8 +300,7 @@ void setupShow(CLI::App& app, int& exitCode) {
                 "\nExit: 0 frames printed (or none asked for), 1 the filters matched nothing, 2 no such session\n"
                 "or an unreadable database.");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions)")->required();
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options->db);
     CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");
     sub->add_flag("--json", *json, "Print one JSON object: the session and its frames")->excludes(jsonlFlag);
     sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");

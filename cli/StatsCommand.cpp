@@ -502,8 +502,7 @@ void setupStats(CLI::App& app, int& exitCode) {
         "(proxy --when-behind relay); how it ended.\n"
         "Exit: 0; 2 when the session does not exist or the database cannot be read.");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions); all sessions when left out");
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options->db);
     sub->add_flag("--json", options->json, "Print one JSON object");
     sub->add_option("--gap-seconds", options->gapSeconds, "List silences longer than this (AirSend pings every 25 s)")
         ->check(CLI::Range(0.001, 31'536'000.0))

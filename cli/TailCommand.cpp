@@ -134,8 +134,7 @@ void setupTail(CLI::App& app, int& exitCode) {
         "prefixed by its session id (or one JSON object a line, as show --jsonl, with --jsonl).\n"
         "Filters: values of one flag are OR'ed, different flags AND'ed. A missing database is waited for.\n"
         "Exit: 0 on SIGINT/SIGTERM or when stdout closes; 2 when the database cannot be read.");
-    sub->add_option("--db", options->db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")
-        ->capture_default_str();
+    addReadDbOption(sub, options->db);
     sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
     sub->add_flag("--from-start", options->fromStart, "Print the frames already recorded first");
     auto color = std::make_shared<ColorMode>(ColorMode::Auto);
