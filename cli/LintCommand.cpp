@@ -17,30 +17,39 @@ namespace {
 
 // The sessions to check: those named, else all of them in id order. nullopt (one line on err)
 // when a named one does not exist: nothing is checked then.
-std::optional<std::vector<int64_t>> sessionsToLint(Reader& reader, const LintOptions& options, std::ostream& err) {
+std::optional<std::vector<SessionRow>> sessionsToLint(Reader& reader, const LintOptions& options, std::ostream& err) {
     if (options.sessions.empty()) {
-        std::vector<int64_t> ids;
-        for (const SessionRow& row : reader.sessions()) {
-            ids.push_back(row.id);
-        }
-        return ids;
+        return reader.sessions();
     }
+    std::vector<SessionRow> rows;
     for (int64_t id : options.sessions) {
-        if (!reader.session(id)) {
+        std::optional<SessionRow> row = reader.session(id);
+        if (!row) {
             err << "rtmtap: no session " << id << " in '" << options.db << "' (rtmtap sessions lists them)\n";
             return std::nullopt;
         }
+        rows.push_back(std::move(*row));
     }
-    return options.sessions;
+    return rows;
 }
 
-std::vector<Finding> lintSession(Reader& reader, LintEngine& engine, int64_t session) {
-    engine.startSession(session);
-    reader.frames(session, [&](const FrameRow& row) {
-        engine.onMessage(row.message);
+LintSessionEnd endOf(const SessionRow& row) {
+    LintSessionEnd end;
+    end.ended = row.ended_wall_us.has_value();
+    end.ended_wall_us = row.ended_wall_us.value_or(0);
+    end.close_code = row.close_code;
+    end.closed_by = row.closed_by;
+    end.error = row.error;
+    return end;
+}
+
+std::vector<Finding> lintSession(Reader& reader, LintEngine& engine, const SessionRow& row) {
+    engine.startSession(row.id, row.started_wall_us);
+    reader.frames(row.id, [&](const FrameRow& frame) {
+        engine.onMessage(frame.message);
         return true;
     });
-    return engine.endSession();
+    return engine.endSession(endOf(row));
 }
 
 std::string secondsText(int64_t us) {
@@ -77,6 +86,7 @@ std::string findingJson(const Finding& f) {
         .number("t_us", f.t_us)
         .string("at", isoUtc(f.wall_us))
         .string("sentence", f.sentence)
+        .string("section", f.section)
         .str();
 }
 
@@ -85,13 +95,13 @@ int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
     bool failed = false;
     try {
         Reader reader(options.db);
-        std::optional<std::vector<int64_t>> sessions = sessionsToLint(reader, options, err);
+        std::optional<std::vector<SessionRow>> sessions = sessionsToLint(reader, options, err);
         if (!sessions) {
             return 2;
         }
         LintEngine engine = LintEngine::withAllRules();
-        for (int64_t session : *sessions) {
-            std::vector<Finding> findings = lintSession(reader, engine, session);
+        for (const SessionRow& row : *sessions) {
+            std::vector<Finding> findings = lintSession(reader, engine, row);
             for (const Finding& f : findings) {
                 ++counts[static_cast<size_t>(f.severity)];
                 failed = failed || f.severity >= options.failOn;
@@ -100,7 +110,7 @@ int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
                 }
             }
             if (!options.json && !findings.empty()) {
-                printSession(session, findings, out);
+                printSession(row.id, findings, out);
             }
         }
         if (!options.json) {

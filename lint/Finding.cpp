@@ -1,5 +1,7 @@
 #include "Finding.h"
 
+#include "RuleInfo.h"
+
 namespace rtmtap {
 
 const char* toString(Severity severity) {
@@ -21,15 +23,22 @@ bool parseSeverity(const std::string& text, Severity& out) {
     return false;
 }
 
-Finding Finding::at(const Message& m, std::string rule, Severity severity, std::string sentence) {
-    Finding f;
-    f.rule = std::move(rule);
-    f.severity = severity;
-    f.session = m.session;
+Finding Finding::at(const Message& m, const RuleInfo& rule, Severity severity, std::string sentence) {
+    Finding f = aboutSession(m.session, m.wall_us, rule, severity, std::move(sentence));
     f.seq = m.seq;
     f.t_us = m.t_us;
-    f.wall_us = m.wall_us;
+    return f;
+}
+
+Finding Finding::aboutSession(int64_t session, int64_t wall_us, const RuleInfo& rule, Severity severity,
+                              std::string sentence) {
+    Finding f;
+    f.rule = rule.id;
+    f.severity = severity;
+    f.session = session;
+    f.wall_us = wall_us;
     f.sentence = std::move(sentence);
+    f.section = rule.section;
     return f;
 }
 

@@ -7,6 +7,8 @@
 
 namespace rtmtap {
 
+struct RuleInfo;
+
 // Ordered: a --fail-on threshold compares with >=.
 enum class Severity : uint8_t { Info = 0, Warn = 1, Error = 2 };
 
@@ -21,9 +23,13 @@ struct Finding {
     int64_t t_us = 0;     // of that frame, since the session began
     int64_t wall_us = 0;  // of that frame, µs since the Unix epoch
     std::string sentence;  // what happened and why it matters, one sentence
+    std::string section;   // the document section the rule comes from (RuleInfo::section)
 
-    // A finding about frame m.
-    static Finding at(const Message& m, std::string rule, Severity severity, std::string sentence);
+    // A finding of rule about frame m.
+    static Finding at(const Message& m, const RuleInfo& rule, Severity severity, std::string sentence);
+    // A finding of rule about the whole session (seq 0), at a wall time.
+    static Finding aboutSession(int64_t session, int64_t wall_us, const RuleInfo& rule, Severity severity,
+                                std::string sentence);
 };
 
 }  // namespace rtmtap

@@ -8,9 +8,9 @@ namespace rtmtap {
 
 class FirstNotAuthRule : public LintRule {
 public:
-    const char* id() const override { return "first-not-auth"; }
-    void onSessionStart(int64_t session) override;
-    void onMessage(const Message& m, const ClientFrame& frame, std::vector<Finding>& out) override;
+    const RuleInfo& info() const override;
+    void onSessionStart(const LintSession& session) override;
+    void onFrame(const LintFrame& frame, const LintSession& session, std::vector<Finding>& out) override;
 
 private:
     bool seenFirst_ = false;

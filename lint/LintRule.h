@@ -1,10 +1,12 @@
 #pragma once
-// One rule of `rtmtap lint`: fed one session's messages in seq order, between a start and an
-// end; it appends what it finds to out. A rule keeps its own state per session and is reset by
-// onSessionStart, so one instance checks many sessions one after the other.
-#include "ClientFrame.h"
+// One rule of `rtmtap lint`: fed one session's frames in seq order, between a start and an end;
+// it appends what it finds to out. A rule keeps its own state per session and is reset by
+// onSessionStart, so one instance checks many sessions one after the other. Rules that look
+// across sessions read LintSession::history, never state of their own.
 #include "Finding.h"
-#include "protocol/Message.h"
+#include "LintFrame.h"
+#include "LintSession.h"
+#include "RuleInfo.h"
 
 #include <vector>
 
@@ -13,11 +15,15 @@ namespace rtmtap {
 class LintRule {
 public:
     virtual ~LintRule() = default;
-    virtual const char* id() const = 0;  // "first-not-auth": what findings and --fail-on name
-    virtual void onSessionStart(int64_t session) = 0;
-    // frame: m parsed as a client command (shape NotChecked for anything but a client text frame).
-    virtual void onMessage(const Message& m, const ClientFrame& frame, std::vector<Finding>& out) = 0;
-    virtual void onSessionEnd(std::vector<Finding>& out) { (void)out; }
+    virtual const RuleInfo& info() const = 0;
+    const char* id() const { return info().id; }
+    virtual void onSessionStart(const LintSession& session) { (void)session; }
+    virtual void onFrame(const LintFrame& frame, const LintSession& session, std::vector<Finding>& out) = 0;
+    virtual void onSessionEnd(const LintSessionEnd& end, const LintSession& session, std::vector<Finding>& out) {
+        (void)end;
+        (void)session;
+        (void)out;
+    }
 };
 
 }  // namespace rtmtap

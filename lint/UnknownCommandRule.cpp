@@ -4,24 +4,35 @@
 
 namespace rtmtap {
 
-void UnknownCommandRule::onMessage(const Message& m, const ClientFrame& frame, std::vector<Finding>& out) {
-    if (frame.shape != ClientFrame::Shape::Object) {
+const RuleInfo& UnknownCommandRule::info() const {
+    static const RuleInfo kInfo{
+        "unknown-command", Severity::Error, "airsend-rtm.md: CLIENT to SERVER commands",
+        "a command the protocol does not have, an internal one, or none",
+        "The server terminates the connection on any unknown message. The app then reconnects (the web "
+        "client after 10 s) and everything in between is lost: a typo in a command name looks like a "
+        "flaky network.",
+        "c2s text {\"command\":\"ws_typing\",\"channel_id\":\"11010000\"}   <- no such command"};
+    return kInfo;
+}
+
+void UnknownCommandRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
+    if (!frame.fromClient() || frame.shape != LintFrame::Shape::Object) {
         return;
     }
-    if (!frame.hasCommand) {
-        out.push_back(Finding::at(m, id(), Severity::Error,
+    if (!frame.hasName) {
+        out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent a JSON object without a string \"command\": the real server drops "
                                   "the connection"));
         return;
     }
-    const CatalogueEntry* entry = findCatalogueEntry(frame.command, Direction::ClientToServer);
+    const CatalogueEntry* entry = findCatalogueEntry(frame.name, Direction::ClientToServer);
     if (!entry) {
-        out.push_back(Finding::at(m, id(), Severity::Error,
-                                  "the client sent '" + frame.command +
+        out.push_back(Finding::at(frame.message, info(), Severity::Error,
+                                  "the client sent '" + frame.name +
                                       "', a command the protocol does not have: the real server drops the connection"));
     } else if (entry->flavour == Flavour::Internal) {
-        out.push_back(Finding::at(m, id(), Severity::Error,
-                                  "the client sent '" + frame.command +
+        out.push_back(Finding::at(frame.message, info(), Severity::Error,
+                                  "the client sent '" + frame.name +
                                       "', one of the server's internal commands: the real server drops the connection"));
     }
 }

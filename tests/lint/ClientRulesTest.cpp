@@ -2,6 +2,7 @@
 // (so the rules see frames exactly as `rtmtap lint` gives them).
 #include "lint/ClientRules.h"
 #include "lint/LintEngine.h"
+#include "lint/LintFrame.h"
 #include "protocol/Catalogue.h"
 
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ const std::string kAuth = R"({"command":"ws_auth","data":{"auth_token":"t"}})";
 const std::string kTyping = R"({"command":"ws_ephemeral_typing","data":{"channel_id":1}})";
 
 std::vector<Finding> lintOf(const Session& s) {
-    return LintEngine::withAllRules().lint(7, s.messages());
+    return LintEngine(clientRules()).lint(7, s.messages());
 }
 
 std::vector<Finding> findingsOf(const Session& s, const std::string& rule) {
@@ -146,11 +147,11 @@ TEST(ClientRulesTest, InvalidJsonQuietForServerFramesBinaryAndOversize) {
     oversize.seq = 9;
     std::vector<Message> messages = s.messages();
     messages.push_back(oversize);
-    EXPECT_TRUE(LintEngine::withAllRules().lint(7, messages).empty());
+    EXPECT_TRUE(LintEngine(clientRules()).lint(7, messages).empty());
 }
 
 TEST(ClientRulesTest, EngineResetsRuleStateBetweenSessions) {
-    LintEngine engine = LintEngine::withAllRules();
+    LintEngine engine(clientRules());
     Session authed;
     authed.client(kAuth).client(kTyping);
     EXPECT_TRUE(engine.lint(7, authed.messages()).empty());

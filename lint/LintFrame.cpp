@@ -1,0 +1,40 @@
+#include "LintFrame.h"
+
+namespace rtmtap {
+namespace {
+
+bool looksLikeJson(const std::string& payload) {
+    size_t first = payload.find_first_not_of(" \t\r\n");
+    return first != std::string::npos && (payload[first] == '{' || payload[first] == '[');
+}
+
+bool isChecked(const Message& m) {
+    if (m.flags & MessageFlag::Oversize) {
+        return false;
+    }
+    return m.op == Opcode::Text || (m.op == Opcode::Binary && looksLikeJson(m.payload));
+}
+
+}  // namespace
+
+LintFrame::LintFrame(const Message& m) : message(m) {
+    if (!isChecked(m)) {
+        return;
+    }
+    if (!fields.parse(m.payload)) {
+        shape = Shape::NotJson;
+        return;
+    }
+    if (fields.rootType() != JsonType::Object) {
+        shape = Shape::NotObject;
+        return;
+    }
+    shape = Shape::Object;
+    std::optional<std::string> value = fields.string(fromClient() ? "command" : "event");
+    if (value) {
+        hasName = true;
+        name = std::move(*value);
+    }
+}
+
+}  // namespace rtmtap
