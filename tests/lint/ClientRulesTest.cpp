@@ -4,50 +4,25 @@
 #include "lint/LintEngine.h"
 #include "lint/LintFrame.h"
 #include "protocol/Catalogue.h"
+#include "tests/support/CraftedSession.h"
 
 #include <gtest/gtest.h>
 
 namespace rtmtap {
 namespace {
 
-class Session {
-public:
-    Session& client(std::string payload, Opcode op = Opcode::Text) { return add(Direction::ClientToServer, op, std::move(payload)); }
-    Session& server(std::string payload) { return add(Direction::ServerToClient, Opcode::Text, std::move(payload)); }
-    const std::vector<Message>& messages() const { return messages_; }
-
-private:
-    Session& add(Direction dir, Opcode op, std::string payload) {
-        Message m;
-        m.session = 7;
-        m.seq = static_cast<int64_t>(messages_.size()) + 1;
-        m.dir = dir;
-        m.op = op;
-        m.t_us = m.seq * 1000;
-        m.wall_us = 1'764'000'000'000'000 + m.t_us;
-        m.size = payload.size();
-        m.payload = std::move(payload);
-        messages_.push_back(std::move(m));
-        return *this;
-    }
-    std::vector<Message> messages_;
-};
+using Session = test::CraftedSession;
 
 const std::string kAuth = R"({"command":"ws_auth","data":{"auth_token":"t"}})";
 const std::string kTyping = R"({"command":"ws_ephemeral_typing","data":{"channel_id":1}})";
 
 std::vector<Finding> lintOf(const Session& s) {
-    return LintEngine(clientRules()).lint(7, s.messages());
+    LintEngine engine(clientRules());
+    return s.lint(engine);
 }
 
 std::vector<Finding> findingsOf(const Session& s, const std::string& rule) {
-    std::vector<Finding> out;
-    for (Finding& f : lintOf(s)) {
-        if (f.rule == rule) {
-            out.push_back(std::move(f));
-        }
-    }
-    return out;
+    return test::findingsOf(lintOf(s), rule);
 }
 
 TEST(ClientRulesTest, CleanSessionHasNoFindings) {
@@ -65,7 +40,7 @@ TEST(ClientRulesTest, FirstNotAuthFiresOnAnotherCommandFirst) {
     EXPECT_EQ(found[0].severity, Severity::Warn);
     EXPECT_EQ(found[0].session, 7);
     EXPECT_EQ(found[0].seq, 1);
-    EXPECT_EQ(found[0].t_us, 1000);
+    EXPECT_EQ(found[0].t_us, 0);
     EXPECT_NE(found[0].sentence.find("ws_ephemeral_typing"), std::string::npos);
 }
 
