@@ -23,24 +23,8 @@ CLI::Option* repeatable(CLI::Option* option) {
     return option->delimiter(',')->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-int64_t nowWallUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// A time flag: parsed when given, so "10m" means ten minutes before the command ran.
 void timeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& target, const std::string& help) {
-    app.add_option_function<std::string>(
-           name,
-           [&target, name](const std::string& text) {
-               try {
-                   target = parseTimeArg(text, nowWallUs());
-               } catch (const std::invalid_argument& e) {
-                   throw CLI::ValidationError(name, e.what());
-               }
-           },
-           help)
-        ->group("Filters");
+    addTimeOption(app, name, target, help)->group("Filters");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "ProxyRules.h"
 
+#include "TimeArg.h"
+
 #include "rules/RuleReport.h"
 
 #include "store/RuleCounts.h"
@@ -8,11 +10,6 @@
 
 namespace rtmtap::cli {
 namespace {
-
-int64_t nowWallUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::shared_ptr<const RuleEngine> loadEngine(const std::string& file, std::ostream& warnings) {
     return std::make_shared<RuleEngine>(RuleSet::load(file), warnings);

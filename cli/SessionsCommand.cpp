@@ -216,11 +216,6 @@ void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Pa
     printCells(columns, std::move(table), out, palette, [&](size_t i) { return abnormalEnd(rows[i]); });
 }
 
-int64_t wallNowUs() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 void printJson(const std::vector<SessionRow>& rows, std::ostream& out) {
     out << "[";
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -247,7 +242,7 @@ void printLiveTable(const std::vector<LiveSession>& sessions, std::ostream& out,
         {"ID", 20, true, Style::Plain},    {"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
         {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain}, {"USER", 40, false, Style::Plain},
         {"C2S", 12, true, Style::Plain},   {"S2C", 12, true, Style::Plain},   {"BYTES", 12, true, Style::Plain}};
-    const int64_t now = wallNowUs();
+    const int64_t now = nowWallUs();
     std::vector<std::vector<std::string>> table;
     for (const LiveSession& s : sessions) {
         table.push_back({std::to_string(s.id), localTime(s.started_wall_us),
@@ -433,7 +428,7 @@ void setupSessions(CLI::App& app, int& exitCode) {
     addColorOption(*sub, options.color);
     sub->callback([line, &exitCode] {
         if (!line->since.empty()) {
-            line->options.sinceUs = parseTimeArg(line->since, wallNowUs());
+            line->options.sinceUs = parseTimeArg(line->since, nowWallUs());
         }
         exitCode = runSessions(line->options, std::cout, std::cerr);
     });

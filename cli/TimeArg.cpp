@@ -133,4 +133,25 @@ std::string timeArgError(const std::string& text) {
     return {};
 }
 
+int64_t nowWallUs() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+CLI::Option* addTimeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& target,
+                           const std::string& help) {
+    return app
+        .add_option_function<std::string>(
+            name,
+            [&target, name](const std::string& text) {
+                try {
+                    target = parseTimeArg(text, nowWallUs());
+                } catch (const std::invalid_argument& e) {
+                    throw CLI::ValidationError(name, e.what());
+                }
+            },
+            help)
+        ->type_name("T");
+}
+
 }  // namespace rtmtap::cli

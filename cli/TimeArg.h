@@ -1,7 +1,10 @@
 #pragma once
 // The time arguments of --since/--until (query, show, tail, sessions): an ISO 8601 time or a
 // span back from now. Parsed once, on the command line, into wall-clock µs since the epoch.
+#include <CLI/CLI.hpp>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace rtmtap::cli {
@@ -17,5 +20,13 @@ int64_t parseTimeArg(const std::string& text, int64_t nowWallUs);
 
 // The same as a CLI11 validator-friendly check: "" when text parses, else the reason.
 std::string timeArgError(const std::string& text);
+
+// The wall clock now, µs since the epoch: what relative spans count back from.
+int64_t nowWallUs();
+
+// A time flag (--since, --until): parsed when given, so "10m" means ten minutes before the
+// command ran; a bad value is a CLI11 usage error naming the flag.
+CLI::Option* addTimeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& target,
+                           const std::string& help);
 
 }  // namespace rtmtap::cli

@@ -69,17 +69,21 @@ protected:
 TEST_F(LintCommandTest, ReadableOutputGroupsBySessionAndFailsOnError) {
     RunResult r = Process::capture({"lint", "--db", db_});
     expectExit(r, 1);
-    EXPECT_EQ(r.out.find("session 1\n"), std::string::npos) << "a clean session prints nothing:\n" << r.out;
-    size_t two = r.out.find("session 2\n");
-    size_t three = r.out.find("session 3\n");
+    EXPECT_EQ(r.out.find("session 1 "), std::string::npos) << "a clean session prints nothing:\n" << r.out;
+    size_t two = r.out.find("session 2  127.0.0.1:1  (2 findings)\n");
+    size_t three = r.out.find("session 3  127.0.0.1:1  (1 finding)\n");
     ASSERT_NE(two, std::string::npos) << r.out;
     ASSERT_NE(three, std::string::npos) << r.out;
     EXPECT_LT(two, three);
     std::string second = r.out.substr(two, three - two);
-    EXPECT_NE(second.find("warn  first-not-auth       2:1  2025-11-24T16:00:00.250"), std::string::npos) << second;
+    EXPECT_NE(second.find("  warn  first-not-auth       2:1        2025-11-24T16:00:00.250000Z (+0.250 s)\n"),
+              std::string::npos)
+        << second;
+    EXPECT_NE(second.find("\n        airsend-rtm.md: Establishing RTM Connection\n"), std::string::npos) << second;
     EXPECT_NE(second.find("command-before-auth"), std::string::npos);
     EXPECT_NE(second.find("ignores it silently"), std::string::npos);
-    EXPECT_NE(r.out.find("error invalid-json         3:2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  error invalid-json         3:2 "), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
     EXPECT_NE(r.out.find("3 sessions checked, 3 findings: 1 error, 2 warn, 0 info\n"), std::string::npos) << r.out;
     EXPECT_TRUE(r.err.empty()) << r.err;
 }
@@ -118,6 +122,7 @@ TEST_F(LintCommandTest, JsonIsOneObjectPerFinding) {
     EXPECT_EQ(findings[2]->getValue<std::string>("rule"), "invalid-json");
     EXPECT_EQ(findings[2]->getValue<std::string>("severity"), "error");
     EXPECT_FALSE(findings[2]->getValue<std::string>("sentence").empty());
+    EXPECT_EQ(findings[2]->getValue<std::string>("section"), "protocol-notes.md: WebSocket behaviour of the real server");
 }
 
 TEST_F(LintCommandTest, UnknownSessionAndBadDatabaseAreOneLineExit2) {

@@ -1,0 +1,69 @@
+#include "TextLintReport.h"
+
+#include "store/JsonOut.h"
+
+#include <cstdio>
+
+namespace rtmtap::cli {
+namespace {
+
+std::string secondsText(int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+%.3f s", static_cast<double>(us) / 1e6);
+    return buf;
+}
+
+std::string padded(std::string text, size_t width) {
+    if (text.size() < width) {
+        text.append(width - text.size(), ' ');
+    }
+    return text;
+}
+
+std::string plural(int64_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string TextLintReport::severity(Severity s) const {
+    std::string text = padded(toString(s), 5);
+    switch (s) {
+    case Severity::Error: return palette_.error(text);
+    case Severity::Warn: return palette_.warn(text);
+    case Severity::Info: return palette_.dim(text);
+    }
+    return text;
+}
+
+void TextLintReport::session(const LintedSession& s) {
+    if (s.findings.empty()) {
+        return;
+    }
+    out_ << palette_.bold("session " + std::to_string(s.id));
+    if (!s.title.empty()) {
+        out_ << "  " << s.title;
+    }
+    out_ << "  (" << plural(static_cast<int64_t>(s.findings.size()), "finding")
+         << (s.stored ? ", recorded live" : "") << ")\n";
+    for (const Finding& f : s.findings) {
+        std::string where = f.seq > 0 ? std::to_string(f.session) + ":" + std::to_string(f.seq)
+                                      : std::to_string(f.session);
+        out_ << "  " << severity(f.severity) << ' ' << palette_.bold(padded(f.rule, 20)) << ' ' << padded(where, 10)
+             << ' ' << palette_.dim(isoUtc(f.wall_us) + (f.seq > 0 ? " (" + secondsText(f.t_us) + ")" : "")) << '\n'
+             << "        " << f.sentence << '\n';
+        if (!f.section.empty()) {
+            out_ << "        " << palette_.dim(f.section) << '\n';
+        }
+    }
+}
+
+void TextLintReport::finish(size_t sessions, const SeverityCounts& counts) {
+    int64_t total = counts[0] + counts[1] + counts[2];
+    out_ << plural(static_cast<int64_t>(sessions), "session") << " checked, " << plural(total, "finding") << ": "
+         << (counts[2] ? palette_.error(std::to_string(counts[2]) + " error") : "0 error") << ", "
+         << (counts[1] ? palette_.warn(std::to_string(counts[1]) + " warn") : "0 warn") << ", " << counts[0]
+         << " info\n";
+}
+
+}  // namespace rtmtap::cli

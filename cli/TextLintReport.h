@@ -1,0 +1,22 @@
+#pragma once
+// lint's readable output: a block per session with findings (severity, rule, session:seq, time,
+// the sentence, the document section), then a summary line with counts per severity.
+#include "Color.h"
+#include "LintReport.h"
+
+namespace rtmtap::cli {
+
+class TextLintReport : public LintReport {
+public:
+    TextLintReport(std::ostream& out, bool color) : out_(out), palette_(color) {}
+    void session(const LintedSession& session) override;
+    void finish(size_t sessions, const SeverityCounts& counts) override;
+
+private:
+    std::string severity(Severity s) const;
+
+    std::ostream& out_;
+    Palette palette_;
+};
+
+}  // namespace rtmtap::cli
