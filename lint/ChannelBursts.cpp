@@ -2,15 +2,22 @@
 
 namespace rtmtap {
 
-std::optional<int64_t> ChannelBursts::onCommand(int64_t channel, int64_t t_us) {
-    auto [it, first] = channels_.try_emplace(channel);
+std::optional<ChannelBursts::Paced> ChannelBursts::onFrame(const LintFrame& frame) {
+    if (!frame.isCommand() || frame.name != command_) {
+        return std::nullopt;
+    }
+    std::optional<int64_t> channel = frame.fields.id("channel_id");
+    if (!channel) {
+        return std::nullopt;
+    }
+    auto [it, first] = channels_.try_emplace(*channel);
     Last& last = it->second;
-    const int64_t gap = t_us - last.t_us;
+    const int64_t gap = frame.message.t_us - last.t_us;
     const bool tooSoon = !first && gap < windowUs_;
-    const bool opens = tooSoon && !last.inBurst;
-    last.t_us = t_us;
+    Paced paced{*channel, tooSoon && !last.inBurst ? std::optional<int64_t>(gap) : std::nullopt};
+    last.t_us = frame.message.t_us;
     last.inBurst = tooSoon;
-    return opens ? std::optional<int64_t>(gap) : std::nullopt;
+    return paced;
 }
 
 }  // namespace rtmtap

@@ -27,23 +27,20 @@ void ReadDebounceRule::onSessionStart(const LintSession&) {
 }
 
 void ReadDebounceRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
-    if (!frame.isCommand() || frame.name != "ws_read_notification") {
+    std::optional<ChannelBursts::Paced> paced = bursts_.onFrame(frame);
+    if (!paced) {
         return;
     }
-    std::optional<int64_t> channel = frame.fields.id("channel_id");
-    if (!channel) {
-        return;  // the payload rules report a missing or malformed channel_id
-    }
-    std::optional<int64_t> gap = bursts_.onCommand(*channel, frame.message.t_us);
-    if (gap) {
+    if (paced->burstGap) {
         out.push_back(Finding::at(
             frame.message, info(), Severity::Warn,
-            "ws_read_notification for channel " + std::to_string(*channel) + " came " + describeDuration(*gap) +
+            "ws_read_notification for channel " + std::to_string(paced->channel) + " came " +
+                describeDuration(*paced->burstGap) +
                 " after the previous one (reads are debounced by 1 s; the rest of this burst is not reported): "
                 "each makes the server send an update to every member of the channel"));
     }
     if (std::optional<int64_t> id = frame.fields.id("message_id")) {
-        checkHigher(frame, *channel, *id, gap.has_value(), out);
+        checkHigher(frame, paced->channel, *id, paced->burstGap.has_value(), out);
     }
 }
 

@@ -21,7 +21,7 @@ private:
     // The info finding when id is not above what the channel has read; records id.
     void checkHigher(const LintFrame& frame, int64_t channel, int64_t id, bool reported, std::vector<Finding>& out);
 
-    ChannelBursts bursts_{kWindowUs};
+    ChannelBursts bursts_{"ws_read_notification", kWindowUs};
     std::unordered_map<int64_t, int64_t> highestRead_;  // channel -> message id
 };
 

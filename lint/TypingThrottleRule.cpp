@@ -23,20 +23,14 @@ void TypingThrottleRule::onSessionStart(const LintSession&) {
 }
 
 void TypingThrottleRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
-    if (!frame.isCommand() || frame.name != "ws_ephemeral_typing") {
-        return;
-    }
-    std::optional<int64_t> channel = frame.fields.id("channel_id");
-    if (!channel) {
-        return;  // the payload rules report a missing or malformed channel_id
-    }
-    std::optional<int64_t> gap = bursts_.onCommand(*channel, frame.message.t_us);
-    if (!gap) {
+    std::optional<ChannelBursts::Paced> paced = bursts_.onFrame(frame);
+    if (!paced || !paced->burstGap) {
         return;
     }
     out.push_back(Finding::at(
         frame.message, info(), Severity::Warn,
-        "ws_ephemeral_typing for channel " + std::to_string(*channel) + " came " + describeDuration(*gap) +
+        "ws_ephemeral_typing for channel " + std::to_string(paced->channel) + " came " +
+            describeDuration(*paced->burstGap) +
             " after the previous one (at most one per 2 s; the rest of this burst is not reported): each is a "
             "chat.userTyping to every member, and the server may drop unthrottled ones"));
 }

@@ -15,7 +15,7 @@ public:
     void onFrame(const LintFrame& frame, const LintSession& session, std::vector<Finding>& out) override;
 
 private:
-    ChannelBursts bursts_{kWindowUs};
+    ChannelBursts bursts_{"ws_ephemeral_typing", kWindowUs};
 };
 
 }  // namespace rtmtap
