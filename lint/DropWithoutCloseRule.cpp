@@ -78,7 +78,7 @@ std::string DropWithoutCloseRule::before(const Recent& recent, const LintSession
     std::string text = durationText(end.ended_wall_us - recent.mark.message.wall_us) + " after " +
                        recent.mark.describe();
     if (recent.dropCause) {
-        text += std::string(" (") + recent.dropCause + ", which the real server drops a client for)";
+        text += std::string(" (the real server drops a client for ") + recent.dropCause + ")";
     }
     return text;
 }

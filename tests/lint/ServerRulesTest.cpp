@@ -98,8 +98,8 @@ TEST(ServerRulesTest, DropWithoutCloseNamesTheLastFramesAndWhyTheServerDropped) 
     EXPECT_EQ(found[0].severity, Severity::Info);  // the real server never sends a close frame
     EXPECT_EQ(found[0].seq, 3);
     const std::string& text = found[0].sentence;
-    EXPECT_NE(text.find("no close frame in either direction: the server dropped the connection 0.00 s after #3 "
-                        "c2s 'ws_typing' (an unknown command, see unknown-command"),
+    EXPECT_NE(text.find("no close frame in either direction: the server dropped the connection 0.00 s after #3 c2s "
+                        "'ws_typing' (the real server drops a client for an unknown command, see unknown-command)"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("the real server ends every connection this way"), std::string::npos) << text;
