@@ -62,11 +62,15 @@ LintSessionEnd CraftedSession::end() const {
 }
 
 std::vector<Finding> CraftedSession::lint(LintEngine& engine) const {
+    return lint(engine, end());
+}
+
+std::vector<Finding> CraftedSession::lint(LintEngine& engine, const LintSessionEnd& end) const {
     engine.startSession(id_, startWallUs_);
     for (const Message& m : messages_) {
         engine.onMessage(m);
     }
-    return engine.endSession(end());
+    return engine.endSession(end);
 }
 
 std::string wsAuthFrame(const std::string& claimsJson) {

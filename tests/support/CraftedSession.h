@@ -32,6 +32,8 @@ public:
 
     // Runs engine over this session (start, frames, end()).
     std::vector<Finding> lint(LintEngine& engine) const;
+    // The same with another end (a drop by a named side, a later end, a session still open).
+    std::vector<Finding> lint(LintEngine& engine, const LintSessionEnd& end) const;
 
 private:
     CraftedSession& add(Direction dir, Opcode op, std::string payload);
