@@ -1,5 +1,6 @@
 #include "BurstRule.h"
 
+#include "Durations.h"
 namespace rtmtap {
 
 const RuleInfo& BurstRule::info() const {
@@ -48,7 +49,7 @@ void BurstRule::report(const std::optional<Burst>& burst, bool commands, std::ve
     std::string mostly = burst->commonest.empty() ? ""
                                                   : ", mostly '" + burst->commonest + "' (" +
                                                         std::to_string(burst->commonestCount) + ")";
-    std::string sentence = what + " in " + durationText(burst->durationUs()) + ", from here to #" +
+    std::string sentence = what + " in " + describeDuration(burst->durationUs()) + ", from here to #" +
                            std::to_string(burst->last.message.seq) + " (up to " + std::to_string(burst->peak) +
                            " within one second" + mostly + "): ";
     if (commands) {

@@ -1,5 +1,6 @@
 #include "DropWithoutCloseRule.h"
 
+#include "Durations.h"
 #include "protocol/Catalogue.h"
 
 namespace rtmtap {
@@ -75,7 +76,7 @@ void DropWithoutCloseRule::onFrame(const LintFrame& frame, const LintSession&, s
 }
 
 std::string DropWithoutCloseRule::before(const Recent& recent, const LintSessionEnd& end) const {
-    std::string text = durationText(end.ended_wall_us - recent.mark.message.wall_us) + " after " +
+    std::string text = describeDuration(end.ended_wall_us - recent.mark.message.wall_us) + " after " +
                        recent.mark.describe();
     if (recent.dropCause) {
         text += std::string(" (the real server drops a client for ") + recent.dropCause + ")";

@@ -7,7 +7,9 @@ namespace rtmtap {
 std::string describeDuration(int64_t us) {
     const long long s = us / 1'000'000;
     char text[48];
-    if (us < 60'000'000) {
+    if (us < 100'000 && us > -100'000) {
+        std::snprintf(text, sizeof text, "%.2f s", static_cast<double>(us) / 1e6);
+    } else if (us < 60'000'000) {
         std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(us) / 1e6);
     } else if (s < 3600) {
         std::snprintf(text, sizeof text, "%lld min %02lld s", s / 60, s % 60);

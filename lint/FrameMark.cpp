@@ -23,11 +23,4 @@ std::string FrameMark::describe() const {
     return "#" + std::to_string(message.seq) + " " + toString(message.dir) + " " + what;
 }
 
-std::string durationText(int64_t us) {
-    char buf[32];
-    double seconds = static_cast<double>(us) / 1e6;
-    std::snprintf(buf, sizeof buf, seconds < 1 && seconds > -1 ? "%.2f s" : "%.1f s", seconds);
-    return buf;
-}
-
 }  // namespace rtmtap

@@ -20,7 +20,4 @@ struct FrameMark {
     std::string describe() const;
 };
 
-// A duration as lint's sentences write it: "41.2 s", "0.35 s" under a second.
-std::string durationText(int64_t us);
-
 }  // namespace rtmtap

@@ -6,6 +6,8 @@
 #include "TimingRules.h"
 #include "protocol/JwtClaims.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 #include <utility>
 
@@ -126,6 +128,11 @@ std::vector<Finding> LintEngine::endSession(const LintSessionEnd& end) {
         past->ended_wall_us = end.ended_wall_us;
         past->dropped = !sawClose_;
     }
+    // Rules that judge a frame only later (an unanswered ping, a burst once it is over) report
+    // after later frames' findings: a report reads in frame order, whole-session findings last.
+    std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
+        return (a.seq == 0 ? INT64_MAX : a.seq) < (b.seq == 0 ? INT64_MAX : b.seq);
+    });
     return takeFindings();
 }
 

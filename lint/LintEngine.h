@@ -33,8 +33,8 @@ public:
     void onMessage(const Message& m);
     // What the rules found since the last call (live: print as they happen).
     std::vector<Finding> takeFindings();
-    // Ends the session and returns what was not taken yet: per frame in seq order, the rules'
-    // order within a frame, then what rules found at the end.
+    // Ends the session and returns what was not taken yet, in seq order (the rules' order within
+    // a frame), findings about the whole session (seq 0) last.
     std::vector<Finding> endSession(const LintSessionEnd& end = {});
 
     // The whole cycle for one session held in memory (started at its first frame's wall time).

@@ -1,5 +1,7 @@
 #include "SilenceRule.h"
 
+#include "Durations.h"
+
 namespace rtmtap {
 namespace {
 
@@ -32,7 +34,7 @@ void SilenceRule::onFrame(const LintFrame& frame, const LintSession&, std::vecto
     if (sinceUs > kSilenceUs) {
         std::string since = last_ ? "since " + last_->describe() : "since the session began";
         out.push_back(Finding::at(frame.message, info(), Severity::Warn,
-                                  "no frame in either direction for " + durationText(sinceUs) + " before this one (" +
+                                  "no frame in either direction for " + describeDuration(sinceUs) + " before this one (" +
                                       since + "): " + kWhy + " and the app may have missed events meanwhile"));
     }
     last_ = FrameMark(frame);
@@ -47,11 +49,11 @@ void SilenceRule::onSessionEnd(const LintSessionEnd& end, const LintSession& ses
     if (silenceUs <= kSilenceUs) {
         return;
     }
-    std::string sentence = "nothing came in either direction for the last " + durationText(silenceUs) +
+    std::string sentence = "nothing came in either direction for the last " + describeDuration(silenceUs) +
                            " before the session ended: " + kWhy + " well before its end";
     if (!last_) {
         out.push_back(Finding::aboutSession(session.id, end.ended_wall_us, info(), Severity::Warn,
-                                            "the session had no frame in its " + durationText(silenceUs) + ": " +
+                                            "the session had no frame in its " + describeDuration(silenceUs) + ": " +
                                                 kWhy));
         return;
     }

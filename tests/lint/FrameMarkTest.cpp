@@ -1,5 +1,6 @@
 // FrameMark: what a rule keeps of a frame it has passed (its header and name, not its payload),
 // and how lint's sentences name frames and durations.
+#include "lint/Durations.h"
 #include "lint/FrameMark.h"
 
 #include <gtest/gtest.h>
@@ -42,10 +43,10 @@ TEST(FrameMarkTest, NamesFramesWithoutACommandOrEventByTheirOpcode) {
 }
 
 TEST(FrameMarkTest, DurationsHaveTwoDecimalsUnderASecondAndOneAbove) {
-    EXPECT_EQ(durationText(0), "0.00 s");
-    EXPECT_EQ(durationText(350'000), "0.35 s");
-    EXPECT_EQ(durationText(41'249'000), "41.2 s");
-    EXPECT_EQ(durationText(61'000'000), "61.0 s");
+    EXPECT_EQ(describeDuration(0), "0.00 s");
+    EXPECT_EQ(describeDuration(50'000), "0.05 s");
+    EXPECT_EQ(describeDuration(41'249'000), "41.2 s");
+    EXPECT_EQ(describeDuration(61'000'000), "1 min 01 s");
 }
 
 }  // namespace

@@ -31,8 +31,14 @@ public:
             out.push_back(Finding::at(frame.message, info(), Severity::Warn, "boom"));
         }
     }
-    void onSessionEnd(const LintSessionEnd& end, const LintSession&, std::vector<Finding>&) override {
+    void onSessionEnd(const LintSessionEnd& end, const LintSession&, std::vector<Finding>& out) override {
         ends_.push_back(end);
+        if (end.close_code == 4999) {  // a late judgement about frame 1, and one about the session
+            out.push_back(Finding::aboutSession(1, 0, info(), Severity::Info, "whole"));
+            Message first;
+            first.seq = 1;
+            out.push_back(Finding::at(first, info(), Severity::Info, "late"));
+        }
     }
 
 private:
@@ -137,6 +143,22 @@ TEST(LintEngineTest, FramesAreParsedForBothDirectionsAndBinaryJson) {
     EXPECT_EQ(findings[0].seq, 1);
     EXPECT_EQ(findings[0].section, "test");
     EXPECT_EQ(findings[1].seq, 2);
+}
+
+TEST(LintEngineTest, EndSessionSortsLateFindingsIntoFrameOrderSessionFindingsLast) {
+    std::vector<Probe::Seen> seen;
+    std::vector<LintSessionEnd> ends;
+    LintEngine engine(probe(seen, ends));
+    LintSessionEnd end;
+    end.ended = true;
+    end.close_code = 4999;
+    auto findings = engine.lint(1, {frame(1, 1, Direction::ServerToClient, Opcode::Text, "{}"),
+                                    frame(1, 2, Direction::ServerToClient, Opcode::Text, R"({"event":"boom"})")},
+                                end);
+    ASSERT_EQ(findings.size(), 3u);
+    EXPECT_EQ(findings[0].sentence, "late");
+    EXPECT_EQ(findings[1].sentence, "boom");
+    EXPECT_EQ(findings[2].sentence, "whole");
 }
 
 TEST(LintEngineTest, WithRulesPicksByIdAndRejectsUnknownIds) {

@@ -68,7 +68,7 @@ TEST(TimingRulesTest, SilenceFiresAtTheStartAndAtTheEnd) {
     ASSERT_EQ(found.size(), 2u) << test::describe(found);
     EXPECT_NE(found[0].sentence.find("since the session began"), std::string::npos) << found[0].sentence;
     EXPECT_EQ(found[1].seq, 1);  // the last frame before the silence
-    EXPECT_NE(found[1].sentence.find("for the last 61.0 s before the session ended"), std::string::npos)
+    EXPECT_NE(found[1].sentence.find("for the last 1 min 01 s before the session ended"), std::string::npos)
         << found[1].sentence;
     Session empty;
     found = findingsOf(empty, "silence", endAt(empty, 40));
