@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 #include "lint/LintEngine.h"
+#include "store/FrameWriter.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
@@ -75,19 +76,71 @@ void printSummary(size_t sessions, const std::array<int64_t, 3>& counts, std::os
         << counts[0] << " info\n";
 }
 
+// What proxy --lint recorded about the session (source "live"), into out; false when it recorded
+// nothing (a session recorded without --lint, or whose live linting stopped before its end).
+bool recordedLive(Reader& reader, int64_t session, std::vector<Finding>& out) {
+    out.clear();
+    for (StoredFinding& stored : reader.findings(session)) {
+        if (stored.source == FindingSource::Live) {
+            out.push_back(std::move(stored.finding));
+        }
+    }
+    return !out.empty();
+}
+
+// The session's findings: those recorded live unless --recheck, else the rules' over its frames.
+std::vector<Finding> findingsFor(Reader& reader, LintEngine& engine, const SessionRow& row,
+                                 const LintOptions& options, bool& recorded) {
+    std::vector<Finding> findings;
+    recorded = !options.recheck && recordedLive(reader, row.id, findings);
+    return recorded ? findings : lintSession(reader, engine, row);
+}
+
+void printRecordedNote(std::ostream& out) {
+    out << "  (recorded live by rtmtap proxy --lint; --recheck runs the rules again)\n";
+}
+
+// --store: the sessions' findings in one transaction through the store's writer, each session's
+// earlier "lint" rows replaced (a session that is clean now has none left).
+void storeFindings(const std::string& db, const std::vector<FindingBatch>& batches) {
+    FrameWriter writer(db, false, 0, WriterRole::Importer);
+    writer.begin();
+    try {
+        for (const FindingBatch& batch : batches) {
+            writer.write(batch);
+        }
+        writer.commit();
+    } catch (...) {
+        writer.rollback();
+        throw;
+    }
+}
+
+FindingBatch toStore(int64_t session, const std::vector<Finding>& findings) {
+    FindingBatch batch;
+    batch.session = session;
+    batch.source = FindingSource::Lint;
+    batch.replace = true;
+    batch.findings = findings;
+    return batch;
+}
+
 }  // namespace
 
-std::string findingJson(const Finding& f) {
-    return JsonObject()
-        .string("rule", f.rule)
+std::string findingJson(const Finding& f, const char* source) {
+    JsonObject json;
+    json.string("rule", f.rule)
         .string("severity", toString(f.severity))
         .number("session", f.session)
         .number("seq", f.seq)
         .number("t_us", f.t_us)
         .string("at", isoUtc(f.wall_us))
         .string("sentence", f.sentence)
-        .string("section", f.section)
-        .str();
+        .string("section", f.section);
+    if (source) {
+        json.string("source", source);
+    }
+    return json.str();
 }
 
 int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
@@ -100,18 +153,29 @@ int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             return 2;
         }
         LintEngine engine = LintEngine::withAllRules();
+        std::vector<FindingBatch> stored;
         for (const SessionRow& row : *sessions) {
-            std::vector<Finding> findings = lintSession(reader, engine, row);
+            bool recorded = false;
+            std::vector<Finding> findings = findingsFor(reader, engine, row, options, recorded);
+            if (options.store && !recorded) {
+                stored.push_back(toStore(row.id, findings));
+            }
             for (const Finding& f : findings) {
                 ++counts[static_cast<size_t>(f.severity)];
                 failed = failed || f.severity >= options.failOn;
                 if (options.json) {
-                    out << findingJson(f) << '\n';
+                    out << findingJson(f, recorded ? FindingSource::Live : nullptr) << '\n';
                 }
             }
             if (!options.json && !findings.empty()) {
                 printSession(row.id, findings, out);
+                if (recorded) {
+                    printRecordedNote(out);
+                }
             }
+        }
+        if (options.store) {
+            storeFindings(options.db, stored);
         }
         if (!options.json) {
             printSummary(sessions->size(), counts, out);
@@ -136,6 +200,12 @@ void setupLint(CLI::App& app, int& exitCode) {
     sub->add_option("sessions", options->sessions, "Session ids (see rtmtap sessions); all sessions when left out");
     addReadDbOption(sub, options->db);
     sub->add_flag("--json", options->json, "Print one JSON object per finding per line, no summary");
+    sub->add_flag("--recheck", options->recheck,
+                  "Run the rules even on sessions whose findings rtmtap proxy --lint recorded (by default "
+                  "those are read back as recorded)");
+    sub->add_flag("--store", options->store,
+                  "Store the findings of the sessions checked in the database (replacing what an earlier "
+                  "--store wrote for them), so that rtmtap query --finding RULE finds their frames");
     sub->add_option("--fail-on", *failOn, "Exit 1 when a finding of this severity or above exists")
         ->check(CLI::IsMember({"info", "warn", "error"}))
         ->capture_default_str();
