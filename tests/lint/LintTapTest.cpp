@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rtmtap {
@@ -230,6 +231,34 @@ TEST(LintTapTest, ABatchAboveTheBoundIsTakenWhenNothingIsHeld) {
     tap.close();
     EXPECT_EQ(listener.count("unknown-command", 1), 1u);
     EXPECT_EQ(tap.stats().framesSkipped, 0u);
+}
+
+// Relay threads call the tap at once (ThreadSanitizer's build checks the sharing).
+TEST(LintTapTest, ManyRelayThreadsAtOnce) {
+    Listener listener;
+    LintTap tap(listener);
+    std::vector<std::thread> relays;
+    for (int64_t t = 0; t < 4; ++t) {
+        relays.emplace_back([&tap, t] {
+            for (int64_t id = t * 100 + 1; id <= t * 100 + 25; ++id) {
+                tap.onSessionStart(infoOf(id));
+                tap.onMessages(batchOf({clientText(id, 1, kBogus)}));
+                tap.onMessages(batchOf({clientText(id, 2, kAuth), clientText(id, 3, kBogus)}));
+                tap.onSessionEnd(endOf(id));
+            }
+        });
+    }
+    for (std::thread& relay : relays) {
+        relay.join();
+    }
+    tap.close();
+    for (int64_t t = 0; t < 4; ++t) {
+        for (int64_t id = t * 100 + 1; id <= t * 100 + 25; ++id) {
+            ASSERT_EQ(listener.count("unknown-command", id), 2u) << "session " << id;
+            ASSERT_EQ(listener.count("first-not-auth", id), 1u) << "session " << id;
+        }
+    }
+    EXPECT_EQ(tap.stats().framesLinted, 300u);
 }
 
 TEST(LintTapTest, CloseLintsWhatIsQueuedAndEndsOpenSessions) {
