@@ -3,6 +3,7 @@
 // find their frames; a plain `lint` still checks such sessions from the recording.
 #include "store/Database.h"
 #include "store/Recorder.h"
+#include "tests/support/CraftedSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -16,19 +17,6 @@ namespace {
 using test::Process;
 using test::RunResult;
 
-Message clientText(int64_t session, int64_t seq, std::string payload) {
-    Message m;
-    m.session = session;
-    m.seq = seq;
-    m.dir = Direction::ClientToServer;
-    m.op = Opcode::Text;
-    m.t_us = seq * 250'000;
-    m.wall_us = 1'764'000'000'000'000 + m.t_us;
-    m.size = payload.size();
-    m.payload = std::move(payload);
-    return m;
-}
-
 void expectExit(const RunResult& r, int code) {
     EXPECT_TRUE(r.status.exited && r.status.code == code) << r.status.describe() << "\n" << r.out << r.err;
 }
@@ -37,18 +25,22 @@ void expectExit(const RunResult& r, int code) {
 class LintStoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        const std::string auth = R"({"command":"ws_auth","data":{"auth_token":"x"}})";
+        test::CraftedSession one(1), two(2);
+        one.client(auth).client(R"({"command":"ws_bogus_command","data":{}})");
+        two.client(auth).client(R"({"command":"ws_ping"})");
         RecorderOptions options;
         options.dbPath = db_;
         Recorder recorder(options);
-        for (int64_t id : {1, 2}) {
+        for (const test::CraftedSession* s : {&one, &two}) {
             SessionInfo info;
-            info.id = id;
-            info.client = "127.0.0.1:1";
+            info.id = s->id();
+            info.started_wall_us = s->startWallUs();
             recorder.onSessionStart(info);
-            recorder.onMessage(clientText(id, 1, R"({"command":"ws_auth","data":{"auth_token":"x"}})"));
+            for (const Message& m : s->messages()) {
+                recorder.onMessage(m);
+            }
         }
-        recorder.onMessage(clientText(1, 2, R"({"command":"ws_bogus_command","data":{}})"));
-        recorder.onMessage(clientText(2, 2, R"({"command":"ws_ping"})"));
     }
 
     int64_t rows(const std::string& sql) {

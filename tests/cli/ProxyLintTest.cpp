@@ -3,6 +3,7 @@
 // (marked as recorded live, or checked again with --recheck) and found by `query --finding`.
 #include "store/Reader.h"
 #include "tests/support/EchoUpstream.h"
+#include "tests/support/FrameLists.h"
 #include "tests/support/Process.h"
 #include "tests/support/RawWsClient.h"
 #include "tests/support/TempDir.h"
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,15 +27,6 @@ const std::string kBogus = R"({"command":"ws_bogus_command","data":{}})";
 
 void expectExit(const RunResult& r, int code) {
     EXPECT_TRUE(r.status.exited && r.status.code == code) << r.status.describe() << "\n" << r.out << r.err;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
 }
 
 class ProxyLintTest : public ::testing::Test {

@@ -3,6 +3,7 @@
 // sessions) unlinted with one onBehind, never blocking the caller; close() lints what is queued.
 #include "lint/LintTap.h"
 
+#include "tests/support/CraftedSession.h"
 #include "tests/support/Eventually.h"
 
 #include <gtest/gtest.h>
@@ -18,39 +19,28 @@
 namespace rtmtap {
 namespace {
 
-constexpr int64_t kWallUs = 1'764'000'000'000'000;
+using test::CraftedSession;
 
-Message clientText(int64_t session, int64_t seq, std::string payload) {
-    Message m;
-    m.session = session;
-    m.seq = seq;
-    m.dir = Direction::ClientToServer;
-    m.op = Opcode::Text;
-    m.t_us = seq * 1000;
-    m.wall_us = kWallUs + m.t_us;
-    m.size = payload.size();
-    m.payload = std::move(payload);
-    return m;
-}
-
-MessageBatch batchOf(std::vector<Message> messages) {
-    return std::make_shared<const std::vector<Message>>(std::move(messages));
+// Frames first..last (seq, from 1) of a crafted session as one relay round.
+MessageBatch relayRound(const CraftedSession& session, int64_t first, int64_t last) {
+    const std::vector<Message>& all = session.messages();
+    return std::make_shared<const std::vector<Message>>(all.begin() + (first - 1), all.begin() + last);
 }
 
 const std::string kAuth = R"({"command":"ws_auth","data":{"auth_token":"x"}})";
 const std::string kBogus = R"({"command":"ws_no_such_command","data":{}})";
 
-SessionInfo infoOf(int64_t id) {
+SessionInfo infoOf(const CraftedSession& session) {
     SessionInfo info;
-    info.id = id;
-    info.started_wall_us = kWallUs;
+    info.id = session.id();
+    info.started_wall_us = session.startWallUs();
     return info;
 }
 
-SessionEnd endOf(int64_t id) {
+SessionEnd endOf(const CraftedSession& session) {
     SessionEnd end;
-    end.id = id;
-    end.ended_wall_us = kWallUs + 1'000'000;
+    end.id = session.id();
+    end.ended_wall_us = session.end().ended_wall_us;
     end.close_code = 1000;
     end.closed_by = "client";
     return end;
@@ -121,12 +111,14 @@ private:
 TEST(LintTapTest, FindingsArriveWhileTheSessionIsOpen) {
     Listener listener;
     LintTap tap(listener);
-    tap.onSessionStart(infoOf(1));
-    tap.onMessages(batchOf({clientText(1, 1, kBogus)}));
+    CraftedSession s(1);
+    s.client(kBogus).client(kAuth);
+    tap.onSessionStart(infoOf(s));
+    tap.onMessages(relayRound(s, 1, 1));
     ASSERT_TRUE(listener.waitFor("first-not-auth", 1));
     ASSERT_TRUE(listener.waitFor("unknown-command", 1));
-    tap.onMessage(clientText(1, 2, kAuth));
-    tap.onSessionEnd(endOf(1));
+    tap.onMessage(s.messages()[1]);
+    tap.onSessionEnd(endOf(s));
     tap.close();
     EXPECT_EQ(listener.count("first-not-auth", 1), 1u);
     EXPECT_EQ(listener.count("unknown-command", 1), 1u);
@@ -142,18 +134,26 @@ TEST(LintTapTest, FindingsArriveWhileTheSessionIsOpen) {
 TEST(LintTapTest, SessionsAreLintedApart) {
     Listener listener;
     LintTap tap(listener);
-    tap.onSessionStart(infoOf(1));
-    tap.onSessionStart(infoOf(2));
-    tap.onMessages(batchOf({clientText(1, 1, kAuth)}));
-    tap.onMessages(batchOf({clientText(2, 1, kBogus)}));
-    tap.onMessages(batchOf({clientText(1, 2, kBogus)}));
-    tap.onSessionEnd(endOf(1));
-    tap.onSessionEnd(endOf(2));
+    CraftedSession one(1), two(2);
+    one.client(kAuth).client(kBogus);
+    two.client(kBogus);
+    tap.onSessionStart(infoOf(one));
+    tap.onSessionStart(infoOf(two));
+    tap.onMessages(relayRound(one, 1, 1));
+    tap.onMessages(relayRound(two, 1, 1));
+    tap.onMessages(relayRound(one, 2, 2));
+    tap.onSessionEnd(endOf(one));
+    tap.onSessionEnd(endOf(two));
     tap.close();
     EXPECT_EQ(listener.count("first-not-auth", 1), 0u) << "session 1 began with ws_auth";
     EXPECT_EQ(listener.count("unknown-command", 1), 1u);
     EXPECT_EQ(listener.count("first-not-auth", 2), 1u);
     EXPECT_EQ(listener.count("unknown-command", 2), 1u);
+}
+
+// {"command":"ws_auth","pad":"xxx..."}: a frame above bytes.
+std::string bigAuth(size_t bytes) {
+    return R"({"command":"ws_auth","pad":")" + std::string(bytes, 'x') + R"("})";
 }
 
 // The lint thread is held inside the listener; what does not fit in the bound is left out, the
@@ -163,22 +163,28 @@ TEST(LintTapTest, AFullQueueLeavesFramesOutWithOneWarning) {
     Listener listener;
     const size_t limit = 8 * 1024;
     LintTap tap(listener, limit);
-    tap.onSessionStart(infoOf(1));
-    tap.onSessionStart(infoOf(2));
-    listener.hold();
-    tap.onMessages(batchOf({clientText(1, 1, kBogus)}));
-    ASSERT_TRUE(listener.waitFor("unknown-command", 1));  // the lint thread now waits in the listener
-    tap.onMessages(batchOf({clientText(2, 1, kAuth)}));   // fits: session 2 is linted on
-    const std::string big = R"({"command":"ws_auth","pad":")" + std::string(limit, 'x') + R"("})";
-    for (int64_t seq = 2; seq <= 5; ++seq) {
-        tap.onMessages(batchOf({clientText(1, seq, big)}));  // does not fit: left out
+    CraftedSession one(1), two(2);
+    one.client(kBogus);
+    for (int i = 0; i < 4; ++i) {
+        one.client(bigAuth(limit));
     }
-    tap.onMessages(batchOf({clientText(1, 6, kBogus)}));  // fits now, but session 1 is no longer linted
-    tap.onMessages(batchOf({clientText(2, 2, kBogus)}));
+    one.client(kBogus);
+    two.client(kAuth).client(kBogus);
+    tap.onSessionStart(infoOf(one));
+    tap.onSessionStart(infoOf(two));
+    listener.hold();
+    tap.onMessages(relayRound(one, 1, 1));
+    ASSERT_TRUE(listener.waitFor("unknown-command", 1));  // the lint thread now waits in the listener
+    tap.onMessages(relayRound(two, 1, 1));                      // fits: session 2 is linted on
+    for (int64_t seq = 2; seq <= 5; ++seq) {
+        tap.onMessages(relayRound(one, seq, seq));  // does not fit: left out
+    }
+    tap.onMessages(relayRound(one, 6, 6));  // fits now, but session 1 is no longer linted
+    tap.onMessages(relayRound(two, 2, 2));
     EXPECT_EQ(listener.behind().size(), 1u) << "one warning for the whole episode";
     listener.release();
-    tap.onSessionEnd(endOf(1));
-    tap.onSessionEnd(endOf(2));
+    tap.onSessionEnd(endOf(one));
+    tap.onSessionEnd(endOf(two));
     tap.close();
     EXPECT_EQ(listener.count("unknown-command", 1), 1u) << "seq 6 was not linted";
     EXPECT_EQ(listener.count("unknown-command", 2), 1u) << "session 2 lost nothing";
@@ -199,21 +205,22 @@ TEST(LintTapTest, LintResumesForNewSessionsOnceDrained) {
     Listener listener;
     const size_t limit = 4 * 1024;
     LintTap tap(listener, limit);
-    const std::string big = R"({"command":"ws_auth","pad":")" + std::string(limit, 'x') + R"("})";
-    for (int round = 0; round < 2; ++round) {
-        const int64_t a = 10 * round + 1, b = a + 1;
+    for (int episode = 0; episode < 2; ++episode) {
+        CraftedSession a(10 * episode + 1), b(10 * episode + 2);
+        a.client(kBogus);
+        b.client(bigAuth(limit)).client(kBogus);
         tap.onSessionStart(infoOf(a));
         tap.onSessionStart(infoOf(b));
         listener.hold();
-        tap.onMessages(batchOf({clientText(a, 1, kBogus)}));
-        ASSERT_TRUE(listener.waitFor("unknown-command", a));
-        tap.onMessages(batchOf({clientText(b, 1, big)}));  // does not fit: left out, and so is the rest of b
-        tap.onMessages(batchOf({clientText(b, 2, kBogus)}));
+        tap.onMessages(relayRound(a, 1, 1));
+        ASSERT_TRUE(listener.waitFor("unknown-command", a.id()));
+        tap.onMessages(relayRound(b, 1, 1));  // does not fit: left out, and so is the rest of b
+        tap.onMessages(relayRound(b, 2, 2));
         listener.release();
         tap.onSessionEnd(endOf(a));
         tap.onSessionEnd(endOf(b));
-        ASSERT_TRUE(test::eventually([&] { return listener.dropped().count(b) == 1; }));
-        EXPECT_EQ(listener.behind().size(), static_cast<size_t>(round + 1));
+        ASSERT_TRUE(test::eventually([&] { return listener.dropped().count(b.id()) == 1; }));
+        EXPECT_EQ(listener.behind().size(), static_cast<size_t>(episode + 1));
     }
     tap.close();
     EXPECT_EQ(tap.stats().sessionsDropped, 2u);
@@ -225,9 +232,11 @@ TEST(LintTapTest, LintResumesForNewSessionsOnceDrained) {
 TEST(LintTapTest, ABatchAboveTheBoundIsTakenWhenNothingIsHeld) {
     Listener listener;
     LintTap tap(listener, 1024);
-    tap.onSessionStart(infoOf(1));
-    tap.onMessages(batchOf({clientText(1, 1, R"({"command":"ws_nope","pad":")" + std::string(4096, 'x') + R"("})")}));
-    tap.onSessionEnd(endOf(1));
+    CraftedSession s(1);
+    s.client(R"({"command":"ws_nope","pad":")" + std::string(4096, 'x') + R"("})");
+    tap.onSessionStart(infoOf(s));
+    tap.onMessages(relayRound(s, 1, 1));
+    tap.onSessionEnd(endOf(s));
     tap.close();
     EXPECT_EQ(listener.count("unknown-command", 1), 1u);
     EXPECT_EQ(tap.stats().framesSkipped, 0u);
@@ -237,14 +246,19 @@ TEST(LintTapTest, ABatchAboveTheBoundIsTakenWhenNothingIsHeld) {
 TEST(LintTapTest, ManyRelayThreadsAtOnce) {
     Listener listener;
     LintTap tap(listener);
+    std::vector<CraftedSession> sessions;
+    for (int64_t id = 1; id <= 100; ++id) {
+        sessions.emplace_back(id);
+        sessions.back().client(kBogus).client(kAuth).client(kBogus);
+    }
     std::vector<std::thread> relays;
-    for (int64_t t = 0; t < 4; ++t) {
-        relays.emplace_back([&tap, t] {
-            for (int64_t id = t * 100 + 1; id <= t * 100 + 25; ++id) {
-                tap.onSessionStart(infoOf(id));
-                tap.onMessages(batchOf({clientText(id, 1, kBogus)}));
-                tap.onMessages(batchOf({clientText(id, 2, kAuth), clientText(id, 3, kBogus)}));
-                tap.onSessionEnd(endOf(id));
+    for (size_t t = 0; t < 4; ++t) {
+        relays.emplace_back([&, t] {
+            for (size_t i = t; i < sessions.size(); i += 4) {
+                tap.onSessionStart(infoOf(sessions[i]));
+                tap.onMessages(relayRound(sessions[i], 1, 1));
+                tap.onMessages(relayRound(sessions[i], 2, 3));
+                tap.onSessionEnd(endOf(sessions[i]));
             }
         });
     }
@@ -252,11 +266,9 @@ TEST(LintTapTest, ManyRelayThreadsAtOnce) {
         relay.join();
     }
     tap.close();
-    for (int64_t t = 0; t < 4; ++t) {
-        for (int64_t id = t * 100 + 1; id <= t * 100 + 25; ++id) {
-            ASSERT_EQ(listener.count("unknown-command", id), 2u) << "session " << id;
-            ASSERT_EQ(listener.count("first-not-auth", id), 1u) << "session " << id;
-        }
+    for (int64_t id = 1; id <= 100; ++id) {
+        ASSERT_EQ(listener.count("unknown-command", id), 2u) << "session " << id;
+        ASSERT_EQ(listener.count("first-not-auth", id), 1u) << "session " << id;
     }
     EXPECT_EQ(tap.stats().framesLinted, 300u);
 }
@@ -265,16 +277,20 @@ TEST(LintTapTest, CloseLintsWhatIsQueuedAndEndsOpenSessions) {
     Listener listener;
     LintTap tap(listener);
     for (int64_t id = 1; id <= 50; ++id) {
-        tap.onSessionStart(infoOf(id));
-        tap.onMessages(batchOf({clientText(id, 1, kBogus), clientText(id, 2, kAuth)}));
+        CraftedSession s(id);
+        s.client(kBogus).client(kAuth);
+        tap.onSessionStart(infoOf(s));
+        tap.onMessages(relayRound(s, 1, 2));
     }
     tap.close();  // no session was ended
     for (int64_t id = 1; id <= 50; ++id) {
         ASSERT_EQ(listener.count("unknown-command", id), 1u) << "session " << id;
     }
     EXPECT_EQ(tap.stats().framesLinted, 100u);
-    tap.onSessionStart(infoOf(99));  // after close: ignored, no crash
-    tap.onMessages(batchOf({clientText(99, 1, kBogus)}));
+    CraftedSession late(99);
+    late.client(kBogus);
+    tap.onSessionStart(infoOf(late));  // after close: ignored, no crash
+    tap.onMessages(relayRound(late, 1, 1));
     tap.close();
     EXPECT_EQ(listener.count("unknown-command", 99), 0u);
 }

@@ -7,6 +7,7 @@
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/Schema.h"
+#include "tests/support/CraftedSession.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -19,18 +20,6 @@ namespace rtmtap {
 namespace {
 
 constexpr int64_t kWallUs = 1'764'000'000'000'000;
-
-Message frame(int64_t session, int64_t seq, Direction dir, std::string payload) {
-    Message m;
-    m.session = session;
-    m.seq = seq;
-    m.dir = dir;
-    m.t_us = seq * 1000;
-    m.wall_us = kWallUs + session * 1'000'000 + m.t_us;
-    m.size = payload.size();
-    m.payload = std::move(payload);
-    return m;
-}
 
 Finding finding(int64_t session, int64_t seq, const std::string& rule, Severity severity) {
     Finding f;
@@ -61,17 +50,20 @@ void record(const std::string& path) {
     RecorderOptions options;
     options.dbPath = path;
     Recorder recorder(options);
+    std::vector<test::CraftedSession> sessions;
     for (int64_t id : {1, 2}) {
+        sessions.emplace_back(id, kWallUs + id * 1'000'000);
+        sessions.back().client(R"({"command":"ws_nope"})").server(R"({"event":"pong"})").client(R"({"command":"ws_nope"})");
         SessionInfo info;
         info.id = id;
-        info.started_wall_us = kWallUs + id * 1'000'000;
+        info.started_wall_us = sessions.back().startWallUs();
         recorder.onSessionStart(info);
     }
     recorder.recordFindings(batch(1, FindingSource::Live, {finding(1, 1, "first-not-auth", Severity::Warn)}));
-    for (int64_t id : {1, 2}) {
-        recorder.onMessage(frame(id, 1, Direction::ClientToServer, R"({"command":"ws_nope"})"));
-        recorder.onMessage(frame(id, 2, Direction::ServerToClient, R"({"event":"pong"})"));
-        recorder.onMessage(frame(id, 3, Direction::ClientToServer, R"({"command":"ws_nope"})"));
+    for (const test::CraftedSession& session : sessions) {
+        for (const Message& m : session.messages()) {
+            recorder.onMessage(m);
+        }
     }
     recorder.recordFindings(batch(1, FindingSource::Live,
                                   {finding(1, 3, "unknown-command", Severity::Error),
