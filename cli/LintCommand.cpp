@@ -1,8 +1,8 @@
 #include "LintCommand.h"
 
 #include "Commands.h"
+#include "LintStore.h"
 #include "lint/LintEngine.h"
-#include "store/FrameWriter.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
@@ -76,53 +76,17 @@ void printSummary(size_t sessions, const std::array<int64_t, 3>& counts, std::os
         << counts[0] << " info\n";
 }
 
-// What proxy --lint recorded about the session (source "live"), into out; false when it recorded
-// nothing (a session recorded without --lint, or whose live linting stopped before its end).
-bool recordedLive(Reader& reader, int64_t session, std::vector<Finding>& out) {
-    out.clear();
-    for (StoredFinding& stored : reader.findings(session)) {
-        if (stored.source == FindingSource::Live) {
-            out.push_back(std::move(stored.finding));
-        }
-    }
-    return !out.empty();
-}
-
-// The session's findings: those recorded live unless --recheck, else the rules' over its frames.
+// The session's findings: those proxy --lint recorded unless --recheck, else the rules' over its
+// frames.
 std::vector<Finding> findingsFor(Reader& reader, LintEngine& engine, const SessionRow& row,
                                  const LintOptions& options, bool& recorded) {
     std::vector<Finding> findings;
-    recorded = !options.recheck && recordedLive(reader, row.id, findings);
+    recorded = !options.recheck && LintStore::recordedLive(reader, row.id, findings);
     return recorded ? findings : lintSession(reader, engine, row);
 }
 
 void printRecordedNote(std::ostream& out) {
     out << "  (recorded live by rtmtap proxy --lint; --recheck runs the rules again)\n";
-}
-
-// --store: the sessions' findings in one transaction through the store's writer, each session's
-// earlier "lint" rows replaced (a session that is clean now has none left).
-void storeFindings(const std::string& db, const std::vector<FindingBatch>& batches) {
-    FrameWriter writer(db, false, 0, WriterRole::Importer);
-    writer.begin();
-    try {
-        for (const FindingBatch& batch : batches) {
-            writer.write(batch);
-        }
-        writer.commit();
-    } catch (...) {
-        writer.rollback();
-        throw;
-    }
-}
-
-FindingBatch toStore(int64_t session, const std::vector<Finding>& findings) {
-    FindingBatch batch;
-    batch.session = session;
-    batch.source = FindingSource::Lint;
-    batch.replace = true;
-    batch.findings = findings;
-    return batch;
 }
 
 }  // namespace
@@ -153,12 +117,12 @@ int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             return 2;
         }
         LintEngine engine = LintEngine::withAllRules();
-        std::vector<FindingBatch> stored;
+        LintStore store;
         for (const SessionRow& row : *sessions) {
             bool recorded = false;
             std::vector<Finding> findings = findingsFor(reader, engine, row, options, recorded);
             if (options.store && !recorded) {
-                stored.push_back(toStore(row.id, findings));
+                store.add(row.id, findings);
             }
             for (const Finding& f : findings) {
                 ++counts[static_cast<size_t>(f.severity)];
@@ -175,7 +139,7 @@ int runLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             }
         }
         if (options.store) {
-            storeFindings(options.db, stored);
+            store.write(options.db);
         }
         if (!options.json) {
             printSummary(sessions->size(), counts, out);
