@@ -119,4 +119,18 @@ void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession)
     app.add_flag("--injected", filter.injected, "Only frames an injector sent (flag injected)")->group(group);
 }
 
+void addFindingOption(CLI::App& app, FrameFilter& filter) {
+    repeatable(app.add_option_function<std::vector<std::string>>(
+                   "--finding",
+                   [&filter](const std::vector<std::string>& values) {
+                       for (const std::string& v : values) {
+                           filter.findings.push_back(v == "any" ? "*" : v);
+                       }
+                   },
+                   "Only frames with a stored lint finding of this rule (a glob, or any): recorded by "
+                   "rtmtap proxy --lint, or written by rtmtap lint --store"))
+        ->type_name("RULE")
+        ->group("Filters");
+}
+
 }  // namespace rtmtap::cli

@@ -14,6 +14,10 @@ namespace rtmtap::cli {
 // parse). Bad values are CLI11 usage errors naming the flag.
 void addFrameFilterOptions(CLI::App& app, FrameFilter& filter, bool withSession = true);
 
+// Adds --finding RULE (query and show: frames a stored lint finding is about; tail and intercept
+// see frames before lint has judged them). "any" stands for every rule; RULE may be a glob.
+void addFindingOption(CLI::App& app, FrameFilter& filter);
+
 // The text of --filters-help: what the filters mean, for a command's footer.
 extern const char* const kFilterHelp;
 

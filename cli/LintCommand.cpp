@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "LineCountingBuffer.h"
 #include "LintFileSink.h"
+#include "LintStore.h"
 #include "TimeArg.h"
 #include "lint/LintEngine.h"
 #include "store/HarFormat.h"
@@ -87,15 +88,37 @@ std::string titleOf(const SessionRow& row) {
     return title;
 }
 
-// Checks one recorded session. Its frames' lines are those of `rtmtap export ID`: the session
-// line, its login's API calls, then one line a frame in seq order.
-LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow& row) {
+// What proxy --lint recorded about the session, of the rules that run; false when it has none.
+bool readRecorded(Reader& reader, const LintEngine& engine, int64_t session, std::vector<Finding>& out) {
+    std::vector<Finding> recorded;
+    if (!LintStore::recordedLive(reader, session, recorded)) {
+        return false;
+    }
+    for (Finding& f : recorded) {
+        for (const auto& rule : engine.rules()) {
+            if (f.rule == rule->id()) {
+                out.push_back(std::move(f));
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+// Checks one recorded session, or reads back what proxy --lint found in it (unless --recheck).
+// Its frames' lines are those of `rtmtap export ID`: the session line, its login's API calls,
+// then one line a frame in seq order.
+LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow& row, bool recheck) {
     LintedSession session;
     session.id = row.id;
     session.title = titleOf(row);
     session.artifact = "session-" + std::to_string(row.id) + ".jsonl";
     const int64_t before = 1 + static_cast<int64_t>(reader.sessionApiCalls(row.id).size());
     session.lineOf = [before](int64_t seq) { return before + seq; };
+    session.stored = !recheck && readRecorded(reader, engine, row.id, session.findings);
+    if (session.stored) {
+        return session;
+    }
     engine.startSession(row.id, row.started_wall_us);
     reader.frames(row.id, [&](const FrameRow& frame) {
         engine.onMessage(frame.message);
@@ -106,13 +129,24 @@ LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow&
 }
 
 int lintDatabase(const LintOptions& options, LintEngine& engine, Tally& tally, std::ostream& err) {
-    Reader reader(options.db);
-    std::optional<std::vector<SessionRow>> rows = sessionsToLint(reader, options, err);
-    if (!rows) {
-        return 2;
+    std::optional<std::vector<SessionRow>> rows;
+    LintStore store;
+    {
+        Reader reader(options.db);
+        rows = sessionsToLint(reader, options, err);
+        if (!rows) {
+            return 2;
+        }
+        for (const SessionRow& row : *rows) {
+            LintedSession session = lintRecorded(reader, engine, row, options.recheck);
+            if (options.store && !session.stored) {
+                store.add(row.id, session.findings);
+            }
+            tally.add(session);
+        }
     }
-    for (const SessionRow& row : *rows) {
-        tally.add(lintRecorded(reader, engine, row));
+    if (options.store) {
+        store.write(options.db);
     }
     return tally.finish();
 }
@@ -262,13 +296,23 @@ void setupLint(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     sub->add_option("--explain", line->explain, "Print why RULE exists and an example, then exit ('all': every rule)")
         ->type_name("RULE");
+    sub->add_flag("--recheck", line->options.recheck,
+                  "Run the rules even on sessions whose findings rtmtap proxy --lint recorded (by default "
+                  "those are read back as recorded)");
+    sub->add_flag("--store", line->options.store,
+                  "Store the findings of the sessions checked in the database (replacing what an earlier "
+                  "--store wrote for them), so that rtmtap query --finding RULE finds their frames");
     addColorOption(*sub, line->options.color);
     sub->callback([line, &exitCode] {
         if (!line->explain.empty()) {
             exitCode = runExplain(line->explain, std::cout, std::cerr);
             return;
         }
-        if (std::string problem = splitTargets(line->targets, line->options); !problem.empty()) {
+        std::string problem = splitTargets(line->targets, line->options);
+        if (problem.empty() && line->options.store && !line->options.file.empty()) {
+            problem = "--store writes into a database: import the file first (rtmtap import)";
+        }
+        if (!problem.empty()) {
             std::cerr << "rtmtap: " << problem << '\n';
             exitCode = 2;
             return;

@@ -1,8 +1,9 @@
 #pragma once
 // `rtmtap lint [SESSION...|FILE] [--db F] [--since T] [--rules LIST] [--json|--sarif]
-// [--fail-on info|warn|error] [--explain RULE]`: what a client or server did wrong in recorded
+// [--fail-on info|warn|error] [--recheck] [--store] [--explain RULE]`: what a client or server did wrong in recorded
 // sessions (a database, or a JSONL/HAR file), from the traffic alone (lint/ has the rules).
-// Findings are grouped by session; the exit code lets CI fail on them.
+// Findings are grouped by session; the exit code lets CI fail on them. Sessions recorded with
+// `proxy --lint` have their findings read back (cli/LintStore) unless --recheck.
 #include "Color.h"
 #include "LintReport.h"
 #include "lint/Finding.h"
@@ -24,6 +25,8 @@ struct LintOptions {
     LintReport::Format format = LintReport::Format::Text;
     ColorMode color = ColorMode::Auto;
     Severity failOn = Severity::Error;
+    bool recheck = false;  // run the rules even on sessions whose findings proxy --lint recorded
+    bool store = false;    // write the findings of the sessions checked (source "lint")
 };
 
 // 1 when a finding at or above failOn exists, else 0; 2 (one line on err) when the input cannot

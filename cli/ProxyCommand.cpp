@@ -1,10 +1,12 @@
 #include "ProxyCommand.h"
 
 #include "Commands.h"
+#include "LiveFindings.h"
 #include "ProxyRules.h"
 #include "StopSignals.h"
 #include "control/ControlServer.h"
 #include "control/LiveSessions.h"
+#include "lint/LintTap.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/EndpointRoutes.h"
 #include "proxy/OpenFileLimit.h"
@@ -18,6 +20,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 #include <vector>
 
 namespace rtmtap::cli {
@@ -79,6 +82,17 @@ void printSummary(const ProxyStats& proxy, const RecorderStats& stats, std::ostr
     }
     if (stats.recordsLost) {
         err << ", " << stats.recordsLost << " records NOT written";
+    }
+    err << std::endl;
+}
+
+// The exit summary's line for --lint: what it found, and what it could not lint live.
+void printLintSummary(const LintTapStats& lint, std::ostream& err) {
+    err << "rtmtap: --lint: " << lint.findings << (lint.findings == 1 ? " finding" : " findings") << " in "
+        << lint.framesLinted << " frames";
+    if (lint.framesSkipped || lint.sessionsDropped) {
+        err << "; " << lint.framesSkipped << " frames of " << lint.sessionsDropped
+            << " sessions NOT linted live (rtmtap lint checks them from the recording)";
     }
     err << std::endl;
 }
@@ -169,7 +183,17 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         Recorder recorder(recorderOptions);
         std::unique_ptr<ApiProxy> api;  // after the recorder: stopped before it closes
         LiveSessions live;
-        Proxy proxy(config, {&recorder, &live}, recorder.nextSessionId());
+        std::vector<Tap*> taps{&recorder, &live};
+        // After the recorder (it stores what lint finds), before the proxy (its relays call it).
+        std::unique_ptr<LiveFindings> findings;
+        std::unique_ptr<LintTap> lint;
+        if (options.lint) {
+            findings = std::make_unique<LiveFindings>(recorder, out, err,
+                                                      Palette(colorEnabled(options.color, STDOUT_FILENO)));
+            lint = std::make_unique<LintTap>(*findings);
+            taps.push_back(lint.get());
+        }
+        Proxy proxy(config, taps, recorder.nextSessionId());
         proxy.start();
         // After the recorder: a second proxy on this database is refused by the recorder's claim
         // before it could touch the first one's socket.
@@ -201,6 +225,9 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             api->stop();
         }
         proxy.stop();
+        if (lint) {
+            lint->close();  // lints what is queued, into the recorder before it closes
+        }
         recorder.close();
         if (simulator) {
             simulator->stop();
@@ -208,6 +235,9 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         RecorderStats stats = recorder.stats();
         ProxyStats ps = proxy.stats();
         printSummary(ps, stats, err);
+        if (lint) {
+            printLintSummary(lint->stats(), err);
+        }
         if (rules) {
             rules->finish(options.db, err);
         }
@@ -278,6 +308,15 @@ void setupProxy(CLI::App& app, int& exitCode) {
                     "(what is missed is counted as gaps, shown by rtmtap stats)")
         ->check(CLI::IsMember({"pause", "relay"}))
         ->capture_default_str();
+    cmd->add_flag("--lint", options->lint,
+                  "Check the traffic against the protocol's rules as it passes (those of rtmtap lint): each "
+                  "finding is printed as one line (time, session:seq, severity, rule, what happened) and stored, "
+                  "so rtmtap lint SESSION reads it back and rtmtap query --finding RULE finds its frames. Lint "
+                  "runs on a thread of its own, never on the relay's path: when it falls 64 MiB of frames "
+                  "behind, the frames that do not fit are not linted live (nor the rest of their sessions; one "
+                  "line says so, and rtmtap lint checks those sessions from the recording) rather than slowing "
+                  "the traffic or growing memory");
+    addColorOption(*cmd, options->color);
     cmd->add_option("--db-max-bytes", options->dbMaxBytes, "Test hook: cap the database file's size")->group("");
     cmd->add_option("--db-exit-wait", options->exitWaitMs, "Test hook: ms a refusing database is retried at exit")
         ->group("");

@@ -1,5 +1,7 @@
 #pragma once
 // `rtmtap proxy`: relay and record until SIGINT/SIGTERM.
+#include "Color.h"
+
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -30,6 +32,8 @@ struct ProxyOptions {
     size_t maxSessions = 50000;  // live sessions and upgrades in progress; 0: no limit
     size_t maxPerAddress = 0;    // connections from one client address; 0: no limit
     std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
+    bool lint = false;       // --lint: the lint rules over the live traffic (lint/LintTap.h)
+    ColorMode color = ColorMode::Auto;  // of the --lint lines
 };
 
 // Splits "host:port", "[v6]:port" or ":port"/"port" (host 127.0.0.1). False on anything else.

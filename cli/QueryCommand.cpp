@@ -59,7 +59,8 @@ void setupQuery(CLI::App& app, int& exitCode) {
                             "show SESSION prints the whole session). Examples:\n"
                             "  rtmtap query --event 'chat.*' --channel 42 --since 1h\n"
                             "  rtmtap query --text 'meeting tomorrow' --jsonl --limit 20\n"
-                            "  rtmtap query --where payload.message.message_type=5 --count\n") +
+                            "  rtmtap query --where payload.message.message_type=5 --count\n"
+                            "  rtmtap query --finding unknown-command   (found by proxy --lint or lint --store)\n") +
                 kFilterHelp + "\nExit: 0 something matched, 1 nothing did, 2 an error.");
     addReadDbOption(sub, options->db);
     CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");
@@ -71,6 +72,7 @@ void setupQuery(CLI::App& app, int& exitCode) {
     sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");
     addColorOption(*sub, *color);
     addFrameFilterOptions(*sub, options->filter);
+    addFindingOption(*sub, options->filter);
     sub->callback([options, color, jsonl, json, order, &exitCode] {
         options->format = *json ? FrameFormat::Json : *jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
         options->order = *order == "desc" ? SearchOrder::Descending : SearchOrder::Ascending;

@@ -306,6 +306,7 @@ void setupShow(CLI::App& app, int& exitCode) {
     sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");
     addColorOption(*sub, *color);
     addFrameFilterOptions(*sub, options->filter, false);
+    addFindingOption(*sub, options->filter);
     sub->callback([options, color, jsonl, json, &exitCode] {
         options->format = *json ? FrameFormat::Json : *jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
         options->palette = Palette(colorEnabled(*color, STDOUT_FILENO));

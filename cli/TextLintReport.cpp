@@ -44,8 +44,10 @@ void TextLintReport::session(const LintedSession& s) {
     if (!s.title.empty()) {
         out_ << "  " << s.title;
     }
-    out_ << "  (" << plural(static_cast<int64_t>(s.findings.size()), "finding")
-         << (s.stored ? ", recorded live" : "") << ")\n";
+    out_ << "  (" << plural(static_cast<int64_t>(s.findings.size()), "finding") << ")\n";
+    if (s.stored) {
+        out_ << "  " << palette_.dim("(recorded live by rtmtap proxy --lint; --recheck runs the rules again)") << '\n';
+    }
     for (const Finding& f : s.findings) {
         std::string where = f.seq > 0 ? std::to_string(f.session) + ":" + std::to_string(f.seq)
                                       : std::to_string(f.session);

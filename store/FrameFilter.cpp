@@ -73,6 +73,16 @@ std::string whereTerm(const JsonCondition& c, SqlBuilder& sql) {
     }
 }
 
+// A stored finding (store/Findings.h) of a matching rule is about the frame: looked up through
+// findings_by_session, once per frame that passes the cheaper terms.
+std::string findingTerm(const std::vector<std::string>& rules, SqlBuilder& sql) {
+    std::string text = "EXISTS (SELECT 1 FROM findings g WHERE g.session = f.session AND g.seq = f.seq AND (";
+    for (size_t i = 0; i < rules.size(); ++i) {
+        text += (i ? " OR " : "") + std::string("g.rule GLOB ") + sql.param(rules[i]);
+    }
+    return text + "))";
+}
+
 bool isTokenByte(unsigned char c) {
     return std::isalnum(c) || c >= 0x80;
 }
@@ -163,7 +173,7 @@ JsonCondition parseWhere(const std::string& text) {
 bool FrameFilter::empty() const {
     return sessions.empty() && dirs.empty() && ops.empty() && kinds.empty() && events.empty() && commands.empty() &&
            channels.empty() && messages.empty() && users.empty() && !sinceUs && !untilUs && words.empty() &&
-           wheres.empty() && !malformed && !edited && !injected;
+           wheres.empty() && !malformed && !edited && !injected && findings.empty();
 }
 
 FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy) {
@@ -224,6 +234,9 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsB
     }
     for (const JsonCondition& condition : filter.wheres) {
         terms.push_back(whereTerm(condition, sql));
+    }
+    if (!filter.findings.empty()) {
+        terms.push_back(findingTerm(filter.findings, sql));
     }
     for (const std::string& term : terms) {
         out.condition += (out.condition.empty() ? "" : " AND ") + term;

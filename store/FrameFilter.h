@@ -49,6 +49,8 @@ struct FrameFilter {
     bool malformed = false;             // only frames flagged malformed
     bool edited = false;                // only frames a filter sent in place of another
     bool injected = false;              // only frames an injector sent
+    std::vector<std::string> findings;  // --finding: GLOB patterns on lint rule ids ("*": any) of a
+                                        // stored finding about the frame (findings table)
 
     bool empty() const;
 };

@@ -22,6 +22,12 @@ const char* const kFromText =
 const char* const kFromRange =
     "FROM frames f NOT INDEXED LEFT JOIN names n ON n.id = f.name_id WHERE f.id > ?1 AND f.id <= ?2 AND ";
 
+// The frames stored findings are about (few: a handful a session), by rule through
+// findings_by_rule, then each frame by its (session, seq) and its rowid.
+const char* const kFromFindings =
+    "FROM frames f LEFT JOIN names n ON n.id = f.name_id WHERE f.id IN (SELECT x.id FROM findings g "
+    "JOIN frames x INDEXED BY frames_by_session ON x.session = g.session AND x.seq = g.seq WHERE ";
+
 // Keys a block must hold for a frame of it to pass: one of each group.
 class KeyGroups {
 public:
@@ -114,6 +120,10 @@ public:
             oneSession();
             return;
         }
+        if (!filter_.findings.empty()) {
+            withFindings();
+            return;
+        }
         KeyGroups groups;
         if (!keyGroups(groups)) {
             return;  // no name matches the --event/--command patterns
@@ -148,6 +158,23 @@ private:
         Statement& s = search_.statement(select_ + kFromOneSession + "(" + cond.condition + ")" + orderBy("f.seq"));
         s.bind(1, filter_.sessions.front());
         bindAll(s, cond, 2);
+        rows(s);
+    }
+
+    void withFindings() {
+        const std::vector<std::string>& rules = filter_.findings;
+        std::string ruleTerms;
+        for (size_t i = 0; i < rules.size(); ++i) {
+            ruleTerms += (i ? " OR " : "") + std::string("g.rule GLOB ?") + std::to_string(i + 1);
+        }
+        const int firstParam = static_cast<int>(rules.size()) + 1;
+        FrameFilterSql cond = toSql(filter_, firstParam, WordMatch::Scan);
+        Statement& s = search_.statement(select_ + kFromFindings + ruleTerms + ") AND (" + cond.condition + ")" +
+                                         orderBy("f.id"));
+        for (size_t i = 0; i < rules.size(); ++i) {
+            s.bindText(static_cast<int>(i) + 1, rules[i]);
+        }
+        bindAll(s, cond, firstParam);
         rows(s);
     }
 

@@ -6,6 +6,7 @@
 //   - --text: frames_fts for the frames it covers, a scan of the few after its mark; unless the
 //     blocks of another filter (--channel, a time range) hold fewer frames than the word's
 //     matches, then those blocks with their words scanned;
+//   - --finding: the findings table by rule, then those frames by (session, seq);
 //   - anything else: frame_blocks, whose time ranges and Bloom filters leave only the blocks
 //     that may hold a match to scan, then the frames after the last block.
 // Frames come in recording order (frames.id), ascending or descending.

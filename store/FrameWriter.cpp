@@ -149,6 +149,10 @@ const char* const kInsertGap =
     "INSERT INTO gaps(session, first_seq, last_seq, first_us, last_us, frames, bytes, reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+const char* const kInsertFinding =
+    "INSERT INTO findings(session, seq, rule, severity, sentence, section, t_us, wall_us, source) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
 // The recorder retries a locked database itself (store/WriteStall.h): a short busy wait keeps its
 // writer thread responsive (a file check, the end of the run) while another process holds the lock.
 constexpr int kRecorderBusyMs = 250;
@@ -177,6 +181,8 @@ FrameWriter::FrameWriter(const std::string& path, bool keepSecrets, int64_t maxB
       attachPreflight_(db_, kAttachPreflight),
       setLabel_(db_, "UPDATE sessions SET label = ?2 WHERE id = ?1"),
       insertGap_(db_, kInsertGap),
+      insertFinding_(db_, kInsertFinding),
+      deleteFindings_(db_, "DELETE FROM findings WHERE session = ?1 AND source = ?2"),
       insertName_(db_, "INSERT INTO names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING"),
       selectName_(db_, "SELECT id FROM names WHERE name = ?1"),
       blocks_(db_),
@@ -280,6 +286,8 @@ void FrameWriter::write(const Record& record) {
         writeApiCall(*exchange);
     } else if (const auto* gap = std::get_if<GapRow>(&record)) {
         writeGap(*gap);
+    } else if (const auto* found = std::get_if<FindingBatch>(&record)) {
+        writeFindings(*found);
     } else {
         writeEnd(std::get<SessionEnd>(record));
     }
@@ -400,6 +408,27 @@ void FrameWriter::writeGap(const GapRow& gap) {
     s.bind(7, gap.bytes);
     s.bindText(8, gap.reason);
     s.run();
+}
+
+void FrameWriter::writeFindings(const FindingBatch& batch) {
+    if (batch.replace) {
+        deleteFindings_.bind(1, batch.session);
+        deleteFindings_.bindText(2, batch.source);
+        deleteFindings_.run();
+    }
+    Statement& s = insertFinding_;
+    for (const Finding& f : batch.findings) {
+        s.bind(1, batch.session);
+        s.bind(2, f.seq);
+        s.bindText(3, f.rule);
+        s.bindText(4, toString(f.severity));
+        s.bindText(5, f.sentence);
+        s.bindTextOrNull(6, f.section);
+        s.bind(7, f.t_us);
+        s.bind(8, f.wall_us);
+        s.bindText(9, batch.source);
+        s.run();
+    }
 }
 
 void FrameWriter::copySessionsTo(const std::string& path, const std::vector<int64_t>& ids) {

@@ -63,6 +63,7 @@ private:
     void writeMessage(const Message& message);
     void writeEnd(const SessionEnd& end);
     void writeGap(const GapRow& gap);
+    void writeFindings(const FindingBatch& batch);
     // An API call, redacted (store/ApiRedaction.h), linked to the session its ws_token led to.
     void writeApiCall(const ApiExchange& exchange);
     // session: the link when it is known (an import), else it is looked up by the ws_token.
@@ -81,6 +82,7 @@ private:
     Statement begin_, commit_, rollback_;
     Statement insertFrame_, insertSession_, endSession_, authWithClaims_, authTokenOnly_;
     Statement insertApiCall_, linkApiCalls_, attachPreflight_, setLabel_, insertGap_;
+    Statement insertFinding_, deleteFindings_;
     Statement insertName_, selectName_;
     BlockIndexer blocks_;
     TextIndex text_;

@@ -29,6 +29,10 @@ const char* const kSessionApiCalls =
     "a.response_headers, a.response_body FROM api_calls a "
     "WHERE a.id IN (SELECT v.id FROM v_session_api v WHERE v.session = ?1) ORDER BY a.started_us, a.id";
 
+const char* const kFindingsOfSession =
+    "SELECT rule, severity, session, seq, t_us, wall_us, sentence, section, source FROM findings "
+    "WHERE session = ?1 ORDER BY seq = 0, seq, id";
+
 // NOT INDEXED keeps SQLite on the rowid range: with a --session filter it would otherwise walk
 // the whole session in the (session, seq) index on every poll of a follower.
 const char* const kFramesBetween =
@@ -81,6 +85,25 @@ SessionRow sessionFrom(const Statement& s) {
     return row;
 }
 
+StoredFinding findingFrom(const Statement& s) {
+    StoredFinding row;
+    Finding& f = row.finding;
+    f.rule = s.columnText(0);
+    // A severity this build does not know (a file edited by hand) reads as an error: --fail-on
+    // must not pass over it.
+    if (!parseSeverity(s.columnText(1), f.severity)) {
+        f.severity = Severity::Error;
+    }
+    f.session = s.columnInt(2);
+    f.seq = s.columnInt(3);
+    f.t_us = s.columnInt(4);
+    f.wall_us = s.columnInt(5);
+    f.sentence = s.columnText(6);
+    f.section = s.columnText(7);
+    row.source = s.columnText(8);
+    return row;
+}
+
 ApiCallRow apiCallFrom(const Statement& s) {
     ApiCallRow row;
     row.id = s.columnInt(0);
@@ -120,6 +143,7 @@ public:
           oneSession_(db_, std::string(kSessionColumns) + " WHERE s.id = ?1"),
           frames_(db_, std::string(kFrameColumns) + kFramesOfSession),
           lastFrameId_(db_, "SELECT coalesce(max(id), 0) FROM frames"),
+          findings_(db_, kFindingsOfSession),
           summariesOfSession_(db_, std::string(kSummaryColumns) + "WHERE f.session = ?1 ORDER BY f.seq"),
           allSummaries_(db_, std::string(kSummaryColumns) + "ORDER BY f.session, f.seq"),
           search_(db_) {}
@@ -162,6 +186,16 @@ public:
         sessionApiCalls_->bind(1, sessionId);
         eachRow(*sessionApiCalls_, [&] {
             rows.push_back(apiCallFrom(*sessionApiCalls_));
+            return true;
+        });
+        return rows;
+    }
+
+    std::vector<StoredFinding> findings(int64_t sessionId) {
+        std::vector<StoredFinding> rows;
+        findings_.bind(1, sessionId);
+        eachRow(findings_, [&] {
+            rows.push_back(findingFrom(findings_));
             return true;
         });
         return rows;
@@ -221,7 +255,7 @@ private:
     }
 
     Database db_;
-    Statement allSessions_, oneSession_, frames_, lastFrameId_, summariesOfSession_, allSummaries_;
+    Statement allSessions_, oneSession_, frames_, lastFrameId_, findings_, summariesOfSession_, allSummaries_;
     FrameFilterSql filteredSql_;
     std::unique_ptr<Statement> filteredStatement_;
     std::unique_ptr<Statement> sessionApiCalls_;
@@ -250,6 +284,10 @@ std::vector<ApiCallRow> Reader::sessionApiCalls(int64_t sessionId) {
 
 std::vector<SystemPingCall> Reader::systemPingCalls(std::optional<int64_t> sessionId) {
     return impl_->systemPingCalls(sessionId);
+}
+
+std::vector<StoredFinding> Reader::findings(int64_t sessionId) {
+    return impl_->findings(sessionId);
 }
 
 int64_t Reader::lastFrameId() {

@@ -1,6 +1,7 @@
 #pragma once
 // Read-only access to a recorded database for the CLI and replay. Never touches the relay.
 #include "FrameFilter.h"
+#include "Findings.h"
 #include "SystemPingCalls.h"
 #include "protocol/Classifier.h"
 #include "protocol/Message.h"
@@ -84,6 +85,9 @@ public:
     // the rtm.connect call that led to it, up to that call), oldest first. Empty when no call is
     // linked to the session, or the file predates api_calls.
     std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId);
+    // What lint stored about the session (findings table: proxy --lint's and lint --store's
+    // rows), by seq (seq 0, about the whole session, last), then in the order they were written.
+    std::vector<StoredFinding> findings(int64_t sessionId);
     // The session's (nullopt: every session's) HTTP keepalive calls: store/SystemPingCalls.h.
     std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId);
 

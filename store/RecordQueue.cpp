@@ -47,6 +47,13 @@ size_t RecordQueue::cost(const Record& record) {
     if (const auto* gap = std::get_if<GapRow>(&record)) {
         return kOverheadBytes + gap->reason.size();
     }
+    if (const auto* found = std::get_if<FindingBatch>(&record)) {
+        size_t bytes = kOverheadBytes;
+        for (const Finding& f : found->findings) {
+            bytes += kOverheadBytes + f.rule.size() + f.sentence.size() + f.section.size();
+        }
+        return bytes;
+    }
     const auto& end = std::get<SessionEnd>(record);
     return kOverheadBytes + end.close_reason.size() + end.closed_by.size() + end.error.size();
 }
@@ -54,6 +61,9 @@ size_t RecordQueue::cost(const Record& record) {
 size_t RecordQueue::rows(const Record& record) {
     if (const auto* batch = std::get_if<MessageBatch>(&record)) {
         return (*batch)->size();
+    }
+    if (const auto* found = std::get_if<FindingBatch>(&record)) {
+        return std::max<size_t>(1, found->findings.size());
     }
     return 1;
 }

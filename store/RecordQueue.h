@@ -6,6 +6,7 @@
 // reading from the senders) keep the memory bounded; the bound itself is theirs to state
 // (proxy/Relay.h). Records count against the limit until the writer has committed them (or given
 // them up), so the bytes held cover records waiting here and in the writer's open batch alike.
+#include "Findings.h"
 #include "Gaps.h"
 #include "protocol/ApiExchange.h"
 #include "protocol/Backpressure.h"
@@ -25,7 +26,7 @@
 
 namespace rtmtap {
 
-using Record = std::variant<SessionInfo, Message, SessionEnd, MessageBatch, ApiExchange, GapRow>;
+using Record = std::variant<SessionInfo, Message, SessionEnd, MessageBatch, ApiExchange, GapRow, FindingBatch>;
 
 class RecordQueue : public Backpressure {
 public:
@@ -35,7 +36,8 @@ public:
 
     // Bytes a record holds against the limit: its payload or strings plus a fixed overhead.
     static size_t cost(const Record& record);
-    // Rows a record becomes in the database (a batch: one per message).
+    // Rows a record becomes in the database (a batch: one per message; findings: one each, and
+    // at least one for a batch that only deletes).
     static size_t rows(const Record& record);
 
     // Never waits. Returns false (and keeps nothing) once the queue is closed.

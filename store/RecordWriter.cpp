@@ -43,6 +43,9 @@ int64_t sessionOf(const Record& record) {
     if (const auto* g = std::get_if<GapRow>(&record)) {
         return g->session;
     }
+    if (const auto* found = std::get_if<FindingBatch>(&record)) {
+        return found->session;
+    }
     return 0;
 }
 

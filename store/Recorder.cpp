@@ -148,6 +148,10 @@ void Recorder::onApiExchange(const ApiExchange& exchange) {
     impl_->push(exchange);
 }
 
+void Recorder::recordFindings(FindingBatch batch) {
+    impl_->push(std::move(batch));
+}
+
 Backpressure* Recorder::backpressure() {
     return impl_->backpressure();
 }

@@ -10,6 +10,7 @@
 // Session starts and ends, API calls and gap rows are always queued, so sessions stay whole.
 // A database that refuses writes (locked, full, read-only, an I/O error, the file removed) is
 // waited for and retried; nothing queued is dropped while the recorder runs (store/WriteStall.h).
+#include "Findings.h"
 #include "protocol/Tap.h"
 
 #include <cstdint>
@@ -62,6 +63,9 @@ public:
     void onMessages(const MessageBatch& batch) override;
     void onSessionEnd(const SessionEnd& end) override;
     void onApiExchange(const ApiExchange& exchange) override;
+    // What lint found (rtmtap proxy --lint), written by the writer thread like every other record
+    // and, like session ends, always queued (findings are few). Any thread; never waits.
+    void recordFindings(FindingBatch batch);
     // WhenBehind::Pause: the queue's signal; WhenBehind::Relay: nullptr (it never asks to wait).
     Backpressure* backpressure() override;
 

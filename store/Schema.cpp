@@ -315,6 +315,33 @@ SELECT a.session, a.id, strftime('%Y-%m-%dT%H:%M:%fZ', a.started_us / 1e6, 'unix
 FROM api_calls a WHERE a.session IS NOT NULL;
 )SQL";
 
+// Version 11: what lint found about the frames, live (`rtmtap proxy --lint`, source 'live') or
+// over a recording (`rtmtap lint --store`, source 'lint'), one row a finding; seq 0 is about the
+// whole session. Findings are few (a handful a session): the two indexes serve `rtmtap query
+// --finding RULE` (by rule) and reading a session's findings back (by session and seq).
+const char* const kSchemaV11 = R"SQL(
+CREATE TABLE findings(
+    id INTEGER PRIMARY KEY,
+    session INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    section TEXT,
+    t_us INTEGER,
+    wall_us INTEGER,
+    source TEXT NOT NULL
+);
+CREATE INDEX findings_by_rule ON findings(rule);
+CREATE INDEX findings_by_session ON findings(session, seq);
+
+CREATE VIEW v_findings AS
+SELECT g.session, g.seq, round(g.t_us / 1000.0, 3) AS t_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', g.wall_us / 1e6, 'unixepoch') AS at,
+       g.severity, g.rule, g.sentence, g.section, g.source
+FROM findings g;
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -332,6 +359,7 @@ const Migration kMigrations[] = {
     {8, kSchemaV8},
     {9, kSchemaV9},
     {10, kSchemaV10},
+    {11, kSchemaV11},
 };
 
 std::string notRtmtap(const Database& db) {

@@ -7,7 +7,7 @@ namespace rtmtap {
 
 class Schema {
 public:
-    static constexpr int kVersion = 10;
+    static constexpr int kVersion = 11;
 
     // For the recorder: checks the file is empty or rtmtap's, switches it to WAL with
     // synchronous=NORMAL and creates or migrates the tables. Throws a one-line DatabaseError.

@@ -719,7 +719,7 @@ TEST(ApiProxy, VersionOneDatabaseIsMigrated) {
         Database db(path, Database::Mode::ReadWriteCreate);
         db.exec("DROP TABLE frame_blocks; DROP TABLE frames_fts; DELETE FROM meta WHERE key = 'text_indexed_upto'; "
                 "DROP VIEW v_session_api; DROP VIEW v_api_calls; DROP TABLE api_calls; DROP INDEX sessions_by_auth_token; "
-                "DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
+                "DROP VIEW v_findings; DROP TABLE findings; DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
                 "ALTER TABLE sessions DROP COLUMN label; ALTER TABLE sessions DROP COLUMN replay_of; "
                 "ALTER TABLE sessions DROP COLUMN derived_from; PRAGMA user_version = 1");
     }

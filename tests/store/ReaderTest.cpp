@@ -153,7 +153,7 @@ TEST(ReaderTest, AnOlderSchemaIsMigratedBeforeReading) {
     record(path, 2, 3);
     {
         Database db(path, Database::Mode::ReadWrite);
-        db.exec("DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
+        db.exec("DROP VIEW v_findings; DROP TABLE findings; DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
                 "ALTER TABLE sessions DROP COLUMN replay_of; ALTER TABLE sessions DROP COLUMN derived_from; "
                 "PRAGMA user_version = 4");
     }

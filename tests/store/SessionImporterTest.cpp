@@ -125,7 +125,7 @@ TEST(SessionImporterTest, MigratesAVersion2DatabaseAddingTheLabelColumn) {
         Database d(db, Database::Mode::ReadWriteCreate);
         // Back to what version 2 looked like.
         d.exec("DROP TABLE frame_blocks; DROP TABLE frames_fts; DELETE FROM meta WHERE key = 'text_indexed_upto'; "
-               "DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
+               "DROP VIEW v_findings; DROP TABLE findings; DROP VIEW v_gaps; DROP TABLE gaps; DROP TABLE rule_counts; DROP VIEW v_sessions; DROP VIEW v_frames; ALTER TABLE frames DROP COLUMN edit_of; "
                "ALTER TABLE sessions DROP COLUMN label; ALTER TABLE sessions DROP COLUMN replay_of; "
                "ALTER TABLE sessions DROP COLUMN derived_from; "
                "PRAGMA user_version = 2");
