@@ -208,7 +208,10 @@ const std::vector<FieldSpec>& fieldSpecs(const CatalogueEntry& entry) {
         return all;
     }();
     static const std::vector<FieldSpec> kNone;
-    const CatalogueEntry* own = findCatalogueEntry(entry.name, entry.dir);
+    const CatalogueEntry* own = &entry;
+    if (own < kEntries.data() || own >= kEntries.data() + kEntries.size()) {
+        own = findCatalogueEntry(entry.name, entry.dir);  // a copy: find the table's own
+    }
     return own ? parsed[static_cast<size_t>(own - kEntries.data())] : kNone;
 }
 
