@@ -6,8 +6,6 @@
 namespace rtmtap {
 namespace {
 
-constexpr const char* kRealTrafficSection = "protocol-notes.md: Event frames in real traffic";
-
 // The problems of one severity, as a sentence's middle and a key that names them.
 struct Group {
     std::string what;
@@ -65,7 +63,7 @@ void EventShapeRule::onFrame(const LintFrame& frame, const LintSession&, std::ve
         }
         Finding finding = Finding::at(frame.message, info(), severity, subject + group.what + ": " + why);
         if (entry->flavour == Flavour::RealOnly) {
-            finding.section = kRealTrafficSection;
+            finding.section = kRealTrafficEventsSection;
         }
         out.push_back(std::move(finding));
     };

@@ -3,11 +3,6 @@
 #include "protocol/Catalogue.h"
 
 namespace rtmtap {
-namespace {
-
-constexpr const char* kRealTrafficSection = "protocol-notes.md: Event frames in real traffic";
-
-}  // namespace
 
 const RuleInfo& UnknownEventRule::info() const {
     static const RuleInfo kInfo{
@@ -47,7 +42,7 @@ void UnknownEventRule::onFrame(const LintFrame& frame, const LintSession&, std::
                                       "the server sent '" + frame.name +
                                           "', an event real traffic has but the document does not (protocol-notes.md: "
                                           "Event frames in real traffic): an app written from the document misses it");
-        finding.section = kRealTrafficSection;
+        finding.section = kRealTrafficEventsSection;
         out.push_back(std::move(finding));
         return;
     }
