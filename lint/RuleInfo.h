@@ -15,4 +15,7 @@ struct RuleInfo {
     const char* example;    // frames that make it fire, as `rtmtap show` would print them
 };
 
+// The section findings about real traffic's events cite, whatever their rule's own section.
+inline constexpr const char* kRealTrafficEventsSection = "protocol-notes.md: Event frames in real traffic";
+
 }  // namespace rtmtap

@@ -1,7 +1,8 @@
 #pragma once
 // The one table of RTM events and commands: what the document (airsend-rtm.md) defines, what
-// real traffic adds (protocol-notes.md) and the server's internal commands a client must never
-// send. Pure data: the simulator reads it now, lint and the indexer later.
+// real traffic adds (protocol-notes.md), the server's internal commands a client must never
+// send, and the fields each carries. Pure data: the simulator, the classifier and lint read it.
+#include "FieldSpec.h"
 #include "Message.h"  // Direction
 
 #include <string_view>
@@ -19,12 +20,22 @@ struct CatalogueEntry {
     Direction dir;                // ServerToClient: an event; ClientToServer: a command
     Flavour flavour;
     std::string_view description;
+    // The fields it carries (FieldSpec.h), from the frame's root: what both the document's
+    // example and real traffic always send is required; real-only events list what the
+    // description names. Records (message, user, channel...) are catalogueRecords().
+    std::string_view fields;
 };
 
 const std::vector<CatalogueEntry>& catalogue();
 
 // The entry with this name and direction, or nullptr.
 const CatalogueEntry* findCatalogueEntry(std::string_view name, Direction dir);
+
+// The object shapes several entries share, by name, for their field specs.
+const std::vector<FieldRecord>& catalogueRecords();
+
+// entry's fields, parsed once (empty when its spec is empty or malformed: a test parses each).
+const std::vector<FieldSpec>& fieldSpecs(const CatalogueEntry& entry);
 
 // What a command makes the server send back to the connection that sent it (airsend-rtm.md,
 // protocol-notes.md). Events a command causes only for other members (ws_ephemeral_typing's

@@ -47,8 +47,8 @@ protected:
             info.client = "127.0.0.1:1";
             recorder.onSessionStart(info);
         }
-        const std::string auth = R"({"command":"ws_auth","data":{"auth_token":"x"}})";
-        const std::string typing = R"({"command":"ws_ephemeral_typing","data":{"channel_id":1}})";
+        const std::string auth = R"({"command":"ws_auth","auth_token":"x"})";
+        const std::string typing = R"({"command":"ws_ephemeral_typing","channel_id":1})";
         recorder.onMessage(clientText(1, 1, auth));
         recorder.onMessage(clientText(1, 2, typing));
         recorder.onMessage(clientText(2, 1, typing));
