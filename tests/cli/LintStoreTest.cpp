@@ -25,7 +25,7 @@ void expectExit(const RunResult& r, int code) {
 class LintStoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        const std::string auth = R"({"command":"ws_auth","data":{"auth_token":"x"}})";
+        const std::string auth = R"({"command":"ws_auth","auth_token":"x"})";
         test::CraftedSession one(1), two(2);
         one.client(auth).client(R"({"command":"ws_bogus_command","data":{}})");
         two.client(auth).client(R"({"command":"ws_ping"})");

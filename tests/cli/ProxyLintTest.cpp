@@ -50,7 +50,7 @@ protected:
         EXPECT_NE(proxy.waitForMatch(std::regex(R"(lint  \S+Z  (1:1) +error +unknown-command +.+)"), kFindingMs), "")
             << proxy.out();
         // Still open: the session goes on after lint reported it.
-        client.sendFrame(0x81, R"({"command":"ws_auth","data":{"auth_token":"x"}})");
+        client.sendFrame(0x81, R"({"command":"ws_auth","auth_token":"x"})");
         ASSERT_TRUE(client.receive().isFrame()) << "the session was open while lint reported it";
         client.sendFrame(0x88, std::string("\x03\xe8", 2));  // close 1000
         client.receiveOpcode(0x8);

@@ -13,8 +13,8 @@ namespace {
 
 using Session = test::CraftedSession;
 
-const std::string kAuth = R"({"command":"ws_auth","data":{"auth_token":"t"}})";
-const std::string kTyping = R"({"command":"ws_ephemeral_typing","data":{"channel_id":1}})";
+const std::string kAuth = R"({"command":"ws_auth","auth_token":"t"})";
+const std::string kTyping = R"({"command":"ws_ephemeral_typing","channel_id":1})";
 
 std::vector<Finding> lintOf(const Session& s) {
     LintEngine engine(clientRules());
@@ -60,7 +60,7 @@ TEST(ClientRulesTest, FirstNotAuthQuietWhenAuthComesFirstAfterServerAndControlFr
 
 TEST(ClientRulesTest, CommandBeforeAuthFiresAndSaysTheServerIgnoresIt) {
     Session s;
-    s.client(kTyping).client(R"({"command":"ws_read_notification","data":{"channel_id":1,"message_id":2}})")
+    s.client(kTyping).client(R"({"command":"ws_read_notification","channel_id":1,"message_id":2})")
         .client(kAuth).client(kTyping);
     auto found = findingsOf(s, "command-before-auth");
     ASSERT_EQ(found.size(), 2u);

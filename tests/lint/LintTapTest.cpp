@@ -27,7 +27,7 @@ MessageBatch relayRound(const CraftedSession& session, int64_t first, int64_t la
     return std::make_shared<const std::vector<Message>>(all.begin() + (first - 1), all.begin() + last);
 }
 
-const std::string kAuth = R"({"command":"ws_auth","data":{"auth_token":"x"}})";
+const std::string kAuth = R"({"command":"ws_auth","auth_token":"x"})";
 const std::string kBogus = R"({"command":"ws_no_such_command","data":{}})";
 
 SessionInfo infoOf(const CraftedSession& session) {
