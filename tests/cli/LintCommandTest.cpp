@@ -1,7 +1,7 @@
 // `rtmtap lint` as a process over a database written by the store's Recorder: the readable and
 // JSON forms, --fail-on and the exit codes. The rules themselves: tests/lint/ClientRulesTest.cpp.
 #include "cli/LintCommand.h"
-#include "store/Recorder.h"
+#include "tests/support/CraftedSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -19,43 +19,18 @@ using Poco::JSON::Object;
 using test::Process;
 using test::RunResult;
 
-Message clientText(int64_t session, int64_t seq, std::string payload) {
-    Message m;
-    m.session = session;
-    m.seq = seq;
-    m.dir = Direction::ClientToServer;
-    m.op = Opcode::Text;
-    m.t_us = seq * 250'000;
-    m.fwd_us = m.t_us + 100;
-    m.wall_us = 1'764'000'000'000'000 + m.t_us;
-    m.size = payload.size();
-    m.payload = std::move(payload);
-    return m;
-}
-
 // Session 1 is clean; session 2 types before it authenticates (two warns); session 3 sends
 // broken JSON (an error).
 class LintCommandTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        RecorderOptions options;
-        options.dbPath = db_;
-        Recorder recorder(options);
-        for (int64_t id : {1, 2, 3}) {
-            SessionInfo info;
-            info.id = id;
-            info.client = "127.0.0.1:1";
-            recorder.onSessionStart(info);
-        }
         const std::string auth = R"({"command":"ws_auth","auth_token":"x"})";
         const std::string typing = R"({"command":"ws_ephemeral_typing","channel_id":1})";
-        recorder.onMessage(clientText(1, 1, auth));
-        recorder.onMessage(clientText(1, 2, typing));
-        recorder.onMessage(clientText(2, 1, typing));
-        recorder.onMessage(clientText(2, 2, auth));
-        recorder.onMessage(clientText(3, 1, auth));
-        recorder.onMessage(clientText(3, 2, "{\"command\":"));
-        recorder.close();
+        test::CraftedSession one(1), two(2), three(3);
+        one.at(0.25).client(auth).at(0.5).client(typing);
+        two.at(0.25).client(typing).at(0.5).client(auth);
+        three.at(0.25).client(auth).at(0.5).client("{\"command\":");
+        test::recordSessions(db_, {&one, &two, &three});
     }
 
     static void expectExit(const RunResult& r, int code) {
@@ -70,8 +45,8 @@ TEST_F(LintCommandTest, ReadableOutputGroupsBySessionAndFailsOnError) {
     RunResult r = Process::capture({"lint", "--db", db_});
     expectExit(r, 1);
     EXPECT_EQ(r.out.find("session 1 "), std::string::npos) << "a clean session prints nothing:\n" << r.out;
-    size_t two = r.out.find("session 2  127.0.0.1:1  (2 findings)\n");
-    size_t three = r.out.find("session 3  127.0.0.1:1  (1 finding)\n");
+    size_t two = r.out.find("session 2  127.0.0.1:1 -> ws://127.0.0.1:9/  (2 findings)\n");
+    size_t three = r.out.find("session 3  127.0.0.1:1 -> ws://127.0.0.1:9/  (1 finding)\n");
     ASSERT_NE(two, std::string::npos) << r.out;
     ASSERT_NE(three, std::string::npos) << r.out;
     EXPECT_LT(two, three);

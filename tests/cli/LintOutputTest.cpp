@@ -1,7 +1,7 @@
 // `rtmtap lint` beyond the database's readable form: --rules, --explain, --since, SARIF 2.1.0
 // with the frame's JSONL export line as its location, and JSONL/HAR files as the input (made by
 // `rtmtap export` from a recorded database, then linted without it).
-#include "store/Recorder.h"
+#include "tests/support/CraftedSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -22,46 +22,17 @@ using Poco::JSON::Object;
 using test::Process;
 using test::RunResult;
 
-constexpr int64_t kStart = 1'764'000'000'000'000;  // 2025-11-24T16:00:00Z
-
-Message clientText(int64_t session, int64_t seq, int64_t startUs, std::string payload) {
-    Message m;
-    m.session = session;
-    m.seq = seq;
-    m.dir = Direction::ClientToServer;
-    m.op = Opcode::Text;
-    m.t_us = seq * 250'000;
-    m.fwd_us = m.t_us + 100;
-    m.wall_us = startUs + m.t_us;
-    m.size = payload.size();
-    m.payload = std::move(payload);
-    return m;
-}
-
 // Session 1 (16:00) sends an unknown command as its third frame; session 2 (an hour later) types
 // before it authenticates.
 class LintOutputTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        RecorderOptions options;
-        options.dbPath = db_;
-        Recorder recorder(options);
         const std::string auth = R"({"command":"ws_auth","auth_token":"x"})";
         const std::string typing = R"({"command":"ws_ephemeral_typing","channel_id":"1"})";
-        for (int64_t id : {1, 2}) {
-            SessionInfo info;
-            info.id = id;
-            info.client = "127.0.0.1:1";
-            info.upstream = "ws://127.0.0.1:9/";
-            info.started_wall_us = kStart + (id - 1) * 3'600'000'000;
-            recorder.onSessionStart(info);
-        }
-        recorder.onMessage(clientText(1, 1, kStart, auth));
-        recorder.onMessage(clientText(1, 2, kStart, typing));
-        recorder.onMessage(clientText(1, 3, kStart, R"({"command":"ws_nonsense"})"));
-        recorder.onMessage(clientText(2, 1, kStart + 3'600'000'000, typing));
-        recorder.onMessage(clientText(2, 2, kStart + 3'600'000'000, auth));
-        recorder.close();
+        test::CraftedSession one(1), two(2, test::CraftedSession::kStartWallUs + 3'600'000'000);
+        one.at(0.25).client(auth).at(0.5).client(typing).at(0.75).client(R"({"command":"ws_nonsense"})");
+        two.at(0.25).client(typing).at(0.5).client(auth);
+        test::recordSessions(db_, {&one, &two});
     }
 
     static void expectExit(const RunResult& r, int code) {

@@ -2,7 +2,6 @@
 // database (replacing what an earlier --store wrote), so `query --finding` and `show --finding`
 // find their frames; a plain `lint` still checks such sessions from the recording.
 #include "store/Database.h"
-#include "store/Recorder.h"
 #include "tests/support/CraftedSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -29,18 +28,7 @@ protected:
         test::CraftedSession one(1), two(2);
         one.client(auth).client(R"({"command":"ws_bogus_command","data":{}})");
         two.client(auth).client(R"({"command":"ws_ping"})");
-        RecorderOptions options;
-        options.dbPath = db_;
-        Recorder recorder(options);
-        for (const test::CraftedSession* s : {&one, &two}) {
-            SessionInfo info;
-            info.id = s->id();
-            info.started_wall_us = s->startWallUs();
-            recorder.onSessionStart(info);
-            for (const Message& m : s->messages()) {
-                recorder.onMessage(m);
-            }
-        }
+        test::recordSessions(db_, {&one, &two});
     }
 
     int64_t rows(const std::string& sql) {

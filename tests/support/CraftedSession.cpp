@@ -2,6 +2,7 @@
 
 #include "TestData.h"
 #include "proxy/FrameCodec.h"
+#include "store/Recorder.h"
 
 #include <cmath>
 
@@ -71,6 +72,26 @@ std::vector<Finding> CraftedSession::lint(LintEngine& engine, const LintSessionE
         engine.onMessage(m);
     }
     return engine.endSession(end);
+}
+
+void recordSessions(const std::string& db, const std::vector<const CraftedSession*>& sessions) {
+    RecorderOptions options;
+    options.dbPath = db;
+    Recorder recorder(options);
+    for (const CraftedSession* s : sessions) {
+        SessionInfo info;
+        info.id = s->id();
+        info.client = "127.0.0.1:1";
+        info.upstream = "ws://127.0.0.1:9/";
+        info.started_wall_us = s->startWallUs();
+        recorder.onSessionStart(info);
+    }
+    for (const CraftedSession* s : sessions) {
+        for (const Message& m : s->messages()) {
+            recorder.onMessage(m);
+        }
+    }
+    recorder.close();
 }
 
 std::string wsAuthFrame(const std::string& claimsJson) {

@@ -44,6 +44,10 @@ private:
     std::vector<Message> messages_;
 };
 
+// Records the sessions into a database through the store's Recorder, as the proxy would (client
+// 127.0.0.1:1, upstream ws://127.0.0.1:9/, started at each one's start); the sessions stay open.
+void recordSessions(const std::string& db, const std::vector<const CraftedSession*>& sessions);
+
 // {"command":"ws_auth","auth_token":"<JWT with these claims>"}.
 std::string wsAuthFrame(const std::string& claimsJson);
 // The findings of one rule.
