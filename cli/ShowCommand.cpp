@@ -9,6 +9,7 @@
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
+#include "protocol/CloseFrame.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -116,7 +117,7 @@ std::string payloadPreview(const Message& m, size_t maxColumns) {
         if (m.payload.size() < 2) {
             return "(no code)";
         }
-        int code = (static_cast<unsigned char>(m.payload[0]) << 8) | static_cast<unsigned char>(m.payload[1]);
+        int code = closeCodeOf(m.payload, 1005);
         std::string text = "code " + std::to_string(code);
         if (m.payload.size() > 2) {
             text += " " + preview(std::string_view(m.payload).substr(2), maxColumns > 12 ? maxColumns - 12 : 1);

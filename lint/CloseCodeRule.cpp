@@ -1,5 +1,7 @@
 #include "CloseCodeRule.h"
 
+#include "protocol/CloseFrame.h"
+
 #include <string>
 
 namespace rtmtap {
@@ -49,7 +51,7 @@ void CloseCodeRule::onFrame(const LintFrame& frame, const LintSession&, std::vec
                                   "server answers it as a protocol error (1002) instead of closing cleanly"));
         return;
     }
-    const int code = (static_cast<unsigned char>(m.payload[0]) << 8) | static_cast<unsigned char>(m.payload[1]);
+    const int code = closeCodeOf(m.payload, 1005);
     const std::string why = whyNot(code);
     if (why.empty()) {
         return;

@@ -3,6 +3,7 @@
 // Written by hand because POCO 1.11's WebSocket cannot run non-blocking (receiveFrame throws
 // on partial frames, sendBytes drops unsent tails; see shared/notes/poco-1.11.md), and a
 // thread-per-socket relay cannot hold 1,000 sessions in the memory budget or share a TLS socket.
+#include "protocol/CloseFrame.h"  // closePayload: the codec's callers make close bodies with it
 #include "protocol/Message.h"
 
 #include <cstddef>
@@ -40,11 +41,6 @@ std::string frameViolation(const FrameHeader& h, bool fromClient, bool inMessage
 // What a filter or an injector may put into a session: text, binary, or a ping/pong of at most
 // 125 bytes (RFC 6455 5.5). A close would change the session's state behind the relay's back.
 bool injectable(Opcode op, size_t payloadSize);
-
-// A close frame's payload: the code, then as much of the reason as fits in 125 bytes, cut on a
-// UTF-8 character boundary (the reason must stay valid UTF-8); nothing at all for 1005, which
-// RFC 6455 7.4.1 says is sent as no status code.
-std::string closePayload(uint16_t code, const std::string& reason);
 
 // XORs data with the mask key, starting at key position offset % 4.
 void applyMask(char* data, size_t len, const uint8_t mask[4], size_t offset = 0);

@@ -1,6 +1,7 @@
 #include "Relay.h"
 
 #include "MaskKeys.h"
+#include "protocol/CloseFrame.h"
 
 #include <sys/epoll.h>
 
@@ -308,12 +309,8 @@ void Relay::noteClose(RelaySide& side, const std::string& payload) {
         return;
     }
     end_.closed_by = side.name;
-    if (payload.size() >= 2) {
-        end_.close_code = (static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]);
-        end_.close_reason = payload.substr(2);
-    } else {
-        end_.close_code = 1005;  // RFC 6455 7.1.5: a close frame without a status code
-    }
+    end_.close_code = closeCodeOf(payload, 1005);  // RFC 6455 7.1.5: 1005 for a close without a code
+    end_.close_reason = std::string(closeReasonOf(payload));
 }
 
 // A direction that holds messages keeps its order even when no filter is left (the one that held

@@ -2,6 +2,7 @@
 
 #include "Attribution.h"
 #include "protocol/JsonText.h"
+#include "protocol/CloseFrame.h"
 
 #include <Poco/URI.h>
 
@@ -29,10 +30,7 @@ RtmClientOptions withPings(RtmClientOptions o) {
 
 // The close code and reason of a close frame's payload; 1005 when it carries none.
 std::pair<int, std::string> closeOf(const std::string& payload) {
-    if (payload.size() < 2) {
-        return {1005, ""};
-    }
-    return {(static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]), payload.substr(2)};
+    return {closeCodeOf(payload, 1005), std::string(closeReasonOf(payload))};
 }
 
 std::string pathOf(const std::string& url) {

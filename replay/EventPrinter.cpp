@@ -4,6 +4,7 @@
 #include "protocol/Classifier.h"
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
+#include "protocol/CloseFrame.h"
 
 #include <cstdio>
 #include <ctime>
@@ -49,10 +50,7 @@ std::string preview(const std::string& text) {
 }
 
 int closeCode(const std::string& payload) {
-    if (payload.size() < 2) {
-        return -1;
-    }
-    return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+    return closeCodeOf(payload, -1);
 }
 
 std::string ids(const Classification& c) {

@@ -4,6 +4,7 @@
 
 #include "protocol/Clock.h"
 #include "protocol/JsonText.h"
+#include "protocol/CloseFrame.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>
@@ -246,7 +247,7 @@ void RtmClient::onClose(const std::string& payload, int64_t arrivedUs) {
     }
     std::string why = "closed by the server";
     if (payload.size() >= 2) {
-        int code = (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+        int code = closeCodeOf(payload, 1005);
         why += ": " + std::to_string(code);
         if (payload.size() > 2) {
             why += " " + AirSendApi::preview(payload.substr(2));

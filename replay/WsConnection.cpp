@@ -1,6 +1,7 @@
 #include "WsConnection.h"
 
 #include "proxy/HttpHead.h"
+#include "protocol/CloseFrame.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -137,7 +138,7 @@ bool WsConnection::sendFrame(Opcode op, const std::string& payload, uint32_t fla
         closeSent_ = true;
         if (closeFirst_ == CloseFirst::None) {
             closeFirst_ = CloseFirst::Server;
-            firstCloseCode_ = payload.empty() ? 1005 : (static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]);
+            firstCloseCode_ = closeCodeOf(payload, 1005);
             firstCloseReason_ = payload.size() > 2 ? payload.substr(2) : "";
         }
         int64_t none = 0;
@@ -402,7 +403,7 @@ bool WsConnection::onCloseFrame(WsHandler& handler, std::string payload) {
         return false;
     }
     if (payload.size() >= 2) {
-        code = (static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]);
+        code = closeCodeOf(payload, 1005);
         if (!allowedCloseCode(code)) {
             fail(WsEnd::Kind::ProtocolError, 1002, "close code " + std::to_string(code) + " is not one a peer may send");
             return false;

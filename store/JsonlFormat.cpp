@@ -11,6 +11,7 @@
 #include "protocol/JsonScanner.h"
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
+#include "protocol/CloseFrame.h"
 
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
@@ -51,7 +52,7 @@ std::string closeData(const std::string& p) {
     if (p.size() < 2 || !isValidUtf8(std::string_view(p).substr(2))) {
         return base64Form(p);
     }
-    int code = (static_cast<unsigned char>(p[0]) << 8) | static_cast<unsigned char>(p[1]);
+    int code = closeCodeOf(p, 1005);
     return "{\"code\":" + std::to_string(code) + ",\"reason\":" + jsonString(std::string_view(p).substr(2)) + "}";
 }
 

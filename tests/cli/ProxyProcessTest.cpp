@@ -6,6 +6,7 @@
 #include "tests/support/SqliteLock.h"
 #include "tests/support/ProcessLimits.h"
 #include "tests/support/TempDir.h"
+#include "protocol/CloseFrame.h"
 
 #include <gtest/gtest.h>
 
@@ -93,10 +94,7 @@ struct Frame {
     std::string payload;
     int opcode() const { return flags & WebSocket::FRAME_OP_BITMASK; }
     int closeCode() const {
-        if (payload.size() < 2) {
-            return -1;
-        }
-        return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+        return closeCodeOf(payload, -1);
     }
 };
 

@@ -1,5 +1,7 @@
 #include "TestUpstream.h"
 
+#include "protocol/CloseFrame.h"
+
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -23,10 +25,7 @@ namespace rtmtap::test {
 using Poco::Net::WebSocket;
 
 int WsFrame::closeCode() const {
-    if (payload.size() < 2) {
-        return -1;
-    }
-    return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+    return closeCodeOf(payload, -1);
 }
 
 std::string WsFrame::closeReason() const {
