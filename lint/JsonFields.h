@@ -4,6 +4,8 @@
 // DOM: lint looks at every frame of a recording (a million frames in seconds), and each rule asks
 // for two or three fields, so a tree of Poco::Dynamic::Var per frame (~4 us) would be the cost of
 // a lint run. Array elements are not descended into: an array is one field with its length.
+// One object is meant to be reused frame after frame: its buffers keep their capacity, so a
+// parse allocates nothing once they have grown (paths live in one arena, not a string each).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,7 +20,7 @@ enum class JsonType : uint8_t { Null, Bool, Integer, Number, String, Object, Arr
 const char* toString(JsonType type);  // "null" | "bool" | "integer" | "number" | "string" | "object" | "array"
 
 struct JsonField {
-    std::string path;      // "payload.message.id"; "" for the root value
+    std::string_view path;  // "payload.message.id"; "" for the root value (valid until the next parse)
     JsonType type = JsonType::Null;
     std::string_view raw;  // a string's content between its quotes (escapes as written), a number's
                            // or literal's text, a container from its bracket to the matching one
@@ -29,6 +31,11 @@ struct JsonField {
 class JsonFields {
 public:
     static constexpr size_t kDefaultDepth = 4;  // payload.message.content.type
+
+    JsonFields() = default;
+    // Fields point into the arena (a short one lives inside the object): neither copied nor moved.
+    JsonFields(const JsonFields&) = delete;
+    JsonFields& operator=(const JsonFields&) = delete;
 
     // Reads text (which must outlive this object: fields point into it). False when it is not
     // one valid JSON value; the fields are then empty. Members nested deeper than maxDepth
@@ -46,7 +53,18 @@ public:
     bool has(std::string_view path) const { return find(path) != nullptr; }
 
 private:
+    friend class FieldCollector;
+    struct Level {
+        size_t field;       // its entry in fields_, kNone when not listed
+        bool listsMembers;  // an object within maxDepth, outside arrays: its members are listed
+    };
+    static constexpr size_t kNone = static_cast<size_t>(-1);
+
     std::vector<JsonField> fields_;
+    std::vector<std::pair<size_t, size_t>> pathSpans_;  // per field: offset and length in arena_
+    std::string arena_;
+    std::vector<Level> levels_;
+    std::string keyBuffer_;  // an escaped key, unescaped
     JsonType rootType_ = JsonType::Null;
 };
 

@@ -108,7 +108,7 @@ void LintEngine::learnToken(const LintFrame& frame) {
 }
 
 void LintEngine::onMessage(const Message& m) {
-    LintFrame frame(m);
+    LintFrame frame(m, scratch_);
     sawClose_ = sawClose_ || m.op == Opcode::Close;
     learnToken(frame);
     for (auto& rule : rules_) {

@@ -49,6 +49,7 @@ private:
     LintSession session_;
     bool sawClose_ = false;
     std::vector<Finding> findings_;
+    JsonFields scratch_;  // every frame's fields, parsed into the same buffers
 };
 
 }  // namespace rtmtap

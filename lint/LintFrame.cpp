@@ -17,11 +17,14 @@ bool isChecked(const Message& m) {
 
 }  // namespace
 
-LintFrame::LintFrame(const Message& m) : message(m) {
+LintFrame::LintFrame(const Message& m) : LintFrame(m, own_) {}
+
+LintFrame::LintFrame(const Message& m, JsonFields& scratch) : message(m), fields(scratch) {
     if (!isChecked(m)) {
+        scratch.parse("");  // no fields left from an earlier frame
         return;
     }
-    if (!fields.parse(m.payload)) {
+    if (!scratch.parse(m.payload)) {
         shape = Shape::NotJson;
         return;
     }
