@@ -85,6 +85,15 @@ TEST_F(LintOutputTest, ExplainPrintsRationaleAndExampleAndListsEveryRule) {
     EXPECT_EQ(bad.err, "rtmtap: no lint rule 'nope' (rtmtap lint --explain all lists them)\n");
 }
 
+TEST_F(LintOutputTest, ColourWhenAskedNeverInJson) {
+    RunResult coloured = Process::capture({"lint", "--db", db_, "--color", "always"});
+    expectExit(coloured, 1);
+    EXPECT_NE(coloured.out.find("\x1b[31merror"), std::string::npos) << coloured.out;  // red
+    EXPECT_NE(coloured.out.find("\x1b[33mwarn"), std::string::npos) << coloured.out;   // yellow
+    RunResult json = Process::capture({"lint", "--db", db_, "--color", "always", "--json"});
+    EXPECT_EQ(json.out.find("\x1b["), std::string::npos) << json.out;
+}
+
 TEST_F(LintOutputTest, SinceKeepsLaterSessions) {
     RunResult r = Process::capture({"lint", "--db", db_, "--since", "2025-11-24T16:30:00Z"});
     expectExit(r, 0);
