@@ -1,7 +1,7 @@
 #include "DropWithoutCloseRule.h"
 
 #include "Durations.h"
-#include "protocol/Catalogue.h"
+#include "ServerDrop.h"
 
 namespace rtmtap {
 namespace {
@@ -10,23 +10,15 @@ namespace {
 // object, no command, an unknown or internal command), with the rule that reports it; nullptr
 // for any other frame.
 const char* dropCause(const LintFrame& frame) {
-    if (!frame.fromClient()) {
-        return nullptr;
+    switch (serverDropFor(frame)) {
+    case ServerDrop::None: return nullptr;
+    case ServerDrop::NotJson: return "invalid JSON, see invalid-json";
+    case ServerDrop::NotObject: return "JSON that is not an object, see invalid-json";
+    case ServerDrop::NoCommand: return "an object without a command, see unknown-command";
+    case ServerDrop::UnknownCommand: return "an unknown command, see unknown-command";
+    case ServerDrop::InternalCommand: return "an internal command, see unknown-command";
     }
-    switch (frame.shape) {
-    case LintFrame::Shape::NotChecked: return nullptr;
-    case LintFrame::Shape::NotJson: return "invalid JSON, see invalid-json";
-    case LintFrame::Shape::NotObject: return "JSON that is not an object, see invalid-json";
-    case LintFrame::Shape::Object: break;
-    }
-    if (!frame.hasName) {
-        return "an object without a command, see unknown-command";
-    }
-    const CatalogueEntry* entry = findCatalogueEntry(frame.name, Direction::ClientToServer);
-    if (!entry) {
-        return "an unknown command, see unknown-command";
-    }
-    return entry->flavour == Flavour::Internal ? "an internal command, see unknown-command" : nullptr;
+    return nullptr;
 }
 
 std::string whoEnded(const LintSessionEnd& end) {

@@ -1,5 +1,7 @@
 #include "InvalidJsonRule.h"
 
+#include "ServerDrop.h"
+
 namespace rtmtap {
 
 const RuleInfo& InvalidJsonRule::info() const {
@@ -14,13 +16,11 @@ const RuleInfo& InvalidJsonRule::info() const {
 }
 
 void InvalidJsonRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
-    if (!frame.fromClient()) {
-        return;
-    }
-    if (frame.shape == LintFrame::Shape::NotJson) {
+    const ServerDrop drop = serverDropFor(frame);
+    if (drop == ServerDrop::NotJson) {
         out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent a text frame that is not JSON: the real server drops the connection"));
-    } else if (frame.shape == LintFrame::Shape::NotObject) {
+    } else if (drop == ServerDrop::NotObject) {
         out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent JSON that is not an object (null, an array or a scalar): the real "
                                   "server drops the connection"));

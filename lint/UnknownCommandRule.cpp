@@ -1,6 +1,6 @@
 #include "UnknownCommandRule.h"
 
-#include "protocol/Catalogue.h"
+#include "ServerDrop.h"
 
 namespace rtmtap {
 
@@ -16,24 +16,23 @@ const RuleInfo& UnknownCommandRule::info() const {
 }
 
 void UnknownCommandRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
-    if (!frame.fromClient() || frame.shape != LintFrame::Shape::Object) {
-        return;
-    }
-    if (!frame.hasName) {
+    switch (serverDropFor(frame)) {
+    case ServerDrop::NoCommand:
         out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent a JSON object without a string \"command\": the real server drops "
                                   "the connection"));
-        return;
-    }
-    const CatalogueEntry* entry = findCatalogueEntry(frame.name, Direction::ClientToServer);
-    if (!entry) {
+        break;
+    case ServerDrop::UnknownCommand:
         out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent '" + frame.name +
                                       "', a command the protocol does not have: the real server drops the connection"));
-    } else if (entry->flavour == Flavour::Internal) {
+        break;
+    case ServerDrop::InternalCommand:
         out.push_back(Finding::at(frame.message, info(), Severity::Error,
                                   "the client sent '" + frame.name +
                                       "', one of the server's internal commands: the real server drops the connection"));
+        break;
+    default: break;
     }
 }
 
