@@ -1,5 +1,6 @@
 #include "LiveFindings.h"
 
+#include "TextLintReport.h"
 #include "store/JsonOut.h"
 
 #include <cstdio>
@@ -9,15 +10,11 @@ namespace rtmtap::cli {
 
 std::string liveFindingLine(const Finding& f, const Palette& palette) {
     // Padded before colouring: escape sequences must not count as width.
-    char where[48], severity[8], rule[32];
+    char where[48], rule[32];
     std::snprintf(where, sizeof where, "%lld:%-5lld", static_cast<long long>(f.session), static_cast<long long>(f.seq));
-    std::snprintf(severity, sizeof severity, "%-5s", toString(f.severity));
     std::snprintf(rule, sizeof rule, "%-24s", f.rule.c_str());
-    const std::string sev = f.severity == Severity::Error  ? palette.error(severity)
-                            : f.severity == Severity::Warn ? palette.warn(severity)
-                                                           : palette.dim(severity);
-    return "lint  " + palette.dim(isoUtc(f.wall_us)) + "  " + where + "  " + sev + "  " + palette.bold(rule) + "  " +
-           f.sentence;
+    return "lint  " + palette.dim(isoUtc(f.wall_us)) + "  " + where + "  " + severityCell(f.severity, palette) + "  " +
+           palette.bold(rule) + "  " + f.sentence;
 }
 
 LiveFindings::LiveFindings(Recorder& recorder, std::ostream& out, std::ostream& err, Palette palette)

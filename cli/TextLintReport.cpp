@@ -26,12 +26,12 @@ std::string plural(int64_t n, const char* word) {
 
 }  // namespace
 
-std::string TextLintReport::severity(Severity s) const {
+std::string severityCell(Severity s, const Palette& palette) {
     std::string text = padded(toString(s), 5);
     switch (s) {
-    case Severity::Error: return palette_.error(text);
-    case Severity::Warn: return palette_.warn(text);
-    case Severity::Info: return palette_.dim(text);
+    case Severity::Error: return palette.error(text);
+    case Severity::Warn: return palette.warn(text);
+    case Severity::Info: return palette.dim(text);
     }
     return text;
 }
@@ -51,7 +51,7 @@ void TextLintReport::session(const LintedSession& s) {
     for (const Finding& f : s.findings) {
         std::string where = f.seq > 0 ? std::to_string(f.session) + ":" + std::to_string(f.seq)
                                       : std::to_string(f.session);
-        out_ << "  " << severity(f.severity) << ' ' << palette_.bold(padded(f.rule, 20)) << ' ' << padded(where, 10)
+        out_ << "  " << severityCell(f.severity, palette_) << ' ' << palette_.bold(padded(f.rule, 20)) << ' ' << padded(where, 10)
              << ' ' << palette_.dim(isoUtc(f.wall_us) + (f.seq > 0 ? " (" + secondsText(f.t_us) + ")" : "")) << '\n'
              << "        " << f.sentence << '\n';
         if (!f.section.empty()) {

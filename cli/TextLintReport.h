@@ -6,6 +6,10 @@
 
 namespace rtmtap::cli {
 
+// A severity as a column five wide, coloured by how bad it is (padded before colouring: escape
+// sequences must not count as width). The live lines of proxy --lint use it too.
+std::string severityCell(Severity s, const Palette& palette);
+
 class TextLintReport : public LintReport {
 public:
     TextLintReport(std::ostream& out, bool color) : out_(out), palette_(color) {}
@@ -13,8 +17,6 @@ public:
     void finish(size_t sessions, const SeverityCounts& counts) override;
 
 private:
-    std::string severity(Severity s) const;
-
     std::ostream& out_;
     Palette palette_;
 };
