@@ -108,13 +108,15 @@ bool readRecorded(Reader& reader, const LintEngine& engine, int64_t session, std
 // Checks one recorded session, or reads back what proxy --lint found in it (unless --recheck).
 // Its frames' lines are those of `rtmtap export ID`: the session line, its login's API calls,
 // then one line a frame in seq order.
-LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow& row, bool recheck) {
+LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow& row, bool recheck, bool lines) {
     LintedSession session;
     session.id = row.id;
     session.title = titleOf(row);
     session.artifact = "session-" + std::to_string(row.id) + ".jsonl";
-    const int64_t before = 1 + static_cast<int64_t>(reader.sessionApiCalls(row.id).size());
-    session.lineOf = [before](int64_t seq) { return before + seq; };
+    if (lines) {  // only SARIF places findings on lines: the login's calls are read for nothing else
+        const int64_t before = 1 + static_cast<int64_t>(reader.sessionApiCalls(row.id).size());
+        session.lineOf = [before](int64_t seq) { return before + seq; };
+    }
     session.stored = !recheck && readRecorded(reader, engine, row.id, session.findings);
     if (session.stored) {
         return session;
@@ -138,7 +140,8 @@ int lintDatabase(const LintOptions& options, LintEngine& engine, Tally& tally, s
             return 2;
         }
         for (const SessionRow& row : *rows) {
-            LintedSession session = lintRecorded(reader, engine, row, options.recheck);
+            LintedSession session =
+                lintRecorded(reader, engine, row, options.recheck, options.format == LintReport::Format::Sarif);
             if (options.store && !session.stored) {
                 store.add(row.id, session.findings);
             }

@@ -21,7 +21,8 @@ struct LintedSession {
     std::string title;          // "127.0.0.1:53122 -> ws://host:9001/, user 91010006"
     std::string artifact;       // the JSONL file its frames are lines of: the input file, or
                                 // "session-12.jsonl" as `rtmtap export 12` writes it
-    std::function<int64_t(int64_t seq)> lineOf;  // the frame's line in artifact (0: unknown)
+    std::function<int64_t(int64_t seq)> lineOf;  // the frame's line in artifact (0: unknown;
+                                                 // empty when the report places no lines)
     std::vector<Finding> findings;
     bool stored = false;        // the findings were recorded live (proxy --lint), not re-checked
 };
