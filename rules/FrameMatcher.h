@@ -3,7 +3,7 @@
 // the answers the SQL of store/FrameSearch gives for the recorded frame: the rules' "match", and
 // anything else that picks live frames by the query flags. Cheap tests (session, direction,
 // opcode, flags) come first; the payload is classified only when a filter needs it.
-#include "Glob.h"
+#include "protocol/Glob.h"
 #include "MatchSubject.h"
 #include "store/FrameFilter.h"
 
