@@ -124,17 +124,25 @@ bool Handshake::chooseUpstream(const std::string& clientTarget, std::string& pro
     return true;
 }
 
-bool Handshake::openUpstream(HandshakeResult& r) {
-    Poco::Net::StreamSocket socket;
+bool Handshake::connectTcp(HandshakeResult& r, Poco::Net::StreamSocket& socket) {
     try {
         Poco::Net::SocketAddress address(upstream_.host, upstream_.port);
         socket.connect(address, Poco::Timespan(int64_t(config_.connectTimeoutMs) * 1000));
+        return true;
     } catch (const Poco::TimeoutException&) {
         fail(r, 504, "Gateway Timeout",
              "rtmtap: upstream " + upstream_.hostHeader() + " did not accept the connection in time");
-        return false;
     } catch (const Poco::Exception& e) {
         fail(r, 502, "Bad Gateway", "rtmtap: cannot connect to upstream " + upstream_.hostHeader() + ": " + e.displayText());
+    }
+    return false;
+}
+
+bool Handshake::openUpstream(HandshakeResult& r) {
+    Poco::Net::StreamSocket socket;
+    if (connected_) {
+        socket = *connected_;
+    } else if (!connectTcp(r, socket)) {
         return false;
     }
     if (!upstream_.tls) {

@@ -14,6 +14,7 @@
 #include "protocol/Session.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rtmtap {
@@ -43,12 +44,15 @@ public:
     // After acceptRequest: the blocking half (the client transport is made blocking, with the
     // handshake timeout). r.upgraded tells how it went.
     void connectUpstream(HandshakeResult& r);
+    // --mode regular: the origin connection made when the CONNECT came, used instead of a new one.
+    void useConnected(Poco::Net::StreamSocket socket) { connected_ = std::move(socket); }
     // Answers the client with a short error and notes it in r.
     void fail(HandshakeResult& r, int status, const std::string& reason, const std::string& line,
               const std::string& extraHeaders = "");
 
 private:
     bool openUpstream(HandshakeResult& r);
+    bool connectTcp(HandshakeResult& r, Poco::Net::StreamSocket& socket);
     bool exchangeWithUpstream(HandshakeResult& r, const std::string& request);
     std::string upstreamRequest(const std::string& target);
     // Picks the upstream for the client's target (--upstream, or a /_rtmtap/<n>/ route of an
@@ -64,6 +68,7 @@ private:
     int64_t deadlineUs_ = 0;
     std::string clientKey_;
     HeaderList forwarded_;
+    std::optional<Poco::Net::StreamSocket> connected_;
 };
 
 }  // namespace rtmtap

@@ -128,6 +128,7 @@ void HandshakeLoop::run() {
                 uint64_t drained;
                 ssize_t ignored = ::read(wakeFd_, &drained, sizeof drained);
                 (void)ignored;
+                takeResumed();
             } else if (id == kListenId) {
                 acceptSome();
             } else {
@@ -141,6 +142,10 @@ void HandshakeLoop::run() {
         }
     }
     pending_.clear();  // closes them: the proxy is stopping
+    {
+        std::lock_guard<std::mutex> lock(resumeMutex_);
+        resumed_.clear();
+    }
     refusing_ = 0;
     pendingCount_ = 0;
 }
@@ -212,15 +217,49 @@ void HandshakeLoop::onAccepted(int fd, const sockaddr_storage& peer) {
     start.startMonoUs = clock_.monotonicUs();
     start.startWallUs = clock_.wallUs();
     Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
-    auto handshake = std::make_unique<PendingHandshake>(std::move(socket), serverTls_,
-                                                        now + int64_t(timeoutMs_) * 1000, timeoutMs_,
-                                                        std::move(start), refused);
+    addPending(std::make_unique<PendingHandshake>(std::move(socket), serverTls_, now + int64_t(timeoutMs_) * 1000,
+                                                  timeoutMs_, std::move(start), refused));
+}
+
+void HandshakeLoop::addPending(std::unique_ptr<PendingHandshake> handshake) {
     const uint64_t id = nextId_++;
-    watch(EPOLL_CTL_ADD, fd, handshake->events(), id);
+    watch(EPOLL_CTL_ADD, handshake->fd(), handshake->events(), id);
     deadlines_.emplace_back(handshake->deadlineUs(), id);
     refusing_ += handshake->refusing() ? 1 : 0;
     pending_.emplace(id, Entry{std::move(handshake), EPOLLIN});
     ++pendingCount_;
+}
+
+void HandshakeLoop::resume(ClientHead&& head, std::shared_ptr<TlsContext> interceptTls) {
+    {
+        std::lock_guard<std::mutex> lock(resumeMutex_);
+        if (stopping_) {
+            return;  // closes it
+        }
+        resumed_.emplace_back(std::move(head), std::move(interceptTls));
+    }
+    uint64_t one = 1;
+    ssize_t ignored = ::write(wakeFd_, &one, sizeof one);
+    (void)ignored;
+}
+
+// Every deadline is still its start plus the same timeout, so the deadline queue stays in order.
+// A resumed connection whose bytes came already is advanced at once: epoll would not tell.
+void HandshakeLoop::takeResumed() {
+    std::deque<std::pair<ClientHead, std::shared_ptr<TlsContext>>> taken;
+    {
+        std::lock_guard<std::mutex> lock(resumeMutex_);
+        taken.swap(resumed_);
+    }
+    for (auto& [head, tls] : taken) {
+        const bool ready = !head.rest.empty();
+        head.client->setBlocking(false, 0);
+        addPending(std::make_unique<PendingHandshake>(std::move(head), tls,
+                                                      monotonicNowUs() + int64_t(timeoutMs_) * 1000, timeoutMs_));
+        if (ready) {
+            onPending(nextId_ - 1);
+        }
+    }
 }
 
 // Without reading the request first: the answer may be lost to a reset, but it is tried.
@@ -294,6 +333,13 @@ void HandshakeLoop::onPending(uint64_t id) {
             return;
         case PendingHandshake::Step::Closed:
             failed_ += handshake.refusing() ? 0 : 1;
+            if (!handshake.tlsFailure().empty() && onTlsFailed_) {
+                const std::string why = handshake.tlsFailure();
+                ClientHead head = handshake.take();
+                close(it);
+                onTlsFailed_(std::move(head), why);
+                return;
+            }
             close(it);
             return;
         case PendingHandshake::Step::Complete:

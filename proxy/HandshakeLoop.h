@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -44,6 +45,8 @@ struct HandshakeLoopStats {
 class HandshakeLoop {
 public:
     using OnHead = std::function<void(ClientHead&&)>;
+    // A client whose TLS handshake failed inside a CONNECT tunnel (--mode regular), with why.
+    using OnTlsFailed = std::function<void(ClientHead&&, const std::string& error)>;
 
     // listenFd: a bound, listening socket, owned by the caller (made non-blocking here).
     // onHead runs on the loop thread: it must not block for long.
@@ -53,7 +56,12 @@ public:
     HandshakeLoop(const HandshakeLoop&) = delete;
     HandshakeLoop& operator=(const HandshakeLoop&) = delete;
 
+    void setOnTlsFailed(OnTlsFailed onTlsFailed) { onTlsFailed_ = std::move(onTlsFailed); }  // before start()
     void start();
+    // Thread-safe (--mode regular): reads the next request head of a connection that has had its
+    // answer (a CONNECT's 200, a keep-alive response), under a new deadline. interceptTls: see
+    // PendingHandshake.
+    void resume(ClientHead&& head, std::shared_ptr<TlsContext> interceptTls);
     // Stops accepting and closes every pending handshake without an answer. Idempotent.
     void stop();
     HandshakeLoopStats stats() const;
@@ -73,6 +81,8 @@ private:
     void pauseAccepting();
     void resumeAccepting();
     void onPending(uint64_t id);
+    void takeResumed();
+    void addPending(std::unique_ptr<PendingHandshake> handshake);
     void close(Entries::iterator it);
     void expireDue(int64_t nowUs);
     int waitMs(int64_t nowUs) const;
@@ -84,6 +94,9 @@ private:
     const int timeoutMs_;
     const Clock& clock_;
     OnHead onHead_;
+    OnTlsFailed onTlsFailed_;
+    std::mutex resumeMutex_;
+    std::deque<std::pair<ClientHead, std::shared_ptr<TlsContext>>> resumed_;  // under resumeMutex_
     int epoll_ = -1;
     int wakeFd_ = -1;
     int spareFd_ = -1;        // given up to accept one client when the descriptors run out

@@ -4,6 +4,9 @@
 #include "TlsTransport.h"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace rtmtap {
 
@@ -20,7 +23,21 @@ PendingHandshake::PendingHandshake(Poco::Net::StreamSocket socket, const std::sh
     }
 }
 
+PendingHandshake::PendingHandshake(ClientHead start, const std::shared_ptr<TlsContext>& interceptTls,
+                                   int64_t deadlineUs, int timeoutMs)
+    : got_(std::move(start)), deadlineUs_(deadlineUs), timeoutMs_(timeoutMs), events_(EPOLLIN),
+      sniffTls_(interceptTls) {
+    buf_ = std::move(got_.rest);
+    got_.rest.clear();
+}
+
 PendingHandshake::Step PendingHandshake::advance() {
+    if (sniffTls_) {
+        Step step = sniffTls();
+        if (step != Step::Complete) {
+            return step;
+        }
+    }
     if (tls_) {
         Step step = handshakeTls();
         if (step != Step::Complete) {
@@ -30,10 +47,46 @@ PendingHandshake::Step PendingHandshake::advance() {
     return readHead();
 }
 
+// A TLS record starts with 22 (handshake); an HTTP request with a letter. Complete here means
+// only that the choice is made.
+PendingHandshake::Step PendingHandshake::sniffTls() {
+    char first = 0;
+    if (!buf_.empty()) {
+        first = buf_[0];
+    } else {
+        const ssize_t n = ::recv(got_.client->fd(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return Step::Wait;
+        }
+        if (n <= 0) {
+            return Step::Closed;
+        }
+    }
+    std::shared_ptr<TlsContext> tls = std::move(sniffTls_);
+    sniffTls_.reset();
+    if (first != '\x16') {
+        return Step::Complete;  // plain HTTP (a ws:// upgrade) in the tunnel
+    }
+    if (!buf_.empty()) {
+        return Step::Closed;  // a ClientHello glued to the CONNECT, before its answer: not a real client
+    }
+    auto transport = std::make_unique<TlsTransport>(got_.client->socket(), tls);
+    if (got_.origin) {
+        got_.origin->tls = true;
+        // AFTER-CA transport->setFallbackServerName(got_.origin->host);
+    }
+    tls_ = transport.get();
+    got_.client = std::move(transport);
+    return Step::Complete;
+}
+
 // Complete here means only that the TLS handshake is done.
 PendingHandshake::Step PendingHandshake::handshakeTls() {
     switch (tls_->acceptStep()) {
         case TlsTransport::Step::Done:
+            if (got_.origin) {
+                // AFTER-CA got_.origin->serverName = tls_->serverName();
+            }
             tls_ = nullptr;
             events_ = EPOLLIN;
             return Step::Complete;
@@ -44,12 +97,16 @@ PendingHandshake::Step PendingHandshake::handshakeTls() {
             events_ = EPOLLOUT;
             return Step::Wait;
         case TlsTransport::Step::Failed:
+            tlsFailure_ = tls_->error();
             break;
     }
     return Step::Closed;  // as before: a failed TLS handshake gets no answer (there is no channel for one)
 }
 
 PendingHandshake::Step PendingHandshake::readHead() {
+    if (findHeadEnd(buf_) != std::string::npos) {
+        return headComplete(findHeadEnd(buf_));  // a pipelined request that came with the last one
+    }
     char chunk[4096];
     for (;;) {
         const ssize_t n = got_.client->read(chunk, sizeof chunk);
@@ -63,13 +120,7 @@ PendingHandshake::Step PendingHandshake::readHead() {
         buf_.append(chunk, static_cast<size_t>(n));
         const size_t end = findHeadEnd(buf_, searched);
         if (end != std::string::npos) {
-            if (refusing()) {
-                return answer(503, "Service Unavailable", refusal_);
-            }
-            got_.head = buf_.substr(0, end);
-            got_.rest = buf_.substr(end);
-            buf_.clear();
-            return Step::Complete;
+            return headComplete(end);
         }
         if (buf_.size() > kMaxRequestHead) {
             return answer(431, "Request Header Fields Too Large", "rtmtap: request head above 16 KiB");
@@ -85,8 +136,18 @@ PendingHandshake::Step PendingHandshake::readHead() {
     return Step::Wait;
 }
 
+PendingHandshake::Step PendingHandshake::headComplete(size_t end) {
+    if (refusing()) {
+        return answer(503, "Service Unavailable", refusal_);
+    }
+    got_.head = buf_.substr(0, end);
+    got_.rest = buf_.substr(end);
+    buf_.clear();
+    return Step::Complete;
+}
+
 void PendingHandshake::expire() {
-    if (!tls_ && buf_.find_first_not_of(" \t\r\n") != std::string::npos) {
+    if (!tls_ && !sniffTls_ && buf_.find_first_not_of(" \t\r\n") != std::string::npos) {
         answer(408, "Request Timeout",
                "rtmtap: the request head was not complete within " + std::to_string(timeoutMs_) +
                    " ms (--handshake-timeout)");

@@ -13,11 +13,23 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rtmtap {
 
 class TlsTransport;
+
+// --mode regular: where a client's CONNECT tunnel goes, for the requests that come through it.
+struct TunnelOrigin {
+    std::string host;  // lower case, IPv6 without brackets
+    uint16_t port = 0;
+    bool tls = false;         // the client spoke TLS in the tunnel (rtmtap's leaf certificate)
+    std::string serverName;   // the SNI it sent, "" when none
+    // The origin connection made when the CONNECT came (to answer it 502 at once when the port
+    // is closed), for the first request to use; later ones connect anew.
+    std::optional<Poco::Net::StreamSocket> connected;
+};
 
 // A complete request head and what came with it: what the upgrade goes on with.
 struct ClientHead {
@@ -26,6 +38,7 @@ struct ClientHead {
     std::string rest;  // bytes that came after it (early frames)
     int64_t startMonoUs = 0, startWallUs = 0;  // accepted at, on the proxy's clock
     ConnectionLimits::Ticket ticket;
+    std::shared_ptr<TunnelOrigin> origin;  // --mode regular, inside a CONNECT tunnel; else null
 };
 
 class PendingHandshake {
@@ -38,6 +51,12 @@ public:
     // close that follows does not reset the connection under the answer).
     PendingHandshake(Poco::Net::StreamSocket socket, const std::shared_ptr<TlsContext>& serverTls, int64_t deadlineUs,
                      int timeoutMs, ClientHead start, std::string refusal = "");
+    // --mode regular: the next request of a connection that already has its transport
+    // (start.client; start.rest: bytes that came already). With interceptTls, the connection has
+    // just been answered a CONNECT: its first byte tells whether the client starts TLS (then
+    // served with interceptTls) or speaks plain HTTP in the tunnel.
+    PendingHandshake(ClientHead start, const std::shared_ptr<TlsContext>& interceptTls, int64_t deadlineUs,
+                     int timeoutMs);
 
     // Moves on as far as what arrived allows: Complete (take() the head), Closed (answered or
     // given up: destroy it) or Wait (for events()).
@@ -49,13 +68,17 @@ public:
     void expire();
 
     bool refusing() const { return !refusal_.empty(); }
+    // Why the TLS handshake with the client failed ("" when it did not), with the alert it sent.
+    const std::string& tlsFailure() const { return tlsFailure_; }
     int fd() const { return got_.client->fd(); }
     int64_t deadlineUs() const { return deadlineUs_; }
     ClientHead take() { return std::move(got_); }
 
 private:
+    Step sniffTls();
     Step handshakeTls();
     Step readHead();
+    Step headComplete(size_t end);
     Step answer(int status, const std::string& reason, const std::string& line);
 
     ClientHead got_;
@@ -65,6 +88,8 @@ private:
     int timeoutMs_;
     uint32_t events_;
     std::string refusal_;
+    std::shared_ptr<TlsContext> sniffTls_;  // set until the first byte has been seen
+    std::string tlsFailure_;
 };
 
 }  // namespace rtmtap

@@ -2,6 +2,7 @@
 
 #include "ConnectionLimits.h"
 #include "EventLoop.h"
+#include "ForwardProxy.h"
 #include "FrameCodec.h"
 #include "Handshake.h"
 #include "HandshakeLoop.h"
@@ -36,11 +37,14 @@ public:
     Impl(ProxyConfig config, std::vector<Tap*> taps, int64_t firstSessionId, Clock& clock)
         : config_(std::move(config)), taps_(std::move(taps)), clock_(clock), nextId_(firstSessionId),
           limits_(config_.maxSessions, config_.maxPerAddress), upgrades_(kUpgradeThreads) {
-        if (!config_.upstream.empty() || !config_.routes) {
+        const bool regular = config_.mode == ProxyMode::Regular;
+        if (regular) {
+            checkRegular();
+        } else if (!config_.upstream.empty() || !config_.routes) {
             upstream_ = UpstreamUrl::parse(config_.upstream);
         }
-        // A route may name a wss:// origin whatever --upstream is.
-        if (upstream_.tls || config_.routes) {
+        // A route may name a wss:// origin whatever --upstream is; so may any request in regular mode.
+        if (upstream_.tls || config_.routes || regular) {
             upstreamTls_ = TlsContext::client(config_.caFile, config_.insecure);
         }
         if (config_.tlsCert.empty() != config_.tlsKey.empty()) {
@@ -59,6 +63,31 @@ public:
             throw std::invalid_argument("--max-buffered must be at least 64K (one read)");
         }
         budget_ = std::make_shared<BufferBudget>(config_.maxBuffered, config_.maxMessage);
+        if (regular) {
+            ForwardProxy::Hooks hooks;
+            hooks.upgrade = [this](ClientHead&& head, const UpstreamUrl& upstream) {
+                beginUpgrade(std::move(head), upstream);
+            };
+            hooks.resume = [this](ClientHead&& head, std::shared_ptr<TlsContext> tls) {
+                front_->resume(std::move(head), std::move(tls));
+            };
+            hooks.recordFailure = [this](HandshakeResult& r, int64_t startMono, int64_t startWall) {
+                recordFailure(r, startMono, startWall);
+            };
+            forward_ = std::make_unique<ForwardProxy>(config_, taps_, clock_, upgrades_, std::move(hooks));
+        }
+    }
+
+    // --mode regular takes its upstreams from the requests: the reverse mode's options do not apply.
+    void checkRegular() const {
+        if (!config_.upstream.empty() || config_.routes) {
+            throw std::invalid_argument("--mode regular takes no --upstream or --api-upstream: clients name their "
+                                        "servers, rtmtap is their HTTP proxy");
+        }
+        if (!config_.tlsCert.empty() || !config_.tlsKey.empty()) {
+            throw std::invalid_argument("--mode regular serves TLS with its own CA (rtmtap ca): --tls-cert and "
+                                        "--tls-key are for the reverse mode");
+        }
     }
 
     // Upgrades whose upstream half runs at once; more wait in the pool's queue. A thread is held
@@ -68,6 +97,7 @@ public:
     void start();
     void stop();
     void onHead(ClientHead&& head);
+    void beginUpgrade(ClientHead&& head, const UpstreamUrl& upstream);
     void upgrade(Upgrade& u);
     void startSession(HandshakeResult& r, int64_t startMono, int64_t startWall, ConnectionLimits::Ticket ticket);
     void recordFailure(HandshakeResult& r, int64_t startMono, int64_t startWall);
@@ -94,6 +124,7 @@ public:
     InflightSockets inflight_;
     UpgradePool upgrades_;
     std::unique_ptr<HandshakeLoop> front_;  // accepts, admits, reads request heads
+    std::unique_ptr<ForwardProxy> forward_;  // --mode regular only
     std::shared_ptr<BufferBudget> budget_;  // before the loops: they register with it
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<size_t> nextLoop_{0};
@@ -133,14 +164,31 @@ void Proxy::Impl::start() {
     }
     front_ = std::make_unique<HandshakeLoop>(server_.impl()->sockfd(), serverTls_, limits_, config_.handshakeTimeoutMs,
                                              clock_, [this](ClientHead&& head) { onHead(std::move(head)); });
+    if (forward_) {
+        front_->setOnTlsFailed(
+            [this](ClientHead&& head, const std::string& error) { forward_->onTlsFailed(std::move(head), error); });
+        forward_->start();
+    }
     front_->start();
     started_ = true;
 }
 
-// On the handshake loop: judge the request, then hand the blocking upstream half to the pool.
 void Proxy::Impl::onHead(ClientHead&& head) {
-    auto u = std::make_shared<Upgrade>(Upgrade{Handshake(config_, upstream_, upstreamTls_, inflight_), HandshakeResult(),
+    if (forward_) {
+        forward_->onHead(std::move(head));
+        return;
+    }
+    beginUpgrade(std::move(head), upstream_);
+}
+
+// On the handshake loop: judge the request, then hand the blocking upstream half to the pool.
+void Proxy::Impl::beginUpgrade(ClientHead&& head, const UpstreamUrl& upstream) {
+    auto u = std::make_shared<Upgrade>(Upgrade{Handshake(config_, upstream, upstreamTls_, inflight_), HandshakeResult(),
                                                head.startMonoUs, head.startWallUs, 0, std::move(head.ticket)});
+    if (head.origin && head.origin->connected) {
+        u->handshake.useConnected(*head.origin->connected);
+        head.origin->connected.reset();
+    }
     HandshakeResult& r = u->result;
     r.client = std::move(head.client);
     r.clientEarly = std::move(head.rest);
@@ -248,6 +296,9 @@ void Proxy::Impl::stop() {
     server_.close();
     inflight_.abortAll();
     upgrades_.join();
+    if (forward_) {
+        forward_->stop();
+    }
     for (auto& loop : loops_) {
         loop->shutdown();
     }
@@ -274,6 +325,9 @@ uint16_t Proxy::port() const {
 std::string Proxy::listenUrl() const {
     const std::string& host = impl_->config_.listenHost;
     std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    if (impl_->forward_) {
+        return "http://" + h + ":" + std::to_string(impl_->port_);
+    }
     return std::string(impl_->serverTls_ ? "wss://" : "ws://") + h + ":" + std::to_string(impl_->port_);
 }
 

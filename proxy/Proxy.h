@@ -16,7 +16,23 @@ namespace rtmtap {
 
 class EndpointRoutes;
 
+class TlsContext;
+
+// reverse: clients connect to rtmtap as if it were the server (--upstream, or the API's
+// rewritten rtm.connect answers). regular: rtmtap is the HTTP proxy clients are configured with
+// (proxy/ForwardProxy.h).
+enum class ProxyMode { Reverse, Regular };
+
 struct ProxyConfig {
+    ProxyMode mode = ProxyMode::Reverse;
+    // --mode regular: hosts whose CONNECT tunnels are read and recorded (globs, case-insensitive;
+    // empty: every host); the others are tunnelled untouched.
+    std::vector<std::string> intercept;
+    // --mode regular: serves TLS in intercepted tunnels (TlsContext::intercepting, rtmtap's CA).
+    // Null: tunnels are read as plain HTTP only.
+    std::shared_ptr<TlsContext> interceptTls;
+    bool recordHttp = false;        // --mode regular: record every HTTP exchange, not only /api/
+    size_t maxHttpBody = 16u << 20;  // --mode regular: larger request bodies get 413, answers 502
     std::string listenHost = "127.0.0.1";
     uint16_t listenPort = 9001;        // 0: pick a free port (see Proxy::port())
     std::string upstream;              // ws://host[:port][/path] or wss://...; may be "" with routes

@@ -31,6 +31,8 @@ public:
     virtual void shutdownWrite();
 
     int fd() const { return fd_; }
+    // The socket, shared (POCO counts references): TLS can be started on it after plain bytes.
+    Poco::Net::StreamSocket socket() const { return socket_; }
     std::string error() const;
     void setBlocking(bool blocking, int timeoutMs);
     std::string peerAddress() const;

@@ -1,0 +1,229 @@
+// rtmtap proxy --mode regular as a client's HTTP proxy: absolute-form and CONNECT, WebSocket
+// sessions recorded through the relay, API calls recorded, other hosts tunnelled unrecorded.
+#include "tests/support/FakeAirSendApi.h"
+#include "tests/support/ProxyHarness.h"
+#include "tests/support/RawSocket.h"
+#include "tests/support/TestUpstream.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/WebSocket.h>
+#include <Poco/StreamCopier.h>
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace rtmtap::test {
+namespace {
+
+std::function<void(ProxyConfig&)> regular(std::vector<std::string> intercept = {}, bool recordHttp = false) {
+    return [intercept, recordHttp](ProxyConfig& c) {
+        c.mode = ProxyMode::Regular;
+        c.intercept = intercept;
+        c.recordHttp = recordHttp;
+    };
+}
+
+// A POCO client session that goes through the proxy as a configured client would.
+std::unique_ptr<Poco::Net::HTTPClientSession> viaProxy(uint16_t origin, uint16_t proxy) {
+    auto s = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", origin);
+    s->setProxy("127.0.0.1", proxy);
+    s->setTimeout(Poco::Timespan(10, 0));
+    return s;
+}
+
+struct Got {
+    int status = 0;
+    std::string body;
+};
+
+Got get(Poco::Net::HTTPClientSession& s, const std::string& target, const std::string& bearer = "") {
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!bearer.empty()) {
+        req.set("Authorization", "Bearer " + bearer);
+    }
+    s.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = s.receiveResponse(resp);
+    Got g;
+    g.status = resp.getStatus();
+    std::ostringstream body;
+    Poco::StreamCopier::copyStream(in, body);
+    g.body = body.str();
+    return g;
+}
+
+// CONNECT on a fresh socket; the answer's status (0 when none), the socket left after its head.
+int connectTunnel(Poco::Net::StreamSocket& s, uint16_t proxy, const std::string& authority, std::string* answer = nullptr) {
+    s.connect(Poco::Net::SocketAddress("127.0.0.1", proxy), Poco::Timespan(5, 0));
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    const std::string req = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
+    s.sendBytes(req.data(), static_cast<int>(req.size()));
+    std::string head;
+    char c;
+    while (head.find("\r\n\r\n") == std::string::npos && s.receiveBytes(&c, 1) == 1) {
+        head += c;
+    }
+    if (answer) {
+        *answer = head;
+        char buf[512];
+        int n = 0;
+        if (head.find("200") == std::string::npos && (n = s.receiveBytes(buf, sizeof buf)) > 0) {
+            answer->append(buf, static_cast<size_t>(n));
+        }
+    }
+    return RawSocket::statusOf(head);
+}
+
+void echoOnce(Poco::Net::WebSocket& ws, const std::string& text) {
+    ws.sendFrame(text.data(), static_cast<int>(text.size()));
+    char buf[256];
+    int flags = 0;
+    const int n = ws.receiveFrame(buf, sizeof buf, flags);
+    EXPECT_EQ(std::string(buf, static_cast<size_t>(std::max(n, 0))), text);
+}
+
+TEST(ForwardProxy, AbsoluteFormWebSocketIsRecordedAsASession) {
+    TestUpstream upstream;
+    ProxyHarness h("", regular());
+    auto session = viaProxy(upstream.port(), h.port());
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/ws?x=1", Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPResponse resp;
+    Poco::Net::WebSocket ws(*session, req, resp);
+    echoOnce(ws, R"({"command":"ws_ping"})");
+    ws.shutdown();
+    ASSERT_TRUE(h.waitForEnds(1));
+    h.stop();
+    ASSERT_TRUE(upstream.waitForRequests(1));
+    EXPECT_EQ(upstream.requests()[0].uri, "/ws?x=1");  // origin-form upstream
+    auto sessions = h.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].upstream, "ws://127.0.0.1:" + std::to_string(upstream.port()) + "/ws?x=1");
+    EXPECT_EQ(sessions[0].http_status, 101);
+    auto frames = h.frames(sessions[0].id);
+    ASSERT_GE(frames.size(), 2u);
+    EXPECT_EQ(frames[0].payload, R"({"command":"ws_ping"})");
+    EXPECT_EQ(frames[0].name, "ws_ping");
+}
+
+TEST(ForwardProxy, PlainWebSocketThroughConnectIsRecorded) {
+    TestUpstream upstream;
+    ProxyHarness h("", regular());
+    Poco::Net::StreamSocket s;
+    ASSERT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(upstream.port())), 200);
+    Poco::Net::HTTPClientSession inside(s);
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setHost("127.0.0.1", upstream.port());
+    Poco::Net::HTTPResponse resp;
+    Poco::Net::WebSocket ws(inside, req, resp);
+    echoOnce(ws, "hello");
+    ws.shutdown();
+    ASSERT_TRUE(h.waitForEnds(1));
+    h.stop();
+    auto sessions = h.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].path, "/rtm");
+    EXPECT_EQ(h.frames(sessions[0].id).front().payload, "hello");
+    EXPECT_EQ(upstream.connectionCount(), 1u);  // the CONNECT's own connection carried the upgrade
+}
+
+TEST(ForwardProxy, ApiCallsAreRecordedOtherPathsOnlyWithRecordHttp) {
+    FakeAirSendApi::Options options;
+    FakeAirSendApi api(options);
+    for (bool recordHttp : {false, true}) {
+        SCOPED_TRACE(recordHttp ? "--record-http" : "default");
+        ProxyHarness h("", regular({}, recordHttp));
+        auto session = viaProxy(api.port(), h.port());
+        Got connect = get(*session, "/api/v1/rtm.connect", options.bearer);
+        EXPECT_EQ(connect.status, 200);
+        EXPECT_NE(connect.body.find(options.wsEndpoint), std::string::npos) << "answers pass unchanged";
+        Got other = get(*session, "/index.html");  // the same connection (keep-alive)
+        EXPECT_EQ(other.status, 404);
+        h.stop();
+        ASSERT_EQ(h.queryInt("SELECT count(*) FROM api_calls"), recordHttp ? 2 : 1);
+        EXPECT_EQ(h.queryText("SELECT path FROM api_calls ORDER BY id LIMIT 1"), "/api/v1/rtm.connect");
+        EXPECT_EQ(h.queryText("SELECT ws_endpoint FROM api_calls ORDER BY id LIMIT 1"), options.wsEndpoint);
+        EXPECT_EQ(h.queryText("SELECT upstream FROM api_calls ORDER BY id LIMIT 1"),
+                  "http://127.0.0.1:" + std::to_string(api.port()));
+        // The bearer is redacted as in the reverse mode.
+        EXPECT_EQ(h.queryText("SELECT request_headers FROM api_calls ORDER BY id LIMIT 1").find(options.bearer),
+                  std::string::npos);
+    }
+}
+
+TEST(ForwardProxy, ConnectToAClosedPortIs502) {
+    ProxyHarness h("", regular());
+    uint16_t closed = 0;
+    {
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+        closed = probe.address().port();
+    }
+    Poco::Net::StreamSocket s;
+    std::string answer;
+    EXPECT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(closed), &answer), 502);
+    EXPECT_NE(answer.find("cannot connect to 127.0.0.1:" + std::to_string(closed)), std::string::npos) << answer;
+}
+
+TEST(ForwardProxy, UnlistedHostIsTunnelledAndNotRecorded) {
+    TestUpstream upstream;
+    ProxyHarness h("", regular({"*.airsend.test"}));
+    Poco::Net::StreamSocket s;
+    ASSERT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(upstream.port())), 200);
+    Poco::Net::HTTPClientSession inside(s);
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPResponse resp;
+    Poco::Net::WebSocket ws(inside, req, resp);
+    echoOnce(ws, "through the tunnel");
+    ws.shutdown();
+    ASSERT_TRUE(upstream.waitForEnd(0));
+    h.stop();
+    EXPECT_EQ(h.sessions().size(), 0u);
+    EXPECT_EQ(h.queryInt("SELECT count(*) FROM frames"), 0);
+}
+
+TEST(ForwardProxy, BadRequestsGetOneLine) {
+    ProxyHarness h("", regular());
+    struct Case {
+        std::string request, expect;
+        int status;
+    } cases[] = {
+        {"GET http://[::1/x HTTP/1.1\r\nHost: x\r\n\r\n", "unparseable URI", 400},
+        {"GET ftp://example.test/x HTTP/1.1\r\nHost: example.test\r\n\r\n", "http, https, ws and wss", 400},
+        {"CONNECT example.test HTTP/1.1\r\nHost: example.test\r\n\r\n", "CONNECT needs host:port", 400},
+        {"CONNECT example.test:0 HTTP/1.1\r\nHost: example.test\r\n\r\n", "bad port", 400},
+        {"GET /direct HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "configure it as the client's proxy", 400},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.request);
+        RawSocket s(h.port());
+        ASSERT_TRUE(s.send(c.request));
+        const std::string got = s.readUntilClosed(5000).bytes;
+        EXPECT_EQ(RawSocket::statusOf(got), c.status) << got;
+        EXPECT_NE(RawSocket::bodyOf(got).find(c.expect), std::string::npos) << got;
+    }
+}
+
+TEST(ForwardProxy, ChunkedRequestBodyIsForwardedWhole) {
+    FakeAirSendApi::Options options;
+    FakeAirSendApi api(options);
+    ProxyHarness h("", regular());
+    RawSocket s(h.port());
+    const std::string authority = "127.0.0.1:" + std::to_string(api.port());
+    ASSERT_TRUE(s.send("POST http://" + authority + "/api/v1/user.login HTTP/1.1\r\nHost: " + authority +
+                       "\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+                       "Connection: close\r\n\r\n"
+                       "5\r\nuser=\r\n12;ext=1\r\nuser1@example.test\r\n0\r\n\r\n"));
+    const std::string got = s.readUntilClosed(5000).bytes;
+    EXPECT_EQ(RawSocket::statusOf(got), 401) << got;  // no password: the fake API's own answer
+    auto requests = api.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].body, "user=user1@example.test");
+}
+
+}  // namespace
+}  // namespace rtmtap::test
