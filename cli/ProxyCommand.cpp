@@ -97,6 +97,14 @@ void printLintSummary(const LintTapStats& lint, std::ostream& err) {
     err << std::endl;
 }
 
+std::string joinHosts(const std::vector<std::string>& hosts) {
+    std::string out;
+    for (const auto& h : hosts) {
+        out += (out.empty() ? "" : " ") + h;
+    }
+    return out;
+}
+
 }  // namespace
 
 int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) {
@@ -104,8 +112,24 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     StopSignals signals(!options.rules.empty());
     raiseOpenFileLimit();  // a session holds two descriptors: the usual 1024 is far too few
     ProxyConfig config;
-    if (!parseListen(options.listen, config.listenHost, config.listenPort)) {
-        err << "rtmtap: invalid --listen '" << options.listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
+    const bool regular = options.mode == "regular";
+    const std::string listen = regular && !options.listenGiven ? "127.0.0.1:8080" : options.listen;
+    if (!parseListen(listen, config.listenHost, config.listenPort)) {
+        err << "rtmtap: invalid --listen '" << listen << "' (use HOST:PORT, e.g. 127.0.0.1:9001)" << std::endl;
+        return 2;
+    }
+    if (regular) {
+        if (!options.upstream.empty() || !options.apiUpstream.empty() || options.apiListenGiven) {
+            err << "rtmtap: --mode regular takes no --upstream, --api-upstream or --api-listen: clients name their "
+                   "servers, rtmtap is their HTTP proxy"
+                << std::endl;
+            return 2;
+        }
+        config.mode = ProxyMode::Regular;
+        config.intercept = options.intercept;
+        config.recordHttp = options.recordHttp;
+    } else if (!options.intercept.empty() || options.recordHttp || !options.caDir.empty()) {
+        err << "rtmtap: --intercept, --record-http and --ca-dir belong to --mode regular" << std::endl;
         return 2;
     }
     config.upstream = options.upstream;
@@ -136,7 +160,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     ApiProxyConfig apiConfig;
     std::unique_ptr<Simulator> simulator;
     std::string apiUpstream = options.apiUpstream;
-    if (config.upstream.empty() && apiUpstream.empty()) {
+    if (config.upstream.empty() && apiUpstream.empty() && !regular) {
         // No AirSend at hand: run in front of an embedded simulator, API and WebSocket both.
         try {
             simulator = startEmbeddedSimulator();
@@ -204,6 +228,10 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             api->start();
         }
         std::string target = config.upstream.empty() ? "the ws_endpoint of each rtm.connect answer" : config.upstream;
+        if (regular) {
+            target = "the servers its clients name (HTTP proxy, intercepting " +
+                     (config.intercept.empty() ? std::string("every host") : joinHosts(config.intercept)) + ")";
+        }
         const char* embedded = simulator ? " (embedded simulator)" : "";
         out << "rtmtap: listening on " << proxy.listenUrl() << " -> " << target << embedded;
         if (api) {
@@ -252,7 +280,29 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
 void setupProxy(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<ProxyOptions>();
     CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
-    cmd->add_option("--listen", options->listen, "Address to accept clients on, HOST:PORT")->capture_default_str();
+    cmd->add_option("--mode", options->mode,
+                    "reverse: clients connect to rtmtap as to their server (--upstream, --api-upstream). regular: "
+                    "rtmtap is the HTTP proxy a browser or phone is configured with (CONNECT and absolute URIs); "
+                    "TLS to intercepted hosts is served with certificates of rtmtap's own CA (rtmtap ca), "
+                    "WebSocket sessions and API calls are recorded, HTTP/2 is not offered (clients fall back "
+                    "to HTTP/1.1)")
+        ->check(CLI::IsMember({"reverse", "regular"}))
+        ->capture_default_str();
+    cmd->add_option("--listen", options->listen,
+                    "Address to accept clients on, HOST:PORT (--mode regular: default 127.0.0.1:8080)")
+        ->capture_default_str();
+    cmd->add_option("--intercept", options->intercept,
+                    "--mode regular: hosts whose traffic is read and recorded, globs such as *.airsend.io "
+                    "(repeat or separate with commas; default: every host). Others are tunnelled untouched "
+                    "and not recorded")
+        ->delimiter(',')
+        ->expected(1)
+        ->type_name("HOST_GLOB");
+    cmd->add_flag("--record-http", options->recordHttp,
+                  "--mode regular: record every HTTP exchange of intercepted hosts, not only the API's (/api/...)");
+    cmd->add_option("--ca-dir", options->caDir,
+                    "--mode regular: the folder of rtmtap's CA (default $XDG_DATA_HOME/rtmtap); made on first "
+                    "use when missing");
     cmd->add_option("--upstream", options->upstream,
                     "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded AirSend simulator, API and WebSocket; "
                     "with --api-upstream: the ws_endpoint each rtm.connect answer named). Given together with "
@@ -328,6 +378,7 @@ void setupProxy(CLI::App& app, int& exitCode) {
             options->db = defaultDbPath();
         }
         options->apiListenGiven = cmd->count("--api-listen") > 0;
+        options->listenGiven = cmd->count("--listen") > 0;
         exitCode = runProxy(*options, std::cout, std::cerr);
     });
 }

@@ -5,11 +5,17 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace rtmtap::cli {
 
 struct ProxyOptions {
+    std::string mode = "reverse";  // reverse | regular (proxy/ForwardProxy.h)
+    std::vector<std::string> intercept;  // --mode regular: host globs (empty: every host)
+    bool recordHttp = false;             // --mode regular: record every HTTP exchange
+    std::string caDir;                   // --mode regular: rtmtap's CA (empty: the default folder)
     std::string listen = "127.0.0.1:9001";
+    bool listenGiven = false;
     std::string upstream;  // empty: an embedded simulator, or the rtm.connect routes with apiUpstream
     std::string apiListen = "127.0.0.1:8081";
     std::string apiUpstream;  // http(s)://... : also proxy the HTTP API and rewrite rtm.connect answers
