@@ -185,7 +185,7 @@ Owned<X509> parseCert(const std::string& pem, const std::string& path) {
     Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     Owned<X509> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, noPassword, nullptr) : nullptr);
     if (!cert) {
-        throw CaError("CA certificate " + path + " is not a PEM certificate (" + TlsContext::lastError() +
+        throw CaError("the CA certificate " + path + " is not a PEM certificate (" + TlsContext::lastError() +
                       "): move the folder away and run rtmtap ca init");
     }
     return cert;
@@ -195,7 +195,7 @@ Owned<EVP_PKEY> parseKey(const std::string& pem, const std::string& path) {
     Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     Owned<EVP_PKEY> key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassword, nullptr) : nullptr);
     if (!key) {
-        throw CaError("CA key " + path + " is not an unencrypted PEM private key (" + TlsContext::lastError() +
+        throw CaError("the CA key " + path + " is not an unencrypted PEM private key (" + TlsContext::lastError() +
                       "): move the folder away and run rtmtap ca init");
     }
     return key;
@@ -204,14 +204,14 @@ Owned<EVP_PKEY> parseKey(const std::string& pem, const std::string& path) {
 void checkUsable(X509* cert, EVP_PKEY* key, const std::string& certPath, const std::string& keyPath) {
     if (X509_check_private_key(cert, key) != 1) {
         TlsContext::lastError();  // clears the queue
-        throw CaError("CA key " + keyPath + " does not belong to the certificate " + certPath +
+        throw CaError("the CA key " + keyPath + " does not belong to the certificate " + certPath +
                       ": move the folder away and run rtmtap ca init");
     }
     if (X509_check_ca(cert) == 0) {
-        throw CaError("CA certificate " + certPath + " is not a CA certificate: move the folder away and run rtmtap ca init");
+        throw CaError("the CA certificate " + certPath + " is not a CA certificate: move the folder away and run rtmtap ca init");
     }
     if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) {
-        throw CaError("CA certificate " + certPath + " expired on " + isoTime(X509_get0_notAfter(cert)) +
+        throw CaError("the CA certificate " + certPath + " expired on " + isoTime(X509_get0_notAfter(cert)) +
                       ": move the folder away, run rtmtap ca init and trust the new CA");
     }
 }
