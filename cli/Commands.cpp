@@ -21,6 +21,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupInject(app, exitCode);
     setupIntercept(app, exitCode);
     setupLint(app, exitCode);
+    setupCa(app, exitCode);
 }
 
 void addReadDbOption(CLI::App* sub, std::string& db) {

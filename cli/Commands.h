@@ -24,6 +24,7 @@ void setupReplay(CLI::App& app, int& exitCode);
 void setupInject(CLI::App& app, int& exitCode);
 void setupIntercept(CLI::App& app, int& exitCode);
 void setupLint(CLI::App& app, int& exitCode);
+void setupCa(CLI::App& app, int& exitCode);
 
 // --db default: $RTMTAP_DB, else ./rtmtap.db
 std::string defaultDbPath();

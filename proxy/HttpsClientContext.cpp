@@ -1,5 +1,7 @@
 #include "HttpsClientContext.h"
 
+#include "KeyLog.h"
+
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
 
@@ -26,6 +28,7 @@ Poco::Net::Context::Ptr httpsClientContext(const std::string& caFile, bool insec
         throw std::invalid_argument("cannot use --ca file '" + caFile + "': " + e.displayText());
     }
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    KeyLog::install(context->sslContext());
     // A certificate that fails verification must be an error, never a console prompt.
     static std::once_flag once;
     std::call_once(once, [&] {

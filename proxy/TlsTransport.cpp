@@ -17,13 +17,48 @@ bool isIpLiteral(const std::string& host) {
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
+// Where each SSL keeps a pointer to its TlsTransport.
+int transportIndex() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// The alerts a client sends when it does not trust the certificate it was shown.
+bool isDistrust(const std::string& error) {
+    for (const char* alert : {"alert unknown ca", "alert bad certificate", "alert certificate unknown"}) {
+        if (error.find(alert) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 TlsTransport::TlsTransport(Poco::Net::StreamSocket socket, std::shared_ptr<TlsContext> context)
     : Transport(std::move(socket)), context_(std::move(context)), ssl_(SSL_new(context_->get())) {
     if (ssl_) {
         SSL_set_fd(ssl_, fd());
+        SSL_set_ex_data(ssl_, transportIndex(), this);
     }
+}
+
+TlsTransport* TlsTransport::of(const SSL* ssl) {
+    return ssl ? static_cast<TlsTransport*>(SSL_get_ex_data(ssl, transportIndex())) : nullptr;
+}
+
+std::string TlsTransport::serverName() const {
+    const char* name = ssl_ ? SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name) : nullptr;
+    return name ? name : "";
+}
+
+std::string TlsTransport::alpn() const {
+    const unsigned char* data = nullptr;
+    unsigned int len = 0;
+    if (ssl_) {
+        SSL_get0_alpn_selected(ssl_, &data, &len);
+    }
+    return data ? std::string(reinterpret_cast<const char*>(data), len) : "";
 }
 
 TlsTransport::~TlsTransport() {
@@ -81,9 +116,25 @@ TlsTransport::Step TlsTransport::acceptStep() {
     if (err == SSL_ERROR_WANT_WRITE) {
         return Step::WantWrite;
     }
-    const bool eof = err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0;
-    setError(eof ? (errno ? std::strerror(errno) : "the client closed the connection") : TlsContext::lastError());
+    setError(acceptError(err));
     return Step::Failed;
+}
+
+// Why SSL_accept failed (and the OpenSSL queue cleared): a callback's reason first, else the
+// alert the client sent (its text, e.g. "tlsv1 alert unknown ca", kept whole), else the rest.
+std::string TlsTransport::acceptError(int err) const {
+    if (!handshakeProblem_.empty()) {
+        TlsContext::lastError();
+        return handshakeProblem_;
+    }
+    if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+        return errno ? std::strerror(errno) : "the client closed the connection";
+    }
+    std::string error = TlsContext::lastError();
+    if (context_->authority() && isDistrust(error)) {
+        error += " (the client does not trust rtmtap's CA: rtmtap ca show says how to install it)";
+    }
+    return error;
 }
 
 ssize_t TlsTransport::result(int rc, const char* what) {
