@@ -8,9 +8,11 @@
 #include "control/LiveSessions.h"
 #include "lint/LintTap.h"
 #include "proxy/ApiProxy.h"
+#include "proxy/CertAuthority.h"
 #include "proxy/EndpointRoutes.h"
 #include "proxy/OpenFileLimit.h"
 #include "proxy/Proxy.h"
+#include "proxy/TlsContext.h"
 #include "replay/Simulator.h"
 #include "store/Recorder.h"
 
@@ -97,6 +99,19 @@ void printLintSummary(const LintTapStats& lint, std::ostream& err) {
     err << std::endl;
 }
 
+// --mode regular: rtmtap's CA, made on first use. Throws with one line.
+std::shared_ptr<CertAuthority> openAuthority(const ProxyOptions& options, std::ostream& err) {
+    const std::string dir = options.caDir.empty() ? CertAuthority::defaultDir() : options.caDir;
+    bool created = false;
+    std::shared_ptr<CertAuthority> ca = CertAuthority::loadOrCreate(dir, created);
+    if (created) {
+        err << "rtmtap: made a CA for --mode regular in " << dir << ": clients must trust " << ca->certPath()
+            << " (rtmtap ca show says how)" << std::endl;
+    }
+    ca->leafFor("localhost");  // makes the key all leaves share now, not while the first client waits
+    return ca;
+}
+
 std::string joinHosts(const std::vector<std::string>& hosts) {
     std::string out;
     for (const auto& h : hosts) {
@@ -112,6 +127,7 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
     StopSignals signals(!options.rules.empty());
     raiseOpenFileLimit();  // a session holds two descriptors: the usual 1024 is far too few
     ProxyConfig config;
+    std::shared_ptr<CertAuthority> authority;  // --mode regular
     const bool regular = options.mode == "regular";
     const std::string listen = regular && !options.listenGiven ? "127.0.0.1:8080" : options.listen;
     if (!parseListen(listen, config.listenHost, config.listenPort)) {
@@ -128,6 +144,13 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         config.mode = ProxyMode::Regular;
         config.intercept = options.intercept;
         config.recordHttp = options.recordHttp;
+        try {
+            authority = openAuthority(options, err);
+            config.interceptTls = TlsContext::intercepting(authority);
+        } catch (const std::exception& e) {
+            err << "rtmtap: " << e.what() << std::endl;
+            return 2;
+        }
     } else if (!options.intercept.empty() || options.recordHttp || !options.caDir.empty()) {
         err << "rtmtap: --intercept, --record-http and --ca-dir belong to --mode regular" << std::endl;
         return 2;
@@ -238,6 +261,10 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             out << ", API " << api->listenUrl() << " -> " << apiUpstream << embedded;
         }
         out << " (db " << options.db << ", control " << control.path() << ")" << std::endl;
+        if (authority) {
+            out << "rtmtap: clients trust " << authority->certPath() << " (rtmtap ca show); try: curl --proxy "
+                << proxy.listenUrl() << " --cacert " << authority->certPath() << " https://HOST/" << std::endl;
+        }
         if (simulator) {
             out << "rtmtap: try: rtmtap client --api " << api->listenUrl()
                 << " --user user1@example.test --password password (users user1..user5)" << std::endl;

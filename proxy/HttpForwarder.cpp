@@ -146,7 +146,9 @@ UpstreamAnswer HttpForwarder::forward(const ForwardRequest& request,
         if (connected && origin_.tls) {
             connected->setReceiveTimeout(timeout);
             connected->setSendTimeout(timeout);
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(
+            // A plain HTTPClientSession over the secure socket: HTTPSClientSession's constructor for
+            // a connected socket sets the port, which POCO 1.11 refuses on a connected session.
+            session = std::make_unique<Poco::Net::HTTPClientSession>(
                 Poco::Net::SecureStreamSocket::attach(*connected, origin_.host, tls_));
         } else if (connected) {
             session = std::make_unique<Poco::Net::HTTPClientSession>(*connected);

@@ -73,7 +73,7 @@ PendingHandshake::Step PendingHandshake::sniffTls() {
     auto transport = std::make_unique<TlsTransport>(got_.client->socket(), tls);
     if (got_.origin) {
         got_.origin->tls = true;
-        // AFTER-CA transport->setFallbackServerName(got_.origin->host);
+        transport->setFallbackServerName(got_.origin->host);
     }
     tls_ = transport.get();
     got_.client = std::move(transport);
@@ -85,7 +85,7 @@ PendingHandshake::Step PendingHandshake::handshakeTls() {
     switch (tls_->acceptStep()) {
         case TlsTransport::Step::Done:
             if (got_.origin) {
-                // AFTER-CA got_.origin->serverName = tls_->serverName();
+                got_.origin->serverName = tls_->serverName();
             }
             tls_ = nullptr;
             events_ = EPOLLIN;

@@ -1,13 +1,20 @@
 // rtmtap proxy --mode regular as a client's HTTP proxy: absolute-form and CONNECT, WebSocket
 // sessions recorded through the relay, API calls recorded, other hosts tunnelled unrecorded.
+#include "proxy/CertAuthority.h"
+#include "proxy/HttpsClientContext.h"
+#include "proxy/TlsContext.h"
+#include "tests/support/EchoUpstream.h"
 #include "tests/support/FakeAirSendApi.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/RawSocket.h"
+#include "tests/support/TempDir.h"
 #include "tests/support/TestUpstream.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/X509Certificate.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -16,6 +23,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 namespace rtmtap::test {
@@ -78,6 +86,18 @@ int connectTunnel(Poco::Net::StreamSocket& s, uint16_t proxy, const std::string&
         }
     }
     return RawSocket::statusOf(head);
+}
+
+// POCO's WebSocket through the session, or a test failure that says why.
+std::unique_ptr<Poco::Net::WebSocket> openWebSocket(Poco::Net::HTTPClientSession& session, const std::string& target) {
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPResponse resp;
+    try {
+        return std::make_unique<Poco::Net::WebSocket>(session, req, resp);
+    } catch (const Poco::Exception& e) {
+        ADD_FAILURE() << "WebSocket " << target << ": " << e.className() << ": " << e.displayText();
+    }
+    return nullptr;
 }
 
 void echoOnce(Poco::Net::WebSocket& ws, const std::string& text) {
@@ -223,6 +243,122 @@ TEST(ForwardProxy, ChunkedRequestBodyIsForwardedWhole) {
     auto requests = api.requests();
     ASSERT_EQ(requests.size(), 1u);
     EXPECT_EQ(requests[0].body, "user=user1@example.test");
+}
+
+const std::string kData = RTMTAP_TEST_DATA;
+
+// rtmtap's CA in a folder of the test's own, and a proxy that intercepts with it; upstreams are
+// verified against the test CA that signed tests/data/server.pem (CN localhost).
+struct Intercepting {
+    TempDir caDir;
+    std::shared_ptr<CertAuthority> ca = CertAuthority::create(caDir.file("ca"));
+    std::function<void(ProxyConfig&)> configure(std::vector<std::string> intercept = {}) {
+        return [this, intercept](ProxyConfig& c) {
+            regular(intercept)(c);
+            c.interceptTls = TlsContext::intercepting(ca);
+            c.caFile = kData + "/ca.pem";
+        };
+    }
+    // A client that trusts only rtmtap's CA, configured with the proxy (POCO then sends CONNECT).
+    std::unique_ptr<Poco::Net::HTTPSClientSession> client(uint16_t origin, uint16_t proxy) {
+        auto s = std::make_unique<Poco::Net::HTTPSClientSession>("localhost", origin,
+                                                                 httpsClientContext(ca->certPath(), false));
+        s->setProxy("127.0.0.1", proxy);
+        s->setTimeout(Poco::Timespan(10, 0));
+        return s;
+    }
+};
+
+TEST(ForwardProxyTls, WssSessionThroughConnectIsInterceptedAndRecorded) {
+    EchoUpstream::Options o;
+    o.tlsCert = kData + "/server.pem";
+    o.tlsKey = kData + "/server.key";
+    EchoUpstream upstream(o);
+    Intercepting tls;
+    ProxyHarness h("", tls.configure());
+    auto session = tls.client(upstream.port(), h.port());
+    auto socket = openWebSocket(*session, "/rtm?v=2");
+    ASSERT_TRUE(socket);
+    Poco::Net::WebSocket& ws = *socket;
+    echoOnce(ws, R"({"command":"ws_auth","data":{"token":"t"}})");
+    ws.shutdown();
+    ASSERT_TRUE(h.waitForEnds(1));
+    h.stop();
+    auto sessions = h.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].upstream, "wss://localhost:" + std::to_string(upstream.port()) + "/rtm?v=2");
+    auto frames = h.frames(sessions[0].id);
+    ASSERT_GE(frames.size(), 2u);
+    EXPECT_EQ(frames[0].name, "ws_auth");
+    EXPECT_EQ(upstream.connections(), 1u);
+}
+
+TEST(ForwardProxyTls, HttpsApiCallsAreRecorded) {
+    FakeAirSendApi::Options options;
+    options.tlsCert = kData + "/server.pem";
+    options.tlsKey = kData + "/server.key";
+    FakeAirSendApi api(options);
+    Intercepting tls;
+    ProxyHarness h("", tls.configure());
+    auto session = tls.client(api.port(), h.port());
+    for (int i = 0; i < 2; ++i) {  // twice on one connection: keep-alive inside the tunnel
+        Got connect = get(*session, "/api/v1/rtm.connect", options.bearer);
+        EXPECT_EQ(connect.status, 200) << connect.body;
+    }
+    // The certificate the client accepted: rtmtap's leaf for the name it asked for, from its CA.
+    Poco::Net::X509Certificate leaf = session->serverCertificate();
+    EXPECT_EQ(leaf.issuerName(), Poco::Net::X509Certificate(tls.ca->certPath()).subjectName());
+    std::string commonName;
+    std::set<std::string> names;
+    leaf.extractNames(commonName, names);
+    EXPECT_TRUE(names.count("localhost")) << leaf.subjectName();
+    h.stop();
+    ASSERT_EQ(h.queryInt("SELECT count(*) FROM api_calls"), 2);
+    EXPECT_EQ(h.queryText("SELECT upstream FROM api_calls LIMIT 1"), "https://localhost:" + std::to_string(api.port()));
+    EXPECT_EQ(h.queryText("SELECT ws_endpoint FROM api_calls LIMIT 1"), options.wsEndpoint);
+    EXPECT_EQ(api.requests().size(), 2u);
+}
+
+TEST(ForwardProxyTls, AClientThatDoesNotTrustTheCaIsRecordedWithTheAlert) {
+    EchoUpstream::Options o;
+    o.tlsCert = kData + "/server.pem";
+    o.tlsKey = kData + "/server.key";
+    EchoUpstream upstream(o);
+    Intercepting tls;
+    ProxyHarness h("", tls.configure());
+    Poco::Net::HTTPSClientSession session("localhost", upstream.port(),
+                                          httpsClientContext(kData + "/other-ca.pem", false));
+    session.setProxy("127.0.0.1", h.port());
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
+    EXPECT_ANY_THROW(session.sendRequest(req));
+    ASSERT_TRUE(h.waitForEnds(1));
+    h.stop();
+    auto sessions = h.sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_NE(sessions[0].error.find("TLS handshake with the client failed"), std::string::npos) << sessions[0].error;
+    EXPECT_NE(sessions[0].error.find("alert"), std::string::npos) << sessions[0].error;
+    EXPECT_EQ(sessions[0].upstream, "https://localhost:" + std::to_string(upstream.port()));
+}
+
+TEST(ForwardProxyTls, UnlistedHostsTlsPassesUntouched) {
+    EchoUpstream::Options o;
+    o.tlsCert = kData + "/server.pem";
+    o.tlsKey = kData + "/server.key";
+    EchoUpstream upstream(o);
+    Intercepting tls;
+    ProxyHarness h("", tls.configure({"*.airsend.test"}));
+    // The client trusts only the test CA: only the origin's own certificate will do.
+    Poco::Net::HTTPSClientSession session("localhost", upstream.port(), httpsClientContext(kData + "/ca.pem", false));
+    session.setProxy("127.0.0.1", h.port());
+    session.setTimeout(Poco::Timespan(10, 0));
+    auto socket = openWebSocket(session, "/rtm");
+    ASSERT_TRUE(socket);
+    Poco::Net::WebSocket& ws = *socket;
+    echoOnce(ws, "tunnelled");
+    ws.shutdown();
+    h.stop();
+    EXPECT_EQ(h.sessions().size(), 0u);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "EchoUpstream.h"
 
+#include "TestServerSocket.h"
+
 #include <Poco/Buffer.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -57,18 +59,7 @@ private:
 EchoUpstream::EchoUpstream() : EchoUpstream(Options{}) {}
 
 EchoUpstream::EchoUpstream(Options options) : options_(std::move(options)) {
-    Poco::Net::SocketAddress address("127.0.0.1", 0);
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
-    if (!options_.tlsCert.empty()) {
-        Poco::Net::Context::Params params;
-        params.certificateFile = options_.tlsCert;
-        params.privateKeyFile = options_.tlsKey;
-        params.verificationMode = Poco::Net::Context::VERIFY_NONE;
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
-    } else {
-        socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
-    }
+    std::unique_ptr<Poco::Net::ServerSocket> socket = testServerSocket(options_.tlsCert, options_.tlsKey);
     port_ = socket->address().port();
     pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads + 2);
     auto* params = new Poco::Net::HTTPServerParams;

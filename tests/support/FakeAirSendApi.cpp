@@ -1,5 +1,7 @@
 #include "FakeAirSendApi.h"
 
+#include "TestServerSocket.h"
+
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -37,11 +39,11 @@ private:
 };
 
 FakeAirSendApi::FakeAirSendApi(Options options) : options_(std::move(options)) {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 64);
-    port_ = socket.address().port();
+    std::unique_ptr<Poco::Net::ServerSocket> socket = testServerSocket(options_.tlsCert, options_.tlsKey);
+    port_ = socket->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(8);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *socket, params);
     server_->start();
 }
 
@@ -50,7 +52,7 @@ FakeAirSendApi::~FakeAirSendApi() {
 }
 
 std::string FakeAirSendApi::url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
+    return (options_.tlsCert.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
 }
 
 std::vector<ApiRequest> FakeAirSendApi::requests() const {

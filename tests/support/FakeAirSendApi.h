@@ -35,6 +35,7 @@ public:
         std::string wsEndpoint = "ws://127.0.0.1:1";
         std::string wsToken = "ws-token-1";
         std::optional<std::string> rtmConnectBody;  // replaces rtm.connect's 200 answer when set
+        std::string tlsCert, tlsKey;                // both set: serve https:// (tests/data/server.pem)
     };
 
     explicit FakeAirSendApi(Options options);
@@ -43,7 +44,7 @@ public:
     FakeAirSendApi& operator=(const FakeAirSendApi&) = delete;
 
     uint16_t port() const { return port_; }
-    std::string url() const;  // http://127.0.0.1:PORT
+    std::string url() const;  // http://127.0.0.1:PORT (https:// with TLS)
     std::vector<ApiRequest> requests() const;
 
 private:
