@@ -12,6 +12,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -217,7 +218,9 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     out.declaresBody = request.has("Content-Length") || request.has("Transfer-Encoding");
     out.host = request.get("Host", "");
     HttpOrigin where{origin.tls, origin.host, origin.port, ""};
-    HttpForwarder forwarder(where, origin.tls ? httpsContext() : nullptr, config_.maxHttpBody, config_.connectTimeoutMs);
+    // As the API proxy: an API call may take its time (a long history page); connecting may not.
+    const int timeoutMs = std::max(config_.connectTimeoutMs, 30000);
+    HttpForwarder forwarder(where, origin.tls ? httpsContext() : nullptr, config_.maxHttpBody, timeoutMs);
     std::optional<Poco::Net::StreamSocket> connected = std::move(origin.connected);
     origin.connected.reset();
     const int64_t startWall = clock_.wallUs();
