@@ -2,6 +2,7 @@
 // prints (never the key), export's PEM and DER, and a clear line with exit 2 for every problem.
 // Every run gets a TempDir as its CA folder (or as $XDG_DATA_HOME): never the user's own.
 #include "proxy/CertAuthority.h"
+#include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -20,19 +21,9 @@ namespace {
 using test::Process;
 using test::RunResult;
 using test::TempDir;
-
-mode_t modeOf(const std::string& path) {
-    struct stat st {};
-    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-    return st.st_mode & 07777;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::modeOf;
+using test::slurp;
+using test::spit;
 
 bool endsWith(const std::string& text, const std::string& end) {
     return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;

@@ -4,6 +4,7 @@
 #include "replay/RtmClient.h"
 #include "store/Reader.h"
 #include "store/RecorderClaim.h"
+#include "tests/support/Files.h"
 #include "tests/support/EditorEnv.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -31,13 +32,6 @@ const std::string kRecording =
     "\n"
     R"({"t_us":1600000,"dir":"s2c","op":"text","flags":[],"data":{"meta":{"api":"v1"},"event":"chat.postMessage","payload":{"message":{"id":10004,"content":"hello"}}}})"
     "\n";
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // A database holding the recording as session 1.
 std::string recorded(const TempDir& dir) {

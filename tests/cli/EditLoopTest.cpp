@@ -5,6 +5,7 @@
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
 #include "store/RecordingCollector.h"
+#include "tests/support/Files.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -16,22 +17,14 @@
 namespace rtmtap::cli {
 namespace {
 
+using test::slurp;
+using test::spit;
+
 const std::string kOriginal =
     R"({"rtmtap":"session","version":1,"id":1,"started_at":"2026-11-25T14:03:07.000000Z","client":"c","upstream":"u","path":"/"})"
     "\n"
     R"({"t_us":1,"dir":"s2c","op":"text","flags":[],"data":{"event":"chat.postMessage","content":"hello"}})"
     "\n";
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void spit(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::trunc) << text;
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
     const size_t at = text.find(from);

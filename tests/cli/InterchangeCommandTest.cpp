@@ -4,6 +4,7 @@
 #include "store/Database.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
+#include "tests/support/Files.h"
 #include "tests/support/LoginSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -25,22 +26,14 @@ using Poco::JSON::Object;
 using test::ExitStatus;
 using test::Process;
 using test::RunResult;
+using test::modeOf;
+using test::slurp;
+using test::spit;
 
 constexpr int64_t kStart = 1'764'000'000'000'000;
 
 RunResult rtmtap(const std::vector<std::string>& args) {
     return Process::capture(args);
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void spit(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
 }
 
 Message frame(int64_t seq, Direction dir, Opcode op, std::string payload, uint32_t flags = 0) {

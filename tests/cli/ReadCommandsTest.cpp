@@ -4,6 +4,7 @@
 #include "cli/ShowCommand.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
+#include "tests/support/Files.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestData.h"
 
@@ -32,14 +33,10 @@ struct RunResult {
     std::string err;
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 using test::base64Url;
+using test::modeOf;
+using test::slurp;
+using test::spit;
 
 std::string fromBase64(const std::string& text) {
     std::istringstream in(text);

@@ -1,6 +1,7 @@
 // rtmtap's CA (proxy/CertAuthority): the files it makes and their modes, what it refuses to load
 // (each with one line that says what to do), and the leaf certificates it signs.
 #include "proxy/CertAuthority.h"
+#include "tests/support/Files.h"
 #include "tests/support/TempDir.h"
 
 #include <openssl/pem.h>
@@ -18,23 +19,9 @@ namespace rtmtap {
 namespace {
 
 using test::TempDir;
-
-mode_t modeOf(const std::string& path) {
-    struct stat st {};
-    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-    return st.st_mode & 07777;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void spit(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
+using test::modeOf;
+using test::slurp;
+using test::spit;
 
 // The CaError load(dir) throws, "" when it loads.
 std::string loadError(const std::string& dir) {
