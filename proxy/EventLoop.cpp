@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,15 +13,6 @@ namespace rtmtap {
 
 EventLoop::EventLoop(const std::vector<Tap*>& taps, const Clock& clock, RelaySettings settings)
     : taps_(taps), clock_(clock), settings_(settings) {
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (epoll_ < 0 || wakeFd_ < 0) {
-        throw std::runtime_error(std::string("cannot create an event loop: ") + std::strerror(errno));
-    }
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.ptr = nullptr;  // nullptr marks the wake-up descriptor
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
     for (Tap* tap : taps_) {
         if (Backpressure* gate = tap->backpressure()) {
             gates_.emplace_back(gate, gate->subscribe([this] {
@@ -45,8 +35,6 @@ EventLoop::~EventLoop() {
     }
     shutdown();
     join();
-    ::close(wakeFd_);
-    ::close(epoll_);
 }
 
 void EventLoop::start() {
@@ -127,9 +115,7 @@ void EventLoop::join() {
 }
 
 void EventLoop::wake() {
-    uint64_t one = 1;
-    ssize_t ignored = ::write(wakeFd_, &one, sizeof(one));
-    (void)ignored;
+    epoll_.wake();
 }
 
 void EventLoop::watch(int fd, uint32_t events, void* side) {
@@ -137,11 +123,11 @@ void EventLoop::watch(int fd, uint32_t events, void* side) {
     ev.events = events;
     ev.data.ptr = side;
     if (events == 0) {
-        ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, &ev);
+        ::epoll_ctl(epoll_.fd(), EPOLL_CTL_DEL, fd, &ev);
         return;
     }
-    if (::epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
-        ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+    if (::epoll_ctl(epoll_.fd(), EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
+        ::epoll_ctl(epoll_.fd(), EPOLL_CTL_ADD, fd, &ev);
     }
 }
 
@@ -204,15 +190,13 @@ void EventLoop::run() {
     std::vector<Relay*> buffered;
     for (;;) {
         int timeoutMs = !buffered.empty() ? 0 : nextTimeoutMs();
-        int n = ::epoll_wait(epoll_, events, kMaxEvents, timeoutMs);
+        int n = ::epoll_wait(epoll_.fd(), events, kMaxEvents, timeoutMs);
         if (n < 0 && errno != EINTR) {
             break;
         }
         for (int i = 0; i < n; ++i) {
-            if (events[i].data.ptr == nullptr) {
-                uint64_t drained;
-                ssize_t ignored = ::read(wakeFd_, &drained, sizeof(drained));
-                (void)ignored;
+            if (events[i].data.ptr == nullptr) {  // EpollSet's wake-up descriptor
+                epoll_.drain();
                 runPosted();
                 runSessionTasks();
                 if (tapsOpened_.exchange(false)) {

@@ -3,6 +3,7 @@
 // serve every session (one per core): a session costs buffers, not a thread. The loop never
 // blocks on a tap: it listens to the taps' backpressure signals (protocol/Backpressure.h) and
 // wakes the relays that paused for them once they open.
+#include "EpollSet.h"
 #include "Relay.h"
 
 #include <atomic>
@@ -57,8 +58,7 @@ private:
     const std::vector<Tap*>& taps_;
     const Clock& clock_;
     RelaySettings settings_;
-    int epoll_ = -1;
-    int wakeFd_ = -1;
+    EpollSet epoll_{"a relay loop"};
     std::thread thread_;
     std::mutex mutex_;
     std::vector<std::function<void()>> posted_;

@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,7 +21,7 @@
 namespace rtmtap {
 namespace {
 
-constexpr uint64_t kWakeId = 0;
+constexpr uint64_t kWakeId = EpollSet::kWakeData;
 constexpr uint64_t kListenId = 1;
 // Refused clients whose request is being read before their 503 (see PendingHandshake); beyond
 // this many, a refused client gets its 503 at once.
@@ -54,17 +53,8 @@ HandshakeLoop::HandshakeLoop(int listenFd, std::shared_ptr<TlsContext> serverTls
                              int handshakeTimeoutMs, const Clock& clock, OnHead onHead)
     : listenFd_(listenFd), serverTls_(std::move(serverTls)), limits_(limits), timeoutMs_(handshakeTimeoutMs),
       clock_(clock), onHead_(std::move(onHead)) {
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (epoll_ < 0 || wakeFd_ < 0) {
-        const std::string why = std::strerror(errno);
-        ::close(epoll_);
-        ::close(wakeFd_);
-        throw std::runtime_error("cannot create the accept loop: " + why);
-    }
     ::fcntl(listenFd_, F_SETFL, ::fcntl(listenFd_, F_GETFL, 0) | O_NONBLOCK);
     spareFd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    watch(EPOLL_CTL_ADD, wakeFd_, EPOLLIN, kWakeId);
     watch(EPOLL_CTL_ADD, listenFd_, EPOLLIN, kListenId);
 }
 
@@ -72,8 +62,6 @@ HandshakeLoop::~HandshakeLoop() {
     stop();
     pending_.clear();
     ::close(spareFd_);
-    ::close(wakeFd_);
-    ::close(epoll_);
 }
 
 void HandshakeLoop::start() {
@@ -85,9 +73,7 @@ void HandshakeLoop::start() {
 
 void HandshakeLoop::stop() {
     stopping_ = true;
-    uint64_t one = 1;
-    ssize_t ignored = ::write(wakeFd_, &one, sizeof one);
-    (void)ignored;
+    epoll_.wake();
     if (thread_.joinable()) {
         thread_.join();
     }
@@ -110,14 +96,14 @@ void HandshakeLoop::watch(int op, int fd, uint32_t events, uint64_t id) {
     epoll_event ev{};
     ev.events = events;
     ev.data.u64 = id;
-    ::epoll_ctl(epoll_, op, fd, &ev);
+    ::epoll_ctl(epoll_.fd(), op, fd, &ev);
 }
 
 void HandshakeLoop::run() {
     constexpr int kMaxEvents = 256;
     epoll_event events[kMaxEvents];
     while (!stopping_) {
-        const int n = ::epoll_wait(epoll_, events, kMaxEvents, waitMs(monotonicNowUs()));
+        const int n = ::epoll_wait(epoll_.fd(), events, kMaxEvents, waitMs(monotonicNowUs()));
         if (n < 0 && errno != EINTR) {
             std::cerr << "rtmtap: the accept loop failed: " << std::strerror(errno) << std::endl;
             break;
@@ -125,9 +111,7 @@ void HandshakeLoop::run() {
         for (int i = 0; i < n && !stopping_; ++i) {
             const uint64_t id = events[i].data.u64;
             if (id == kWakeId) {
-                uint64_t drained;
-                ssize_t ignored = ::read(wakeFd_, &drained, sizeof drained);
-                (void)ignored;
+                epoll_.drain();
                 takeResumed();
             } else if (id == kListenId) {
                 acceptSome();
@@ -238,9 +222,7 @@ void HandshakeLoop::resume(ClientHead&& head, std::shared_ptr<TlsContext> interc
         }
         resumed_.emplace_back(std::move(head), std::move(interceptTls));
     }
-    uint64_t one = 1;
-    ssize_t ignored = ::write(wakeFd_, &one, sizeof one);
-    (void)ignored;
+    epoll_.wake();
 }
 
 // Every deadline is still its start plus the same timeout, so the deadline queue stays in order.

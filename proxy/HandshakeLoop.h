@@ -11,6 +11,7 @@
 // watching the listening socket for a moment (a few retries a second) instead of spinning.
 #include "BurstLog.h"
 #include "ConnectionLimits.h"
+#include "EpollSet.h"
 #include "PendingHandshake.h"
 #include "TlsContext.h"
 
@@ -97,8 +98,7 @@ private:
     OnTlsFailed onTlsFailed_;
     std::mutex resumeMutex_;
     std::deque<std::pair<ClientHead, std::shared_ptr<TlsContext>>> resumed_;  // under resumeMutex_
-    int epoll_ = -1;
-    int wakeFd_ = -1;
+    EpollSet epoll_{"the accept loop"};
     int spareFd_ = -1;        // given up to accept one client when the descriptors run out
     int64_t resumeAtUs_ = 0;  // accepting is paused until then; 0: not paused
     std::thread thread_;

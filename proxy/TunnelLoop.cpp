@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,7 +12,7 @@
 namespace rtmtap {
 namespace {
 
-constexpr uint64_t kWakeKey = 0;
+constexpr uint64_t kWakeKey = EpollSet::kWakeData;
 constexpr size_t kChunk = 64 * 1024;
 
 uint64_t keyOf(uint64_t id, int side) {
@@ -22,25 +21,10 @@ uint64_t keyOf(uint64_t id, int side) {
 
 }  // namespace
 
-TunnelLoop::TunnelLoop() {
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (epoll_ < 0 || wakeFd_ < 0) {
-        const std::string why = std::strerror(errno);
-        ::close(epoll_);
-        ::close(wakeFd_);
-        throw std::runtime_error("cannot create the tunnel loop: " + why);
-    }
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = kWakeKey;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeFd_, &ev);
-}
+TunnelLoop::TunnelLoop() = default;
 
 TunnelLoop::~TunnelLoop() {
     stop();
-    ::close(wakeFd_);
-    ::close(epoll_);
 }
 
 void TunnelLoop::start() {
@@ -52,9 +36,7 @@ void TunnelLoop::start() {
 
 void TunnelLoop::stop() {
     stopping_ = true;
-    uint64_t one = 1;
-    ssize_t ignored = ::write(wakeFd_, &one, sizeof one);
-    (void)ignored;
+    epoll_.wake();
     if (thread_.joinable()) {
         thread_.join();
     }
@@ -71,25 +53,21 @@ void TunnelLoop::adopt(std::unique_ptr<Transport> client, std::unique_ptr<Transp
         }
         adoptions_.push_back(Adoption{std::move(client), std::move(origin), std::move(clientEarly), std::move(ticket)});
     }
-    uint64_t one = 1;
-    ssize_t ignored = ::write(wakeFd_, &one, sizeof one);
-    (void)ignored;
+    epoll_.wake();
 }
 
 void TunnelLoop::run() {
     constexpr int kMaxEvents = 128;
     epoll_event events[kMaxEvents];
     while (!stopping_) {
-        const int n = ::epoll_wait(epoll_, events, kMaxEvents, -1);
+        const int n = ::epoll_wait(epoll_.fd(), events, kMaxEvents, -1);
         if (n < 0 && errno != EINTR) {
             std::cerr << "rtmtap: the tunnel loop failed: " << std::strerror(errno) << std::endl;
             break;
         }
         for (int i = 0; i < n && !stopping_; ++i) {
             if (events[i].data.u64 == kWakeKey) {
-                uint64_t drained;
-                ssize_t ignored = ::read(wakeFd_, &drained, sizeof drained);
-                (void)ignored;
+                epoll_.drain();
                 takeAdoptions();
             } else {
                 onEvent(events[i].data.u64);
@@ -131,7 +109,7 @@ void TunnelLoop::onEvent(uint64_t key) {
     }
     if (!pump(it->second)) {
         for (auto& side : it->second.side) {
-            ::epoll_ctl(epoll_, EPOLL_CTL_DEL, side->fd(), nullptr);
+            ::epoll_ctl(epoll_.fd(), EPOLL_CTL_DEL, side->fd(), nullptr);
         }
         tunnels_.erase(it);
         --count_;
@@ -205,7 +183,7 @@ void TunnelLoop::rewatch(Tunnel& t, uint64_t id) {
         ev.events = want;
         ev.data.u64 = keyOf(id, s);
         const int op = t.watched[s] == 0 ? EPOLL_CTL_ADD : (want == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD);
-        ::epoll_ctl(epoll_, op, t.side[s]->fd(), &ev);
+        ::epoll_ctl(epoll_.fd(), op, t.side[s]->fd(), &ev);
         t.watched[s] = want;
     }
 }

@@ -6,6 +6,7 @@
 // waits for the other side to take it, so a slow reader slows its sender instead of filling memory.
 // An end of stream is passed on as a half-close (FIN), so protocols that half-close keep working.
 #include "ConnectionLimits.h"
+#include "EpollSet.h"
 #include "Transport.h"
 
 #include <atomic>
@@ -65,8 +66,7 @@ private:
     bool pumpHalf(Tunnel& t, int from);
     void rewatch(Tunnel& t, uint64_t id);
 
-    int epoll_ = -1;
-    int wakeFd_ = -1;
+    EpollSet epoll_{"the tunnel loop"};
     std::thread thread_;
     std::atomic<bool> stopping_{false};
     std::mutex mutex_;
