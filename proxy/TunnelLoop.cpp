@@ -70,7 +70,7 @@ void TunnelLoop::run() {
                 epoll_.drain();
                 takeAdoptions();
             } else {
-                onEvent(events[i].data.u64);
+                onEvent(events[i].data.u64, events[i].events);
             }
         }
     }
@@ -95,27 +95,44 @@ void TunnelLoop::takeAdoptions() {
             side->setBlocking(false, 0);
         }
         ++count_;
-        onEvent(keyOf(id, 0));
+        onEvent(keyOf(id, 0), 0);
     }
 }
 
 // Whatever woke a side, both directions are pumped: a write that was waiting and a read that
-// can go on are decided from the buffers, not from the event bits.
-void TunnelLoop::onEvent(uint64_t key) {
+// can go on are decided from the buffers, not from the event bits. A side epoll reports gone
+// (EPOLLERR: reset; EPOLLHUP: nothing more either way) ends the tunnel once what it sent has
+// been passed on: a half-closed side is only silent, and is never reported so.
+void TunnelLoop::onEvent(uint64_t key, uint32_t events) {
     const uint64_t id = key / 2;
     auto it = tunnels_.find(id);
     if (it == tunnels_.end()) {
         return;
     }
-    if (!pump(it->second)) {
-        for (auto& side : it->second.side) {
-            ::epoll_ctl(epoll_.fd(), EPOLL_CTL_DEL, side->fd(), nullptr);
-        }
-        tunnels_.erase(it);
-        --count_;
+    Tunnel& t = it->second;
+    const int side = static_cast<int>(key % 2);
+    if (events & (EPOLLERR | EPOLLHUP)) {
+        t.hungUp[side] = true;
+    }
+    if (!pump(t) || (events & EPOLLERR)) {
+        end(it);
         return;
     }
-    rewatch(it->second, id);
+    for (int s = 0; s < 2; ++s) {
+        if (t.hungUp[s] && t.half[s].buffer.empty()) {
+            end(it);
+            return;
+        }
+    }
+    rewatch(t, id);
+}
+
+void TunnelLoop::end(std::unordered_map<uint64_t, Tunnel>::iterator it) {
+    for (auto& side : it->second.side) {
+        ::epoll_ctl(epoll_.fd(), EPOLL_CTL_DEL, side->fd(), nullptr);
+    }
+    tunnels_.erase(it);
+    --count_;
 }
 
 bool TunnelLoop::pump(Tunnel& t) {
@@ -167,8 +184,18 @@ bool TunnelLoop::pumpHalf(Tunnel& t, int from) {
     }
 }
 
+// Both sides stay in the epoll set (with no events wanted, if need be) until a side hangs up, so
+// that a reset is heard even while nothing is read from or written to that side. A side that hung
+// up leaves the set (epoll would report it again and again) while its last bytes drain.
 void TunnelLoop::rewatch(Tunnel& t, uint64_t id) {
     for (int s = 0; s < 2; ++s) {
+        if (t.hungUp[s]) {
+            if (t.watched[s] != kUnwatched) {
+                ::epoll_ctl(epoll_.fd(), EPOLL_CTL_DEL, t.side[s]->fd(), nullptr);
+                t.watched[s] = kUnwatched;
+            }
+            continue;
+        }
         uint32_t want = 0;
         if (!t.half[s].eof && t.half[s].buffer.empty()) {
             want |= EPOLLIN;  // side s may send more
@@ -182,8 +209,7 @@ void TunnelLoop::rewatch(Tunnel& t, uint64_t id) {
         epoll_event ev{};
         ev.events = want;
         ev.data.u64 = keyOf(id, s);
-        const int op = t.watched[s] == 0 ? EPOLL_CTL_ADD : (want == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD);
-        ::epoll_ctl(epoll_.fd(), op, t.side[s]->fd(), &ev);
+        ::epoll_ctl(epoll_.fd(), t.watched[s] == kUnwatched ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, t.side[s]->fd(), &ev);
         t.watched[s] = want;
     }
 }

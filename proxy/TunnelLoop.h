@@ -49,7 +49,8 @@ private:
     struct Tunnel {
         std::unique_ptr<Transport> side[2];  // 0 client, 1 origin
         Half half[2];                        // half[i]: from side[i] to side[1 - i]
-        uint32_t watched[2] = {0, 0};
+        uint32_t watched[2] = {kUnwatched, kUnwatched};
+        bool hungUp[2] = {false, false};  // epoll said the side is gone (reset, or closed both ways)
         ConnectionLimits::Ticket ticket;
     };
     struct Adoption {
@@ -58,9 +59,12 @@ private:
         ConnectionLimits::Ticket ticket;
     };
 
+    static constexpr uint32_t kUnwatched = ~0u;
+
     void run();
     void takeAdoptions();
-    void onEvent(uint64_t key);
+    void onEvent(uint64_t key, uint32_t events);
+    void end(std::unordered_map<uint64_t, Tunnel>::iterator it);
     // false: the tunnel is over (both halves done, or a side failed).
     bool pump(Tunnel& t);
     bool pumpHalf(Tunnel& t, int from);
