@@ -252,6 +252,13 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
 void setupProxy(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<ProxyOptions>();
     CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
+    cmd->footer(
+        "Examples:\n"
+        "  rtmtap proxy                       in front of an embedded simulator; clients use ws://127.0.0.1:9001\n"
+        "  rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://rtm.example:9001 --db rtmtap.db\n"
+        "  rtmtap proxy --api-upstream https://api.example --lint   the HTTP API too; lint findings live\n"
+        "  rtmtap proxy --upstream wss://rtm.example --tls-cert cert.pem --tls-key key.pem\n"
+        "  rtmtap proxy --rules rules.jsonl   change the traffic (SIGHUP re-reads the rules)");
     cmd->add_option("--listen", options->listen, "Address to accept clients on, HOST:PORT")->capture_default_str();
     cmd->add_option("--upstream", options->upstream,
                     "The real RTM endpoint, ws://HOST:PORT[/PATH] or wss://... (default: an embedded AirSend simulator, API and WebSocket; "
