@@ -83,15 +83,17 @@ bool CommandHelp::takesFile(const CLI::Option& option) {
     if (!takesValue(option)) {
         return false;
     }
-    for (const std::string& part : split(option.get_type_name(), ':')) {
-        if (part == "FILE") {
+    static const std::regex kFileType(R"(\bFILE\b)");  // ExistingFile's "FILE", or "SESSION...|FILE"
+    const std::vector<std::string> parts = split(option.get_type_name(), ':');
+    for (const std::string& part : parts) {
+        if (std::regex_search(part, kFileType)) {
             return true;
         }
     }
-    // The options keep their wording ("JSONL file", "SQLite database", "PEM file"); "file
-    // descriptors" is about a limit, not a path.
+    // A text value whose help says what it is ("JSONL file", "SQLite database", "PEM file");
+    // numbers never are files, whatever their help mentions ("open-file limit").
     static const std::regex kFileWords(R"(\b(file|FILE|database|PEM)\b(?! descriptor))");
-    return std::regex_search(option.get_description(), kFileWords);
+    return !parts.empty() && parts.front() == "TEXT" && std::regex_search(option.get_description(), kFileWords);
 }
 
 std::vector<std::string> CommandHelp::choices(const CLI::Option& option) {

@@ -34,7 +34,8 @@ public:
     static std::string commandPath(const CLI::App& app, const std::string& rootName = "rtmtap");
     // The option takes a value (not a flag).
     static bool takesValue(const CLI::Option& option);
-    // The option's value names a file: a FILE type, or a description that says file, database or PEM.
+    // The option's value names a file: a FILE type, or a text value whose description says file,
+    // database or PEM.
     static bool takesFile(const CLI::Option& option);
     // The fixed set of values an IsMember check allows ({jsonl,har} in the type name), else empty.
     static std::vector<std::string> choices(const CLI::Option& option);

@@ -41,11 +41,12 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "${RTMTAP_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "record-and-replay proxy and debugger for AirSend RTM WebSocket traffic")
-# One string (several would make a CMake list, joined with ';').
+# One string (several would make a CMake list, joined with ';'); lines under 80 columns.
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
-    "rtmtap sits between an AirSend RTM client and the real endpoint, relays every frame untouched\n"
-    "and records each one with its timing to SQLite. It then shows, searches, lints, edits and\n"
-    "replays what was recorded, and can inject or hold frames of live sessions.")
+    "rtmtap sits between an AirSend RTM client and the real endpoint, relays\n"
+    "every frame untouched and records each one with its timing to SQLite. It\n"
+    "then shows, searches, lints, edits and replays what was recorded, and can\n"
+    "inject or hold frames of live sessions.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # rtmtap_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION net)

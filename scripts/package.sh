@@ -11,5 +11,9 @@ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_TESTS=OFF -DRTMTAP_BENC
 echo "rtmtap: building $dir/bin/rtmtap (Release; first time: a few minutes)" >&2
 cmake --build "$dir" -j"$(nproc)" >/dev/null
 rm -f "$dir"/rtmtap_*.deb
-(cd "$dir" && cpack -G DEB >/dev/null)
+# cpack's progress goes to a log, shown only when it fails.
+if ! (cd "$dir" && cpack -G DEB >cpack.log 2>&1); then
+  cat "$dir/cpack.log" >&2
+  exit 1
+fi
 ls "$PWD/$dir"/rtmtap_*.deb

@@ -65,7 +65,9 @@ TEST_F(BashCompletion, CompletesFixedValuesAndFileNames) {
     EXPECT_EQ(complete("rtmtap query --db = rec", 4), "recording.db") << "--db=FILE";
     EXPECT_EQ(complete("rtmtap proxy --rules ru", 3), "rules.jsonl");
     EXPECT_EQ(complete("rtmtap import rul", 2), "rules.jsonl") << "a file argument";
+    EXPECT_EQ(complete("rtmtap lint rul", 2), "rules.jsonl") << "SESSION...|FILE";
     EXPECT_EQ(complete("rtmtap query --limit ''", 3), "") << "a number: nothing to offer";
+    EXPECT_EQ(complete("rtmtap proxy --max-sessions ''", 3), "") << "its help mentions an open-file limit";
 }
 
 TEST(ZshCompletion, ParsesInZsh) {
