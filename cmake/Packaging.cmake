@@ -25,6 +25,10 @@ add_custom_command(
 add_custom_target(rtmtap_docs ALL
   DEPENDS ${RTMTAP_MAN_PAGE}.gz ${RTMTAP_BASH_COMPLETION} ${RTMTAP_ZSH_COMPLETION})
 
+# cpack (and make install) install what is built, without building "all" first: PackageTest packs
+# the build folder while other tests run from it, and must not relink their binaries under them.
+# Build, then package (scripts/package.sh does both).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 install(TARGETS rtmtap RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${RTMTAP_MAN_PAGE}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${RTMTAP_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

@@ -66,7 +66,8 @@ TEST(Version, PrintsTheProjectVersionTheCommitAndTheBuildDate) {
     const test::RunResult head = test::runShell("test -e " + test::shellQuote(source + "/.git") + " && git -C " +
                                                 test::shellQuote(source) + " rev-parse --short HEAD");
     if (head.code() == 0) {
-        EXPECT_EQ(match[2].str().substr(0, match[2].str().find('-')), head.out.substr(0, head.out.find('\n')));
+        EXPECT_EQ(match[2].str().substr(0, match[2].str().find('-')), head.out.substr(0, head.out.find('\n')))
+            << "the binary is older than HEAD: build (cmake --build) before running the tests";
     }
 }
 
