@@ -461,7 +461,11 @@ void setupClient(CLI::App& app, int& exitCode) {
         "of those intervals and deadlines (not RetryAfter) by F, e.g. 20 for a minute of keepalives in 3 s\n"
         "against the simulator; against a real server it multiplies the load by F.\n"
         "Exit: 0 done; 2 on any error (bad credentials, unreachable API, refused upgrade, bad script line,\n"
-        "the server ending the session early), with one line on stderr.");
+        "the server ending the session early), with one line on stderr.\n"
+        "Examples:\n"
+        "  rtmtap client --api http://127.0.0.1:8080 --user user1@example.test --password password --duration 5\n"
+        "  rtmtap client --ws ws://127.0.0.1:9001 --token TOKEN --script steps.jsonl --jsonl\n"
+        "  rtmtap client --api http://127.0.0.1:8080 --user user2@example.test --keepalive");
     cmd->add_option("--api", options->api, "AirSend API base URL, e.g. http://127.0.0.1:8080");
     cmd->add_option("--user", options->user, "Login name (form field user), e.g. user1@example.test");
     cmd->add_option("--password", options->password, "Password (default: $RTMTAP_PASSWORD)");

@@ -1,6 +1,8 @@
 #include "Commands.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <iostream>
 
 namespace rtmtap::cli {
 
@@ -22,6 +24,8 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupIntercept(app, exitCode);
     setupLint(app, exitCode);
     setupCa(app, exitCode);
+    setupCompletions(app, exitCode);
+    setupHelpMan(app, exitCode);
 }
 
 void addReadDbOption(CLI::App* sub, std::string& db) {
@@ -31,6 +35,23 @@ void addReadDbOption(CLI::App* sub, std::string& db) {
 std::string defaultDbPath() {
     const char* env = std::getenv("RTMTAP_DB");
     return env && *env ? env : "rtmtap.db";
+}
+
+int writeGenerated(const std::string& output, const std::function<void(std::ostream&)>& print) {
+    if (output.empty()) {
+        print(std::cout);
+        return std::cout.flush() ? 0 : 2;
+    }
+    std::ofstream file(output, std::ios::binary);
+    if (file) {
+        print(file);
+        file.flush();
+    }
+    if (!file) {
+        std::cerr << "rtmtap: cannot write '" << output << "' (check that its folder exists and is writable)\n";
+        return 2;
+    }
+    return 0;
 }
 
 }  // namespace rtmtap::cli

@@ -164,8 +164,13 @@ void setupDemo(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<DemoOptions>();
     CLI::App* cmd = app.add_subcommand(
         "demo", "Run an embedded AirSend simulator, the proxy in front of it and three scripted clients, live");
+    cmd->footer(
+        "Examples:\n"
+        "  rtmtap demo                                   three clients for 10 s, live, into ./rtmtap-demo.db\n"
+        "  rtmtap demo --seconds 3 --clients 1 --quiet   a short run that prints only the summary\n"
+        "  rtmtap sessions --db rtmtap-demo.db           afterwards: what the demo recorded");
     cmd->add_option("--db", options->db, "Database to record into")->capture_default_str();
-    cmd->add_option("--seconds", options->seconds, "How long the clients run")->check(CLI::Range(1, 600))->capture_default_str();
+    cmd->add_option("--seconds,--duration", options->seconds, "How long the clients run")->check(CLI::Range(1, 600))->capture_default_str();
     cmd->add_option("--clients", options->clients, "How many clients (user1, user2, ...)")
         ->check(CLI::Range(1, 5))
         ->capture_default_str();

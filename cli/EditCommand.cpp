@@ -122,7 +122,10 @@ void setupEdit(CLI::App& app, int& exitCode) {
         "so EDITOR=\"code --wait\" works). On save the file is imported as a new session whose derived_from is ID, "
         "and its id printed: rtmtap replay NEW serves it at once. An unchanged file creates nothing (exit 0). A file "
         "that does not read is reopened with the error on top in a '# rtmtap:' line ('#' lines are skipped). An "
-        "emptied file or an editor that exits non-zero aborts (exit 2).");
+        "emptied file or an editor that exits non-zero aborts (exit 2).\n"
+        "Examples:\n"
+        "  rtmtap edit 3                 opens session 3 in $EDITOR; prints the new session's id\n"
+        "  rtmtap edit 3 --db other.db   a session of another database");
     sub->add_option("id", o->session, "Session id (see rtmtap sessions)")->required();
     sub->add_option("--db", o->db, "SQLite database ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
     sub->callback([o, &exitCode] { exitCode = runEdit(*o); });

@@ -78,7 +78,11 @@ void setupExport(CLI::App& app, int& exitCode) {
         "payloads and API bodies appear as JSON, other text as a "
         "string, anything else as {\"base64\": ...}; export, import and export again give the same file.\n"
         "HAR: HAR 1.2 with Chrome's _webSocketMessages; ping, pong and close frames are left out, the "
-        "session's error becomes a final \"error\" message.");
+        "session's error becomes a final \"error\" message.\n"
+        "Examples:\n"
+        "  rtmtap export 3 -o session3.jsonl            rtmtap JSONL, for import, edit or replay\n"
+        "  rtmtap export 3 -o session3.har              HAR 1.2, for a browser's developer tools\n"
+        "  rtmtap export 3 --format har --db other.db   to stdout, from another database");
     sub->add_option("id", o->session, "Session id (see rtmtap sessions)")->required();
     sub->add_option("--format", o->format, "jsonl or har (default: from the -o extension, else jsonl)")
         ->check(CLI::IsMember({"jsonl", "har"}));

@@ -124,7 +124,11 @@ void setupImport(CLI::App& app, int& exitCode) {
         "(exit 2, one line naming the line or HAR entry).\n"
         "HAR: every entry with \"_resourceType\":\"websocket\" (or status 101 with _webSocketMessages) becomes "
         "a session, other entries are skipped; its \"error\" messages (opcode -1) are not frames: their data, "
-        "joined with \"; \", becomes the session's error line. Exit 1 when the file holds no WebSocket session.");
+        "joined with \"; \", becomes the session's error line. Exit 1 when the file holds no WebSocket session.\n"
+        "Examples:\n"
+        "  rtmtap import session3.jsonl                   a file rtmtap export wrote\n"
+        "  rtmtap import capture.har --label 'bug 1234'   a browser's HAR export, labelled\n"
+        "  rtmtap import session3.jsonl --db other.db     into another database");
     sub->add_option("file", o->file, "A .jsonl (rtmtap export) or .har file")->required();
     sub->add_option("--format", o->format, "jsonl or har (default: from the extension)")
         ->check(CLI::IsMember({"jsonl", "har"}));

@@ -147,7 +147,11 @@ void setupInject(CLI::App& app, int& exitCode) {
         "(as from the server, s2c), --to server to the server (c2s). It passes the proxy's filters and is\n"
         "recorded with the injected flag. The proxy is the one recording into --db (its control socket is\n"
         "DB.ctl). Exit: 0 when a session took the frame; 1 when --user has no live session; 2 when no proxy\n"
-        "runs, the frame is not valid JSON (text), the session has ended, or on a usage error.");
+        "runs, the frame is not valid JSON (text), the session has ended, or on a usage error.\n"
+        "Examples:\n"
+        "  rtmtap inject --session 3 --to server '{\"command\":\"ws_ping\"}'   as if the client sent it\n"
+        "  rtmtap inject --user 1 --to client @event.json   to every live session of user 1\n"
+        "  rtmtap inject --session 3 --to client --op ping hello   a protocol ping to the client");
     sub->add_option("--db", o->db, "The database the proxy records into ($RTMTAP_DB, else ./rtmtap.db)")
         ->capture_default_str();
     CLI::Option* session = sub->add_option("--session", o->session, "The live session with this id")->type_name("N");

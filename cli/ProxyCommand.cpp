@@ -307,6 +307,13 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
 void setupProxy(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<ProxyOptions>();
     CLI::App* cmd = app.add_subcommand("proxy", "Relay WebSocket traffic to an upstream and record every frame");
+    cmd->footer(
+        "Examples:\n"
+        "  rtmtap proxy                       in front of an embedded simulator; clients use ws://127.0.0.1:9001\n"
+        "  rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://rtm.example:9001 --db rtmtap.db\n"
+        "  rtmtap proxy --api-upstream https://api.example --lint   the HTTP API too; lint findings live\n"
+        "  rtmtap proxy --mode regular --intercept '*.airsend.io'   the HTTP proxy of a phone or browser\n"
+        "  rtmtap proxy --rules rules.jsonl   change the traffic (SIGHUP re-reads the rules)");
     cmd->add_option("--mode", options->mode,
                     "reverse: clients connect to rtmtap as to their server (--upstream, --api-upstream). regular: "
                     "rtmtap is the HTTP proxy a browser or phone is configured with (CONNECT and absolute URIs); "

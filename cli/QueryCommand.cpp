@@ -56,12 +56,14 @@ void setupQuery(CLI::App& app, int& exitCode) {
     options->db = defaultDbPath();
     CLI::App* sub = app.add_subcommand("query", "Find frames across all sessions");
     sub->footer(std::string("Frames come in the order they were recorded, each line prefixed by session:seq (rtmtap\n"
-                            "show SESSION prints the whole session). Examples:\n"
-                            "  rtmtap query --event 'chat.*' --channel 42 --since 1h\n"
-                            "  rtmtap query --text 'meeting tomorrow' --jsonl --limit 20\n"
-                            "  rtmtap query --where payload.message.message_type=5 --count\n"
-                            "  rtmtap query --finding unknown-command   (found by proxy --lint or lint --store)\n") +
-                kFilterHelp + "\nExit: 0 something matched, 1 nothing did, 2 an error.");
+                            "show SESSION prints the whole session).\n") +
+                kFilterHelp +
+                "\nExit: 0 something matched, 1 nothing did, 2 an error.\n"
+                "Examples:\n"
+                "  rtmtap query --event 'chat.*' --channel 42 --since 1h\n"
+                "  rtmtap query --text 'meeting tomorrow' --jsonl --limit 20\n"
+                "  rtmtap query --where payload.message.message_type=5 --count\n"
+                "  rtmtap query --finding unknown-command   found by proxy --lint or lint --store");
     addReadDbOption(sub, options->db);
     CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");
     CLI::Option* jsonFlag = sub->add_flag("--json", *json, "Print one JSON array of frames")->excludes(jsonlFlag);

@@ -103,7 +103,13 @@ void setupReplay(CLI::App& app, int& exitCode) {
         "close), as the proxy would have changed that session live; what is played is that, and --record\n"
         "keeps the frames a rule made flagged edited or injected. Seqs (--from, --step) are the patched\n"
         "recording's. Each rule's counts are printed at the end on stderr.\n"
-        "Exit: 0 done; 1 --expect found differences; 2 an error (one line on stderr).");
+        "Exit: 0 done; 1 --expect found differences; 2 an error (one line on stderr).\n"
+        "Examples:\n"
+        "  rtmtap replay 3                                serve session 3's server side on ws://127.0.0.1:9002\n"
+        "  rtmtap replay 3 --api-listen 127.0.0.1:8081 --reactive   its login API too; answers wait\n"
+        "  rtmtap replay capture.har --session 2 --speed 4 --expect   a HAR's second session, 4x, then compare\n"
+        "  rtmtap replay 3 --to ws://127.0.0.1:9001 --token TOKEN --expect   re-send its client side\n"
+        "  rtmtap replay 3 --patch rules.jsonl --record   play it as rules change it; record each replay");
     cmd->add_option("source", o->source, "Session id in --db, or a JSONL or HAR file")->required();
     cmd->add_option("--db", o->db, "Database (default $RTMTAP_DB, else ./rtmtap.db)");
     cmd->add_option("--session", o->position, "Which WebSocket session of a JSONL or HAR file (1 = the first)")

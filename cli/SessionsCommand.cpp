@@ -409,7 +409,12 @@ void setupSessions(CLI::App& app, int& exitCode) {
     sub->footer(
         "Filters of one kind are OR'ed (--user 1 --user 2), different kinds AND'ed.\n"
         "Exit: 0 when a session is listed; 1 when none is (empty database, or the filters leave none);\n"
-        "2 on a usage error or when the database cannot be read.");
+        "2 on a usage error or when the database cannot be read.\n"
+        "Examples:\n"
+        "  rtmtap sessions                          every session in ./rtmtap.db\n"
+        "  rtmtap sessions --since 1h --user 42     user 42's sessions of the last hour\n"
+        "  rtmtap sessions --live                   what the running proxy holds now\n"
+        "  rtmtap sessions --label 'bug *' --json   imported sessions labelled bug ..., for scripts");
     addReadDbOption(sub, options.db);
     sub->add_flag("--live", options.live,
                   "The sessions the running proxy recording into --db holds now (asked through its control "

@@ -299,7 +299,11 @@ void setupShow(CLI::App& app, int& exitCode) {
                             "client), opcode, command or event name, size, [flags], ids (ch= msg= user=), payload.\n") +
                 kFilterHelp +
                 "\nExit: 0 frames printed (or none asked for), 1 the filters matched nothing, 2 no such session\n"
-                "or an unreadable database.");
+                "or an unreadable database.\n"
+        "Examples:\n"
+        "  rtmtap show 3                             every frame of session 3\n"
+        "  rtmtap show 3 --event 'chat.*' --pretty   its chat events, JSON indented\n"
+        "  rtmtap show 3 --dir c2s --jsonl           what the client sent, one JSON object a line");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions)")->required();
     addReadDbOption(sub, options->db);
     CLI::Option* jsonlFlag = sub->add_flag("--jsonl", *jsonl, "Print one JSON object per frame");

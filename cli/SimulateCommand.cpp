@@ -75,7 +75,11 @@ void setupSimulate(CLI::App& app, int& exitCode) {
         "user.login.refresh, user.logout, user.info, user.alerts, rtm.connect (429 past 60 a minute), channel.list,\n"
         "channel.info, channel.history (limit, limit_newer, cursor), channel.group.list, team.list, team.members,\n"
         "chat.postmessage, system.ping. Log in as user1@example.test .. userN@example.test, password 'password';\n"
-        "3 failed logins block the account 10 s, then 20 s, 40 s...");
+        "3 failed logins block the account 10 s, then 20 s, 40 s...\n"
+        "Examples:\n"
+        "  rtmtap simulate   WebSocket on 127.0.0.1:9001, API on 127.0.0.1:8080\n"
+        "  rtmtap simulate --seed 7 --flavor real --chatter 120   a repeatable run with real-traffic frames\n"
+        "  rtmtap simulate --listen 127.0.0.1:0 --api-listen 127.0.0.1:0 --users 50   any free ports, 50 users");
     cmd->add_option("--listen", options->listen, "WebSocket address, HOST:PORT (port 0: any free port)")->capture_default_str();
     cmd->add_option("--api-listen", options->apiListen, "HTTP API address, HOST:PORT (port 0: any free port)")
         ->capture_default_str();

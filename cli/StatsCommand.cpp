@@ -500,7 +500,11 @@ void setupStats(CLI::App& app, int& exitCode) {
         "how long the proxy held frames (forwarded minus arrival); silences longer than --gap-seconds\n"
         "(from the session start, between frames and up to its end); frames relayed but not recorded\n"
         "(proxy --when-behind relay); how it ended.\n"
-        "Exit: 0; 2 when the session does not exist or the database cannot be read.");
+        "Exit: 0; 2 when the session does not exist or the database cannot be read.\n"
+        "Examples:\n"
+        "  rtmtap stats                      all sessions together\n"
+        "  rtmtap stats 3 --gap-seconds 30   session 3; list silences longer than 30 s\n"
+        "  rtmtap stats 3 --json             one JSON object, for scripts");
     sub->add_option("id", options->session, "Session id (see rtmtap sessions); all sessions when left out");
     addReadDbOption(sub, options->db);
     sub->add_flag("--json", options->json, "Print one JSON object");

@@ -133,7 +133,11 @@ void setupTail(CLI::App& app, int& exitCode) {
         "Prints each new frame as it is committed, from any process recording into the database,\n"
         "prefixed by its session id (or one JSON object a line, as show --jsonl, with --jsonl).\n"
         "Filters: values of one flag are OR'ed, different flags AND'ed. A missing database is waited for.\n"
-        "Exit: 0 on SIGINT/SIGTERM or when stdout closes; 2 when the database cannot be read.");
+        "Exit: 0 on SIGINT/SIGTERM or when stdout closes; 2 when the database cannot be read.\n"
+        "Examples:\n"
+        "  rtmtap tail                            every frame as it is recorded into ./rtmtap.db\n"
+        "  rtmtap tail --event 'chat.*' --jsonl   chat events only, one JSON object a line\n"
+        "  rtmtap tail --from-start --dir s2c     what servers sent, from the first frame recorded");
     addReadDbOption(sub, options->db);
     sub->add_flag("--jsonl", options->jsonl, "Print one JSON object per frame");
     sub->add_flag("--from-start", options->fromStart, "Print the frames already recorded first");

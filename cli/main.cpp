@@ -1,5 +1,6 @@
 // rtmtap: wires the subcommands; each lives in its own file under cli/.
 #include "cli/Commands.h"
+#include "cli/Version.h"
 
 #include <CLI/CLI.hpp>
 
@@ -8,7 +9,7 @@
 int main(int argc, char** argv) {
     CLI::App app{"rtmtap: record-and-replay proxy and debugger for AirSend RTM WebSocket traffic"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "rtmtap 0.1.0");
+    app.set_version_flag("--version", rtmtap::cli::versionLine());
     int exitCode = 0;
     rtmtap::cli::registerCommands(app, exitCode);
     try {

@@ -1,0 +1,16 @@
+#pragma once
+// Runs a /bin/sh script for the tests that drive outside tools (cmake -P, cpack, dpkg-deb, bash,
+// groff), through Process: output captured, killed after timeoutMs.
+#include "tests/support/Process.h"
+
+#include <string>
+
+namespace rtmtap::test {
+
+RunResult runShell(const std::string& script, int timeoutMs = 60000);
+// text in single quotes for sh: it'\''s.
+std::string shellQuote(const std::string& text);
+// The tool is on PATH (command -v).
+bool haveTool(const std::string& name);
+
+}  // namespace rtmtap::test
