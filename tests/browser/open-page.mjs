@@ -6,10 +6,18 @@
 //
 //   node tests/browser/open-page.mjs --api http://127.0.0.1:8081/api/v1 [--page login.html]
 //        [--user U] [--password P] [--screenshot FILE.png] [--timeout MS] [--chromium /usr/bin/chromium]
+//        [--chromium-arg=--FLAG=VALUE ...]
+//   node tests/browser/open-page.mjs --url https://localhost:PORT/regular.html?... [--chromium-arg=...]
+//
+// --url opens a page that a server of the caller serves (then --api, --page, --user and
+// --password are not used; the page's own query says what it needs). --chromium-arg adds a flag
+// to chromium's command line, e.g. --chromium-arg=--proxy-server=http://127.0.0.1:8080 (the `=`
+// form: a value that starts with a dash is not taken otherwise).
 //
 // Prints one JSON line on stdout: the page's result (window.rtmtapResult: ok, error, and what the
 // page saw) and the browser console's errors and warnings (consoleErrors). Exit 0 when the page
-// says ok, 1 when it does not, 2 when it could not run (bad arguments, no browser).
+// says ok, 1 when it does not, 2 when it could not run (bad arguments, no browser, the page did
+// not load: its error names the cause, e.g. net::ERR_CERT_AUTHORITY_INVALID).
 import { chromium } from 'playwright-core';
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,44 +45,53 @@ try {
       screenshot: { type: 'string' },
       timeout: { type: 'string', default: '20000' },
       chromium: { type: 'string', default: '/usr/bin/chromium' },
+      url: { type: 'string' },
+      'chromium-arg': { type: 'string', multiple: true, default: [] },
     },
   }));
 } catch (e) {
   fail(2, `open-page.mjs: ${e.message}`);
 }
-if (!options.api) {
-  fail(2, 'open-page.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1)');
+if (!options.api && !options.url) {
+  fail(2, 'open-page.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1), or --url');
 }
 const timeoutMs = Number(options.timeout);
 
-// The page alone, on 127.0.0.1 and a port of its own.
-if (!/^[\w-]+\.html$/.test(options.page)) {
-  fail(2, `open-page.mjs: --page must name a page of ${here}, e.g. login.html`);
-}
-let page;
-try {
-  page = readFileSync(join(here, options.page));
-} catch (e) {
-  fail(2, `open-page.mjs: cannot read ${options.page}: ${e.message}`);
-}
-const server = createServer((req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
-  if (req.method === 'GET' && path === `/${options.page}`) {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(page);
-  } else if (req.method === 'GET' && path === '/page-run.js') {
-    res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(readFileSync(join(here, 'page-run.js')));
-  } else if (path === '/favicon.ico') {
-    res.writeHead(204).end();  // none, and no 404 in the console for it
-  } else {
-    res.writeHead(404, { 'Content-Type': 'text/plain' });
-    res.end('not found\n');
+// The page alone, on 127.0.0.1 and a port of its own (not with --url: the caller serves it).
+function servePage() {
+  if (!/^[\w-]+\.html$/.test(options.page)) {
+    fail(2, `open-page.mjs: --page must name a page of ${here}, e.g. login.html`);
   }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const pageUrl = `http://127.0.0.1:${server.address().port}/${options.page}?` +
-  new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
+  let page;
+  try {
+    page = readFileSync(join(here, options.page));
+  } catch (e) {
+    fail(2, `open-page.mjs: cannot read ${options.page}: ${e.message}`);
+  }
+  return createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (req.method === 'GET' && path === `/${options.page}`) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(page);
+    } else if (req.method === 'GET' && path === '/page-run.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(readFileSync(join(here, 'page-run.js')));
+    } else if (path === '/favicon.ico') {
+      res.writeHead(204).end();  // none, and no 404 in the console for it
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found\n');
+    }
+  });
+}
+let server = null;
+let pageUrl = options.url;
+if (!pageUrl) {
+  server = servePage();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  pageUrl = `http://127.0.0.1:${server.address().port}/${options.page}?` +
+    new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
+}
 
 // A fresh profile every run: no cached preflight or cookie from an earlier one.
 const profile = mkdtempSync(join(tmpdir(), 'rtmtap-chromium-'));
@@ -86,7 +103,8 @@ try {
     executablePath: options.chromium,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...options['chromium-arg']],
     viewport: { width: 1000, height: 700 },
   });
   const tab = context.pages()[0] || await context.newPage();
@@ -107,7 +125,7 @@ try {
   process.stdout.write(JSON.stringify({ ok: false, error: `open-page.mjs: ${e.message.split('\n')[0]}`, consoleErrors }) + '\n');
 } finally {
   await context?.close().catch(() => {});
-  server.close();
+  server?.close();
   rmSync(profile, { recursive: true, force: true });
 }
 process.exit(code);

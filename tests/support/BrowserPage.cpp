@@ -43,6 +43,20 @@ Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
     }
 }
 
+PageRun runOpenPage(std::vector<std::string> args, const std::string& shot, int timeoutMs) {
+    if (!shot.empty()) {
+        std::remove(shot.c_str());
+        args.insert(args.end(), {"--screenshot", shot});
+    }
+    Process node(args, onPath("node"));
+    PageRun run;
+    run.ran = node.waitExit(timeoutMs);
+    run.out = node.out();
+    run.err = node.err();
+    run.result = lastJsonLine(run.out);
+    return run;
+}
+
 }  // namespace
 
 std::string browserToolsMissing(const std::string& browserDir) {
@@ -61,18 +75,15 @@ std::string browserToolsMissing(const std::string& browserDir) {
 
 PageRun openPage(const std::string& browserDir, const std::string& page, const std::string& apiBase,
                  const std::string& shot, int timeoutMs) {
-    std::vector<std::string> args = {browserDir + "/open-page.mjs", "--page", page, "--api", apiBase};
-    if (!shot.empty()) {
-        std::remove(shot.c_str());
-        args.insert(args.end(), {"--screenshot", shot});
+    return runOpenPage({browserDir + "/open-page.mjs", "--page", page, "--api", apiBase}, shot, timeoutMs);
+}
+
+PageRun openUrl(const std::string& browserDir, const PageLaunch& launch) {
+    std::vector<std::string> args = {browserDir + "/open-page.mjs", "--url", launch.url};
+    for (const std::string& flag : launch.chromiumArgs) {
+        args.push_back("--chromium-arg=" + flag);  // a value that starts with a dash needs the `=`
     }
-    Process node(args, onPath("node"));
-    PageRun run;
-    run.ran = node.waitExit(timeoutMs);
-    run.out = node.out();
-    run.err = node.err();
-    run.result = lastJsonLine(run.out);
-    return run;
+    return runOpenPage(args, launch.shot, launch.timeoutMs);
 }
 
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array) {

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a page of tests/browser (login.html, webclient.html) in Debian's chromium through
-// open-page.mjs (node, playwright-core), from an origin of its own, against an API base URL; and
+// open-page.mjs (node, playwright-core), from an origin of its own, against an API base URL, or a
+// page the test serves itself (regular.html) with chromium flags of the test's; and
 // the small readers the browser tests share. The tools are installed by scripts/install-deps.
 #include "Process.h"
 
@@ -28,6 +29,16 @@ struct PageRun {
 // page: "webclient.html"; apiBase: "http://127.0.0.1:8081/api/v1"; shot: a PNG path or "".
 PageRun openPage(const std::string& browserDir, const std::string& page, const std::string& apiBase,
                  const std::string& shot, int timeoutMs = 60000);
+
+// A page that the test serves itself (open-page.mjs --url), in a chromium with flags of the
+// test's (e.g. --proxy-server=http://127.0.0.1:PORT).
+struct PageLaunch {
+    std::string url;                        // "https://localhost:PORT/regular.html?..."
+    std::vector<std::string> chromiumArgs;  // each a whole flag, "--name=value"
+    std::string shot;                       // a PNG path or ""
+    int timeoutMs = 60000;
+};
+PageRun openUrl(const std::string& browserDir, const PageLaunch& launch);
 
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array);
 

@@ -12,6 +12,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <fstream>
+#include <regex>
 #include <sstream>
 
 namespace rtmtap::test {
@@ -73,11 +75,34 @@ void FakeAirSendApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
         std::lock_guard<std::mutex> lock(mutex_);
         requests_.push_back(r);
     }
+    if (servePage(r, response)) {
+        return;
+    }
     auto [status, text] = answer(r);
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/json");
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send() << text << std::flush;
+}
+
+bool FakeAirSendApi::servePage(const ApiRequest& r, Poco::Net::HTTPServerResponse& response) const {
+    static const std::regex page(R"(/([\w-]+\.(html|js))(\?.*)?)");
+    std::smatch m;
+    if (options_.pagesDir.empty() || r.method != "GET" || !std::regex_match(r.uri, m, page)) {
+        return false;
+    }
+    std::ifstream in(options_.pagesDir + "/" + m[1].str(), std::ios::binary);
+    if (!in.is_open()) {
+        return false;  // the API's 404
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    // A module script must come as JavaScript, or the browser refuses it.
+    response.setContentType(m[2] == "html" ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    response.setContentLength(static_cast<std::streamsize>(text.str().size()));
+    response.send() << text.str() << std::flush;
+    return true;
 }
 
 std::pair<int, std::string> FakeAirSendApi::answer(const ApiRequest& r) const {

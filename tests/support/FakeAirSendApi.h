@@ -1,7 +1,8 @@
 #pragma once
 // A stand-in for the AirSend HTTP API on 127.0.0.1 (port 0), just enough for client tests:
 // POST /api/v1/user.login and GET /api/v1/rtm.connect, with one user and scriptable answers.
-// It records every request (with its body) for the test to check.
+// It records every request (with its body) for the test to check. With pagesDir it also serves
+// that folder's pages (GET /NAME.html, /NAME.js), so a browser page and the API share an origin.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,7 @@ public:
         std::string wsToken = "ws-token-1";
         std::optional<std::string> rtmConnectBody;  // replaces rtm.connect's 200 answer when set
         std::string tlsCert, tlsKey;                // both set: serve https:// (tests/data/server.pem)
+        std::string pagesDir;                       // set: also serve its *.html and *.js files
     };
 
     explicit FakeAirSendApi(Options options);
@@ -52,6 +54,7 @@ private:
     class Factory;
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     std::pair<int, std::string> answer(const ApiRequest& r) const;
+    bool servePage(const ApiRequest& r, Poco::Net::HTTPServerResponse& response) const;
 
     Options options_;
     uint16_t port_ = 0;
