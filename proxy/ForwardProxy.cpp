@@ -204,11 +204,22 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     }
     const int64_t deadline = monotonicNowUs() + int64_t(config_.handshakeTimeoutMs) * 1000;
     BodyRead body = readRequestBody(client, request, std::move(head.rest), config_.maxHttpBody, deadline);
-    if (body.status != BodyRead::Ok) {
-        const bool large = body.status == BodyRead::TooLarge;
-        writeAll(client, simpleResponse(large ? 413 : 400, large ? "Payload Too Large" : "Bad Request",
-                                        "rtmtap: " + body.error));
-        return;
+    switch (body.status) {
+        case BodyRead::Ok:
+            break;
+        case BodyRead::Closed:
+            return;  // the client went away: nobody to answer
+        case BodyRead::TooLarge:
+            writeAll(client, simpleResponse(413, "Payload Too Large", "rtmtap: " + body.error));
+            return;
+        case BodyRead::Timeout:
+            writeAll(client, simpleResponse(408, "Request Timeout",
+                                            "rtmtap: the request body did not arrive within " +
+                                                std::to_string(config_.handshakeTimeoutMs) + " ms (--handshake-timeout)"));
+            return;
+        case BodyRead::Malformed:
+            writeAll(client, simpleResponse(400, "Bad Request", "rtmtap: " + body.error));
+            return;
     }
     ForwardRequest out;
     out.method = request.getMethod();

@@ -234,7 +234,7 @@ void HandshakeLoop::takeResumed() {
         taken.swap(resumed_);
     }
     for (auto& [head, tls] : taken) {
-        const bool ready = !head.rest.empty();
+        const bool ready = !head.rest.empty() || head.client->hasBuffered();  // TLS may hold decrypted bytes
         head.client->setBlocking(false, 0);
         addPending(std::make_unique<PendingHandshake>(std::move(head), tls,
                                                       monotonicNowUs() + int64_t(timeoutMs_) * 1000, timeoutMs_));

@@ -245,6 +245,27 @@ TEST(ForwardProxy, ChunkedRequestBodyIsForwardedWhole) {
     EXPECT_EQ(requests[0].body, "user=user1@example.test");
 }
 
+TEST(ForwardProxy, AStalledBodyGets408AndAnOversizeOne413) {
+    FakeAirSendApi::Options options;
+    FakeAirSendApi api(options);
+    ProxyHarness h("", [](ProxyConfig& c) {
+        regular()(c);
+        c.handshakeTimeoutMs = 300;
+        c.maxHttpBody = 1000;
+    });
+    const std::string authority = "127.0.0.1:" + std::to_string(api.port());
+    const std::string post = "POST http://" + authority + "/api/v1/user.login HTTP/1.1\r\nHost: " + authority;
+    RawSocket stalled(h.port());
+    ASSERT_TRUE(stalled.send(post + "\r\nContent-Length: 100\r\n\r\nuser=only-a-part"));
+    std::string got = stalled.readUntilClosed(5000).bytes;
+    EXPECT_EQ(RawSocket::statusOf(got), 408) << got;
+    RawSocket large(h.port());
+    ASSERT_TRUE(large.send(post + "\r\nContent-Length: 1001\r\n\r\n"));
+    got = large.readUntilClosed(5000).bytes;
+    EXPECT_EQ(RawSocket::statusOf(got), 413) << got;
+    EXPECT_TRUE(api.requests().empty()) << "neither reached the origin";
+}
+
 const std::string kData = RTMTAP_TEST_DATA;
 
 // rtmtap's CA in a folder of the test's own, and a proxy that intercepts with it; upstreams are
