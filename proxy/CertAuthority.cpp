@@ -3,6 +3,8 @@
 #include "CaFolder.h"
 #include "TlsContext.h"
 
+#include <Poco/Path.h>
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -287,7 +289,23 @@ std::string CertAuthority::defaultDir() {
     return std::string(home) + "/.local/share/rtmtap";
 }
 
-std::shared_ptr<CertAuthority> CertAuthority::load(const std::string& dir) {
+namespace {
+
+// Absolute, so that the paths rtmtap ca show prints work from anywhere (policy files, cp).
+std::string absoluteDir(const std::string& dir) {
+    Poco::Path path(dir);
+    path.makeDirectory();  // parsed as a folder: "." and trailing slashes drop out
+    std::string out = path.makeAbsolute().toString();
+    while (out.size() > 1 && out.back() == '/') {
+        out.pop_back();
+    }
+    return out;
+}
+
+}  // namespace
+
+std::shared_ptr<CertAuthority> CertAuthority::load(const std::string& relativeDir) {
+    const std::string dir = absoluteDir(relativeDir);
     CaFolder folder(dir);
     const bool present = folder.checkSafe();
     const bool hasCert = present && folder.exists(kCertFile);
@@ -307,7 +325,8 @@ std::shared_ptr<CertAuthority> CertAuthority::load(const std::string& dir) {
     return std::shared_ptr<CertAuthority>(new CertAuthority(dir, cert.release(), key.release()));
 }
 
-std::shared_ptr<CertAuthority> CertAuthority::create(const std::string& dir) {
+std::shared_ptr<CertAuthority> CertAuthority::create(const std::string& relativeDir) {
+    const std::string dir = absoluteDir(relativeDir);
     CaFolder folder(dir);
     folder.make();
     folder.checkSafe();
