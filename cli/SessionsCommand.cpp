@@ -84,7 +84,7 @@ std::string endOf(const SessionRow& row) {
         if (!row.closed_by.empty()) {
             end += " by " + row.closed_by;
         }
-    } else if (row.http_status && *row.http_status != 101) {
+    } else if (row.http_status && *row.http_status != 101 && *row.http_status != 0) {
         end = "http " + std::to_string(*row.http_status);
     }
     if (!row.error.empty()) {

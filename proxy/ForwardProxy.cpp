@@ -283,7 +283,7 @@ Poco::Net::Context::Ptr ForwardProxy::httpsContext() {
 void ForwardProxy::onTlsFailed(ClientHead&& head, const std::string& error) {
     HandshakeResult r;
     r.recordable = true;
-    r.info.client = head.client->peerAddress();
+    r.info.client = head.peer;  // a client that refused the handshake may be gone already
     if (head.origin) {
         r.info.upstream = "https://" + head.origin->host + ":" + std::to_string(head.origin->port);
     }

@@ -92,6 +92,11 @@ std::string TlsContext::lastError() {
     if (last == 0) {
         return "unknown TLS error";
     }
+    // The reason alone ("sslv3 alert certificate unknown"), not OpenSSL's full
+    // "error:0A000416:SSL routines::..." form: the line is read by people, in records and on stderr.
+    if (const char* reason = ERR_reason_error_string(last)) {
+        return reason;
+    }
     char buf[256];
     ERR_error_string_n(last, buf, sizeof(buf));
     return buf;
