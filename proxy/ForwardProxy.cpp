@@ -273,8 +273,8 @@ void ForwardProxy::onTlsFailed(ClientHead&& head, const std::string& error) {
     if (head.origin) {
         r.info.upstream = "https://" + head.origin->host + ":" + std::to_string(head.origin->port);
     }
-    r.error = "TLS handshake with the client failed: " + error +
-              " (a client that does not trust rtmtap's CA refuses its certificate: see rtmtap ca show)";
+    // TlsTransport's error already says when the alert means the client refused rtmtap's CA.
+    r.error = "TLS handshake with the client failed: " + error;
     hooks_.recordFailure(r, head.startMonoUs, head.startWallUs);
 }
 

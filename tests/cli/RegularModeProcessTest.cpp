@@ -317,6 +317,7 @@ TEST_F(RegularModeCurl, ClientThatDoesNotTrustTheCaIsRecordedWithTheTlsAlert) {
     const std::string error = rows.text("SELECT error FROM sessions");
     EXPECT_NE(error.find("TLS handshake with the client failed"), std::string::npos) << error;
     EXPECT_NE(error.find("alert unknown ca"), std::string::npos) << error;
+    EXPECT_EQ(occurrences(error, "rtmtap ca show"), 1u) << "one hint, said once: " << error;
     EXPECT_EQ(rows.text("SELECT upstream FROM sessions"), "https://localhost:" + std::to_string(api.port()));
 }
 
