@@ -1,4 +1,6 @@
-// Ping, pong, close, TCP drops, oversize messages and protocol violations through the proxy.
+// Ping, pong, close, TCP drops, oversize messages and protocol violations through the proxy, in
+// every way a client reaches rtmtap (tests/support/ClientRoute.h: reverse mode, and regular mode
+// in absolute-form and through CONNECT).
 #include "protocol/Message.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/TestClient.h"
@@ -6,6 +8,8 @@
 #include "tests/support/TestUpstream.h"
 
 #include <gtest/gtest.h>
+
+#include <tuple>
 
 namespace rtmtap::test {
 namespace {
@@ -16,6 +20,12 @@ TestUpstream::Options quietUpstream() {
     return options;
 }
 
+class ProxyControl : public ::testing::TestWithParam<Route> {};
+
+std::string routeParamName(const ::testing::TestParamInfo<Route>& info) {
+    return routeName(info.param);
+}
+
 // The one session of a test, read after harness.stop().
 SessionRecord onlySession(const ProxyHarness& harness) {
     auto sessions = harness.sessions();
@@ -23,12 +33,12 @@ SessionRecord onlySession(const ProxyHarness& harness) {
     return sessions.empty() ? SessionRecord{} : sessions[0];
 }
 
-TEST(ProxyControl, ClientPingReachesUpstreamAndItsPongComesBack) {
+TEST_P(ProxyControl, ClientPingReachesUpstreamAndItsPongComesBack) {
     TestUpstream::Options options;
     options.answerPings = true;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendPing("are you there");
@@ -54,10 +64,10 @@ TEST(ProxyControl, ClientPingReachesUpstreamAndItsPongComesBack) {
     EXPECT_EQ(rows[1].payload, "are you there");
 }
 
-TEST(ProxyControl, UpstreamPingReachesClientAndClientPongReturns) {
+TEST_P(ProxyControl, UpstreamPingReachesClientAndClientPongReturns) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -84,10 +94,10 @@ TEST(ProxyControl, UpstreamPingReachesClientAndClientPongReturns) {
     EXPECT_EQ(r.frame.payload, "");
 }
 
-TEST(ProxyControl, ProxyNeverAnswersAPingItself) {
+TEST_P(ProxyControl, ProxyNeverAnswersAPingItself) {
     TestUpstream upstream(quietUpstream());  // answerPings is off
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -105,10 +115,10 @@ TEST(ProxyControl, ProxyNeverAnswersAPingItself) {
     EXPECT_EQ(none.kind, Received::Kind::Timeout) << toString(none);
 }
 
-TEST(ProxyControl, ClientCloseIsRelayedWithCodeAndReason) {
+TEST_P(ProxyControl, ClientCloseIsRelayedWithCodeAndReason) {
     TestUpstream upstream;  // replies to close with the same code and reason
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendClose(4000, "bye now");
@@ -140,10 +150,10 @@ TEST(ProxyControl, ClientCloseIsRelayedWithCodeAndReason) {
     EXPECT_EQ(rows[1].op, kOpClose);
 }
 
-TEST(ProxyControl, ServerCloseIsRelayedWithCodeAndReason) {
+TEST_P(ProxyControl, ServerCloseIsRelayedWithCodeAndReason) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -167,10 +177,10 @@ TEST(ProxyControl, ServerCloseIsRelayedWithCodeAndReason) {
     EXPECT_EQ(s.error, "");
 }
 
-TEST(ProxyControl, ClientTcpDropIsPassedOnWithoutCloseFrame) {
+TEST_P(ProxyControl, ClientTcpDropIsPassedOnWithoutCloseFrame) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendText("last words");
@@ -189,10 +199,10 @@ TEST(ProxyControl, ClientTcpDropIsPassedOnWithoutCloseFrame) {
     EXPECT_NE(s.error, "");
 }
 
-TEST(ProxyControl, ServerTcpDropIsPassedOnWithoutCloseFrame) {
+TEST_P(ProxyControl, ServerTcpDropIsPassedOnWithoutCloseFrame) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -240,10 +250,10 @@ void expectOversizeRecorded(ProxyHarness& harness, int dir, int64_t size) {
     expectUnbrokenSeqRuns(harness);
 }
 
-TEST(ProxyControl, OversizeClientMessageClosesBothSidesWith1009) {
+TEST_P(ProxyControl, OversizeClientMessageClosesBothSidesWith1009) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendText(asciiText(1000));  // exactly the limit: relayed
@@ -256,10 +266,10 @@ TEST(ProxyControl, OversizeClientMessageClosesBothSidesWith1009) {
     expectOversizeRecorded(harness, kC2S, 5000);
 }
 
-TEST(ProxyControl, OversizeServerMessageClosesBothSidesWith1009) {
+TEST_P(ProxyControl, OversizeServerMessageClosesBothSidesWith1009) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -275,10 +285,10 @@ TEST(ProxyControl, OversizeServerMessageClosesBothSidesWith1009) {
     expectOversizeRecorded(harness, kS2C, 5000);
 }
 
-TEST(ProxyControl, OversizeFragmentedMessageClosesBothSidesWith1009) {
+TEST_P(ProxyControl, OversizeFragmentedMessageClosesBothSidesWith1009) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url(), [](ProxyConfig& c) { c.maxMessage = 1000; });
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     // Each fragment is under the limit; the message is not.
@@ -308,17 +318,18 @@ void PrintTo(const Violation& v, std::ostream* os) {
     *os << v.name;
 }
 
-class ProxyProtocolViolation : public ::testing::TestWithParam<Violation> {};
+class ProxyProtocolViolation : public ::testing::TestWithParam<std::tuple<Violation, Route>> {};
 
 TEST_P(ProxyProtocolViolation, ClosesBothSidesWith1002) {
+    const auto& [violation, route] = GetParam();
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(route, upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     client.sendText("before");
     ASSERT_TRUE(upstream.waitForFrames(1));
 
-    client.sendRaw(GetParam().flags, GetParam().payload);
+    client.sendRaw(violation.flags, violation.payload);
     Received close = client.receiveOpcode(kOpClose);
     ASSERT_TRUE(close.isFrame()) << toString(close);
     EXPECT_EQ(close.frame.closeCode(), 1002);
@@ -337,20 +348,24 @@ TEST_P(ProxyProtocolViolation, ClosesBothSidesWith1002) {
 
 INSTANTIATE_TEST_SUITE_P(
     Frames, ProxyProtocolViolation,
-    ::testing::Values(Violation{"rsv1", 0xC1, "compressed?"}, Violation{"rsv3", 0x92, "x"},
-                      Violation{"opcode3", 0x83, "reserved opcode"}, Violation{"opcodeB", 0x8B, ""},
-                      Violation{"bigping", kPing, std::string(126, 'p')},
-                      Violation{"fragmentedping", 0x09, "no fin"},
-                      Violation{"orphancontinuation", 0x80, "no start"},
-                      Violation{"onebyteclose", kClose, "x"}),
-    [](const ::testing::TestParamInfo<Violation>& info) { return std::string(info.param.name); });
+    ::testing::Combine(::testing::Values(Violation{"rsv1", 0xC1, "compressed?"}, Violation{"rsv3", 0x92, "x"},
+                                         Violation{"opcode3", 0x83, "reserved opcode"},
+                                         Violation{"opcodeB", 0x8B, ""},
+                                         Violation{"bigping", kPing, std::string(126, 'p')},
+                                         Violation{"fragmentedping", 0x09, "no fin"},
+                                         Violation{"orphancontinuation", 0x80, "no start"},
+                                         Violation{"onebyteclose", kClose, "x"}),
+                       ::testing::ValuesIn(allRoutes())),
+    [](const ::testing::TestParamInfo<std::tuple<Violation, Route>>& info) {
+        return std::string(std::get<0>(info.param).name) + "_" + routeName(std::get<1>(info.param));
+    });
 
 // RFC 6455 5.5.1: a close body is empty or starts with a 2-byte code. One byte is a protocol error
 // (1002 both ways), not a close without a code (1005).
-TEST(ProxyControl, ServerCloseWithOneBytePayloadClosesBothSidesWith1002) {
+TEST_P(ProxyControl, ServerCloseWithOneBytePayloadClosesBothSidesWith1002) {
     TestUpstream upstream(quietUpstream());
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -378,6 +393,9 @@ TEST(ProxyControl, ServerCloseWithOneBytePayloadClosesBothSidesWith1002) {
     }
     EXPECT_EQ(synthetic, 2) << "the proxy's 1002 to each side is recorded";
 }
+
+INSTANTIATE_TEST_SUITE_P(Routes, ProxyControl,
+                         ::testing::ValuesIn(allRoutes()), routeParamName);
 
 }  // namespace
 }  // namespace rtmtap::test

@@ -1,4 +1,6 @@
-// Text and binary messages through the proxy: byte for byte, in order, reassembled, recorded.
+// Text and binary messages through the proxy: byte for byte, in order, reassembled, recorded;
+// each test in every way a client reaches rtmtap (tests/support/ClientRoute.h): as its server
+// (reverse mode) and as its HTTP proxy (regular mode, absolute-form and CONNECT).
 #include "protocol/Message.h"
 #include "tests/support/ProxyHarness.h"
 #include "tests/support/TestClient.h"
@@ -33,6 +35,8 @@ std::vector<Sample> samples() {
     };
 }
 
+class ProxyRelay : public ::testing::TestWithParam<Route> {};
+
 // The client closes with 1000 and waits for the proxy to finish the session.
 void closeNormally(TestClient& client, ProxyHarness& harness, size_t endsExpected = 1) {
     client.sendClose(1000, "done");
@@ -41,10 +45,10 @@ void closeNormally(TestClient& client, ProxyHarness& harness, size_t endsExpecte
     EXPECT_TRUE(harness.waitForEnds(endsExpected)) << "the proxy never ended the session";
 }
 
-TEST(ProxyRelay, ClientMessagesArriveByteForByteAndEchoesReturn) {
+TEST_P(ProxyRelay, ClientMessagesArriveByteForByteAndEchoesReturn) {
     TestUpstream upstream;  // echo
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     auto all = samples();
@@ -82,12 +86,12 @@ TEST(ProxyRelay, ClientMessagesArriveByteForByteAndEchoesReturn) {
     expectUnbrokenSeqRuns(harness);
 }
 
-TEST(ProxyRelay, ServerMessagesArriveByteForByte) {
+TEST_P(ProxyRelay, ServerMessagesArriveByteForByte) {
     TestUpstream::Options options;
     options.echo = false;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -118,13 +122,13 @@ std::string streamMessage(const char* prefix, int i) {
     return std::string(prefix) + std::to_string(i) + ":" + asciiText(static_cast<size_t>(i % 300), static_cast<uint32_t>(i));
 }
 
-TEST(ProxyRelay, OrderHoldsFor2000MessagesEachWayAtOnce) {
+TEST_P(ProxyRelay, OrderHoldsFor2000MessagesEachWayAtOnce) {
     constexpr int kCount = 2000;
     TestUpstream::Options options;
     options.echo = false;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/stream");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/stream");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -178,10 +182,10 @@ TEST(ProxyRelay, OrderHoldsFor2000MessagesEachWayAtOnce) {
     expectUnbrokenSeqRuns(harness);
 }
 
-TEST(ProxyRelay, FragmentedClientMessageIsRelayedAndRecordedAsOne) {
+TEST_P(ProxyRelay, FragmentedClientMessageIsRelayedAndRecordedAsOne) {
     TestUpstream upstream;  // echo
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendRaw(0x01, "Hel");
@@ -237,12 +241,12 @@ TEST(ProxyRelay, FragmentedClientMessageIsRelayedAndRecordedAsOne) {
     expectUnbrokenSeqRuns(harness);
 }
 
-TEST(ProxyRelay, FragmentedServerMessageIsRelayedAndRecordedAsOne) {
+TEST_P(ProxyRelay, FragmentedServerMessageIsRelayedAndRecordedAsOne) {
     TestUpstream::Options options;
     options.echo = false;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     ASSERT_TRUE(upstream.waitForConnections(1));
 
@@ -264,12 +268,12 @@ TEST(ProxyRelay, FragmentedServerMessageIsRelayedAndRecordedAsOne) {
     EXPECT_EQ(rows[0].name, "chat.postMessage");
 }
 
-TEST(ProxyRelay, ControlFrameInsideFragmentedMessageIsRelayedFirst) {
+TEST_P(ProxyRelay, ControlFrameInsideFragmentedMessageIsRelayedFirst) {
     TestUpstream::Options options;
     options.echo = false;
     TestUpstream upstream(options);
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
 
     client.sendRaw(0x01, "first ");
@@ -293,11 +297,11 @@ TEST(ProxyRelay, ControlFrameInsideFragmentedMessageIsRelayedFirst) {
     EXPECT_TRUE(rows[1].has(MessageFlag::Fragmented));
 }
 
-TEST(ProxyRelay, MalformedTextIsRelayedUnchangedAndFlagged) {
+TEST_P(ProxyRelay, MalformedTextIsRelayedUnchangedAndFlagged) {
     const std::vector<std::string> bad = {"{not json", "{\"command\":\"ws_auth\",}", "[1,2", "plain words"};
     TestUpstream upstream;  // echo
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     for (size_t i = 0; i < bad.size(); ++i) {
         client.sendText(bad[i]);
@@ -321,11 +325,11 @@ TEST(ProxyRelay, MalformedTextIsRelayedUnchangedAndFlagged) {
     EXPECT_FALSE(rows[bad.size() * 2].has(MessageFlag::Malformed)) << describe(rows[bad.size() * 2]);
 }
 
-TEST(ProxyRelay, InvalidUtf8TextIsRelayedUnchangedAndFlagged) {
+TEST_P(ProxyRelay, InvalidUtf8TextIsRelayedUnchangedAndFlagged) {
     const std::string invalid = std::string("caf\xC3", 4) + "\xFF";
     TestUpstream upstream;  // echo
-    ProxyHarness harness(upstream.url());
-    TestClient client(harness.port(), "/");
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route(), "/");
     ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
     client.sendText(invalid);
     Received echo = client.receive();
@@ -337,6 +341,86 @@ TEST(ProxyRelay, InvalidUtf8TextIsRelayedUnchangedAndFlagged) {
     ASSERT_GE(rows.size(), 1u);
     EXPECT_EQ(rows[0].payload, invalid);
     EXPECT_TRUE(rows[0].has(MessageFlag::InvalidUtf8)) << describe(rows[0]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Routes, ProxyRelay,
+                         ::testing::ValuesIn(allRoutes()),
+                         [](const ::testing::TestParamInfo<Route>& info) { return routeName(info.param); });
+
+// What a recording says of one scripted session, without what differs from run to run (times,
+// ids, the client's port) or by nature between the modes (the request headers: Host, Proxy-*).
+struct Recorded {
+    std::string session;
+    std::vector<std::string> frames;
+    std::string upstreamTarget;  // the request target the upstream got
+};
+
+Recorded recordScript(Route route) {
+    TestUpstream::Options options;
+    options.answerPings = true;
+    TestUpstream upstream(options);  // echo
+    ProxyHarness harness(route, upstream.url());
+    TestClient client(harness.route(), "/rtm?v=2");
+    Recorded r;
+    if (!client.open()) {
+        ADD_FAILURE() << client.status() << " " << client.error();
+        return r;
+    }
+    // One round trip at a time, so that the rows' order across the directions is fixed.
+    auto roundTrip = [&](const std::vector<std::pair<int, std::string>>& frames) {
+        for (const auto& [flags, payload] : frames) {
+            client.sendRaw(flags, payload);
+        }
+        Received echo = client.receive();
+        EXPECT_TRUE(echo.isFrame()) << toString(echo);
+    };
+    roundTrip({{kText, R"({"command":"ws_auth","data":{"token":"t"}})"}});
+    roundTrip({{kBinary, randomBytes(300, 3)}});
+    roundTrip({{0x01, "{\"command\":"}, {0x80, "\"ws_ping\"}"}});
+    roundTrip({{kPing, "beat"}});
+    closeNormally(client, harness);
+    harness.stop();
+    auto sessions = harness.sessions();
+    if (sessions.size() != 1u) {
+        ADD_FAILURE() << sessions.size() << " sessions";
+        return r;
+    }
+    const SessionRecord& s = sessions[0];
+    std::string upstreamUrl = s.upstream;
+    const std::string port = std::to_string(upstream.port());
+    if (size_t at = upstreamUrl.find(":" + port + "/"); at != std::string::npos) {
+        upstreamUrl.replace(at + 1, port.size(), "PORT");  // each run has an upstream of its own
+    }
+    r.session = "path=" + s.path + " upstream=" + upstreamUrl + " status=" + std::to_string(s.http_status.value_or(-1)) +
+                " close=" + std::to_string(s.close_code.value_or(-1)) + " " + s.close_reason + " by " + s.closed_by +
+                " error=" + s.error;
+    for (const FrameRecord& f : harness.frames(s.id)) {
+        r.frames.push_back("seq=" + std::to_string(f.seq) + " dir=" + std::to_string(f.dir) +
+                           " op=" + std::to_string(f.op) + " flags=" + std::to_string(f.flags) +
+                           " size=" + std::to_string(f.size) + " kind=" + std::to_string(f.kind.value_or(-1)) +
+                           " name=" + f.name + " payload=" + f.payload);
+    }
+    if (upstream.waitForRequests(1)) {
+        r.upstreamTarget = upstream.requests()[0].uri;
+    }
+    return r;
+}
+
+// The same session leaves the same rows whichever way the client came: the regular mode is the
+// reverse mode's relay and recorder behind another front door.
+TEST(ProxyRelayRoutes, EveryRouteRecordsTheSameRows) {
+    const Recorded reverse = recordScript(Route::Reverse);
+    ASSERT_EQ(reverse.frames.size(), 10u) << "4 messages and a ping each way, then the two closes";
+    EXPECT_EQ(reverse.session,
+              "path=/rtm?v=2 upstream=ws://127.0.0.1:PORT/rtm?v=2 status=101 close=1000 done by client error=");
+    EXPECT_EQ(reverse.upstreamTarget, "/rtm?v=2");
+    for (Route route : {Route::AbsoluteForm, Route::Connect}) {
+        SCOPED_TRACE(routeName(route));
+        const Recorded other = recordScript(route);
+        EXPECT_EQ(other.session, reverse.session);
+        EXPECT_EQ(other.frames, reverse.frames);
+        EXPECT_EQ(other.upstreamTarget, reverse.upstreamTarget);
+    }
 }
 
 }  // namespace

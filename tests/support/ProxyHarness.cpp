@@ -1,5 +1,9 @@
 #include "ProxyHarness.h"
 
+#include "ReadConnection.h"
+
+#include "proxy/UpstreamUrl.h"
+
 #include <sqlite3.h>
 
 #include <stdexcept>
@@ -7,48 +11,6 @@
 namespace rtmtap::test {
 
 namespace {
-
-// A read-only connection for one query; the recorder may still be writing (WAL allows it).
-class ReadConnection {
-public:
-    explicit ReadConnection(const std::string& path) {
-        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-            std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-            sqlite3_close(db_);
-            throw std::runtime_error("cannot open " + path + ": " + message);
-        }
-        sqlite3_busy_timeout(db_, 5000);
-    }
-    ~ReadConnection() { sqlite3_close(db_); }
-    ReadConnection(const ReadConnection&) = delete;
-    ReadConnection& operator=(const ReadConnection&) = delete;
-
-    // Runs sql and calls fn for each row.
-    template <class Fn>
-    void each(const std::string& sql, Fn fn) {
-        sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-            throw std::runtime_error("bad query '" + sql + "': " + sqlite3_errmsg(db_));
-        }
-        int rc;
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            fn(stmt);
-        }
-        sqlite3_finalize(stmt);
-        if (rc != SQLITE_DONE) {
-            throw std::runtime_error("query failed '" + sql + "': " + sqlite3_errmsg(db_));
-        }
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
-
-std::string text(sqlite3_stmt* stmt, int col) {
-    const void* data = sqlite3_column_blob(stmt, col);
-    int size = sqlite3_column_bytes(stmt, col);
-    return data ? std::string(static_cast<const char*>(data), static_cast<size_t>(size)) : std::string();
-}
 
 std::optional<int64_t> optInt(sqlite3_stmt* stmt, int col) {
     if (sqlite3_column_type(stmt, col) == SQLITE_NULL) {
@@ -72,24 +34,24 @@ SessionRecord readSession(sqlite3_stmt* s) {
     r.started_us = optInt(s, 1);
     r.ended_us = optInt(s, 2);
     r.duration_us = optInt(s, 3);
-    r.client = text(s, 4);
-    r.upstream = text(s, 5);
-    r.path = text(s, 6);
-    r.subprotocol = text(s, 7);
-    r.headers = text(s, 8);
+    r.client = columnText(s, 4);
+    r.upstream = columnText(s, 5);
+    r.path = columnText(s, 6);
+    r.subprotocol = columnText(s, 7);
+    r.headers = columnText(s, 8);
     r.http_status = optInt(s, 9);
     r.user_id = optInt(s, 10);
-    r.user_name = text(s, 11);
-    r.client_ip = text(s, 12);
-    r.user_agent = text(s, 13);
-    r.token_expiry = text(s, 14);
-    r.finger_print = text(s, 15);
-    r.auth_token = text(s, 16);
-    r.claims = text(s, 17);
+    r.user_name = columnText(s, 11);
+    r.client_ip = columnText(s, 12);
+    r.user_agent = columnText(s, 13);
+    r.token_expiry = columnText(s, 14);
+    r.finger_print = columnText(s, 15);
+    r.auth_token = columnText(s, 16);
+    r.claims = columnText(s, 17);
     r.close_code = optInt(s, 18);
-    r.close_reason = text(s, 19);
-    r.closed_by = text(s, 20);
-    r.error = text(s, 21);
+    r.close_reason = columnText(s, 19);
+    r.closed_by = columnText(s, 20);
+    r.error = columnText(s, 21);
     return r;
 }
 
@@ -105,11 +67,11 @@ FrameRecord readFrame(sqlite3_stmt* s) {
     f.wall_us = intOr(s, 7, 0);
     f.size = intOr(s, 8, -1);
     f.kind = optInt(s, 9);
-    f.name = text(s, 10);
+    f.name = columnText(s, 10);
     f.channel_id = optInt(s, 11);
     f.message_id = optInt(s, 12);
     f.user_id = optInt(s, 13);
-    f.payload = text(s, 14);
+    f.payload = columnText(s, 14);
     return f;
 }
 
@@ -128,10 +90,25 @@ std::string describe(const FrameRecord& f) {
 
 ProxyHarness::ProxyHarness(const std::string& upstreamUrl, const std::function<void(ProxyConfig&)>& configure,
                            const std::function<void(RecorderOptions&)>& configureRecorder)
-    : dbPath_(dir_.file("rtmtap.db")) {
+    : ProxyHarness(Route::Reverse, upstreamUrl, configure, configureRecorder) {}
+
+ProxyHarness::ProxyHarness(Route route, const std::string& upstreamUrl,
+                           const std::function<void(ProxyConfig&)>& configure,
+                           const std::function<void(RecorderOptions&)>& configureRecorder)
+    : route_(route), dbPath_(dir_.file("rtmtap.db")) {
     config_.listenHost = "127.0.0.1";
     config_.listenPort = 0;
-    config_.upstream = upstreamUrl;
+    if (route == Route::Reverse) {
+        config_.upstream = upstreamUrl;
+    } else {
+        const UpstreamUrl origin = UpstreamUrl::parse(upstreamUrl);
+        if (!origin.basePath.empty() || !origin.baseQuery.empty() || origin.tls) {
+            throw std::invalid_argument("ProxyHarness: a client names a plain ws://host:port, not " + upstreamUrl);
+        }
+        config_.mode = ProxyMode::Regular;
+        originHost_ = origin.host;
+        originPort_ = origin.port;
+    }
     config_.connectTimeoutMs = 5000;
     config_.handshakeTimeoutMs = 5000;
     config_.closeGraceMs = 1000;
@@ -148,6 +125,10 @@ ProxyHarness::ProxyHarness(const std::string& upstreamUrl, const std::function<v
     proxy_ = std::make_unique<Proxy>(config_, std::vector<Tap*>{recorder_.get(), &log_}, recorder_->nextSessionId());
     proxy_->start();
     port_ = proxy_->port();
+}
+
+ClientRoute ProxyHarness::route() const {
+    return ClientRoute{route_, port_, originHost_, originPort_};
 }
 
 ProxyHarness::~ProxyHarness() {
@@ -203,17 +184,11 @@ std::vector<FrameRecord> ProxyHarness::allFrames() const {
 }
 
 int64_t ProxyHarness::queryInt(const std::string& sql) const {
-    int64_t value = 0;
-    ReadConnection db(dbPath_);
-    db.each(sql, [&](sqlite3_stmt* s) { value = sqlite3_column_int64(s, 0); });
-    return value;
+    return ReadConnection(dbPath_).integer(sql);
 }
 
 std::string ProxyHarness::queryText(const std::string& sql) const {
-    std::string value;
-    ReadConnection db(dbPath_);
-    db.each(sql, [&](sqlite3_stmt* s) { value = text(s, 0); });
-    return value;
+    return ReadConnection(dbPath_).text(sql);
 }
 
 }  // namespace rtmtap::test

@@ -3,6 +3,9 @@
 // 127.0.0.1 port 0 in front of an upstream URL (usually a TestUpstream). A second, in-memory tap
 // (TapLog) sees what the relay announces, so a test can wait for a session to end and tell a
 // relay bug from a store bug. Rows are read back with the sqlite3 C API.
+// With a Route other than Reverse the proxy runs in the regular mode (no --upstream, no CA: plain
+// ws only) and route() tells a TestClient to name the upstream through it.
+#include "ClientRoute.h"
 #include "TapLog.h"
 #include "TempDir.h"
 
@@ -46,11 +49,16 @@ public:
     explicit ProxyHarness(const std::string& upstreamUrl,
                           const std::function<void(ProxyConfig&)>& configure = {},
                           const std::function<void(RecorderOptions&)>& configureRecorder = {});
+    // upstreamUrl (ws://host:port, no path) is the proxy's --upstream when Reverse, else the origin
+    // the clients of route() name.
+    ProxyHarness(Route route, const std::string& upstreamUrl, const std::function<void(ProxyConfig&)>& configure = {},
+                 const std::function<void(RecorderOptions&)>& configureRecorder = {});
     ~ProxyHarness();  // stop()
     ProxyHarness(const ProxyHarness&) = delete;
     ProxyHarness& operator=(const ProxyHarness&) = delete;
 
     uint16_t port() const { return port_; }
+    ClientRoute route() const;  // for TestClient: how to reach the upstream through this proxy
     Proxy& proxy() { return *proxy_; }
     Recorder& recorder() { return *recorder_; }
     TapLog& log() { return log_; }
@@ -75,6 +83,9 @@ private:
     std::vector<FrameRecord> readFrames(const std::string& where) const;
 
     TempDir dir_;
+    Route route_;
+    std::string originHost_;  // regular mode: the upstream the clients name
+    uint16_t originPort_ = 0;
     std::string dbPath_;
     ProxyConfig config_;
     TapLog log_;

@@ -103,9 +103,13 @@ std::string toString(const Received& r) {
 }
 
 TestClient::TestClient(uint16_t port, const std::string& target, const HeaderPairs& headers,
+                       const std::vector<std::string>& protocols, int timeoutMs)
+    : TestClient(ClientRoute{Route::Reverse, port, "", 0}, target, headers, protocols, timeoutMs) {}
+
+TestClient::TestClient(const ClientRoute& route, const std::string& target, const HeaderPairs& headers,
                        const std::vector<std::string>& protocols, int timeoutMs) {
     try {
-        handshake(port, target, headers, protocols, timeoutMs);
+        handshake(route, target, headers, protocols, timeoutMs);
     } catch (const Poco::Exception& e) {
         error_ = e.displayText();
         ws_.reset();
@@ -117,15 +121,18 @@ TestClient::TestClient(uint16_t port, const std::string& target, const HeaderPai
 
 TestClient::~TestClient() = default;
 
-void TestClient::handshake(uint16_t port, const std::string& target, const HeaderPairs& headers,
+void TestClient::handshake(const ClientRoute& route, const std::string& target, const HeaderPairs& headers,
                            const std::vector<std::string>& protocols, int timeoutMs) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(millis(timeoutMs));
+    std::unique_ptr<Poco::Net::HTTPClientSession> made = route.session(timeoutMs);
+    Poco::Net::HTTPClientSession& session = *made;
     // Without keep-alive, sendRequest() replaces "Connection: Upgrade" with "Connection: close".
     session.setKeepAlive(true);
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target, Poco::Net::HTTPRequest::HTTP_1_1);
     for (const auto& [name, value] : headers) {
         request.add(name, value);
+    }
+    if (route.route == Route::Connect && !request.has("Host")) {
+        request.set("Host", route.hostHeader());  // POCO sets it only on a session it connected itself
     }
     if (!protocols.empty()) {
         request.set("Sec-WebSocket-Protocol", joined(protocols));

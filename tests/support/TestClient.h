@@ -2,6 +2,7 @@
 // A WebSocket client for proxy tests, on POCO. Unlike WebSocket's own client constructor it
 // keeps the status and body of a refused upgrade (POCO's connect() throws the body away): it
 // sends the upgrade itself and completes the handshake through WebSocket's protected statics.
+#include "ClientRoute.h"
 #include "TestUpstream.h"  // WsFrame, closePayload
 
 #include <cstdint>
@@ -45,6 +46,10 @@ public:
     // Opens ws://127.0.0.1:port + target. Never throws for a refusal: check open(), status().
     TestClient(uint16_t port, const std::string& target = "/", const HeaderPairs& headers = {},
                const std::vector<std::string>& protocols = {}, int timeoutMs = 10000);
+    // The same upgrade the route's way (ProxyHarness::route()): through rtmtap as the client's HTTP
+    // proxy, or straight to it. A CONNECT that is refused leaves the client closed with error() set.
+    TestClient(const ClientRoute& route, const std::string& target = "/", const HeaderPairs& headers = {},
+               const std::vector<std::string>& protocols = {}, int timeoutMs = 10000);
     ~TestClient();
     TestClient(const TestClient&) = delete;
     TestClient& operator=(const TestClient&) = delete;
@@ -75,7 +80,7 @@ public:
     static HttpResult rawRequest(uint16_t port, const std::string& bytes, int timeoutMs = 10000);
 
 private:
-    void handshake(uint16_t port, const std::string& target, const HeaderPairs& headers,
+    void handshake(const ClientRoute& route, const std::string& target, const HeaderPairs& headers,
                    const std::vector<std::string>& protocols, int timeoutMs);
 
     std::unique_ptr<Poco::Net::WebSocket> ws_;
