@@ -6,6 +6,7 @@
 #include "tests/support/SqliteLock.h"
 #include "tests/support/ProcessLimits.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestData.h"
 #include "protocol/CloseFrame.h"
 
 #include <gtest/gtest.h>
@@ -52,10 +53,6 @@ using Poco::Net::WebSocket;
 
 constexpr int kStartMs = 30000;  // generous: sanitizer builds on a shared 2-core machine
 constexpr int kExitMs = 20000;
-
-std::string dataFile(const std::string& name) {
-    return std::string(RTMTAP_TEST_DATA) + "/" + name;
-}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

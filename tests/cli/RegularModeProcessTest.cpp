@@ -6,10 +6,12 @@
 #include "proxy/HttpsClientContext.h"
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/FakeAirSendApi.h"
+#include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/RawSocket.h"
 #include "tests/support/ReadConnection.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestData.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -39,25 +41,6 @@ namespace {
 constexpr int kStartMs = 30000;  // generous: sanitizer builds on a shared 2-core machine
 constexpr int kExitMs = 20000;
 const char* const kCurl = "/usr/bin/curl";
-
-std::string dataFile(const std::string& name) {
-    return std::string(RTMTAP_TEST_DATA) + "/" + name;
-}
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-size_t occurrences(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) {
-        ++n;
-    }
-    return n;
-}
 
 uint16_t closedPort() {
     Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
@@ -187,7 +170,7 @@ TEST_F(RegularModeCurl, CurlApiCallIsRecordedTheCaIsMadeOnceAndBothSidesKeysAreL
     ASSERT_NE(port_, 0);
     struct stat st {};
     ASSERT_EQ(::stat(caCert().c_str(), &st), 0) << "no CA certificate in " << caDir();
-    const std::string caPem = readFile(caCert());
+    const std::string caPem = slurp(caCert());
 
     const std::string curlKeys = dir_.file("curlkeys");
     RunResult r = rtmConnect(api, caCert(), curlKeys);
@@ -209,22 +192,22 @@ TEST_F(RegularModeCurl, CurlApiCallIsRecordedTheCaIsMadeOnceAndBothSidesKeysAreL
 
     // Both halves of the tunnel: curl's handshake with rtmtap (curl's client randoms) and rtmtap's
     // with the API (randoms curl never saw).
-    const std::set<std::string> fromCurl = clientRandoms(readFile(curlKeys));
-    const std::set<std::string> fromRtmtap = clientRandoms(readFile(keyLog()));
+    const std::set<std::string> fromCurl = clientRandoms(slurp(curlKeys));
+    const std::set<std::string> fromRtmtap = clientRandoms(slurp(keyLog()));
     ASSERT_FALSE(fromCurl.empty()) << "curl wrote no key log: is SSLKEYLOGFILE supported by this curl?";
     size_t clientSide = 0, upstreamSide = 0;
     for (const std::string& random : fromRtmtap) {
         ++(fromCurl.count(random) ? clientSide : upstreamSide);
     }
-    EXPECT_EQ(clientSide, fromCurl.size()) << readFile(keyLog());
-    EXPECT_GE(upstreamSide, 1u) << readFile(keyLog());
+    EXPECT_EQ(clientSide, fromCurl.size()) << slurp(keyLog());
+    EXPECT_GE(upstreamSide, 1u) << slurp(keyLog());
 
     // Made once: a second start uses the same CA and says nothing about making one.
     auto again = start();
     ASSERT_NE(port_, 0);
     stop(*again);
     EXPECT_EQ(occurrences(again->err(), "made a CA"), 0u) << again->err();
-    EXPECT_EQ(readFile(caCert()), caPem);
+    EXPECT_EQ(slurp(caCert()), caPem);
 }
 
 TEST_F(RegularModeProcess, WssSessionThroughTheBinaryIsRecorded) {

@@ -20,6 +20,10 @@ uint32_t next(uint32_t& state) {
 
 }  // namespace
 
+std::string dataFile(const std::string& name) {
+    return std::string(RTMTAP_TEST_DATA) + "/" + name;
+}
+
 std::string randomBytes(size_t n, uint32_t seed) {
     std::string out(n, '\0');
     uint32_t state = seed * 2654435761u + 1;

@@ -19,6 +19,8 @@ constexpr int kPong = 0x8A;
 constexpr int kOpText = 0x1, kOpBinary = 0x2, kOpClose = 0x8, kOpPing = 0x9, kOpPong = 0xA;
 constexpr int kC2S = 0, kS2C = 1;
 
+// A file of tests/data: "server.pem" -> "<source>/tests/data/server.pem".
+std::string dataFile(const std::string& name);
 // n deterministic pseudo-random bytes (every byte value appears), different per seed.
 std::string randomBytes(size_t n, uint32_t seed = 1);
 // n printable ASCII characters.
