@@ -268,6 +268,14 @@ TEST(ForwardProxy, AStalledBodyGets408AndAnOversizeOne413) {
 
 const std::string kData = RTMTAP_TEST_DATA;
 
+// A wss:// echo server with tests/data/server.pem (CN localhost, signed by tests/data/ca.pem).
+EchoUpstream::Options tlsEcho() {
+    EchoUpstream::Options o;
+    o.tlsCert = kData + "/server.pem";
+    o.tlsKey = kData + "/server.key";
+    return o;
+}
+
 // rtmtap's CA in a folder of the test's own, and a proxy that intercepts with it; upstreams are
 // verified against the test CA that signed tests/data/server.pem (CN localhost).
 struct Intercepting {
@@ -282,8 +290,12 @@ struct Intercepting {
     }
     // A client that trusts only rtmtap's CA, configured with the proxy (POCO then sends CONNECT).
     std::unique_ptr<Poco::Net::HTTPSClientSession> client(uint16_t origin, uint16_t proxy) {
-        auto s = std::make_unique<Poco::Net::HTTPSClientSession>("localhost", origin,
-                                                                 httpsClientContext(ca->certPath(), false));
+        return clientTrusting(ca->certPath(), origin, proxy);
+    }
+    // One that trusts only caFile.
+    static std::unique_ptr<Poco::Net::HTTPSClientSession> clientTrusting(const std::string& caFile, uint16_t origin,
+                                                                         uint16_t proxy) {
+        auto s = std::make_unique<Poco::Net::HTTPSClientSession>("localhost", origin, httpsClientContext(caFile, false));
         s->setProxy("127.0.0.1", proxy);
         s->setTimeout(Poco::Timespan(10, 0));
         return s;
@@ -291,10 +303,7 @@ struct Intercepting {
 };
 
 TEST(ForwardProxyTls, WssSessionThroughConnectIsInterceptedAndRecorded) {
-    EchoUpstream::Options o;
-    o.tlsCert = kData + "/server.pem";
-    o.tlsKey = kData + "/server.key";
-    EchoUpstream upstream(o);
+    EchoUpstream upstream(tlsEcho());
     Intercepting tls;
     ProxyHarness h("", tls.configure());
     auto session = tls.client(upstream.port(), h.port());
@@ -341,18 +350,12 @@ TEST(ForwardProxyTls, HttpsApiCallsAreRecorded) {
 }
 
 TEST(ForwardProxyTls, AClientThatDoesNotTrustTheCaIsRecordedWithTheAlert) {
-    EchoUpstream::Options o;
-    o.tlsCert = kData + "/server.pem";
-    o.tlsKey = kData + "/server.key";
-    EchoUpstream upstream(o);
+    EchoUpstream upstream(tlsEcho());
     Intercepting tls;
     ProxyHarness h("", tls.configure());
-    Poco::Net::HTTPSClientSession session("localhost", upstream.port(),
-                                          httpsClientContext(kData + "/other-ca.pem", false));
-    session.setProxy("127.0.0.1", h.port());
-    session.setTimeout(Poco::Timespan(10, 0));
+    auto session = Intercepting::clientTrusting(kData + "/other-ca.pem", upstream.port(), h.port());
     Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
-    EXPECT_ANY_THROW(session.sendRequest(req));
+    EXPECT_ANY_THROW(session->sendRequest(req));
     ASSERT_TRUE(h.waitForEnds(1));
     h.stop();
     auto sessions = h.sessions();
@@ -363,17 +366,12 @@ TEST(ForwardProxyTls, AClientThatDoesNotTrustTheCaIsRecordedWithTheAlert) {
 }
 
 TEST(ForwardProxyTls, UnlistedHostsTlsPassesUntouched) {
-    EchoUpstream::Options o;
-    o.tlsCert = kData + "/server.pem";
-    o.tlsKey = kData + "/server.key";
-    EchoUpstream upstream(o);
+    EchoUpstream upstream(tlsEcho());
     Intercepting tls;
     ProxyHarness h("", tls.configure({"*.airsend.test"}));
     // The client trusts only the test CA: only the origin's own certificate will do.
-    Poco::Net::HTTPSClientSession session("localhost", upstream.port(), httpsClientContext(kData + "/ca.pem", false));
-    session.setProxy("127.0.0.1", h.port());
-    session.setTimeout(Poco::Timespan(10, 0));
-    auto socket = openWebSocket(session, "/rtm");
+    auto session = Intercepting::clientTrusting(kData + "/ca.pem", upstream.port(), h.port());
+    auto socket = openWebSocket(*session, "/rtm");
     ASSERT_TRUE(socket);
     Poco::Net::WebSocket& ws = *socket;
     echoOnce(ws, "tunnelled");
