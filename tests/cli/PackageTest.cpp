@@ -100,7 +100,7 @@ TEST_F(Package, WhatItInstallsRunsOnItsOwn) {
 
     // From an empty folder: nothing of the source tree is needed; it records ./rtmtap-demo.db.
     const test::RunResult demo =
-        test::runShell("cd " + test::shellQuote(work.path()) + " && " + rtmtap + " demo --seconds 3 --quiet", 60000);
+        test::runShell("cd " + test::shellQuote(work.path()) + " && " + rtmtap + " demo --duration 3 --quiet", 60000);
     EXPECT_EQ(demo.code(), 0) << demo.err;
     EXPECT_NE(demo.out.find("session "), std::string::npos) << demo.out;
     EXPECT_EQ(test::runShell("test -s " + test::shellQuote(work.file("rtmtap-demo.db"))).code(), 0);
