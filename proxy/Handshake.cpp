@@ -141,7 +141,10 @@ bool Handshake::connectTcp(HandshakeResult& r, Poco::Net::StreamSocket& socket) 
 bool Handshake::openUpstream(HandshakeResult& r) {
     Poco::Net::StreamSocket socket;
     if (connected_) {
-        socket = *connected_;
+        // Moved, not copied: a POCO socket closes with its last copy, and the relay's close must
+        // be the last.
+        socket = std::move(*connected_);
+        connected_.reset();
     } else if (!connectTcp(r, socket)) {
         return false;
     }

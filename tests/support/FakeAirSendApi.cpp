@@ -13,7 +13,6 @@
 #include <Poco/StreamCopier.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace rtmtap::test {
@@ -86,19 +85,26 @@ void FakeAirSendApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
 }
 
 bool FakeAirSendApi::servePage(const ApiRequest& r, Poco::Net::HTTPServerResponse& response) const {
-    static const std::regex page(R"(/([\w-]+\.(html|js))(\?.*)?)");
-    std::smatch m;
-    if (options_.pagesDir.empty() || r.method != "GET" || !std::regex_match(r.uri, m, page)) {
+    // "/NAME.html" or "/NAME.js" (a query allowed), NAME of letters, digits, '_' and '-'. Not
+    // std::regex: compiling one on a server thread races with the test thread on libstdc++'s
+    // shared ctype cache (ThreadSanitizer reports it).
+    const std::string path = r.uri.substr(0, r.uri.find('?'));
+    const size_t dot = path.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+    const std::string name = dot == std::string::npos || path.size() < 2 ? "" : path.substr(1, dot - 1);
+    if (options_.pagesDir.empty() || r.method != "GET" || path[0] != '/' || (ext != ".html" && ext != ".js") ||
+        name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
         return false;
     }
-    std::ifstream in(options_.pagesDir + "/" + m[1].str(), std::ios::binary);
+    std::ifstream in(options_.pagesDir + "/" + name + ext, std::ios::binary);
     if (!in.is_open()) {
         return false;  // the API's 404
     }
     std::ostringstream text;
     text << in.rdbuf();
     // A module script must come as JavaScript, or the browser refuses it.
-    response.setContentType(m[2] == "html" ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
+    response.setContentType(ext == ".html" ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
     response.set("Cache-Control", "no-store");
     response.setContentLength(static_cast<std::streamsize>(text.str().size()));
     response.send() << text.str() << std::flush;
