@@ -8,6 +8,7 @@
 #include "proxy/EndpointRoutes.h"
 #include "proxy/HttpHead.h"
 #include "tests/fuzz/FuzzCheck.h"
+#include "tests/fuzz/PieceTransport.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -24,24 +25,6 @@ using namespace rtmtap;
 
 namespace {
 
-class PieceTransport : public Transport {
-public:
-    PieceTransport(std::string bytes, size_t piece)
-        : Transport(Poco::Net::StreamSocket()), bytes_(std::move(bytes)), piece_(piece) {}
-    ssize_t read(char* buf, size_t len) override {
-        const size_t n = std::min({len, piece_, bytes_.size() - pos_});
-        std::memcpy(buf, bytes_.data() + pos_, n);
-        pos_ += n;
-        return static_cast<ssize_t>(n);  // 0 at the end: the peer closed
-    }
-    ssize_t write(const char*, size_t len) override { return static_cast<ssize_t>(len); }
-    void shutdownWrite() override {}
-
-private:
-    std::string bytes_;
-    size_t piece_;
-    size_t pos_ = 0;
-};
 
 void request(const HeadRead& head) {
     Poco::Net::HTTPRequest request;
