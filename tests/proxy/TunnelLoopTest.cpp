@@ -50,9 +50,9 @@ void sendAll(Poco::Net::StreamSocket& s, const std::string& bytes) {
 }
 
 struct TunnelFixture : ::testing::Test {
+    ConnectionLimits limits{10, 0};  // first: the loop's tickets give their place back to it
     TunnelLoop loop;
     Pair client = connectedPair(), origin = connectedPair();
-    ConnectionLimits limits{10, 0};
     void SetUp() override {
         loop.start();
         ConnectionLimits::Ticket ticket;
