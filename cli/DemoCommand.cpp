@@ -156,7 +156,8 @@ int runDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
         << "  build/bin/rtmtap replay 1 --db " << options.db << " --api-listen 127.0.0.1:8082 --reactive   # serve session 1 again;\n"
         << "  build/bin/rtmtap client --api http://127.0.0.1:8082 --user user1@example.test --password any   # ...log in to it\n"
         << "  build/bin/rtmtap proxy --db rtmtap.db    # proxy in front of the embedded simulator\n"
-        << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n";
+        << "  build/bin/rtmtap proxy --listen 127.0.0.1:9001 --upstream ws://YOUR-RTM-HOST:9001 --db rtmtap.db\n"
+        << "  build/bin/rtmtap proxy --mode regular --intercept '*.airsend.io'   # a phone's or browser's proxy (rtmtap ca show)\n";
     return failures > 0 ? 2 : 0;
 }
 
