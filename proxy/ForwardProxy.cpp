@@ -59,7 +59,9 @@ std::string originUrl(const TunnelOrigin& origin) {
 
 ForwardProxy::ForwardProxy(const ProxyConfig& config, std::vector<Tap*> taps, Clock& clock, UpgradePool& pool,
                            Hooks hooks)
-    : config_(config), taps_(std::move(taps)), clock_(clock), pool_(pool), hooks_(std::move(hooks)) {
+    : config_(config), taps_(std::move(taps)), clock_(clock), pool_(pool), hooks_(std::move(hooks)),
+      // Made now, so that a CA file POCO cannot use is an error at start, not on a pool thread.
+      httpsContext_(httpsClientContext(config_.caFile, config_.insecure)) {
     for (const std::string& pattern : config_.intercept) {
         try {
             intercept_.emplace_back(Poco::toLower(pattern));
@@ -231,7 +233,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     HttpOrigin where{origin.tls, origin.host, origin.port, ""};
     // As the API proxy: an API call may take its time (a long history page); connecting may not.
     const int timeoutMs = std::max(config_.connectTimeoutMs, 30000);
-    HttpForwarder forwarder(where, origin.tls ? httpsContext() : nullptr, config_.maxHttpBody, timeoutMs);
+    HttpForwarder forwarder(where, origin.tls ? httpsContext_ : nullptr, config_.maxHttpBody, timeoutMs);
     std::optional<Poco::Net::StreamSocket> connected = std::move(origin.connected);
     origin.connected.reset();
     const int64_t startWall = clock_.wallUs();
@@ -244,7 +246,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     if (recorded(target)) {
         ApiExchange x;
         x.started_wall_us = startWall;
-        x.client = client.peerAddress();
+        x.client = head.peer;
         x.upstream = originUrl(origin);
         x.method = out.method;
         x.path = target;
@@ -270,14 +272,6 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
 
 bool ForwardProxy::recorded(const std::string& target) const {
     return config_.recordHttp || target.rfind("/api/", 0) == 0;
-}
-
-Poco::Net::Context::Ptr ForwardProxy::httpsContext() {
-    std::lock_guard<std::mutex> lock(httpsMutex_);
-    if (!httpsContext_) {
-        httpsContext_ = httpsClientContext(config_.caFile, config_.insecure);
-    }
-    return httpsContext_;
 }
 
 void ForwardProxy::onTlsFailed(ClientHead&& head, const std::string& error) {

@@ -27,7 +27,6 @@
 #include <Poco/Net/Context.h>
 
 #include <functional>
-#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +51,7 @@ public:
         std::function<void(HandshakeResult&, int64_t startMono, int64_t startWall)> recordFailure;
     };
 
-    // Throws std::invalid_argument for a bad --intercept pattern.
+    // Throws std::invalid_argument for a bad --intercept pattern or --ca file.
     ForwardProxy(const ProxyConfig& config, std::vector<Tap*> taps, Clock& clock, UpgradePool& pool, Hooks hooks);
     ~ForwardProxy();  // stop()
 
@@ -74,7 +73,6 @@ private:
                        std::shared_ptr<TunnelOrigin> origin, const std::string& target);
     void exchange(ClientHead& head, const Poco::Net::HTTPRequest& request, TunnelOrigin& origin,
                   const std::string& target);
-    Poco::Net::Context::Ptr httpsContext();
     bool recorded(const std::string& target) const;
     void announce(const ApiExchange& exchange);
 
@@ -83,9 +81,8 @@ private:
     Clock& clock_;
     UpgradePool& pool_;
     Hooks hooks_;
-    std::vector<Glob> intercept_;  // empty: every host
-    Poco::Net::Context::Ptr httpsContext_;  // for https origins, made when first needed
-    std::mutex httpsMutex_;
+    Poco::Net::Context::Ptr httpsContext_;  // for https origins
+    std::vector<Glob> intercept_;           // empty: every host
     TunnelLoop tunnels_;
 };
 
