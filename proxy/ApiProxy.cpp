@@ -1,4 +1,5 @@
 #include "ApiProxy.h"
+#include "HostName.h"
 
 #include "HttpsClientContext.h"
 
@@ -246,7 +247,7 @@ uint16_t ApiProxy::port() const {
 
 std::string ApiProxy::listenUrl() const {
     const std::string& host = impl_->config_.listenHost;
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const std::string h = urlHost(host);
     return "http://" + h + ":" + std::to_string(impl_->port_);
 }
 

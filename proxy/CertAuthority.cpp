@@ -1,6 +1,7 @@
 #include "CertAuthority.h"
 
 #include "CaFolder.h"
+#include "HostName.h"
 #include "TlsContext.h"
 
 #include <Poco/Path.h>
@@ -224,19 +225,11 @@ std::string normalHost(const std::string& host) {
     if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
         h = h.substr(1, h.size() - 2);
     }
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, h.c_str(), buf) == 1 || inet_pton(AF_INET6, h.c_str(), buf) == 1) {
-        return h;
-    }
-    if (h.empty() || h.size() > 253 || h.front() == '.' || h.front() == '-') {
+    if (!isValidHost(h)) {
         return "";
     }
     for (char& c : h) {
-        const unsigned char u = static_cast<unsigned char>(c);
-        if (!std::isalnum(u) && c != '-' && c != '.' && c != '_') {
-            return "";
-        }
-        c = static_cast<char>(std::tolower(u));
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return h;
 }
@@ -258,7 +251,7 @@ void addSubjectAltName(X509* cert, const std::string& host) {
         GENERAL_NAME_free(name);
         fail("cannot make the subjectAltName");
     }
-    unsigned char ip[16];
+    unsigned char ip[16];  // the address's bytes, for an IP SAN
     const bool v4 = inet_pton(AF_INET, host.c_str(), ip) == 1;
     const bool v6 = !v4 && inet_pton(AF_INET6, host.c_str(), ip) == 1;
     ASN1_STRING* value = ASN1_STRING_type_new(v4 || v6 ? V_ASN1_OCTET_STRING : V_ASN1_IA5STRING);

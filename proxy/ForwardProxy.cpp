@@ -50,11 +50,6 @@ std::string responseHead(const std::string& method, const UpstreamAnswer& answer
     return out;
 }
 
-std::string originUrl(const TunnelOrigin& origin) {
-    const std::string h = origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host;
-    return std::string(origin.tls ? "https://" : "http://") + h + ":" + std::to_string(origin.port);
-}
-
 }  // namespace
 
 ForwardProxy::ForwardProxy(const ProxyConfig& config, std::vector<Tap*> taps, Clock& clock, UpgradePool& pool,
@@ -230,7 +225,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     out.body = body.body;
     out.declaresBody = request.has("Content-Length") || request.has("Transfer-Encoding");
     out.host = request.get("Host", "");
-    HttpOrigin where{origin.tls, origin.host, origin.port, ""};
+    const HttpOrigin where{origin.tls, origin.host, origin.port, ""};
     // As the API proxy: an API call may take its time (a long history page); connecting may not.
     const int timeoutMs = std::max(config_.connectTimeoutMs, 30000);
     HttpForwarder forwarder(where, origin.tls ? httpsContext_ : nullptr, config_.maxHttpBody, timeoutMs);
@@ -247,7 +242,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
         ApiExchange x;
         x.started_wall_us = startWall;
         x.client = head.peer;
-        x.upstream = originUrl(origin);
+        x.upstream = where.url();
         x.method = out.method;
         x.path = target;
         x.request_headers = out.headers;
@@ -279,7 +274,7 @@ void ForwardProxy::onTlsFailed(ClientHead&& head, const std::string& error) {
     r.recordable = true;
     r.info.client = head.peer;  // a client that refused the handshake may be gone already
     if (head.origin) {
-        r.info.upstream = "https://" + head.origin->host + ":" + std::to_string(head.origin->port);
+        r.info.upstream = HttpOrigin{true, head.origin->host, head.origin->port, ""}.url();
     }
     // TlsTransport's error already says when the alert means the client refused rtmtap's CA.
     r.error = "TLS handshake with the client failed: " + error;

@@ -1,4 +1,5 @@
 #include "HttpForwarder.h"
+#include "HostName.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -52,7 +53,7 @@ bool hopByHop(const std::string& lower, const std::set<std::string>& named) {
 }  // namespace
 
 std::string HttpOrigin::url() const {
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const std::string h = urlHost(host);
     return std::string(tls ? "https://" : "http://") + h + ":" + std::to_string(port) + basePath;
 }
 

@@ -1,4 +1,5 @@
 #include "Proxy.h"
+#include "HostName.h"
 
 #include "ConnectionLimits.h"
 #include "EventLoop.h"
@@ -324,7 +325,7 @@ uint16_t Proxy::port() const {
 
 std::string Proxy::listenUrl() const {
     const std::string& host = impl_->config_.listenHost;
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const std::string h = urlHost(host);
     if (impl_->forward_) {
         return "http://" + h + ":" + std::to_string(impl_->port_);
     }

@@ -1,21 +1,16 @@
 #include "ProxyTarget.h"
 
+#include "HostName.h"
+
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
-#include <arpa/inet.h>
-
 #include <stdexcept>
 
 namespace rtmtap {
 namespace {
-
-bool isAddress(const std::string& host) {
-    unsigned char buf[16];
-    return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
 
 uint16_t parsePort(const std::string& text, const std::string& whole) {
     unsigned port = 0;
@@ -86,18 +81,6 @@ ProxyTarget parseAbsolute(const std::string& text) {
 
 }  // namespace
 
-bool isValidHost(const std::string& host) {
-    if (host.empty() || host.size() > 253) {
-        return false;
-    }
-    if (host.find(':') != std::string::npos) {
-        return isAddress(host);
-    }
-    return host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
-               std::string::npos &&
-           host.front() != '.' && host.front() != '-' && host.find("..") == std::string::npos;
-}
-
 ProxyTarget ProxyTarget::parse(const std::string& method, const std::string& requestTarget) {
     if (requestTarget.empty()) {
         throw std::invalid_argument("empty request target");
@@ -114,8 +97,7 @@ ProxyTarget ProxyTarget::parse(const std::string& method, const std::string& req
 }
 
 std::string ProxyTarget::authority() const {
-    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return h + ":" + std::to_string(port);
+    return urlHost(host) + ":" + std::to_string(port);
 }
 
 }  // namespace rtmtap

@@ -23,7 +23,4 @@ struct ProxyTarget {
     std::string authority() const;  // "host:port", "[::1]:port"
 };
 
-// True for a host name (letters, digits, '-', '_', '.') or an IPv4/IPv6 literal (no brackets).
-bool isValidHost(const std::string& host);
-
 }  // namespace rtmtap

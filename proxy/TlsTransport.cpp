@@ -1,5 +1,7 @@
 #include "TlsTransport.h"
 
+#include "HostName.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -11,11 +13,6 @@
 
 namespace rtmtap {
 namespace {
-
-bool isIpLiteral(const std::string& host) {
-    unsigned char buf[16];
-    return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
 
 // Where each SSL keeps a pointer to its TlsTransport.
 int transportIndex() {

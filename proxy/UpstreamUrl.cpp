@@ -1,4 +1,5 @@
 #include "UpstreamUrl.h"
+#include "HostName.h"
 
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
@@ -63,7 +64,7 @@ std::string UpstreamUrl::targetFor(const std::string& clientTarget) const {
 }
 
 std::string UpstreamUrl::hostHeader() const {
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const std::string h = urlHost(host);
     return h + ":" + std::to_string(port);
 }
 

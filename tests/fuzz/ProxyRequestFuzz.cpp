@@ -4,6 +4,7 @@
 // (readRequestBody: Content-Length or chunked), each with the errors the proxy catches.
 // Input: byte 0 = the size of each read (1-256); the rest is what the client sends.
 #include "proxy/HttpBodyReader.h"
+#include "proxy/HostName.h"
 #include "proxy/HttpHead.h"
 #include "proxy/ProxyTarget.h"
 #include "tests/fuzz/FuzzCheck.h"
