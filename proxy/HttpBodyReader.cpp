@@ -19,12 +19,7 @@ public:
     BodyRead::Status need(size_t n) {
         char chunk[16384];
         while (buf_.size() - pos_ < n) {
-            const int64_t left = (deadlineUs_ - monotonicNowUs()) / 1000;
-            if (left <= 0) {
-                return BodyRead::Timeout;
-            }
-            io_.setBlocking(true, static_cast<int>(left));
-            const ssize_t got = io_.read(chunk, sizeof chunk);
+            const ssize_t got = readBefore(io_, chunk, sizeof chunk, deadlineUs_);
             if (got == Transport::WouldBlock) {
                 return BodyRead::Timeout;
             }

@@ -29,17 +29,20 @@ int remainingMs(int64_t deadlineUs) {
 
 }  // namespace
 
+ssize_t readBefore(Transport& io, char* buf, size_t len, int64_t deadlineUs) {
+    if (monotonicNowUs() >= deadlineUs) {
+        return Transport::WouldBlock;
+    }
+    io.setBlocking(true, remainingMs(deadlineUs));
+    return io.read(buf, len);
+}
+
 HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit) {
     HeadRead out;
     std::string buf;
     char chunk[4096];
     for (;;) {
-        if (monotonicNowUs() >= deadlineUs) {
-            out.status = HeadRead::Timeout;
-            return out;
-        }
-        io.setBlocking(true, remainingMs(deadlineUs));
-        ssize_t n = io.read(chunk, sizeof(chunk));
+        ssize_t n = readBefore(io, chunk, sizeof(chunk), deadlineUs);
         if (n == Transport::WouldBlock) {
             out.status = HeadRead::Timeout;
             return out;
@@ -98,9 +101,8 @@ bool couldBeHttpRequest(const std::string& start) {
 std::string readSome(Transport& io, size_t limit, int64_t deadlineUs, const std::string& already) {
     std::string body = already.substr(0, limit);
     char chunk[4096];
-    while (body.size() < limit && monotonicNowUs() < deadlineUs) {
-        io.setBlocking(true, remainingMs(deadlineUs));
-        ssize_t n = io.read(chunk, std::min(sizeof(chunk), limit - body.size()));
+    while (body.size() < limit) {
+        ssize_t n = readBefore(io, chunk, std::min(sizeof(chunk), limit - body.size()), deadlineUs);
         if (n <= 0) {
             break;
         }

@@ -24,6 +24,10 @@ struct HeadRead {
 // The largest client request head the proxy reads (then 431).
 constexpr size_t kMaxRequestHead = 16 * 1024;
 
+// One blocking read that gives up at deadlineUs (a monotonicNowUs() time): as Transport::read,
+// with WouldBlock when the deadline has passed, before or during the read.
+ssize_t readBefore(Transport& io, char* buf, size_t len, int64_t deadlineUs);
+
 // Reads until "\r\n\r\n" or the limit; deadline is a monotonic time in µs.
 HeadRead readHttpHead(Transport& io, int64_t deadlineUs, size_t limit = kMaxRequestHead);
 
