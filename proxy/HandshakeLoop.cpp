@@ -1,5 +1,6 @@
 #include "HandshakeLoop.h"
 
+#include "HostName.h"
 #include "HttpHead.h"
 
 #include <Poco/Net/StreamSocketImpl.h>
@@ -37,6 +38,17 @@ std::string addressOf(const sockaddr_storage& peer) {
         ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr, text, sizeof text);
     }
     return text;
+}
+
+// "127.0.0.1:53122", "[::1]:53122": what accept(2) said, as POCO's SocketAddress prints it.
+std::string peerText(const sockaddr_storage& peer, const std::string& address) {
+    uint16_t port = 0;
+    if (peer.ss_family == AF_INET) {
+        port = ntohs(reinterpret_cast<const sockaddr_in&>(peer).sin_port);
+    } else if (peer.ss_family == AF_INET6) {
+        port = ntohs(reinterpret_cast<const sockaddr_in6&>(peer).sin6_port);
+    }
+    return urlHost(address) + ":" + std::to_string(port);
 }
 
 std::string openFileLimit() {
@@ -200,18 +212,20 @@ void HandshakeLoop::onAccepted(int fd, const sockaddr_storage& peer) {
     }
     start.startMonoUs = clock_.monotonicUs();
     start.startWallUs = clock_.wallUs();
+    start.peer = peerText(peer, address);
     Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
     addPending(std::make_unique<PendingHandshake>(std::move(socket), serverTls_, now + int64_t(timeoutMs_) * 1000,
                                                   timeoutMs_, std::move(start), refused));
 }
 
-void HandshakeLoop::addPending(std::unique_ptr<PendingHandshake> handshake) {
+uint64_t HandshakeLoop::addPending(std::unique_ptr<PendingHandshake> handshake) {
     const uint64_t id = nextId_++;
     watch(EPOLL_CTL_ADD, handshake->fd(), handshake->events(), id);
     deadlines_.emplace_back(handshake->deadlineUs(), id);
     refusing_ += handshake->refusing() ? 1 : 0;
     pending_.emplace(id, Entry{std::move(handshake), EPOLLIN});
     ++pendingCount_;
+    return id;
 }
 
 void HandshakeLoop::resume(ClientHead&& head, std::shared_ptr<TlsContext> interceptTls) {
@@ -236,10 +250,10 @@ void HandshakeLoop::takeResumed() {
     for (auto& [head, tls] : taken) {
         const bool ready = !head.rest.empty() || head.client->hasBuffered();  // TLS may hold decrypted bytes
         head.client->setBlocking(false, 0);
-        addPending(std::make_unique<PendingHandshake>(std::move(head), tls,
-                                                      monotonicNowUs() + int64_t(timeoutMs_) * 1000, timeoutMs_));
+        const uint64_t id = addPending(std::make_unique<PendingHandshake>(
+            std::move(head), tls, monotonicNowUs() + int64_t(timeoutMs_) * 1000, timeoutMs_));
         if (ready) {
-            onPending(nextId_ - 1);
+            onPending(id);
         }
     }
 }

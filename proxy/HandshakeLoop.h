@@ -83,7 +83,7 @@ private:
     void resumeAccepting();
     void onPending(uint64_t id);
     void takeResumed();
-    void addPending(std::unique_ptr<PendingHandshake> handshake);
+    uint64_t addPending(std::unique_ptr<PendingHandshake> handshake);  // its id
     void close(Entries::iterator it);
     void expireDue(int64_t nowUs);
     int waitMs(int64_t nowUs) const;

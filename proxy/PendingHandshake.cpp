@@ -21,7 +21,6 @@ PendingHandshake::PendingHandshake(Poco::Net::StreamSocket socket, const std::sh
     } else {
         got_.client = std::make_unique<Transport>(std::move(socket));
     }
-    got_.peer = got_.client->peerAddress();
 }
 
 PendingHandshake::PendingHandshake(ClientHead start, const std::shared_ptr<TlsContext>& interceptTls,

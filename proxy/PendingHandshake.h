@@ -37,7 +37,7 @@ struct ClientHead {
     std::string head;  // up to and including the blank line
     std::string rest;  // bytes that came after it (early frames)
     int64_t startMonoUs = 0, startWallUs = 0;  // accepted at, on the proxy's clock
-    std::string peer;  // the client's address, "127.0.0.1:53122", taken while it is connected
+    std::string peer;  // the client's address, "127.0.0.1:53122", as accept(2) gave it
     ConnectionLimits::Ticket ticket;
     std::shared_ptr<TunnelOrigin> origin;  // --mode regular, inside a CONNECT tunnel; else null
 };

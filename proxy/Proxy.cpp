@@ -193,7 +193,7 @@ void Proxy::Impl::beginUpgrade(ClientHead&& head, const UpstreamUrl& upstream) {
     HandshakeResult& r = u->result;
     r.client = std::move(head.client);
     r.clientEarly = std::move(head.rest);
-    r.info.client = r.client->peerAddress();
+    r.info.client = head.peer;
     if (!u->handshake.acceptRequest(r, head.head)) {
         recordFailure(r, u->startMono, u->startWall);
         return;

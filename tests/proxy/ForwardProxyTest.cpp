@@ -148,6 +148,7 @@ TEST(ForwardProxy, PlainWebSocketThroughConnectIsRecorded) {
     auto sessions = h.sessions();
     ASSERT_EQ(sessions.size(), 1u);
     EXPECT_EQ(sessions[0].path, "/rtm");
+    EXPECT_EQ(sessions[0].client, s.address().toString()) << "the address accept(2) gave";
     EXPECT_EQ(h.frames(sessions[0].id).front().payload, "hello");
     EXPECT_EQ(upstream.connectionCount(), 1u);  // the CONNECT's own connection carried the upgrade
 }
