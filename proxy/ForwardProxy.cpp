@@ -222,7 +222,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
     out.method = request.getMethod();
     out.target = target;
     out.headers.assign(request.begin(), request.end());
-    out.body = body.body;
+    out.body = std::move(body.body);
     out.declaresBody = request.has("Content-Length") || request.has("Transfer-Encoding");
     out.host = request.get("Host", "");
     const HttpOrigin where{origin.tls, origin.host, origin.port, ""};
@@ -245,7 +245,7 @@ void ForwardProxy::exchange(ClientHead& head, const Poco::Net::HTTPRequest& requ
         x.upstream = where.url();
         x.method = out.method;
         x.path = target;
-        x.request_headers = out.headers;
+        x.request_headers = std::move(out.headers);
         x.request_body = std::move(out.body);
         x.status = answer.status;
         x.response_headers = answer.headers;

@@ -50,6 +50,18 @@ bool hopByHop(const std::string& lower, const std::set<std::string>& named) {
     return names.count(lower) > 0 || named.count(lower) > 0;
 }
 
+// The headers of a message that go on to the next hop, in their order.
+HeaderList endToEnd(const HeaderList& headers) {
+    const std::set<std::string> named = connectionNamed(connectionHeader(headers));
+    HeaderList out;
+    for (const auto& [name, value] : headers) {
+        if (!hopByHop(Poco::toLower(name), named)) {
+            out.emplace_back(name, value);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string HttpOrigin::url() const {
@@ -97,9 +109,6 @@ UpstreamAnswer UpstreamAnswer::ownError(int status, const std::string& reason, c
     return a;
 }
 
-bool isHopByHopHeader(const std::string& name, const HeaderList& message) {
-    return hopByHop(Poco::toLower(name), connectionNamed(connectionHeader(message)));
-}
 
 bool readBoundedStream(std::istream& in, size_t limit, std::string& out) {
     char buffer[16384];
@@ -125,11 +134,8 @@ UpstreamAnswer HttpForwarder::forward(const ForwardRequest& request,
         target = "/" + target;
     }
     Poco::Net::HTTPRequest out(request.method, origin_.basePath + target, Poco::Net::HTTPMessage::HTTP_1_1);
-    const std::set<std::string> named = connectionNamed(connectionHeader(request.headers));
-    for (const auto& [name, value] : request.headers) {
-        if (!hopByHop(Poco::toLower(name), named)) {
-            out.add(name, value);
-        }
+    for (const auto& [name, value] : endToEnd(request.headers)) {
+        out.add(name, value);
     }
     if (request.host.empty()) {
         out.setHost(origin_.host, origin_.port);
@@ -171,13 +177,7 @@ UpstreamAnswer HttpForwarder::forward(const ForwardRequest& request,
         answer.status = static_cast<int>(in.getStatus());
         answer.contentLength = in.hasContentLength() ? in.getContentLength64() : 0;
         answer.reason = in.getReason();
-        HeaderList got(in.begin(), in.end());
-        const std::set<std::string> upstreamNamed = connectionNamed(connectionHeader(got));
-        for (const auto& [name, value] : got) {
-            if (!hopByHop(Poco::toLower(name), upstreamNamed)) {
-                answer.headers.emplace_back(name, value);
-            }
-        }
+        answer.headers = endToEnd(HeaderList(in.begin(), in.end()));
     } catch (const Poco::TimeoutException&) {
         return UpstreamAnswer::ownError(504, "Gateway Timeout", "rtmtap: " + where + " did not answer in time");
     } catch (const Poco::Exception& e) {

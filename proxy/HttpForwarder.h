@@ -50,10 +50,6 @@ struct ForwardRequest {
     std::string host;           // the Host header to send; "" for the origin's host:port
 };
 
-// True for a header of one hop (or one the proxy sets itself), given the lower-case names the
-// message's Connection header lists.
-bool isHopByHopHeader(const std::string& name, const HeaderList& message);
-
 // Reads the whole stream into out; false when it holds more than limit bytes.
 bool readBoundedStream(std::istream& in, size_t limit, std::string& out);
 
