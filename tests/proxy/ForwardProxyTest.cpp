@@ -3,6 +3,7 @@
 #include "proxy/CertAuthority.h"
 #include "proxy/HttpsClientContext.h"
 #include "proxy/TlsContext.h"
+#include "tests/support/ClientRoute.h"
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/FakeAirSendApi.h"
 #include "tests/support/ProxyHarness.h"
@@ -39,10 +40,7 @@ std::function<void(ProxyConfig&)> regular(std::vector<std::string> intercept = {
 
 // A POCO client session that goes through the proxy as a configured client would.
 std::unique_ptr<Poco::Net::HTTPClientSession> viaProxy(uint16_t origin, uint16_t proxy) {
-    auto s = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", origin);
-    s->setProxy("127.0.0.1", proxy);
-    s->setTimeout(Poco::Timespan(10, 0));
-    return s;
+    return ClientRoute{Route::AbsoluteForm, proxy, "127.0.0.1", origin}.session(10000);
 }
 
 struct Got {
@@ -64,28 +62,6 @@ Got get(Poco::Net::HTTPClientSession& s, const std::string& target, const std::s
     Poco::StreamCopier::copyStream(in, body);
     g.body = body.str();
     return g;
-}
-
-// CONNECT on a fresh socket; the answer's status (0 when none), the socket left after its head.
-int connectTunnel(Poco::Net::StreamSocket& s, uint16_t proxy, const std::string& authority, std::string* answer = nullptr) {
-    s.connect(Poco::Net::SocketAddress("127.0.0.1", proxy), Poco::Timespan(5, 0));
-    s.setReceiveTimeout(Poco::Timespan(10, 0));
-    const std::string req = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
-    s.sendBytes(req.data(), static_cast<int>(req.size()));
-    std::string head;
-    char c;
-    while (head.find("\r\n\r\n") == std::string::npos && s.receiveBytes(&c, 1) == 1) {
-        head += c;
-    }
-    if (answer) {
-        *answer = head;
-        char buf[512];
-        int n = 0;
-        if (head.find("200") == std::string::npos && (n = s.receiveBytes(buf, sizeof buf)) > 0) {
-            answer->append(buf, static_cast<size_t>(n));
-        }
-    }
-    return RawSocket::statusOf(head);
 }
 
 // POCO's WebSocket through the session, or a test failure that says why.
@@ -134,8 +110,7 @@ TEST(ForwardProxy, AbsoluteFormWebSocketIsRecordedAsASession) {
 TEST(ForwardProxy, PlainWebSocketThroughConnectIsRecorded) {
     TestUpstream upstream;
     ProxyHarness h("", regular());
-    Poco::Net::StreamSocket s;
-    ASSERT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(upstream.port())), 200);
+    Poco::Net::StreamSocket s = openTunnel(h.port(), "127.0.0.1:" + std::to_string(upstream.port()), 10000);
     Poco::Net::HTTPClientSession inside(s);
     Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
     req.setHost("127.0.0.1", upstream.port());
@@ -184,17 +159,18 @@ TEST(ForwardProxy, ConnectToAClosedPortIs502) {
         Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
         closed = probe.address().port();
     }
-    Poco::Net::StreamSocket s;
-    std::string answer;
-    EXPECT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(closed), &answer), 502);
-    EXPECT_NE(answer.find("cannot connect to 127.0.0.1:" + std::to_string(closed)), std::string::npos) << answer;
+    const std::string authority = "127.0.0.1:" + std::to_string(closed);
+    RawSocket s(h.port());
+    ASSERT_TRUE(s.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n"));
+    const std::string answer = s.readUntilClosed(10000).bytes;
+    EXPECT_EQ(RawSocket::statusOf(answer), 502) << answer;
+    EXPECT_NE(RawSocket::bodyOf(answer).find("cannot connect to " + authority), std::string::npos) << answer;
 }
 
 TEST(ForwardProxy, UnlistedHostIsTunnelledAndNotRecorded) {
     TestUpstream upstream;
     ProxyHarness h("", regular({"*.airsend.test"}));
-    Poco::Net::StreamSocket s;
-    ASSERT_EQ(connectTunnel(s, h.port(), "127.0.0.1:" + std::to_string(upstream.port())), 200);
+    Poco::Net::StreamSocket s = openTunnel(h.port(), "127.0.0.1:" + std::to_string(upstream.port()), 10000);
     Poco::Net::HTTPClientSession inside(s);
     Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/rtm", Poco::Net::HTTPMessage::HTTP_1_1);
     Poco::Net::HTTPResponse resp;

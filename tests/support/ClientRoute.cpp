@@ -13,9 +13,10 @@ Poco::Timespan millis(int ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms) * 1000);
 }
 
-// CONNECT authority on a fresh connection to the proxy; the socket is left right after the
-// answer's head, as a client's TLS or HTTP would find it. POCO's own CONNECT (proxyConnect) is
-// only used by HTTPSClientSession: a plain ws:// client through CONNECT has to send it itself.
+}  // namespace
+
+// POCO's own CONNECT (proxyConnect) is only used by HTTPSClientSession: a plain ws:// client
+// through CONNECT has to send it itself.
 Poco::Net::StreamSocket openTunnel(uint16_t proxyPort, const std::string& authority, int timeoutMs) {
     Poco::Net::StreamSocket socket;
     socket.connect(Poco::Net::SocketAddress("127.0.0.1", proxyPort), millis(timeoutMs));
@@ -33,8 +34,6 @@ Poco::Net::StreamSocket openTunnel(uint16_t proxyPort, const std::string& author
     }
     return socket;
 }
-
-}  // namespace
 
 std::vector<Route> allRoutes() {
     return {Route::Reverse, Route::AbsoluteForm, Route::Connect};

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <Poco/Net/StreamSocket.h>
+
 namespace Poco::Net {
 class HTTPClientSession;
 }
@@ -15,6 +17,11 @@ class HTTPClientSession;
 namespace rtmtap::test {
 
 enum class Route { Reverse, AbsoluteForm, Connect };
+
+// CONNECT authority on a fresh connection to the proxy at 127.0.0.1:proxyPort; the socket is left
+// right after the answer's head, as a client's TLS or HTTP would find it. std::runtime_error
+// (naming the answer's status line) when the answer is not 200.
+Poco::Net::StreamSocket openTunnel(uint16_t proxyPort, const std::string& authority, int timeoutMs);
 
 // Every route, for ::testing::ValuesIn.
 std::vector<Route> allRoutes();
