@@ -1,0 +1,53 @@
+// Hash routes, so that every view is a URL to share:
+//   #/                                 the sessions list (since, user, label, q)
+//   #/session/ID?FILTERS&seq=N         one session, its frames filtered, frame N selected
+//   #/search?FILTERS                   frames across sessions
+// FILTERS are /api/frames's query parameters, unchanged (docs/ui-api.md).
+
+let handler = () => {};
+
+export function onRoute(fn) {
+  handler = fn;
+  window.addEventListener('hashchange', () => handler(false));
+}
+
+export function parseHash(hash = location.hash) {
+  const raw = hash.replace(/^#/, '') || '/';
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  const session = path.match(/^\/session\/(\d+)\/?$/);
+  if (session) {
+    return { name: 'session', id: Number(session[1]), params };
+  }
+  if (path === '/search' || path === '/search/') {
+    return { name: 'search', params };
+  }
+  return { name: 'sessions', params };
+}
+
+// Goes to hash (a history entry); the same hash again re-runs its view's update.
+export function navigate(hash) {
+  if (location.hash === hash) {
+    handler(true);
+  } else {
+    location.hash = hash;
+  }
+}
+
+// Puts hash into the address bar without a history entry or a route (the view did the change).
+export function replaceHash(hash) {
+  if (location.hash !== hash) {
+    history.replaceState(history.state, '', hash);
+  }
+}
+
+export function sessionHash(id, params) {
+  const text = params ? new URLSearchParams(params).toString() : '';
+  return `#/session/${id}${text ? `?${text}` : ''}`;
+}
+
+export function searchHash(params) {
+  const text = new URLSearchParams(params).toString();
+  return `#/search${text ? `?${text}` : ''}`;
+}
