@@ -40,9 +40,10 @@ export function duration(us) {
   return `${Math.floor(m / 60)} h ${pad(m % 60)} m`;
 }
 
-// A frame's time since its session began (t_us) in ms, as the table shows it: "1865.843".
+// A frame's time since its session began (t_us) in ms, as the table shows it: "1865.843"
+// (from 100 s on with one decimal, to keep the column narrow: "1029990.0").
 export function sinceStart(us) {
-  return (us / 1000).toFixed(3);
+  return (us / 1000).toFixed(us < 1e8 ? 3 : 1);
 }
 
 // A time offset on an axis: "0", "500ms", "12s", "3m", "1h05m".

@@ -43,11 +43,19 @@ export function replaceHash(hash) {
 }
 
 export function sessionHash(id, params) {
-  const text = params ? new URLSearchParams(params).toString() : '';
+  const text = params ? queryText(params) : '';
   return `#/session/${id}${text ? `?${text}` : ''}`;
 }
 
 export function searchHash(params) {
-  const text = new URLSearchParams(params).toString();
+  const text = queryText(params);
   return `#/search${text ? `?${text}` : ''}`;
+}
+
+// Query parameters as a URL's hash shows them best: escaped where they must be, but with : / , @ *
+// as they are, so that since=2026-11-30T17:56:31Z stays readable in a shared link.
+export function queryText(params) {
+  const entries = params instanceof URLSearchParams ? [...params.entries()] : [...params];
+  const encode = (text) => encodeURIComponent(String(text)).replace(/%(3A|2F|2C|40)/gi, (m) => decodeURIComponent(m));
+  return entries.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
 }

@@ -8,6 +8,7 @@ import { navigate, searchHash, sessionHash } from './router.js';
 import { VirtualTable } from './vtable.js';
 
 const PREVIEW_CHARS = 300;
+const CONTEXT_CHARS = 60;  // shown before the first word found
 
 export class SearchView {
   constructor(root, params) {
@@ -103,14 +104,16 @@ export class SearchView {
     this.error.hidden = !message;
   }
 
-  // The payload's first characters, the --text words marked.
+  // The payload around the first --text word (or its start), the words marked.
   preview(frame) {
     const data = typeof frame.data === 'string' ? frame.data : frame.data?.base64 !== undefined ? `(binary) ${frame.data.base64}` : '';
-    const text = data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
     if (this.words.length === 0) {
-      return text;
+      return data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
     }
     const pattern = new RegExp(`(${this.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
+    const first = data.search(pattern);
+    const start = first > CONTEXT_CHARS ? first - CONTEXT_CHARS : 0;
+    const text = `${start > 0 ? '…' : ''}${data.slice(start, start + PREVIEW_CHARS)}${start + PREVIEW_CHARS < data.length ? '…' : ''}`;
     return text.split(pattern).map((part, i) => (i % 2 ? h('mark', {}, part) : part));
   }
 

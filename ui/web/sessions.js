@@ -6,7 +6,7 @@ import { getJson, tail } from './api.js';
 import { clear, h, setReady } from './dom.js';
 import { parseFilterText, pickFilters, SESSION_FILTERS, filterText, toSearchParams } from './filters.js';
 import { count, duration, localTime } from './format.js';
-import { navigate, sessionHash } from './router.js';
+import { navigate, queryText, sessionHash } from './router.js';
 
 const REFRESH_MS = 5000;
 const LIVE_MS = 1000;
@@ -82,7 +82,7 @@ export class SessionsView {
     if (parsed.words.length) {
       query.set('q', parsed.words.join(' '));
     }
-    const text = query.toString();
+    const text = queryText(query);
     navigate(text ? `#/?${text}` : '#/');
   }
 

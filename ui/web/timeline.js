@@ -100,7 +100,7 @@ export class Timeline {
   }
 
   drawSilences(svg, g) {
-    for (const silence of this.data.silences || []) {
+    for (const silence of thin(this.data.silences, g, (m) => [m.t_us])) {
       const x0 = g.x(silence.t_us);
       const rect = s('rect', { class: 'tl-silence', x: x0, y: M.top, width: Math.max(2, g.x(silence.t_us + silence.length_us) - x0),
         height: g.ph, tabindex: 0, dataset: { seq: silence.seq } },
@@ -145,8 +145,9 @@ export class Timeline {
   drawRoundTrips(svg, g) {
     const trips = this.data.round_trips || [];
     const top = niceCeil(Math.max(1000, ...trips.map((r) => r.rtt_us)));
-    for (const trip of trips) {
-      const cy = M.top + g.ph - (trip.rtt_us / top) * g.ph;
+    const y = (trip) => M.top + g.ph - (trip.rtt_us / top) * g.ph;
+    for (const trip of thin(trips, g, (m) => [m.t_us, y(m)])) {
+      const cy = y(trip);
       svg.append(s('circle', { class: `tl-rtt tl-rtt-${trip.kind}`, cx: g.x(trip.t_us), cy, r: 3, tabindex: 0, dataset: { seq: trip.seq } },
         s('title', {}, `${trip.kind} round trip ${duration(trip.rtt_us)} at ${axisTime(trip.t_us)} (frame ${trip.seq})`)));
     }
@@ -154,7 +155,7 @@ export class Timeline {
   }
 
   drawUnanswered(svg, g) {
-    for (const ping of this.data.unanswered || []) {
+    for (const ping of thin(this.data.unanswered, g, (m) => [m.t_us])) {
       const cx = g.x(ping.t_us);
       svg.append(s('path', { class: 'tl-unanswered', d: `M${cx - 5} ${M.top - 10}h10l-5 8Z`, tabindex: 0, dataset: { seq: ping.seq } },
         s('title', {}, `${ping.kind} never answered, at ${axisTime(ping.t_us)} (frame ${ping.seq})`)));
@@ -162,15 +163,17 @@ export class Timeline {
   }
 
   drawCloses(svg, g) {
-    for (const close of this.data.closes || []) {
+    for (const close of thin(this.data.closes, g, (m) => [m.t_us])) {
       const cx = g.x(close.t_us);
-      const label = `${close.code ?? ''}`;
+      const right = cx > g.W - M.right - 30;
+      // The code's label is beside the marker, not in it: the marker's box stays centred on its line.
+      svg.append(s('text', { class: 'tl-close-label', x: cx + (right ? -6 : 6), y: M.top - 3, 'text-anchor': right ? 'end' : 'start' },
+        `${close.code ?? ''}`));
       svg.append(s('g', { class: `tl-close tl-close-${close.dir}`, tabindex: 0, dataset: { seq: close.seq } },
         s('title', {}, `close ${close.code ?? '(no code)'}${close.reason ? ` "${close.reason}"` : ''} from the ${
           close.dir === 'c2s' ? 'client' : 'server'} at ${axisTime(close.t_us)} (frame ${close.seq})`),
         s('rect', { class: 'tl-hit', x: cx - 5, y: M.top - 12, width: 10, height: g.ph + 12 }),
-        s('line', { x1: cx, x2: cx, y1: M.top, y2: M.top + g.ph }),
-        s('text', { x: cx + (cx > g.W - M.right - 30 ? -3 : 3), y: M.top - 3, 'text-anchor': cx > g.W - M.right - 30 ? 'end' : 'start' }, label)));
+        s('line', { x1: cx, x2: cx, y1: M.top, y2: M.top + g.ph })));
     }
   }
 
@@ -300,6 +303,21 @@ export class Timeline {
     const parts = t.names.filter((n) => n.counts[b] > 0).map((n) => `${n.name} ${n.counts[b]}`);
     this.readout.textContent = `${axisTime(b * t.bucket_us)}–${axisTime((b + 1) * t.bucket_us)}  ${parts.join(' · ') || 'no frames'}`;
   }
+}
+
+// Markers that would be drawn on the same pixel as an earlier one are left out: a session of
+// 15,000 unanswered pings gets a marker per pixel column, not 15,000 (the first of each opens).
+function thin(markers, g, place) {
+  const seen = new Set();
+  return (markers || []).filter((m) => {
+    const [t, y = 0] = place(m);
+    const key = `${Math.round(g.x(t))},${Math.round(y / 3)}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
 }
 
 // The colour of a name: its rank among the session's top names; "(other)" grey.
