@@ -12,8 +12,8 @@
 //   frame     one session, a click on frame --seq: #frame-json parsed, what the copy buttons copied
 //   timeline  one session: a close (or else silence) marker clicked: the URL's seq and the selected
 //             row; then a drag across the timeline (since/until) and its clearing
-//   live      one open session: prints {"waiting":true,...} and waits for a new row (a frame the
-//             caller sends then) without a reload
+//   live      one open session: prints {"waiting":true,...} and waits for a new row (--event: of
+//             that name; a frame the caller sends then) without a reload
 //   scroll    one (large) session scrolled by wheel, to its middle and to its end: the rows in the
 //             DOM, the last row's seq
 //   search    #/search with --text WORD: the results; the first opened in its session
@@ -233,8 +233,10 @@ const scenarios = {
     const before = await total(tab);
     const lastSeq = Math.max(0, ...rows.map((r) => r.seq));
     print({ waiting: true, total: before, lastSeq });
-    await tab.waitForFunction((seq) => [...document.querySelectorAll('.frame-row')].some((r) => Number(r.dataset.seq) > seq),
-      lastSeq, { timeout });
+    // A new row (with --event: of that name) in the table.
+    await tab.waitForFunction(([seq, name]) => [...document.querySelectorAll('.frame-row')].some((r) =>
+      Number(r.dataset.seq) > seq && (!name || r.querySelector('.col-name').textContent.trim() === name)),
+    [lastSeq, options.event ?? null], { timeout });
     const fresh = (await frameRows(tab)).filter((r) => r.seq > lastSeq);
     return { before, lastSeq, total: await total(tab), fresh, noReload: await tab.evaluate(() => window.uiCheckNoReload === true) };
   },

@@ -28,27 +28,12 @@ std::string onPath(const std::string& name) {
     return "";
 }
 
-Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
-    std::istringstream lines(out);
-    std::string last;
-    for (std::string line; std::getline(lines, line);) {
-        if (!line.empty()) {
-            last = line;
-        }
-    }
-    try {
-        return Poco::JSON::Parser().parse(last).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
 PageRun runOpenPage(std::vector<std::string> args, const std::string& shot, int timeoutMs) {
     if (!shot.empty()) {
         std::remove(shot.c_str());
         args.insert(args.end(), {"--screenshot", shot});
     }
-    Process node(args, onPath("node"));
+    Process node(args, nodeBinary());
     PageRun run;
     run.ran = node.waitExit(timeoutMs);
     run.out = node.out();
@@ -84,6 +69,25 @@ PageRun openUrl(const std::string& browserDir, const PageLaunch& launch) {
         args.push_back("--chromium-arg=" + flag);  // a value that starts with a dash needs the `=`
     }
     return runOpenPage(args, launch.shot, launch.timeoutMs);
+}
+
+std::string nodeBinary() {
+    return onPath("node");
+}
+
+Poco::JSON::Object::Ptr lastJsonLine(const std::string& out) {
+    std::istringstream lines(out);
+    std::string last;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            last = line;
+        }
+    }
+    try {
+        return Poco::JSON::Parser().parse(last).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return nullptr;
+    }
 }
 
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array) {

@@ -42,6 +42,11 @@ PageRun openUrl(const std::string& browserDir, const PageLaunch& launch);
 
 std::vector<std::string> jsonStrings(const Poco::JSON::Array::Ptr& array);
 
+// node on PATH ("" when missing), for the tests that run a script of tests/browser themselves.
+std::string nodeBinary();
+// The last non-empty line of out parsed as a JSON object; nullptr when it is not one.
+Poco::JSON::Object::Ptr lastJsonLine(const std::string& out);
+
 // $envName when set (to keep a screenshot in docs/), else fallback.
 std::string screenshotPath(const char* envName, const std::string& fallback);
 

@@ -527,7 +527,7 @@ function apiCall(call) {
       h('span', { class: 'method mono' }, call.method),
       h('span', { class: 'path mono' }, call.path),
       h('span', { class: `status ${cls}` }, String(call.status ?? 'no answer')),
-      h('span', { class: 'muted mono' }, localTime(call.started_us ?? Date.parse(call.started_at) * 1000, true))),
+      h('span', { class: 'muted mono', title: call.started_at || '' }, localTime(Date.parse(call.started_at) * 1000, true))),
     h('div', { class: 'api-exchange' },
       message('Request', call.request_headers, call.request_body),
       message('Response', call.response_headers, call.response_body)));
@@ -541,19 +541,15 @@ function message(title, headers, body) {
     bodyView(body));
 }
 
+// A body as export writes it: JSON as JSON, other text as a string, bytes as {"base64": ...}.
 function bodyView(body) {
   if (body === null || body === undefined || body === '') {
     return h('div', { class: 'muted' }, 'no body');
   }
-  if (typeof body === 'object' && body.base64 !== undefined) {
+  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 1 && typeof body.base64 === 'string') {
     return h('div', { class: 'muted' }, `binary body, ${Math.floor(body.base64.length * 3 / 4)} bytes (base64)`);
   }
-  let text = String(body);
-  try {
-    text = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // not JSON: as it came
-  }
+  const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
   return h('pre', { class: 'body mono' }, text);
 }
 
