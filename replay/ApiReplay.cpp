@@ -1,13 +1,11 @@
 #include "ApiReplay.h"
 
 #include "CorsHeaders.h"
-#include "SimHttpFactory.h"
 #include "WsServer.h"
 #include "protocol/JsonText.h"
 #include "proxy/ConnectRewrite.h"
 #include "proxy/HttpHead.h"
 
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/NullStream.h>
@@ -48,14 +46,12 @@ ApiReplay::ApiReplay(const std::string& host, uint16_t port, std::vector<Recorde
     // routes the recording holds (CorsHeaders), as the real API answers them.
     calls_.erase(std::remove_if(calls_.begin(), calls_.end(), [](const RecordedApiCall& c) { return c.method == "OPTIONS"; }),
                  calls_.end());
-    Poco::Net::ServerSocket socket = WsServer::listenOn(host, port, 64);
-    port_ = socket.address().port();
-    pool_ = std::make_unique<Poco::ThreadPool>(2, 32, 60, 256 * 1024);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(32);
-    params->setKeepAlive(true);
-    auto* factory = new SimHttpFactory([this](auto& req, auto& resp) { handle(req, resp); });
-    server_ = std::make_unique<Poco::Net::HTTPServer>(factory, *pool_, socket, params);
+    HttpServiceConfig http;
+    http.host = host;
+    http.port = port;
+    http.threads = 32;
+    http.stackSize = 256 * 1024;
+    server_ = std::make_unique<HttpService>(http, [this](auto& req, auto& resp) { handle(req, resp); });
 }
 
 ApiReplay::~ApiReplay() {
@@ -67,15 +63,11 @@ void ApiReplay::start() {
 }
 
 void ApiReplay::stop() {
-    if (server_) {
-        server_->stopAll(true);
-        pool_->joinAll();
-        server_.reset();
-    }
+    server_->stop();
 }
 
 std::string ApiReplay::url() const {
-    return "http://" + host_ + ":" + std::to_string(port_);
+    return "http://" + host_ + ":" + std::to_string(port());
 }
 
 const RecordedApiCall* ApiReplay::match(const std::string& method, const std::string& target) {

@@ -13,7 +13,7 @@
 // JSON error body ({"meta":{"ok":false,"error":...}}) and is shown through the log callback.
 #include "store/Recording.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include "proxy/HttpService.h"
 
 #include <cstdint>
 #include <functional>
@@ -39,7 +39,7 @@ public:
     ~ApiReplay();
     void start();
     void stop();
-    uint16_t port() const { return port_; }
+    uint16_t port() const { return server_->port(); }
     std::string url() const;  // http://HOST:PORT
     size_t callCount() const { return calls_.size(); }  // the recorded calls it answers (preflights not among them)
 
@@ -52,9 +52,7 @@ private:
     std::vector<RecordedApiCall> calls_;
     std::string wsUrl_;
     Log log_;
-    uint16_t port_ = 0;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<HttpService> server_;
     std::mutex mutex_;
     std::map<std::string, size_t> used_;  // per match key: answers given so far
 };

@@ -1,8 +1,6 @@
 #include "Simulator.h"
 
-#include "SimHttpFactory.h"
 
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <chrono>
@@ -30,17 +28,10 @@ Simulator::Simulator(const SimulatorConfig& config, const Clock& clock)
     ws.maxConnections = config.maxConnections;
     ws_ = std::make_unique<SimServer>(ws, world_, jwt_);
     api_ = std::make_unique<SimApi>(world_, jwt_, *ws_);
-    Poco::Net::ServerSocket socket = WsServer::listenOn(config.apiHost, config.apiPort, 64);
-    apiPort_ = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
-    params->setMaxQueued(64);
-    auto factory = new SimHttpFactory([this](auto& req, auto& resp) { api_->handle(req, resp); });
-    // A pool of its own, joined in stop(): on POCO's default pool a handler could still be
-    // finishing its answer while the process exits and POCO's static buffer pools are destroyed
-    // (ThreadSanitizer saw it as a use of a destroyed mutex in Poco::MemoryPool::release).
-    pool_ = std::make_unique<Poco::ThreadPool>(2, 16, 60);
-    apiServer_ = std::make_unique<Poco::Net::HTTPServer>(factory, *pool_, socket, params);
+    HttpServiceConfig http;
+    http.host = config.apiHost;
+    http.port = config.apiPort;
+    apiServer_ = std::make_unique<HttpService>(http, [this](auto& req, auto& resp) { api_->handle(req, resp); });
 }
 
 Simulator::~Simulator() {
@@ -72,13 +63,12 @@ void Simulator::stop() {
     if (chatterThread_.joinable()) {
         chatterThread_.join();
     }
-    apiServer_->stopAll(true);
-    pool_->joinAll();
+    apiServer_->stop();
     ws_->stop();
 }
 
 std::string Simulator::apiUrl() const {
-    return "http://" + config_.apiHost + ":" + std::to_string(apiPort_);
+    return "http://" + config_.apiHost + ":" + std::to_string(apiServer_->port());
 }
 
 std::string Simulator::wsUrl() const {

@@ -8,8 +8,7 @@
 #include "SimWorld.h"
 #include "protocol/Clock.h"
 
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/ThreadPool.h>
+#include "proxy/HttpService.h"
 
 #include <condition_variable>
 #include <memory>
@@ -63,9 +62,7 @@ private:
     std::mutex chatterMutex_;  // tick() from a test and the chatter thread
     std::unique_ptr<SimServer> ws_;
     std::unique_ptr<SimApi> api_;
-    uint16_t apiPort_ = 0;
-    std::unique_ptr<Poco::ThreadPool> pool_;  // declared before apiServer_: outlives it
-    std::unique_ptr<Poco::Net::HTTPServer> apiServer_;
+    std::unique_ptr<HttpService> apiServer_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

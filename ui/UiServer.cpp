@@ -91,16 +91,18 @@ void UiServer::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
             sendError(response, Status::HTTP_METHOD_NOT_ALLOWED, "rtmtap ui answers GET only");
             return;
         }
-        Poco::URI uri;
+        std::string path;
+        QueryParams params;
         try {
-            uri = Poco::URI(request.getURI());
+            Poco::URI uri(request.getURI());
+            path = uri.getPath();
+            params = uri.getQueryParameters();
         } catch (const Poco::Exception& e) {
             throw HttpError(Status::HTTP_BAD_REQUEST, "cannot read the request's URI: " + e.message());
         }
         access_.grant(request, response);
-        const std::string path = uri.getPath();
         if (path.rfind("/api/", 0) == 0) {
-            api_->handle(path, uri.getQueryParameters(), request, response);
+            api_->handle(path, params, request, response);
         } else {
             serveFile(path, request, response);
         }

@@ -1,0 +1,88 @@
+// `rtmtap ui` as a process: its one stdout line with the URL, the page and API behind it,
+// Ctrl-C, and the errors a person makes at its command line.
+#include "tests/support/CraftedSession.h"
+#include "tests/support/Process.h"
+#include "tests/support/TempDir.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+
+namespace rtmtap::test {
+namespace {
+
+std::string fetch(const std::string& url, int& status) {
+    Poco::URI uri(url);
+    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    session.setTimeout(Poco::Timespan(20, 0));
+    Poco::Net::HTTPRequest request("GET", uri.getPathAndQuery(), Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    status = response.getStatus();
+    return body;
+}
+
+const std::regex kUrlLine(R"(rtmtap ui: (http://\S+)\n)");
+
+TEST(UiProcessTest, PrintsItsUrlServesAndStopsOnSigterm) {
+    TempDir dir;
+    CraftedSession s(3);
+    s.server(R"({"event":"chat.postMessage","payload":{}})");
+    recordSessions(dir.file("r.db"), {&s});
+    Process ui({"ui", "--db", dir.file("r.db"), "--listen", "127.0.0.1:0"});
+    const std::string url = ui.waitForMatch(kUrlLine);
+    ASSERT_FALSE(url.empty()) << ui.out() << ui.err();
+    EXPECT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
+    int status = 0;
+    std::string sessions = fetch(url + "api/sessions", status);
+    EXPECT_EQ(status, 200);
+    EXPECT_NE(sessions.find("\"id\":3"), std::string::npos) << sessions;
+    ui.signal(SIGTERM);
+    ExitStatus end = ui.waitExit();
+    EXPECT_TRUE(end.exited && end.code == 0) << end.describe() << ui.err();
+}
+
+TEST(UiProcessTest, OffLoopbackTheUrlCarriesATokenAndSaysSo) {
+    TempDir dir;
+    Process ui({"ui", "--db", dir.file("later.db"), "--listen", "0.0.0.0:0"});
+    const std::string url = ui.waitForMatch(kUrlLine);
+    ASSERT_FALSE(url.empty()) << ui.out() << ui.err();
+    EXPECT_TRUE(std::regex_search(url, std::regex(R"(\?token=[0-9a-f]{32}$)"))) << url;
+    EXPECT_NE(ui.err().find("access token"), std::string::npos) << ui.err();
+    EXPECT_NE(ui.err().find("does not exist yet"), std::string::npos) << ui.err();
+    const std::string port = url.substr(std::string("http://0.0.0.0:").size(), url.find('/', 15) - 15);
+    int status = 0;
+    fetch("http://127.0.0.1:" + port + "/api/info", status);
+    EXPECT_EQ(status, 401);
+    std::string withToken = url.substr(url.find('?'));
+    fetch("http://127.0.0.1:" + port + "/api/info" + withToken, status);
+    EXPECT_EQ(status, 200);
+    ui.signal(SIGINT);
+    EXPECT_EQ(ui.waitExit().code, 0);
+}
+
+TEST(UiProcessTest, CommandLineMistakesAreOneLineAndExit2) {
+    RunResult bad = Process::capture({"ui", "--listen", "here:there"});
+    EXPECT_EQ(bad.code(), 2);
+    EXPECT_NE(bad.err.find("--listen here:there"), std::string::npos) << bad.err;
+
+    Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const std::string port = std::to_string(taken.address().port());
+    RunResult busy = Process::capture({"ui", "--listen", "127.0.0.1:" + port});
+    EXPECT_EQ(busy.code(), 2);
+    EXPECT_NE(busy.err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << busy.err;
+    EXPECT_EQ(std::count(busy.err.begin(), busy.err.end(), '\n'), 1) << busy.err;
+}
+
+}  // namespace
+}  // namespace rtmtap::test
