@@ -108,10 +108,18 @@ async function rowsLoaded(tab) {
     document.querySelectorAll('.frame-row').length > 0, null, { timeout });
 }
 
+// The page as it shows; a list that fills only the top of it cut below its last row.
 async function screenshot(tab) {
-  if (options.screenshot) {
-    await tab.screenshot({ path: options.screenshot });
+  if (!options.screenshot) {
+    return;
   }
+  const size = tab.viewportSize();
+  const bottom = await tab.evaluate(() => {
+    const rows = [...document.querySelectorAll('tr[data-session], .result')];
+    return rows.length ? Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)) : Infinity;
+  });
+  const height = Math.round(Math.min(size.height, Math.max(320, bottom + 140)));
+  await tab.screenshot({ path: options.screenshot, clip: { x: 0, y: 0, width: size.width, height } });
 }
 
 const scenarios = {
@@ -175,13 +183,13 @@ const scenarios = {
     } catch (e) {
       check(false, `#frame-json is not JSON: ${e.message}: ${text.slice(0, 200)}`);
     }
+    await tab.mouse.move(0, 0);
+    await screenshot(tab);
     await tab.click('#copy-json');
     await tab.click('#copy-query');
     const copiedJson = await tab.getAttribute('#copy-json', 'data-copied');
     const copiedQuery = await tab.getAttribute('#copy-query', 'data-copied');
     const selected = (await frameRows(tab)).filter((r) => r.selected).map((r) => r.seq);
-    await tab.mouse.move(0, 0);
-    await screenshot(tab);
     return { hash, json, copiedJson, copiedQuery, selected };
   },
 

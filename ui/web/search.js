@@ -108,13 +108,14 @@ export class SearchView {
   preview(frame) {
     const data = typeof frame.data === 'string' ? frame.data : frame.data?.base64 !== undefined ? `(binary) ${frame.data.base64}` : '';
     if (this.words.length === 0) {
-      return data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data;
+      return h('span', { class: 'cell-text' }, data.length > PREVIEW_CHARS ? `${data.slice(0, PREVIEW_CHARS)}…` : data);
     }
     const pattern = new RegExp(`(${this.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
     const first = data.search(pattern);
     const start = first > CONTEXT_CHARS ? first - CONTEXT_CHARS : 0;
     const text = `${start > 0 ? '…' : ''}${data.slice(start, start + PREVIEW_CHARS)}${start + PREVIEW_CHARS < data.length ? '…' : ''}`;
-    return text.split(pattern).map((part, i) => (i % 2 ? h('mark', {}, part) : part));
+    // One inline span: a cell is a flex box, whose items would drop the spaces around a mark.
+    return h('span', { class: 'cell-text' }, text.split(pattern).map((part, i) => (i % 2 ? h('mark', {}, part) : part)));
   }
 
   key(e) {
