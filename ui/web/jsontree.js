@@ -72,7 +72,9 @@ export function frameForDisplay(frame) {
     return frame;
   }
   const text = frame.data.trim();
-  if (!text.startsWith('{') && !text.startsWith('[')) {
+  // Not JSON, or with an integer JavaScript would round (past 2^53): shown as the text it is.
+  const unsafe = (text.match(/\d{16,}/g) || []).some((digits) => !Number.isSafeInteger(Number(digits)));
+  if ((!text.startsWith('{') && !text.startsWith('[')) || unsafe) {
     return frame;
   }
   try {

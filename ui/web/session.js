@@ -165,6 +165,7 @@ export class SessionView {
     this.buffered = [];
     const fetcher = ({ offset, limit, at }) => getJson('/api/frames',
       this.query(at !== null && at !== undefined ? [['at', at], ['limit', limit]] : [['offset', offset], ['limit', limit]]));
+    this.table.o.empty = this.filters.length ? 'No frame of this session matches the filters.' : 'This session has no frames.';
     try {
       await this.table.reset(fetcher, seq);
     } catch (e) {

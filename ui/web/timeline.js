@@ -210,6 +210,9 @@ export class Timeline {
     const t = this.data;
     t.names.forEach((name, k) => {
       const sum = name.counts.reduce((a, b) => a + b, 0);
+      if (sum === 0) {
+        return;
+      }
       this.legend.append(h('span', { class: 'tl-key', title: `${name.name}: ${sum} frames` },
         h('span', { class: `swatch ${colorClass(name.name, k)}` }), name.name));
     });
