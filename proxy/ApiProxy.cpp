@@ -7,26 +7,19 @@
 #include "EndpointRoutes.h"
 #include "HttpForwarder.h"
 #include "HttpHead.h"
+#include "HttpService.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
-#include <Poco/ThreadPool.h>
 
-#include <csignal>
 #include <iostream>
-#include <mutex>
 #include <stdexcept>
 
 namespace rtmtap {
@@ -58,32 +51,7 @@ public:
     std::vector<Tap*> taps_;
     Clock& clock_;
     HttpForwarder forwarder_;
-    std::unique_ptr<Poco::ThreadPool> pool_;  // declared before server_: outlives it
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
-    uint16_t port_ = 0;
-    std::mutex stopMutex_;
-
-    class Handler : public Poco::Net::HTTPRequestHandler {
-    public:
-        explicit Handler(Impl& owner) : owner_(owner) {}
-        void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-            owner_.handle(request, response);
-        }
-
-    private:
-        Impl& owner_;
-    };
-
-    class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-    public:
-        explicit Factory(Impl& owner) : owner_(owner) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-            return new Handler(owner_);
-        }
-
-    private:
-        Impl& owner_;
-    };
+    std::unique_ptr<HttpService> server_;
 
 private:
     UpstreamAnswer forward(Poco::Net::HTTPServerRequest& request, const std::string& body);
@@ -93,32 +61,25 @@ private:
 };
 
 void ApiProxy::Impl::start() {
-    std::signal(SIGPIPE, SIG_IGN);  // a client that went away must be an error, not a signal
-    Poco::Net::ServerSocket socket;
+    HttpServiceConfig http;
+    http.host = config_.listenHost;
+    http.port = config_.listenPort;
+    http.threads = config_.threads;
+    http.maxQueued = 256;
+    http.backlog = 256;
+    http.idleTimeoutMs = config_.timeoutMs;
     try {
-        socket.bind(Poco::Net::SocketAddress(config_.listenHost, config_.listenPort), true, false);  // no SO_REUSEPORT
-        socket.listen(256);
+        server_ = std::make_unique<HttpService>(http, [this](auto& request, auto& response) { handle(request, response); });
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + config_.listenHost + ":" + std::to_string(config_.listenPort) +
                                  ": " + e.displayText() + " (pick another --api-listen address or port)");
     }
-    port_ = socket.address().port();
-    pool_ = std::make_unique<Poco::ThreadPool>(1, config_.threads);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(config_.threads);
-    params->setMaxQueued(256);
-    params->setTimeout(Poco::Timespan(int64_t(config_.timeoutMs) * 1000));
-    params->setKeepAlive(true);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
     server_->start();
 }
 
 void ApiProxy::Impl::stop() {
-    std::lock_guard<std::mutex> lock(stopMutex_);
     if (server_) {
-        server_->stopAll(true);
-        server_.reset();
-        pool_->joinAll();
+        server_->stop();
     }
 }
 
@@ -242,13 +203,13 @@ void ApiProxy::start() {
 }
 
 uint16_t ApiProxy::port() const {
-    return impl_->port_;
+    return (impl_->server_ ? impl_->server_->port() : 0);
 }
 
 std::string ApiProxy::listenUrl() const {
     const std::string& host = impl_->config_.listenHost;
     const std::string h = urlHost(host);
-    return "http://" + h + ":" + std::to_string(impl_->port_);
+    return "http://" + h + ":" + std::to_string((impl_->server_ ? impl_->server_->port() : 0));
 }
 
 void ApiProxy::stop() {
