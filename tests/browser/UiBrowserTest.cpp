@@ -3,13 +3,12 @@
 // and prints what the page showed; this test holds that against the database (store/Reader,
 // rtmtap query and show). The databases: `rtmtap demo` (simulator, proxy and three clients) with
 // its lint findings stored; a session a proxy records while the page looks at it; one session of
-// 100,000 frames written with store/FrameWriter. Screenshots of the main views go to the build
-// directory, or to $RTMTAP_UI_SCREENSHOTS (a directory; relative to the sources, e.g. docs).
-// Needs what scripts/install-deps installs (see BrowserPage.h).
-#include "protocol/Session.h"
-#include "store/FrameWriter.h"
+// 100,000 frames written straight into the file (tests/support/BigSession). Screenshots of the
+// main views go to the build directory, or to $RTMTAP_UI_SCREENSHOTS (a directory; relative to
+// the sources, e.g. docs). Needs what scripts/install-deps installs (see BrowserPage.h).
 #include "store/Reader.h"
 #include "tests/support/ApiRecordingProxy.h"
+#include "tests/support/BigSession.h"
 #include "tests/support/BrowserPage.h"
 #include "tests/support/Eventually.h"
 #include "tests/support/Process.h"
@@ -397,56 +396,16 @@ TEST_F(UiBrowser, AFrameAppearsLiveWhileAProxyRecords) {
     EXPECT_TRUE(sawPing) << "the ws_ping sent while the page was open";
 }
 
-// One session of n frames (events and commands, a gap of 30 s in the middle), written as an
-// importer writes, without a proxy: 100,000 frames in about a second.
-void writeLongSession(const std::string& db, int n) {
-    constexpr int64_t kStartUs = 1'764'000'000'000'000;
-    FrameWriter writer(db, false, 0, WriterRole::Importer);
-    writer.begin();
-    SessionInfo info;
-    info.id = 1;
-    info.started_wall_us = kStartUs;
-    info.client = "127.0.0.1:1";
-    info.upstream = "ws://127.0.0.1:9/";
-    info.path = "/";
-    writer.write(info);
-    const char* events[] = {"chat.postMessage", "chat.userTyping", "user.online"};
-    int64_t t = 0;
-    for (int i = 1; i <= n; ++i) {
-        t += i == n / 2 ? 30'000'000 : 5'000;
-        Message m;
-        m.session = 1;
-        m.seq = i;
-        m.t_us = t;
-        m.fwd_us = t + 20;
-        m.wall_us = kStartUs + t;
-        m.dir = i % 4 == 1 ? Direction::ClientToServer : Direction::ServerToClient;
-        m.payload = m.dir == Direction::ClientToServer
-                        ? std::string(R"({"command":"ws_ping"})")
-                        : R"({"meta":{"api":"v1"},"event":")" + std::string(events[i % 3]) +
-                              R"(","payload":{"channel_id":11010000,"n":)" + std::to_string(i) + "}}";
-        m.size = m.payload.size();
-        writer.write(m);
-    }
-    SessionEnd end;
-    end.id = 1;
-    end.ended_wall_us = kStartUs + t + 1000;
-    end.duration_us = t + 1000;
-    end.close_code = 1000;
-    end.closed_by = "client";
-    writer.write(end);
-    writer.commit();
-}
-
 TEST_F(UiBrowser, AHundredThousandFrameSessionScrollsToItsEnd) {
     constexpr int kFrames = 100'000;
-    writeLongSession(db, kFrames);
-    const std::vector<FrameRow> rows = frames(1);
+    const int64_t session = writeBigSession(db, kFrames);
+    const std::vector<FrameRow> rows = frames(session);
     ASSERT_EQ(rows.size(), static_cast<size_t>(kFrames));
     const int64_t lastSeq = rows.back().message.seq;
     UiProcess ui(db);
     ASSERT_TRUE(ui.started()) << ui.output();
-    const Check check = runCheck(ui.url(), "scroll", {"--session", "1"});
+    const Check check = runCheck(ui.url(), "scroll", {"--session", std::to_string(session)},
+                                 std::string(RTMTAP_UI_SCREENSHOT_DIR) + "/ui-scroll.png");
     ASSERT_TRUE(passed(check));
     const auto& saw = check.saw;
 

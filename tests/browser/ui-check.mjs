@@ -289,6 +289,7 @@ const scenarios = {
     await tab.keyboard.press('End');
     await tab.waitForFunction(() => /[?&]seq=\d+/.test(location.hash), null, { timeout });
     const selected = (await frameRows(tab)).filter((r) => r.selected).map((r) => r.seq);
+    await screenshot(tab);
     return {
       total: all,
       mostRowsInDom: most,
