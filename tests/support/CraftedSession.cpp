@@ -2,7 +2,9 @@
 
 #include "TestData.h"
 #include "proxy/FrameCodec.h"
+#include "protocol/CloseFrame.h"
 #include "store/Recorder.h"
+#include "store/SessionImporter.h"
 
 #include <cmath>
 
@@ -92,6 +94,44 @@ void recordSessions(const std::string& db, const std::vector<const CraftedSessio
         }
     }
     recorder.close();
+}
+
+namespace {
+
+// end() as the store keeps it: the first close frame's own code and reason.
+SessionEnd storedEnd(const CraftedSession& session) {
+    const LintSessionEnd lintEnd = session.end();
+    SessionEnd end;
+    end.ended_wall_us = lintEnd.ended_wall_us;
+    end.duration_us = lintEnd.ended_wall_us - session.startWallUs();
+    end.close_code = lintEnd.close_code.value_or(1006);
+    end.closed_by = lintEnd.closed_by;
+    for (const Message& m : session.messages()) {
+        if (m.op == Opcode::Close) {
+            end.close_code = closeCodeOf(m.payload, 1005);
+            end.close_reason = std::string(closeReasonOf(m.payload));
+            break;
+        }
+    }
+    return end;
+}
+
+}  // namespace
+
+int64_t importSession(const std::string& db, const CraftedSession& session, const SessionInfo& info,
+                      const std::string& label) {
+    SessionImporter importer(db);
+    ImportedSession imported;
+    imported.info = info;
+    imported.info.started_wall_us = session.startWallUs();
+    imported.end = storedEnd(session);
+    imported.label = label;
+    const int64_t id = importer.beginSession(imported);
+    for (const Message& m : session.messages()) {
+        importer.addFrame(Message(m));
+    }
+    importer.commit();
+    return id;
 }
 
 std::string wsAuthFrame(const std::string& claimsJson) {

@@ -1,8 +1,10 @@
 #pragma once
 // A session made by hand for lint's tests: frames of both directions with times, linted through
-// the engine exactly as `rtmtap lint` feeds it (one session, start to end).
+// the engine exactly as `rtmtap lint` feeds it (one session, start to end); or written into a
+// database as the proxy (recordSessions) or an import (importSession) writes one.
 #include "lint/LintEngine.h"
 #include "protocol/Message.h"
+#include "protocol/Session.h"
 
 #include <cstdint>
 #include <string>
@@ -47,6 +49,14 @@ private:
 // Records the sessions into a database through the store's Recorder, as the proxy would (client
 // 127.0.0.1:1, upstream ws://127.0.0.1:9/, started at each one's start); the sessions stay open.
 void recordSessions(const std::string& db, const std::vector<const CraftedSession*>& sessions);
+
+// Writes the session into a database (created when missing) as `rtmtap import` writes a file's:
+// through store/SessionImporter, in one transaction, every frame classified, interned and
+// indexed as the recorder does (the full-text index is left behind, as import leaves it:
+// TextIndex::catchUp). The session gets the next free id (returned); its end is end()'s, with
+// the first close frame's code and reason. info.id is ignored; label "" stores none.
+int64_t importSession(const std::string& db, const CraftedSession& session, const SessionInfo& info,
+                      const std::string& label = "");
 
 // {"command":"ws_auth","auth_token":"<JWT with these claims>"}.
 std::string wsAuthFrame(const std::string& claimsJson);
