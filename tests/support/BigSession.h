@@ -3,11 +3,13 @@
 // scroll through (100,000 frames) and its API's tests count, with no proxy in the way (relaying
 // that many frames would take minutes). The frames are AirSend's as the simulator renders them
 // (replay/SimEvents, the document's flavour): a ws_auth command, then mostly server events
-// (chat.postMessage with channel, message and user ids; chat.updateMessage, chat.userTyping),
-// some client commands (ws_read_notification, ws_ephemeral_typing, ws_add_reaction), the
-// server's RFC 6455 pings every ~25 s of session time each answered by a pong with its payload,
-// one silence longer than 25 s halfway through, and a close by the client, echoed, at the end.
-// t_us increases; wall_us = start + t_us.
+// (chat.postMessage with channel, message and user ids, some chat.updateMessage and
+// chat.userTyping), client commands at the web client's pace (ws_read_notification,
+// ws_ephemeral_typing, ws_add_reaction), the server's RFC 6455 pings every 25 s of session time
+// each answered by a pong with its payload, one silence longer than 25 s halfway through, and a
+// close by the client, echoed, at the end. t_us increases; wall_us = start + t_us. `rtmtap lint`
+// finds only the silence (and the document's string read_user_count, an info). 100,000 frames
+// take about 2.5 s to make and write, the text index included.
 #include "CraftedSession.h"
 
 #include <cstdint>
