@@ -6,10 +6,13 @@
 //        [--wait-selector SELECTOR] [--count SELECTOR ...] [--screenshot FILE.png]
 //        [--firefox /usr/bin/firefox-esr]
 //
-// Waits until the page sets document.body.dataset.ready to "1", then clicks --click (if given),
-// waits for --wait-selector (if given), counts the elements each --count matches and takes the
-// screenshot. Prints ONE JSON line on stdout:
-//   {"ok", "error", "consoleErrors": [...], "title", "counts": {"SELECTOR": n, ...}}
+// Waits until the page sets document.body.dataset.ready to "1", counts the elements each --count
+// matches (readyCounts: the first view, e.g. the sessions list), then clicks --click (if given),
+// waits for --wait-selector (if given), counts again (counts: the view the click led to) and
+// takes the screenshot. Prints ONE JSON line on stdout:
+//   {"ok", "error", "consoleErrors": [...], "title", "readyCounts": {"SELECTOR": n, ...},
+//    "counts": {"SELECTOR": n, ...}}
+// A count of -1: the selector is not valid CSS.
 // consoleErrors are the page's uncaught exceptions and console.error calls; any makes ok false.
 // Exit 0 when ok, 1 when the page is not (it never got ready, a selector never came, console
 // errors), 2 when the check could not run (bad arguments, no firefox, the browser did not start);
@@ -22,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 function finish(code, fields) {
-  const line = { ok: code === 0, error: '', consoleErrors: [], title: '', counts: {}, ...fields };
+  const line = { ok: code === 0, error: '', consoleErrors: [], title: '', readyCounts: {}, counts: {}, ...fields };
   process.stdout.write(JSON.stringify(line) + '\n');
   process.exit(code);
 }
@@ -106,7 +109,7 @@ finish(code, { ...result, consoleErrors });
 
 // The steps on the page; a step that fails says which in error, with what was seen up to it.
 async function checkPage(tab) {
-  const seen = { title: '', counts: {}, error: '' };
+  const seen = { title: '', readyCounts: {}, counts: {}, error: '' };
   const step = async (what, action) => {
     try {
       await action();
@@ -116,20 +119,30 @@ async function checkPage(tab) {
       return false;
     }
   };
-  const ok = await step(`cannot open ${options.url}`, () => tab.goto(options.url, { timeout: timeoutMs }))
+  const ready = await step(`cannot open ${options.url}`, () => tab.goto(options.url, { timeout: timeoutMs }))
     && await step('the page never set document.body.dataset.ready to "1"',
-      () => tab.waitForFunction(() => document.body && document.body.dataset.ready === '1', { timeout: timeoutMs }))
+      () => tab.waitForFunction(() => document.body && document.body.dataset.ready === '1', { timeout: timeoutMs }));
+  if (ready) {
+    seen.readyCounts = await countAll(tab);
+  }
+  const ok = ready
     && (!options.click || await step(`cannot click ${options.click}`, () => clickOn(tab, options.click)))
     && (!options['wait-selector'] || await step(`${options['wait-selector']} never appeared`,
       () => tab.waitForSelector(options['wait-selector'], { timeout: timeoutMs })));
   seen.title = await tab.title().catch(() => '');
-  for (const selector of options.count) {
-    seen.counts[selector] = await tab.$$eval(selector, (els) => els.length).catch(() => -1);
-  }
+  seen.counts = await countAll(tab);
   if (ok && options.screenshot) {
     await step(`cannot write the screenshot ${options.screenshot}`, () => tab.screenshot({ path: options.screenshot }));
   }
   return seen;
+}
+
+async function countAll(tab) {
+  const counts = {};
+  for (const selector of options.count) {
+    counts[selector] = await tab.$$eval(selector, (els) => els.length).catch(() => -1);
+  }
+  return counts;
 }
 
 async function clickOn(tab, selector) {
