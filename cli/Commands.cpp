@@ -24,6 +24,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupIntercept(app, exitCode);
     setupLint(app, exitCode);
     setupCa(app, exitCode);
+    setupUi(app, exitCode);
     setupCompletions(app, exitCode);
     setupHelpMan(app, exitCode);
 }

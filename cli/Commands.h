@@ -29,6 +29,7 @@ void setupInject(CLI::App& app, int& exitCode);
 void setupIntercept(CLI::App& app, int& exitCode);
 void setupLint(CLI::App& app, int& exitCode);
 void setupCa(CLI::App& app, int& exitCode);
+void setupUi(CLI::App& app, int& exitCode);
 // Generated from app's own tree (it must be the root): completion scripts, and the hidden
 // help-man that writes the man page.
 void setupCompletions(CLI::App& app, int& exitCode);

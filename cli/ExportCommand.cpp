@@ -1,7 +1,7 @@
 // `rtmtap export ID [--format jsonl|har] [-o FILE] [--db F]`: one session as a file that travels
 // (store/JsonlFormat.h, store/HarFormat.h), on stdout unless -o.
 #include "Commands.h"
-#include "ProgressBar.h"
+#include "view/ProgressBar.h"
 #include "store/HarFormat.h"
 #include "store/JsonlFormat.h"
 #include "store/Reader.h"
@@ -46,7 +46,7 @@ int runExport(const ExportOptions& o) {
             }
         }
         std::ostream& out = toStdout ? std::cout : file;
-        ProgressBar progress("export", static_cast<uint64_t>(row->frames), kProgressFrames);
+        view::ProgressBar progress("export", static_cast<uint64_t>(row->frames), kProgressFrames);
         if (format == "har") {
             HarFormat::write(out, *row, reader, [&](int64_t n) { progress.update(static_cast<uint64_t>(n)); });
         } else {

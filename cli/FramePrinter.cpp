@@ -3,6 +3,7 @@
 #include "JsonPretty.h"
 #include "ShowCommand.h"
 #include "store/Reader.h"
+#include "view/FrameJson.h"
 
 namespace rtmtap::cli {
 namespace {
@@ -51,10 +52,10 @@ FramePrinter::FramePrinter(std::ostream& out, FramePrinterOptions options)
 bool FramePrinter::print(const FrameRow& row) {
     switch (options_.format) {
         case FrameFormat::Jsonl:
-            out_ << frameJson(row) << '\n';
+            out_ << view::frameJson(row) << '\n';
             break;
         case FrameFormat::Json:
-            out_ << (printed_ ? ",\n " : "[\n ") << frameJson(row);
+            out_ << (printed_ ? ",\n " : "[\n ") << view::frameJson(row);
             break;
         case FrameFormat::Lines: {
             std::string prefix = prefixOf(row, options_.prefix);

@@ -1,7 +1,7 @@
 // `rtmtap import FILE [--format jsonl|har] [--label TEXT] [--db F]`: sessions from a file into the
 // database as new sessions, all or nothing (one transaction); prints the new ids, one a line.
 #include "Commands.h"
-#include "ProgressBar.h"
+#include "view/ProgressBar.h"
 #include "store/HarFormat.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
@@ -87,12 +87,12 @@ int runImport(const ImportOptions& o) {
     try {
         SessionImporter importer(o.db);
         if (format == "har") {
-            ProgressBar progress("import", fileSize(o.file), kProgressBytes);
+            view::ProgressBar progress("import", fileSize(o.file), kProgressBytes);
             CountingBuffer counted(*in.rdbuf(), [&](uint64_t bytes) { progress.update(bytes); });
             std::istream countedIn(&counted);
             HarFormat::read(countedIn, importer, o.label);
         } else {
-            ProgressBar progress("import", fileSize(o.file), kProgressBytes);
+            view::ProgressBar progress("import", fileSize(o.file), kProgressBytes);
             JsonlFormat::read(in, importer, o.label, [&](uint64_t bytes) { progress.update(bytes); });
         }
         ids = importer.commit();

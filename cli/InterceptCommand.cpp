@@ -5,7 +5,7 @@
 // the interaction is cli/InterceptPrompt.
 #include "Color.h"
 #include "Commands.h"
-#include "FrameFilterOptions.h"
+#include "view/FrameFilterOptions.h"
 #include "InterceptPrompt.h"
 #include "control/InterceptClient.h"
 #include "rules/MatchJson.h"
@@ -58,12 +58,12 @@ void setupIntercept(CLI::App& app, int& exitCode) {
         "An edited frame is recorded twice: as it came (dropped) and as sent (edited, edit_of). A frame held longer\n"
         "than --hold-timeout goes on unchanged. End of input (Ctrl-D) forwards everything held and exits 0; if this\n"
         "process ends in any other way the proxy forwards what it holds: nothing is lost. Exit 2 when no proxy runs\n"
-        "on --db or it stops.\n\n") + kFilterHelp +
+        "on --db or it stops.\n\n") + view::kFilterHelp +
         "\n"
         "Examples:\n"
         "  rtmtap intercept --event 'chat.*'   hold the chat events of the running proxy\n"
         "  rtmtap intercept --dir c2s --command ws_add_reaction --hold-timeout 60");
-    addFrameFilterOptions(*sub, o->filter);
+    view::addFrameFilterOptions(*sub, o->filter);
     for (const char* time : {"--since", "--until"}) {
         sub->remove_option(sub->get_option(time));  // frames are held as they arrive: now
     }

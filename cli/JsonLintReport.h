@@ -11,7 +11,6 @@ public:
     void session(const LintedSession& session) override;
     void finish(size_t, const SeverityCounts&) override {}
 
-    static std::string findingJson(const Finding& finding, bool stored = false);
 
 private:
     std::ostream& out_;

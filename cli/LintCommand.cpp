@@ -4,7 +4,7 @@
 #include "LineCountingBuffer.h"
 #include "LintFileSink.h"
 #include "LintStore.h"
-#include "TimeArg.h"
+#include "view/TimeArg.h"
 #include "lint/LintEngine.h"
 #include "store/HarFormat.h"
 #include "store/ImportError.h"
@@ -286,7 +286,7 @@ void setupLint(CLI::App& app, int& exitCode) {
                     "Session ids (see rtmtap sessions), or one .jsonl/.har file; all sessions of --db when left out")
         ->type_name("SESSION...|FILE");
     addReadDbOption(sub, line->options.db);
-    addTimeOption(*sub, "--since", line->options.sinceUs,
+    view::addTimeOption(*sub, "--since", line->options.sinceUs,
                   "Only sessions started at or after T: ISO 8601 (UTC unless an offset is given), 10m, 2d, @EPOCH");
     sub->add_option("--rules", line->options.rules, "Only these rules (comma-separated ids; --explain all lists them)")
         ->delimiter(',')

@@ -1,6 +1,6 @@
 #include "ProxyRules.h"
 
-#include "TimeArg.h"
+#include "view/TimeArg.h"
 
 #include "rules/RuleReport.h"
 
@@ -23,7 +23,7 @@ std::string plural(size_t n, const char* one, const char* many) {
 
 ProxyRules::ProxyRules(std::string file, std::ostream& warnings)
     : file_(std::move(file)), warnings_(warnings),
-      book_(std::make_shared<RuleBook>(loadEngine(file_, warnings))), since_us_(nowWallUs()) {}
+      book_(std::make_shared<RuleBook>(loadEngine(file_, warnings))), since_us_(view::nowWallUs()) {}
 
 size_t ProxyRules::size() const {
     return book_->current()->rules().rules.size();
@@ -41,7 +41,7 @@ bool ProxyRules::reload(const std::string& dbPath, std::ostream& err) {
     const size_t count = fresh->rules().rules.size();
     std::shared_ptr<const RuleEngine> old = book_->replace(std::move(fresh));
     persist(*old, dbPath, err);
-    since_us_ = nowWallUs();
+    since_us_ = view::nowWallUs();
     err << "rtmtap: rules reloaded: " << plural(count, "rule", "rules") << std::endl;
     return true;
 }
@@ -54,7 +54,7 @@ void ProxyRules::finish(const std::string& dbPath, std::ostream& err) {
 
 void ProxyRules::persist(const RuleEngine& engine, const std::string& dbPath, std::ostream& err) const {
     std::vector<RuleCountRow> rows;
-    const int64_t now = nowWallUs();
+    const int64_t now = view::nowWallUs();
     const std::vector<Rule>& rules = engine.rules().rules;
     for (size_t i = 0; i < rules.size(); ++i) {
         const RuleCount c = engine.count(i);

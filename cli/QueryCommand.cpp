@@ -1,8 +1,8 @@
 #include "QueryCommand.h"
 
 #include "Commands.h"
-#include "FrameFilterOptions.h"
-#include "TextSearchPrep.h"
+#include "view/FrameFilterOptions.h"
+#include "view/TextSearchPrep.h"
 
 #include <iostream>
 #include <memory>
@@ -30,7 +30,7 @@ int printFrames(const QueryOptions& options, Reader& reader, std::ostream& out) 
 
 int runQuery(const QueryOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        prepareTextSearch(options.db, options.filter, err);
+        view::prepareTextSearch(options.db, options.filter, err);
         Reader reader(options.db);
         if (options.count) {
             int64_t n = reader.count(options.filter);
@@ -57,7 +57,7 @@ void setupQuery(CLI::App& app, int& exitCode) {
     CLI::App* sub = app.add_subcommand("query", "Find frames across all sessions");
     sub->footer(std::string("Frames come in the order they were recorded, each line prefixed by session:seq (rtmtap\n"
                             "show SESSION prints the whole session).\n") +
-                kFilterHelp +
+                view::kFilterHelp +
                 "\nExit: 0 something matched, 1 nothing did, 2 an error.\n"
                 "Examples:\n"
                 "  rtmtap query --event 'chat.*' --channel 42 --since 1h\n"
@@ -73,8 +73,8 @@ void setupQuery(CLI::App& app, int& exitCode) {
         ->check(CLI::IsMember({"asc", "desc"}));
     sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");
     addColorOption(*sub, *color);
-    addFrameFilterOptions(*sub, options->filter);
-    addFindingOption(*sub, options->filter);
+    view::addFrameFilterOptions(*sub, options->filter);
+    view::addFindingOption(*sub, options->filter);
     sub->callback([options, color, jsonl, json, order, &exitCode] {
         options->format = *json ? FrameFormat::Json : *jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
         options->order = *order == "desc" ? SearchOrder::Descending : SearchOrder::Ascending;

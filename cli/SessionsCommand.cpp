@@ -1,13 +1,14 @@
 #include "SessionsCommand.h"
 
 #include "Commands.h"
-#include "TimeArg.h"
+#include "view/TimeArg.h"
 #include "control/ControlClient.h"
 #include "control/LiveSession.h"
 #include "protocol/Utf8.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
+#include "view/SessionJson.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -23,19 +24,6 @@
 
 namespace rtmtap::cli {
 namespace {
-
-// The file is not trusted: stored JSON is embedded only if it really is a JSON object.
-bool isJsonObject(const std::string& text) {
-    if (text.empty() || text.front() != '{' || !isValidUtf8(text)) {
-        return false;
-    }
-    try {
-        Poco::JSON::Parser parser;
-        return !parser.parse(text).isEmpty();
-    } catch (const std::exception&) {
-        return false;
-    }
-}
 
 std::string humanDuration(int64_t us) {
     char buf[32];
@@ -219,7 +207,7 @@ void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Pa
 void printJson(const std::vector<SessionRow>& rows, std::ostream& out) {
     out << "[";
     for (size_t i = 0; i < rows.size(); ++i) {
-        out << (i ? ",\n " : "\n ") << sessionJson(rows[i]);
+        out << (i ? ",\n " : "\n ") << view::sessionJson(rows[i]);
     }
     out << (rows.empty() ? "]\n" : "\n]\n");
 }
@@ -242,7 +230,7 @@ void printLiveTable(const std::vector<LiveSession>& sessions, std::ostream& out,
         {"ID", 20, true, Style::Plain},    {"STARTED", 19, false, Style::Dim}, {"DURATION", 10, false, Style::Dim},
         {"CLIENT", 40, false, Style::Plain}, {"PATH", 40, false, Style::Plain}, {"USER", 40, false, Style::Plain},
         {"C2S", 12, true, Style::Plain},   {"S2C", 12, true, Style::Plain},   {"BYTES", 12, true, Style::Plain}};
-    const int64_t now = nowWallUs();
+    const int64_t now = view::nowWallUs();
     std::vector<std::vector<std::string>> table;
     for (const LiveSession& s : sessions) {
         table.push_back({std::to_string(s.id), localTime(s.started_wall_us),
@@ -271,71 +259,6 @@ std::vector<LiveSession> liveSessionsOf(const Poco::JSON::Object& answer) {
 
 }  // namespace
 
-std::string sessionJson(const SessionRow& row) {
-    auto optionalInt = [](const std::optional<int>& v) {
-        return v ? std::optional<int64_t>(*v) : std::nullopt;
-    };
-    JsonObject json;
-    json.number("id", row.id)
-        .string("started_at", isoUtc(row.started_wall_us))
-        .stringOrNull("ended_at", row.ended_wall_us ? isoUtc(*row.ended_wall_us) : "")
-        .number("started_us", row.started_wall_us)
-        .number("ended_us", row.ended_wall_us)
-        .number("duration_us", row.duration_us)
-        .string("client", row.client)
-        .string("upstream", row.upstream)
-        .string("path", row.path)
-        .stringOrNull("label", row.label)
-        .number("replay_of", row.replay_of)
-        .number("derived_from", row.derived_from)
-        .stringOrNull("subprotocol", row.subprotocol)
-        .number("http_status", optionalInt(row.http_status))
-        .number("user_id", row.user_id)
-        .stringOrNull("user_name", row.user_name)
-        .stringOrNull("client_ip", row.client_ip)
-        .stringOrNull("user_agent", row.user_agent)
-        .stringOrNull("token_expiry", row.token_expiry)
-        .stringOrNull("finger_print", row.finger_print)
-        .number("frames", row.frames)
-        .number("bytes", row.bytes)
-        .number("close_code", optionalInt(row.close_code));
-    // A close frame may carry an empty reason; without a close frame there is no reason at all.
-    if (row.close_code) {
-        json.string("close_reason", row.close_reason);
-    } else {
-        json.stringOrNull("close_reason", row.close_reason);
-    }
-    json.stringOrNull("closed_by", row.closed_by).stringOrNull("error", row.error);
-    if (isJsonObject(row.headers_json)) {
-        json.raw("headers", row.headers_json);
-    } else {
-        json.null("headers");
-    }
-    if (isJsonObject(row.claims_json)) {
-        json.raw("claims", row.claims_json);
-    } else {
-        json.null("claims");
-    }
-    return json.str();
-}
-
-bool sessionMatches(const SessionRow& row, const SessionsOptions& options) {
-    if (options.sinceUs && row.started_wall_us < *options.sinceUs) {
-        return false;
-    }
-    if (!options.users.empty() &&
-        (!row.user_id || std::find(options.users.begin(), options.users.end(), *row.user_id) == options.users.end())) {
-        return false;
-    }
-    // A session without a label matches no --label, not even '*'. The exact comparison comes
-    // first so that a label holding glob characters ("bug [7]") still finds itself.
-    auto labelMatches = [&](const std::string& pattern) {
-        return row.label == pattern || ::fnmatch(pattern.c_str(), row.label.c_str(), 0) == 0;
-    };
-    return options.labels.empty() ||
-           (!row.label.empty() && std::any_of(options.labels.begin(), options.labels.end(), labelMatches));
-}
-
 int runLiveSessions(const SessionsOptions& options, std::ostream& out, std::ostream& err) {
     std::vector<LiveSession> sessions;
     try {
@@ -352,7 +275,7 @@ int runLiveSessions(const SessionsOptions& options, std::ostream& out, std::ostr
     }
     const size_t held = sessions.size();
     sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
-                                  [&](const LiveSession& s) { return !sessionMatches(rowOf(s), options); }),
+                                  [&](const LiveSession& s) { return !options.matches(rowOf(s)); }),
                    sessions.end());
     if (options.json) {
         out << "[";
@@ -383,7 +306,7 @@ int runSessions(const SessionsOptions& options, std::ostream& out, std::ostream&
         return 2;
     }
     const size_t recorded = rows.size();
-    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const SessionRow& r) { return !sessionMatches(r, options); }),
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const SessionRow& r) { return !options.matches(r); }),
                rows.end());
     if (options.json) {
         printJson(rows, out);
@@ -424,7 +347,7 @@ void setupSessions(CLI::App& app, int& exitCode) {
                     "Sessions started at or after T: ISO 8601 (2026-11-25T10:00:00Z, UTC unless an offset is "
                     "given), a span back from now (10m, 1h30m, 2d) or @EPOCH")
         ->type_name("T")
-        ->check(CLI::Validator([](std::string& text) { return timeArgError(text); }, "", "time"));
+        ->check(CLI::Validator([](std::string& text) { return view::timeArgError(text); }, "", "time"));
     sub->add_option("--user", options.users, "Sessions of this user id (repeatable)")->type_name("ID")->allow_extra_args(false);
     sub->add_option("--label", options.labels,
                     "Sessions whose label (import --label) is TEXT, or matches it as a glob: 'bug *' (repeatable)")
@@ -433,7 +356,7 @@ void setupSessions(CLI::App& app, int& exitCode) {
     addColorOption(*sub, options.color);
     sub->callback([line, &exitCode] {
         if (!line->since.empty()) {
-            line->options.sinceUs = parseTimeArg(line->since, nowWallUs());
+            line->options.sinceUs = view::parseTimeArg(line->since, view::nowWallUs());
         }
         exitCode = runSessions(line->options, std::cout, std::cerr);
     });

@@ -1,9 +1,9 @@
 #include "ShowCommand.h"
 
 #include "Commands.h"
-#include "FrameFilterOptions.h"
+#include "view/FrameFilterOptions.h"
 #include "FramePrinter.h"
-#include "SessionsCommand.h"
+#include "view/SessionJson.h"
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 #include "store/JsonObject.h"
@@ -150,31 +150,6 @@ std::string sessionHeader(const SessionRow& row) {
 
 }  // namespace
 
-std::string frameJson(const FrameRow& row) {
-    const Message& m = row.message;
-    JsonObject json;
-    json.number("session", m.session)
-        .number("seq", m.seq)
-        .number("t_us", m.t_us)
-        .number("fwd_us", m.fwd_us >= 0 ? std::optional<int64_t>(m.fwd_us) : std::nullopt)
-        .number("wall_us", m.wall_us)
-        .string("dir", toString(m.dir))
-        .string("op", toString(m.op))
-        .string("kind", row.kind)
-        .stringOrNull("name", row.name)
-        .number("channel_id", row.channel_id)
-        .number("message_id", row.message_id)
-        .number("user_id", row.user_id)
-        .number("size", static_cast<int64_t>(m.size))
-        .strings("flags", flagNames(m.flags));
-    if (m.op == Opcode::Text && isValidUtf8(m.payload)) {
-        json.string("data", m.payload);
-    } else {
-        json.raw("data", "{\"base64\":\"" + base64(m.payload) + "\"}");
-    }
-    return json.str();
-}
-
 namespace {
 
 // Columns a valid UTF-8 text takes: one per character (continuation bytes do not count).
@@ -273,7 +248,7 @@ int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
         }
         if (options.format == FrameFormat::Json) {
             // One object: the session as `sessions --json` shows it, and its frames.
-            out << "{\"session\": " << sessionJson(*session) << ",\n\"frames\": ";
+            out << "{\"session\": " << view::sessionJson(*session) << ",\n\"frames\": ";
             int rc = runFrames(options, reader, out);
             out << "}\n";
             return rc;
@@ -297,7 +272,7 @@ void setupShow(CLI::App& app, int& exitCode) {
     CLI::App* sub = app.add_subcommand("show", "Print one session's frames in order");
     sub->footer(std::string("Each line: ms since the session began, direction (-> client to server, <- server to\n"
                             "client), opcode, command or event name, size, [flags], ids (ch= msg= user=), payload.\n") +
-                kFilterHelp +
+                view::kFilterHelp +
                 "\nExit: 0 frames printed (or none asked for), 1 the filters matched nothing, 2 no such session\n"
                 "or an unreadable database.\n"
         "Examples:\n"
@@ -310,8 +285,8 @@ void setupShow(CLI::App& app, int& exitCode) {
     sub->add_flag("--json", *json, "Print one JSON object: the session and its frames")->excludes(jsonlFlag);
     sub->add_flag("--pretty", options->pretty, "Show each JSON payload as indented JSON");
     addColorOption(*sub, *color);
-    addFrameFilterOptions(*sub, options->filter, false);
-    addFindingOption(*sub, options->filter);
+    view::addFrameFilterOptions(*sub, options->filter, false);
+    view::addFindingOption(*sub, options->filter);
     sub->callback([options, color, jsonl, json, &exitCode] {
         options->format = *json ? FrameFormat::Json : *jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
         options->palette = Palette(colorEnabled(*color, STDOUT_FILENO));

@@ -30,8 +30,6 @@ struct ShowOptions {
 // or the database cannot be read.
 int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err);
 
-// One frame as the JSON object `show --jsonl` prints (field names are a contract).
-std::string frameJson(const FrameRow& row);
 // The preview width: requested if non-zero, else the terminal's, $COLUMNS, or 120.
 size_t previewWidth(size_t requested);
 // One frame as a line for people, at most width columns (escape sequences do not count).

@@ -5,6 +5,7 @@
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
+#include "view/StatsJson.h"
 
 #include <algorithm>
 #include <cctype>
@@ -20,132 +21,6 @@ namespace rtmtap::cli {
 namespace {
 
 constexpr size_t kListed = 20;  // names and silences shown in the text form (JSON has them all)
-
-std::string array(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i) {
-        out += (i ? "," : "") + items[i];
-    }
-    return out + "]";
-}
-
-std::string totalsJson(const DirectionTotals& t) {
-    return JsonObject().number("frames", t.frames).number("bytes", t.bytes).str();
-}
-
-std::string countsJson(const std::vector<NameCount>& counts, const char* key) {
-    std::vector<std::string> items;
-    for (const NameCount& c : counts) {
-        items.push_back(JsonObject().string(key, c.name).number("count", c.count).str());
-    }
-    return array(items);
-}
-
-std::string rulesJson(const std::vector<RuleCountRow>& rules) {
-    std::vector<std::string> items;
-    for (const RuleCountRow& r : rules) {
-        items.push_back(JsonObject()
-                            .string("started_at", isoUtc(r.started_us))
-                            .string("ended_at", isoUtc(r.ended_us))
-                            .string("file", r.file)
-                            .number("line", r.line)
-                            .string("rule", r.rule)
-                            .number("matched", r.matched)
-                            .number("touched", r.touched)
-                            .number("missing", r.missing)
-                            .str());
-    }
-    return array(items);
-}
-
-std::string percentilesJson(const Percentiles& p) {
-    auto value = [&](int64_t v) { return p.count ? std::optional<int64_t>(v) : std::nullopt; };
-    return JsonObject()
-        .number("count", p.count)
-        .number("p50", value(p.p50))
-        .number("p99", value(p.p99))
-        .number("max", value(p.max))
-        .str();
-}
-
-std::string rateJson(const RateSeries& rate) {
-    std::vector<std::string> counts;
-    for (int64_t c : rate.counts) {
-        counts.push_back(std::to_string(c));
-    }
-    return JsonObject().number("bucket_us", rate.bucket_us).raw("counts", array(counts)).str();
-}
-
-std::string pingJson(const PingStats& ping) {
-    return JsonObject()
-        .number("pings", ping.pings)
-        .number("answered", ping.roundTrip.count)
-        .number("unanswered", ping.unanswered)
-        .number("unsolicited_pongs", ping.unsolicitedPongs)
-        .raw("round_trip_us", percentilesJson(ping.roundTrip))
-        .str();
-}
-
-std::string roundTripsJson(const KeepaliveRoundTrips& k) {
-    return JsonObject()
-        .number("sent", k.sent)
-        .number("answered", k.roundTrip.count)
-        .number("unanswered", k.unanswered)
-        .raw("round_trip_us", percentilesJson(k.roundTrip))
-        .str();
-}
-
-std::string keepaliveJson(const KeepaliveStats& k) {
-    return JsonObject()
-        .raw("ws_ping", roundTripsJson(k.wsPing))
-        .raw("system_ping", roundTripsJson(k.systemPing))
-        .number("reconnects", k.reconnects)
-        .number("reconnects_after_unanswered", k.reconnectsAfterUnanswered)
-        .str();
-}
-
-std::string gapsJson(const std::vector<SilenceGap>& gaps) {
-    std::vector<std::string> items;
-    for (const SilenceGap& g : gaps) {
-        items.push_back(
-            JsonObject().number("session", g.session).number("start_us", g.start_us).number("length_us", g.length_us).str());
-    }
-    return array(items);
-}
-
-std::string unrecordedJson(const std::vector<GapRow>& gaps) {
-    int64_t frames = 0, size = 0;
-    std::vector<std::string> items;
-    for (const GapRow& g : gaps) {
-        frames += g.frames;
-        size += g.bytes;
-        items.push_back(JsonObject()
-                            .number("session", g.session)
-                            .number("first_seq", g.first_seq)
-                            .number("last_seq", g.last_seq)
-                            .string("first_at", isoUtc(g.first_us))
-                            .string("last_at", isoUtc(g.last_us))
-                            .number("frames", g.frames)
-                            .number("bytes", g.bytes)
-                            .string("reason", g.reason)
-                            .str());
-    }
-    return JsonObject().number("frames", frames).number("bytes", size).raw("gaps", array(items)).str();
-}
-
-std::string endingJson(const SessionEnding& e) {
-    auto optionalInt = [](const std::optional<int>& v) { return v ? std::optional<int64_t>(*v) : std::nullopt; };
-    return JsonObject()
-        .string("state", e.ended ? "ended" : "open")
-        .string("summary", endingLabel(e))
-        .number("close_code", optionalInt(e.close_code))
-        .stringOrNull("close_reason", e.close_reason)
-        .stringOrNull("closed_by", e.closed_by)
-        .stringOrNull("error", e.error)
-        .number("http_status", optionalInt(e.http_status))
-        .number("duration_us", e.duration_us)
-        .str();
-}
 
 // Text from the file shown to people on one line: control characters become '?', long text is cut.
 std::string shown(const std::string& text, size_t width = 60) {
@@ -418,65 +293,19 @@ std::string sparkline(const std::vector<int64_t>& counts, bool unicode) {
     return out;
 }
 
-std::string statsJson(const SessionStats& s, int64_t gapUs) {
-    JsonObject json;
-    json.number("session", s.session)
-        .number("sessions", s.sessions)
-        .number("frames", s.c2s.frames + s.s2c.frames)
-        .number("bytes", s.c2s.bytes + s.s2c.bytes)
-        .raw("c2s", totalsJson(s.c2s))
-        .raw("s2c", totalsJson(s.s2c))
-        .raw("events", countsJson(s.events, "name"))
-        .raw("commands", countsJson(s.commands, "name"))
-        .raw("rate", rateJson(s.rate))
-        .raw("ping", pingJson(s.ping))
-        .raw("keepalive", keepaliveJson(s.keepalive))
-        .raw("holding_us", percentilesJson(s.holding))
-        .number("gap_threshold_us", gapUs)
-        .raw("gaps", gapsJson(s.gaps));
-    if (s.ending) {
-        json.raw("ending", endingJson(*s.ending));
-    } else {
-        json.null("ending");
-    }
-    return json.raw("endings", countsJson(s.endings, "how"))
-        .raw("rules", rulesJson(s.rules))
-        .raw("unrecorded", unrecordedJson(s.unrecorded))
-        .str();
-}
-
-namespace {
-
-// The rule counts of the proxy runs that overlap the session (all of them for all sessions).
-std::vector<RuleCountRow> rulesInRange(Reader& reader, const StatsOptions& options) {
-    int64_t from = std::numeric_limits<int64_t>::min();
-    int64_t to = std::numeric_limits<int64_t>::max();
-    if (options.session) {
-        if (std::optional<SessionRow> row = reader.session(*options.session)) {
-            from = row->started_wall_us;
-            to = row->ended_wall_us.value_or(to);
-        }
-    }
-    return RuleCounts::read(options.db, from, to);
-}
-
-}  // namespace
-
 int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, bool unicode) {
     SessionStatsSettings settings;
     settings.gapUs = static_cast<int64_t>(std::llround(options.gapSeconds * 1e6));
     try {
         Reader reader(options.db);
-        std::optional<SessionStats> stats = computeSessionStats(reader, options.session, settings);
+        std::optional<SessionStats> stats = view::readStats(reader, options.db, options.session, settings);
         if (!stats) {
             err << "rtmtap: no session " << *options.session << " in '" << options.db
                 << "' (rtmtap sessions lists them)\n";
             return 2;
         }
-        stats->rules = rulesInRange(reader, options);
-        stats->unrecorded = Gaps::read(options.db, options.session);
         if (options.json) {
-            out << statsJson(*stats, settings.gapUs) << '\n';
+            out << view::statsJson(*stats, settings.gapUs) << '\n';
         } else {
             printText(*stats, settings.gapUs, out, unicode, Palette(colorEnabled(options.color, STDOUT_FILENO)));
         }

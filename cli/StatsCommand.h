@@ -24,8 +24,6 @@ struct StatsOptions {
 // err). unicode: draw the rate sparkline with block characters, else with ASCII.
 int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, bool unicode);
 
-// The whole report as one JSON object (field names are a contract).
-std::string statsJson(const SessionStats& stats, int64_t gapUs);
 // counts as one character each: ' ' for zero, then eight levels up to the largest count.
 std::string sparkline(const std::vector<int64_t>& counts, bool unicode);
 

@@ -1,11 +1,11 @@
 #include "TailCommand.h"
 
 #include "Commands.h"
-#include "FrameFilterOptions.h"
+#include "view/FrameFilterOptions.h"
 #include "FramePrinter.h"
 #include "StopSignals.h"
-#include "store/Database.h"
 #include "store/Reader.h"
+#include "view/FrameFollower.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,51 +21,24 @@
 namespace rtmtap::cli {
 namespace {
 
-// Frames read per statement: the read transaction ends between chunks, so a slow consumer of
-// our stdout never holds back the proxy's WAL checkpoints for long.
-constexpr int64_t kChunkIds = 10'000;
-enum class DbState { Missing, BeingCreated, Ready };
-
-// A recorder creates the file empty, then writes the schema in one transaction: until then the
-// file is a database on its way, not a foreign one. Anything else is left to Reader to judge.
-DbState probe(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        if (errno == ENOENT) {
-            return DbState::Missing;
-        }
-        return DbState::Ready;  // Reader reports the problem in its words
-    }
-    if (S_ISREG(st.st_mode) && st.st_size == 0) {
-        return DbState::BeingCreated;
-    }
-    Database db(path, Database::Mode::ReadOnly);
-    bool empty = db.queryInt("PRAGMA user_version") == 0 && db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
-    return empty ? DbState::BeingCreated : DbState::Ready;
-}
-
+// Prints what a view::FrameFollower reads. Frames of every session interleave here, so each
+// line says whose it is.
 class Follower {
 public:
-    Follower(const TailOptions& options, std::ostream& out) : filter_(options.filter), out_(out), printer_(out, printing(options)) {}
+    Follower(const TailOptions& options, std::ostream& out)
+        : follower_(options.filter), out_(out), printer_(out, printing(options)) {}
 
     // Prints the frames recorded since the last call; false when out has failed.
     bool poll(Reader& reader) {
-        int64_t top = reader.lastFrameId();
-        while (last_ < top) {
-            int64_t upTo = std::min(top, last_ + kChunkIds);
-            reader.framesBetween(last_, upTo, filter_, [&](const FrameRow& row) { return printer_.print(row); });
-            last_ = upTo;
-            if (!out_.flush()) {
-                return false;
-            }
-        }
-        return static_cast<bool>(out_);
+        bool going = follower_.poll(
+            reader, [&](const FrameRow& row) { return printer_.print(row); },
+            [&] { return static_cast<bool>(out_.flush()); });
+        return going && static_cast<bool>(out_);
     }
 
-    void startAt(int64_t id) { last_ = id; }
+    void startAt(int64_t id) { follower_.startAt(id); }
 
 private:
-    // Frames of every session interleave here, so each line says whose it is.
     static FramePrinterOptions printing(const TailOptions& options) {
         FramePrinterOptions printing;
         printing.format = options.jsonl ? FrameFormat::Jsonl : FrameFormat::Lines;
@@ -75,15 +48,14 @@ private:
         return printing;
     }
 
-    FrameFilter filter_;
+    view::FrameFollower follower_;
     std::ostream& out_;
     FramePrinter printer_;
-    int64_t last_ = 0;
 };
 
 // Waits until the database exists with its schema; false when told to stop first.
 bool waitForDatabase(const TailOptions& options, std::ostream& err, const TailPause& pause, bool& waited) {
-    while (probe(options.db) != DbState::Ready) {
+    while (view::probeDatabase(options.db) != view::DatabaseState::Ready) {
         if (!waited) {
             err << "rtmtap: waiting for database '" << options.db << "' to appear (Ctrl-C to stop)" << std::endl;
             waited = true;
@@ -143,7 +115,7 @@ void setupTail(CLI::App& app, int& exitCode) {
     sub->add_flag("--from-start", options->fromStart, "Print the frames already recorded first");
     auto color = std::make_shared<ColorMode>(ColorMode::Auto);
     addColorOption(*sub, *color);
-    addFrameFilterOptions(*sub, options->filter);
+    view::addFrameFilterOptions(*sub, options->filter);
     sub->callback([options, color, &exitCode] {
         options->palette = Palette(colorEnabled(*color, STDOUT_FILENO));
         // A closed stdout shows up as a failed write, not as a fatal signal.

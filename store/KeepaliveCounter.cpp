@@ -20,11 +20,16 @@ void KeepaliveCounter::add(const FrameSummary& f) {
     if (f.dir == Direction::ClientToServer && f.kind == Kind::Command && f.name == "ws_ping") {
         ++stats_.wsPing.sent;
         // The previous one got no pong before this one: the web client would have reconnected.
-        stats_.wsPing.unanswered += wsPingAt_ ? 1 : 0;
+        if (wsPingAt_) {
+            ++stats_.wsPing.unanswered;
+            markWsPing(std::nullopt);
+        }
         wsPingAt_ = f.t_us;
+        wsPingSeq_ = f.seq;
     } else if (f.dir == Direction::ServerToClient && f.kind == Kind::Event) {
         if (f.name == "pong" && wsPingAt_) {
             wsRtts_.push_back(f.t_us - *wsPingAt_);
+            markWsPing(f.t_us - *wsPingAt_);
             wsPingAt_.reset();
         } else if (f.name == "system.ping") {
             noteSystemPingEvent(f);
@@ -47,7 +52,10 @@ void KeepaliveCounter::endSession() {
         return;
     }
     bool lastUnanswered = wsPingAt_.has_value();
-    stats_.wsPing.unanswered += lastUnanswered ? 1 : 0;
+    if (lastUnanswered) {
+        ++stats_.wsPing.unanswered;
+        markWsPing(std::nullopt);
+    }
     wsPingAt_.reset();
     auto calls = callsBySession_.find(*session_);
     if (calls != callsBySession_.end()) {
@@ -63,6 +71,12 @@ void KeepaliveCounter::endSession() {
     }
     events_.clear();
     session_.reset();
+}
+
+void KeepaliveCounter::markWsPing(std::optional<int64_t> rtt) {
+    if (marks_) {
+        marks_->push_back({"ws_ping", *wsPingAt_, wsPingSeq_, rtt});
+    }
 }
 
 bool KeepaliveCounter::matchCall(const SystemPingCall& call) {

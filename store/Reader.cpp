@@ -42,8 +42,8 @@ const char* const kFramesBetween =
 // pongs and system.ping (by name_id: the subquery runs once per statement).
 const char* const kSummaryColumns =
     "SELECT f.session, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
-    "CASE WHEN f.op IN (9, 10) OR f.name_id = (SELECT id FROM names WHERE name = 'system.ping') "
-    "THEN f.payload END "
+    "CASE WHEN f.op IN (8, 9, 10) OR f.name_id = (SELECT id FROM names WHERE name = 'system.ping') "
+    "THEN f.payload END, f.seq "
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id ";
 
 std::optional<int> optInt(const Statement& s, int column) {
@@ -131,6 +131,7 @@ void summaryFrom(const Statement& s, FrameSummary& row) {
     row.kind = kindFrom(s.columnInt(8));
     row.name = s.columnText(9);
     row.payload = s.isNull(10) ? std::string() : s.columnBlob(10);
+    row.seq = s.columnInt(11);
 }
 
 }  // namespace

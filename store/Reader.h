@@ -42,10 +42,12 @@ struct FrameRow {
     std::optional<int64_t> channel_id, message_id, user_id;
 };
 
-// The columns `stats` reads: no payload but for ping and pong, whose payloads pair them up, and
-// system.ping, whose ping_token pairs it with its HTTP call.
+// The columns `stats` reads: no payload but for ping and pong, whose payloads pair them up,
+// close (its code and reason, for the viewer's timeline) and system.ping, whose ping_token pairs
+// it with its HTTP call.
 struct FrameSummary {
     int64_t session = 0;
+    int64_t seq = 0;
     Direction dir = Direction::ClientToServer;
     Opcode op = Opcode::Text;
     uint32_t flags = 0;
@@ -55,7 +57,7 @@ struct FrameSummary {
     uint64_t size = 0;
     Kind kind = Kind::Other;
     std::string name;         // "" when none
-    std::string payload;      // the payload of a ping, pong or system.ping frame, else ""
+    std::string payload;      // the payload of a ping, pong, close or system.ping frame, else ""
 };
 
 // One row of api_calls, as stored (redacted: docs/schema.md).

@@ -1,6 +1,7 @@
 #include "SessionStats.h"
 
 #include "KeepaliveCounter.h"
+#include "protocol/CloseFrame.h"
 
 #include <algorithm>
 #include <cmath>
@@ -56,22 +57,24 @@ int64_t bucketWidthUs(int64_t spanUs, size_t maxBuckets) {
     return (spanUs / buckets / day + 1) * day;
 }
 
-SessionEnding endingOf(const SessionRow& row) {
-    SessionEnding ending;
-    ending.ended = row.ended_wall_us.has_value();
-    ending.close_code = row.close_code;
-    ending.close_reason = row.close_reason;
-    ending.closed_by = row.closed_by;
-    ending.error = row.error;
-    ending.http_status = row.http_status;
-    ending.duration_us = row.duration_us;
-    return ending;
+// A width from 10 ms up in steps of 1, 2, 5 that keeps span within buckets: the timeline is
+// drawn finer than the rate series of `stats`.
+int64_t timelineWidthUs(int64_t spanUs, size_t buckets) {
+    int64_t n = static_cast<int64_t>(std::max<size_t>(buckets, 1));
+    for (int64_t decade = 10'000;; decade *= 10) {
+        for (int64_t step : {1, 2, 5}) {
+            if (spanUs / (decade * step) < n) {
+                return decade * step;
+            }
+        }
+    }
 }
 
 struct PendingPing {
     Direction dir;
     std::string payload;
     int64_t t_us;
+    int64_t seq;
 };
 
 // Takes frames session by session, each in seq order, and keeps only what the report needs.
@@ -81,6 +84,10 @@ public:
                 const std::map<int64_t, SessionRow>& rows, std::vector<SystemPingCall> systemPings)
         : settings_(settings), rows_(rows), keepalive_(std::move(systemPings)) {
         stats_.session = session;
+        if (session && settings.timelineBuckets > 0) {
+            timeline_.emplace();
+            keepalive_.recordMarks(&timeline_->keepalives);
+        }
     }
 
     void add(const FrameSummary& f) {
@@ -100,6 +107,10 @@ public:
         keepalive_.add(f);
         noteSilence(lastT_, f.t_us);
         lastT_ = f.t_us;
+        lastSeq_ = f.seq;
+        if (timeline_) {
+            noteTimeline(f);
+        }
     }
 
     SessionStats finish() {
@@ -115,6 +126,7 @@ public:
         stats_.keepalive = keepalive_.finish(rows_);
         buildRate();
         buildEndings();
+        buildTimeline();
         return std::move(stats_);
     }
 
@@ -123,6 +135,7 @@ private:
         current_ = id;
         seen_.insert(id);
         lastT_ = 0;  // the session began at t_us 0: a late first frame is a silence too
+        lastSeq_ = 0;
         pending_.clear();
         keepalive_.startSession(id);
     }
@@ -133,6 +146,7 @@ private:
             return;
         }
         stats_.ping.unanswered += static_cast<int64_t>(pending_.size());
+        markUnanswered(pending_.begin(), pending_.end());
         pending_.clear();
         keepalive_.endSession();
         auto row = rows_.find(*current_);
@@ -159,7 +173,7 @@ private:
     void notePing(const FrameSummary& f) {
         if (f.op == Opcode::Ping) {
             ++stats_.ping.pings;
-            pending_.push_back({f.dir, f.payload, f.t_us});
+            pending_.push_back({f.dir, f.payload, f.t_us, f.seq});
             return;
         }
         if (f.op != Opcode::Pong) {
@@ -173,17 +187,19 @@ private:
             return;
         }
         rtts_.push_back(f.t_us - answered->t_us);
+        markPing(*answered, f.t_us - answered->t_us);
         auto end = answered.base();  // one past the answered ping
-        auto superseded = std::remove_if(pending_.begin(), end, [&](const PendingPing& p) {
-            return p.dir != f.dir && p.payload == f.payload;
+        auto superseded = std::stable_partition(pending_.begin(), end, [&](const PendingPing& p) {
+            return !(p.dir != f.dir && p.payload == f.payload);
         });
         stats_.ping.unanswered += static_cast<int64_t>(end - superseded) - 1;
+        markUnanswered(superseded, end - 1);
         pending_.erase(superseded, end);
     }
 
     void noteSilence(int64_t from, int64_t to) {
         if (to - from > settings_.gapUs) {
-            stats_.gaps.push_back({*current_, from, to - from});
+            stats_.gaps.push_back({*current_, lastSeq_, from, to - from});
         }
     }
 
@@ -226,12 +242,75 @@ private:
         stats_.endings = sortedCounts(counts);
     }
 
+    void markPing(const PendingPing& ping, std::optional<int64_t> rtt) {
+        if (timeline_) {
+            timeline_->keepalives.push_back({"ping", ping.t_us, ping.seq, rtt});
+        }
+    }
+
+    template <typename It>
+    void markUnanswered(It from, It to) {
+        for (It p = from; p != to; ++p) {
+            markPing(*p, std::nullopt);
+        }
+    }
+
+    void noteTimeline(const FrameSummary& f) {
+        if (f.op == Opcode::Close) {
+            int code = closeCodeOf(f.payload, -1);
+            timeline_->closes.push_back({f.t_us, f.seq, f.dir, code < 0 ? std::nullopt : std::optional<int>(code),
+                                         std::string(closeReasonOf(f.payload))});
+        }
+        named_.push_back({f.t_us, f.name});
+    }
+
+    // Frames per bucket for the most frequent names (frames without a name count as "(other)"
+    // with the rest), keepalives in the order they were sent.
+    void buildTimeline() {
+        if (!timeline_) {
+            return;
+        }
+        auto row = rows_.find(*stats_.session);
+        int64_t span = lastT_;
+        if (row != rows_.end()) {
+            timeline_->start_us = row->second.started_wall_us;
+            span = std::max(span, row->second.duration_us.value_or(0));
+        }
+        timeline_->end_us = timeline_->start_us + span;
+        timeline_->bucket_us = timelineWidthUs(span, settings_.timelineBuckets);
+        const size_t buckets = static_cast<size_t>(span / timeline_->bucket_us + 1);
+        std::unordered_map<std::string, int64_t> totals;
+        for (const auto& [t, name] : named_) {
+            ++totals[name];
+        }
+        std::unordered_map<std::string, size_t> series;
+        for (const NameCount& c : sortedCounts(totals)) {
+            if (!c.name.empty() && series.size() < settings_.timelineNames) {
+                series.emplace(c.name, timeline_->names.size());
+                timeline_->names.push_back({c.name, std::vector<int64_t>(buckets, 0)});
+            }
+        }
+        const size_t other = timeline_->names.size();
+        timeline_->names.push_back({"(other)", std::vector<int64_t>(buckets, 0)});
+        for (const auto& [t, name] : named_) {
+            auto it = series.find(name);
+            size_t bucket = static_cast<size_t>(std::clamp<int64_t>(t / timeline_->bucket_us, 0, buckets - 1));
+            ++timeline_->names[it == series.end() ? other : it->second].counts[bucket];
+        }
+        std::stable_sort(timeline_->keepalives.begin(), timeline_->keepalives.end(),
+                         [](const KeepaliveMark& a, const KeepaliveMark& b) { return a.seq < b.seq; });
+        stats_.timeline = std::move(timeline_);
+    }
+
     const SessionStatsSettings& settings_;
     const std::map<int64_t, SessionRow>& rows_;
     SessionStats stats_;
     std::set<int64_t> seen_;
     std::optional<int64_t> current_;
     int64_t lastT_ = 0;
+    int64_t lastSeq_ = 0;
+    std::optional<SessionTimeline> timeline_;
+    std::vector<std::pair<int64_t, std::string>> named_;  // t_us and name of each frame (timeline)
     std::vector<PendingPing> pending_;
     KeepaliveCounter keepalive_;
     std::vector<int64_t> times_, holds_, rtts_;
@@ -239,6 +318,18 @@ private:
 };
 
 }  // namespace
+
+SessionEnding endingOf(const SessionRow& row) {
+    SessionEnding ending;
+    ending.ended = row.ended_wall_us.has_value();
+    ending.close_code = row.close_code;
+    ending.close_reason = row.close_reason;
+    ending.closed_by = row.closed_by;
+    ending.error = row.error;
+    ending.http_status = row.http_status;
+    ending.duration_us = row.duration_us;
+    return ending;
+}
 
 std::optional<SessionStats> computeSessionStats(Reader& reader, std::optional<int64_t> sessionId,
                                                 const SessionStatsSettings& settings) {

@@ -36,6 +36,7 @@ struct NameCount {
 // A stretch with no frame either way, longer than the threshold.
 struct SilenceGap {
     int64_t session = 0;
+    int64_t seq = 0;        // the last frame before the silence (0: the session's start)
     int64_t start_us = 0;   // offset in the session (t_us) of the last frame before the silence
     int64_t length_us = 0;
 };
@@ -83,9 +84,46 @@ struct SessionEnding {
     std::optional<int64_t> duration_us;
 };
 
+// One keepalive request on a session's timeline: an RFC 6455 ping or the web client's ws_ping
+// command, with its round trip when an answer came.
+struct KeepaliveMark {
+    std::string kind;  // "ping" | "ws_ping"
+    int64_t t_us = 0;
+    int64_t seq = 0;
+    std::optional<int64_t> rtt_us;  // nullopt: unanswered
+};
+
+struct CloseMark {
+    int64_t t_us = 0;
+    int64_t seq = 0;
+    Direction dir = Direction::ClientToServer;
+    std::optional<int> code;  // nullopt: the close frame had no code
+    std::string reason;
+};
+
+struct NameSeries {
+    std::string name;  // "(other)": the names beyond the most frequent
+    std::vector<int64_t> counts;
+};
+
+// One session's life for the viewer (rtmtap ui): frames per bucket by name, keepalives with
+// their round trips, closes (silences are SessionStats::gaps).
+struct SessionTimeline {
+    int64_t start_us = 0;   // wall clock of bucket 0: the session's start
+    int64_t end_us = 0;     // wall clock of its end (or of its last frame while open)
+    int64_t bucket_us = 0;
+    std::vector<NameSeries> names;
+    std::vector<KeepaliveMark> keepalives;  // in the order they were sent
+    std::vector<CloseMark> closes;
+};
+
 struct SessionStatsSettings {
     int64_t gapUs = 25'000'000;  // silences longer than this are listed (AirSend pings every 25 s)
     size_t maxBuckets = 60;      // the rate series has at most this many buckets
+    // One session only: also build its SessionTimeline with at most this many buckets (0: none)
+    // and series for this many names.
+    size_t timelineBuckets = 0;
+    size_t timelineNames = 8;
 };
 
 struct SessionStats {
@@ -106,11 +144,15 @@ struct SessionStats {
     // Frames relayed but not recorded while the recorder was behind (`--when-behind relay`), from
     // the gaps table (store/Gaps.h); filled by the caller.
     std::vector<GapRow> unrecorded;
+    std::optional<SessionTimeline> timeline;  // settings.timelineBuckets, one session
 };
 
 // Returns nullopt when sessionId names no session. Throws what Reader throws.
 std::optional<SessionStats> computeSessionStats(Reader& reader, std::optional<int64_t> sessionId,
                                                 const SessionStatsSettings& settings = {});
+
+// How the sessions table says row ended.
+SessionEnding endingOf(const SessionRow& row);
 
 // A short label for how a session ended: "1000 by client", "1006 by server: reset", "http 502",
 // "open". The key of SessionStats::endings.

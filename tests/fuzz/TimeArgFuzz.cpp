@@ -1,8 +1,8 @@
-// The time arguments (cli/TimeArg: --since/--until) and protocol/IsoTime (those and the times in
+// The time arguments (view/TimeArg: --since/--until) and protocol/IsoTime (those and the times in
 // session files) on any text. Checks: parseTimeArg throws only std::invalid_argument, with one
 // line, exactly when timeArgError says why; a parsed ISO time formats back to a text that parses
 // to the same microseconds; formatIsoTime of any int64 is one line without throwing.
-#include "cli/TimeArg.h"
+#include "view/TimeArg.h"
 #include "protocol/IsoTime.h"
 #include "tests/fuzz/FuzzCheck.h"
 
@@ -17,12 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     constexpr int64_t kNow = 1'764'064'800'000'000;  // 2025-11-25T10:00:00Z
     bool parsed = true;
     try {
-        (void)cli::parseTimeArg(text, kNow);
+        (void)view::parseTimeArg(text, kNow);
     } catch (const std::invalid_argument& e) {
         parsed = false;
         FUZZ_CHECK(std::strchr(e.what(), '\n') == nullptr && std::strlen(e.what()) > 0);
     }
-    FUZZ_CHECK(parsed == cli::timeArgError(text).empty());
+    FUZZ_CHECK(parsed == view::timeArgError(text).empty());
 
     const IsoTimeParse iso = parseIsoTime(text);
     if (iso) {

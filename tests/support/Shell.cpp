@@ -8,14 +8,6 @@ RunResult runShell(const std::string& script, int timeoutMs) {
     return r;
 }
 
-std::string shellQuote(const std::string& text) {
-    std::string quoted = "'";
-    for (char c : text) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
 bool haveTool(const std::string& name) {
     return runShell("command -v " + shellQuote(name) + " >/dev/null").code() == 0;
 }

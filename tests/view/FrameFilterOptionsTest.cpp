@@ -1,8 +1,8 @@
-// The filter flags of query, show and tail (cli/FrameFilterOptions): command lines parsed through
+// The filter flags of query, show and tail (view/FrameFilterOptions): command lines parsed through
 // a CLI::App, checked field by field in the FrameFilter they fill; and parseWhere's paths and
 // values, the SQLite JSON paths and typed values they become.
-#include "cli/FrameFilterOptions.h"
-#include "cli/TimeArg.h"
+#include "view/FrameFilterOptions.h"
+#include "view/TimeArg.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@ using Type = JsonCondition::Type;
 FrameFilter parse(std::initializer_list<const char*> args, bool withSession = true) {
     FrameFilter filter;
     CLI::App app("test");
-    cli::addFrameFilterOptions(app, filter, withSession);
+    view::addFrameFilterOptions(app, filter, withSession);
     std::vector<const char*> argv = {"rtmtap"};
     argv.insert(argv.end(), args.begin(), args.end());
     app.parse(static_cast<int>(argv.size()), argv.data());
@@ -76,7 +76,7 @@ TEST(FrameFilterOptionsTest, TextSplitsIntoWordsAcrossRepeats) {
 TEST(FrameFilterOptionsTest, IsoTimesAreParsedLikeParseTimeArg) {
     FrameFilter f = parse({"--since", "2026-01-01T00:01:00Z", "--until", "2026-01-01T02:01:00+02:00"});
     ASSERT_TRUE(f.sinceUs && f.untilUs);
-    EXPECT_EQ(*f.sinceUs, cli::parseTimeArg("2026-01-01T00:01:00Z", 0));
+    EXPECT_EQ(*f.sinceUs, view::parseTimeArg("2026-01-01T00:01:00Z", 0));
     EXPECT_EQ(*f.sinceUs, 1'767'225'660'000'000);
     EXPECT_EQ(*f.untilUs, 1'767'225'660'000'000);
     EXPECT_EQ(*parse({"--since", "@1767225600.5"}).sinceUs, 1'767'225'600'500'000);
@@ -87,8 +87,8 @@ TEST(FrameFilterOptionsTest, RelativeTimesCountBackFromWhenTheFlagIsParsed) {
     FrameFilter f = parse({"--since", "10m", "--until", "1h30m"});
     int64_t after = nowUs();
     ASSERT_TRUE(f.sinceUs && f.untilUs);
-    EXPECT_GE(*f.sinceUs, cli::parseTimeArg("10m", before));
-    EXPECT_LE(*f.sinceUs, cli::parseTimeArg("10m", after));
+    EXPECT_GE(*f.sinceUs, view::parseTimeArg("10m", before));
+    EXPECT_LE(*f.sinceUs, view::parseTimeArg("10m", after));
     EXPECT_GE(*f.untilUs, before - 5'400'000'000);
     EXPECT_LE(*f.untilUs, after - 5'400'000'000);
 }
@@ -113,7 +113,7 @@ TEST(FrameFilterOptionsTest, BadValuesAreParseErrors) {
     for (const auto& args : bad) {
         FrameFilter filter;
         CLI::App app("test");
-        cli::addFrameFilterOptions(app, filter);
+        view::addFrameFilterOptions(app, filter);
         std::vector<const char*> argv = {"rtmtap"};
         argv.insert(argv.end(), args.begin(), args.end());
         std::string shown = args[0] + std::string(" ") + (args.size() > 1 ? args[1] : "");

@@ -1,6 +1,6 @@
 // --since/--until arguments: every accepted form against a fixed now, and every rejection with a
 // one-line reason that names the text given.
-#include "cli/TimeArg.h"
+#include "view/TimeArg.h"
 
 #include <gtest/gtest.h>
 
@@ -15,13 +15,13 @@ constexpr int64_t kNow = 1'795'600'800 * kS + 123'456;  // 2026-11-25T10:00:00.1
 constexpr int64_t kTen = 1'795'600'800 * kS;             // 2026-11-25T10:00:00Z
 
 int64_t parse(const std::string& text) {
-    return cli::parseTimeArg(text, kNow);
+    return view::parseTimeArg(text, kNow);
 }
 
 // The reason parseTimeArg gives for text, "" when it accepted it.
 std::string reason(const std::string& text) {
     try {
-        cli::parseTimeArg(text, kNow);
+        view::parseTimeArg(text, kNow);
     } catch (const std::invalid_argument& e) {
         return e.what();
     }
@@ -119,12 +119,12 @@ TEST(TimeArgTest, HugeNumbersDoNotOverflow) {
 }
 
 TEST(TimeArgTest, TimeArgErrorIsEmptyForGoodText) {
-    EXPECT_EQ(cli::timeArgError("10m"), "");
-    EXPECT_EQ(cli::timeArgError("2026-11-25T10:00:00Z"), "");
-    EXPECT_EQ(cli::timeArgError("@1795600800.5"), "");
-    EXPECT_EQ(cli::timeArgError("10x"),
+    EXPECT_EQ(view::timeArgError("10m"), "");
+    EXPECT_EQ(view::timeArgError("2026-11-25T10:00:00Z"), "");
+    EXPECT_EQ(view::timeArgError("@1795600800.5"), "");
+    EXPECT_EQ(view::timeArgError("10x"),
               "invalid time '10x': expected an ISO 8601 time (2026-11-25T10:00:00Z) or a span such as 10m");
-    EXPECT_NE(cli::timeArgError("2026-02-30").find("day 30"), std::string::npos);
+    EXPECT_NE(view::timeArgError("2026-02-30").find("day 30"), std::string::npos);
 }
 
 }  // namespace

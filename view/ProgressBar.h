@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 class ProgressBar {
 public:
@@ -21,4 +21,4 @@ private:
     int lastPercent_ = -1;
 };
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

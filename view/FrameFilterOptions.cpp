@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 namespace {
 
 Kind parseKind(const std::string& text) {
@@ -133,4 +133,4 @@ void addFindingOption(CLI::App& app, FrameFilter& filter) {
         ->group("Filters");
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 // Adds --session (unless withSession is false: `show` names its session), --dir, --op, --kind,
 // --event, --command, --channel, --message, --user, --since, --until, --text, --where and
@@ -21,4 +21,4 @@ void addFindingOption(CLI::App& app, FrameFilter& filter);
 // The text of --filters-help: what the filters mean, for a command's footer.
 extern const char* const kFilterHelp;
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 // Accepts, all as UTC unless an offset is given:
 //   relative:  "10m", "90s", "1h30m", "2d", "500ms" (units ms s m h d, summed): now minus that;
@@ -29,4 +29,4 @@ int64_t nowWallUs();
 CLI::Option* addTimeOption(CLI::App& app, const std::string& name, std::optional<int64_t>& target,
                            const std::string& help);
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 // Frames beyond the index that a search scans rather than indexes first.
 constexpr int64_t kTextScanLimit = 100'000;
@@ -17,4 +17,4 @@ constexpr int64_t kTextScanLimit = 100'000;
 // cannot be written is searched by scanning, with a note on err.
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err);
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

@@ -7,7 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 namespace {
 
 constexpr const char* kExpected =
@@ -154,4 +154,4 @@ CLI::Option* addTimeOption(CLI::App& app, const std::string& name, std::optional
         ->type_name("T");
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

@@ -4,7 +4,7 @@
 #include "store/Database.h"
 #include "store/TextIndex.h"
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err) {
     // One session's words are scanned, not looked up (store/FrameSearch.h): no index needed.
@@ -30,4 +30,4 @@ void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::os
     }
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view

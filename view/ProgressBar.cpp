@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace rtmtap::cli {
+namespace rtmtap::view {
 
 ProgressBar::ProgressBar(std::string what, uint64_t total, uint64_t minimum)
     : what_(std::move(what)), total_(total), shown_(total >= minimum && total > 0 && ::isatty(STDERR_FILENO)) {}
@@ -31,4 +31,4 @@ void ProgressBar::update(uint64_t done) {
     std::fflush(stderr);
 }
 
-}  // namespace rtmtap::cli
+}  // namespace rtmtap::view
