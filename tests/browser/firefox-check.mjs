@@ -119,7 +119,7 @@ async function checkPage(tab) {
       return false;
     }
   };
-  const ready = await step(`cannot open ${options.url}`, () => tab.goto(options.url, { timeout: timeoutMs }))
+  const ready = await step(`cannot open ${options.url}`, () => openPage(tab))
     && await step('the page never set document.body.dataset.ready to "1"',
       () => tab.waitForFunction(() => document.body && document.body.dataset.ready === '1', { timeout: timeoutMs }));
   if (ready) {
@@ -135,6 +135,14 @@ async function checkPage(tab) {
     await step(`cannot write the screenshot ${options.screenshot}`, () => tab.screenshot({ path: options.screenshot }));
   }
   return seen;
+}
+
+// The page, and no error page: a 404 or 500 would only show up as a page that never got ready.
+async function openPage(tab) {
+  const response = await tab.goto(options.url, { timeout: timeoutMs });
+  if (response && !response.ok()) {
+    throw new Error(`the server answered ${response.status()} ${response.statusText()}`.trim());
+  }
 }
 
 async function countAll(tab) {
