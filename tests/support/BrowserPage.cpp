@@ -16,6 +16,7 @@ namespace rtmtap::test {
 namespace {
 
 const std::string kChromium = "/usr/bin/chromium";
+const std::string kFirefox = "/usr/bin/firefox-esr";
 
 std::string onPath(const std::string& name) {
     std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
@@ -28,7 +29,7 @@ std::string onPath(const std::string& name) {
     return "";
 }
 
-PageRun runOpenPage(std::vector<std::string> args, const std::string& shot, int timeoutMs) {
+PageRun runScript(std::vector<std::string> args, const std::string& shot, int timeoutMs) {
     if (!shot.empty()) {
         std::remove(shot.c_str());
         args.insert(args.end(), {"--screenshot", shot});
@@ -44,23 +45,26 @@ PageRun runOpenPage(std::vector<std::string> args, const std::string& shot, int 
 
 }  // namespace
 
-std::string browserToolsMissing(const std::string& browserDir) {
+std::string browserToolsMissing(const std::string& browserDir, BrowserKind kind) {
+    const bool firefox = kind == BrowserKind::Firefox;
+    const std::string& browser = firefox ? kFirefox : kChromium;
+    const std::string driver = firefox ? "puppeteer-core" : "playwright-core";
     std::string missing;
-    if (access(kChromium.c_str(), X_OK) != 0) {
-        missing += " chromium (" + kChromium + ")";
+    if (access(browser.c_str(), X_OK) != 0) {
+        missing += " " + std::string(firefox ? "firefox-esr" : "chromium") + " (" + browser + ")";
     }
     if (onPath("node").empty()) {
         missing += " node (not on PATH)";
     }
-    if (access((browserDir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0) {
-        missing += " playwright-core (" + browserDir + "/node_modules)";
+    if (access((browserDir + "/node_modules/" + driver + "/package.json").c_str(), R_OK) != 0) {
+        missing += " " + driver + " (" + browserDir + "/node_modules)";
     }
     return missing.empty() ? "" : "missing:" + missing;
 }
 
 PageRun openPage(const std::string& browserDir, const std::string& page, const std::string& apiBase,
                  const std::string& shot, int timeoutMs) {
-    return runOpenPage({browserDir + "/open-page.mjs", "--page", page, "--api", apiBase}, shot, timeoutMs);
+    return runScript({browserDir + "/open-page.mjs", "--page", page, "--api", apiBase}, shot, timeoutMs);
 }
 
 PageRun openUrl(const std::string& browserDir, const PageLaunch& launch) {
@@ -68,7 +72,22 @@ PageRun openUrl(const std::string& browserDir, const PageLaunch& launch) {
     for (const std::string& flag : launch.chromiumArgs) {
         args.push_back("--chromium-arg=" + flag);  // a value that starts with a dash needs the `=`
     }
-    return runOpenPage(args, launch.shot, launch.timeoutMs);
+    return runScript(args, launch.shot, launch.timeoutMs);
+}
+
+PageRun checkInFirefox(const std::string& browserDir, const FirefoxCheck& check) {
+    std::vector<std::string> args = {browserDir + "/firefox-check.mjs", "--url", check.url,
+                                     "--timeout", std::to_string(check.timeoutMs), "--firefox", kFirefox};
+    if (!check.click.empty()) {
+        args.insert(args.end(), {"--click", check.click});
+    }
+    if (!check.waitSelector.empty()) {
+        args.insert(args.end(), {"--wait-selector", check.waitSelector});
+    }
+    for (const std::string& selector : check.counts) {
+        args.insert(args.end(), {"--count", selector});
+    }
+    return runScript(args, check.shot, 2 * check.timeoutMs + 60000);
 }
 
 std::string nodeBinary() {
@@ -103,6 +122,11 @@ std::string screenshotPath(const char* envName, const std::string& fallback) {
     return env && *env ? env : fallback;
 }
 
+std::string uiScreenshotPath(const std::string& name) {
+    const char* env = std::getenv("RTMTAP_UI_SCREENSHOTS");
+    return std::string(env && std::string(env) == "docs" ? RTMTAP_UI_DOCS_DIR : RTMTAP_UI_BUILD_DIR) + "/" + name;
+}
+
 bool isPng(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     char magic[8] = {};
@@ -111,7 +135,7 @@ bool isPng(const std::string& path) {
 }
 
 void BrowserTest::SetUp() {
-    const std::string missing = browserToolsMissing(browserDir_);
+    const std::string missing = browserToolsMissing(browserDir_, kind_);
     const char* skip = std::getenv("RTMTAP_SKIP_BROWSER");
     if (skip && std::string(skip) == "1") {
         GTEST_SKIP() << "RTMTAP_SKIP_BROWSER=1" << (missing.empty() ? "" : " (" + missing + ")");
