@@ -2,6 +2,7 @@
 
 #include "protocol/Base64.h"
 #include "protocol/IsoTime.h"
+#include "protocol/SameSecret.h"
 
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Object.h>
@@ -59,18 +60,6 @@ bool readClaims(const std::string& json, SimClaims& out) {
     }
 }
 
-// Compares in constant time so the check leaks nothing about the right signature.
-bool sameBytes(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    unsigned char diff = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
-
 }  // namespace
 
 SimJwt::SimJwt(std::string secret) : secret_(std::move(secret)) {}
@@ -90,7 +79,7 @@ JwtCheck SimJwt::verify(const std::string& token, int64_t nowUnix, SimClaims* ou
     if (second == std::string::npos || token.find('.', second + 1) != std::string::npos) {
         return JwtCheck::Malformed;
     }
-    if (!sameBytes(signature(token.substr(0, second)), token.substr(second + 1))) {
+    if (!sameSecret(signature(token.substr(0, second)), token.substr(second + 1))) {
         return JwtCheck::BadSignature;
     }
     std::string json;

@@ -1,5 +1,6 @@
 #include "UiAccess.h"
 
+#include "protocol/SameSecret.h"
 
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/IPAddress.h>
@@ -12,17 +13,6 @@
 namespace rtmtap::ui {
 namespace {
 
-// Compares in time that does not depend on where the texts differ.
-bool sameSecret(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    unsigned char diff = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
 
 // "127.0.0.1:8090" -> "127.0.0.1", "[::1]:8090" -> "::1", "localhost" -> "localhost".
 std::string hostOfHeader(const std::string& header) {
