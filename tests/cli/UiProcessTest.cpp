@@ -1,6 +1,7 @@
 // `rtmtap ui` as a process: its one stdout line with the URL, the page and API behind it,
 // Ctrl-C, and the errors a person makes at its command line.
 #include "tests/support/CraftedSession.h"
+#include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
@@ -13,7 +14,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <thread>
 #include <regex>
 
 namespace rtmtap::test {
@@ -68,6 +73,26 @@ TEST(UiProcessTest, OffLoopbackTheUrlCarriesATokenAndSaysSo) {
     fetch("http://127.0.0.1:" + port + "/api/info" + withToken, status);
     EXPECT_EQ(status, 200);
     ui.signal(SIGINT);
+    EXPECT_EQ(ui.waitExit().code, 0);
+}
+
+// --open hands the URL to xdg-open (here a script of the test's, first on PATH).
+TEST(UiProcessTest, OpenHandsTheUrlToXdgOpen) {
+    TempDir dir;
+    const std::string opened = dir.file("opened.txt");
+    spit(dir.file("xdg-open"), "#!/bin/sh\nprintf '%s' \"$1\" > " + opened + "\n");
+    ::chmod(dir.file("xdg-open").c_str(), 0755);
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+    ::setenv("PATH", (dir.path() + ":" + path).c_str(), 1);
+    Process ui({"ui", "--db", dir.file("r.db"), "--listen", "127.0.0.1:0", "--open"});
+    ::setenv("PATH", path.c_str(), 1);
+    const std::string url = ui.waitForMatch(kUrlLine);
+    ASSERT_FALSE(url.empty()) << ui.out() << ui.err();
+    for (int i = 0; i < 200 && slurp(opened).empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(slurp(opened), url);
+    ui.signal(SIGTERM);
     EXPECT_EQ(ui.waitExit().code, 0);
 }
 
