@@ -52,13 +52,15 @@ int runUi(const UiOptions& options, std::ostream& out, std::ostream& err) {
     try {
         ui::UiServer server(config);
         server.start();
+        // The notes come first: whoever waits for the URL's line has them by then.
         if (view::probeDatabase(config.db) == view::DatabaseState::Missing) {
             err << "rtmtap: note: '" << config.db << "' does not exist yet; the viewer shows it once a recorder makes it\n";
         }
-        out << "rtmtap ui: " << server.url() << std::endl;
         if (server.needsToken()) {
-            err << "rtmtap: listening off loopback: the URL above holds the access token (it is printed only once)\n";
+            err << "rtmtap: listening off loopback: the URL below holds the access token (it is printed only once)\n";
         }
+        err << std::flush;
+        out << "rtmtap ui: " << server.url() << std::endl;
         if (options.open) {
             openInBrowser(server.url(), err);
         }
