@@ -533,7 +533,8 @@ TEST_F(UiBrowser, HostileRecordingsShowAsTextAndRunNothing) {
             EXPECT_GT(frame->getValue<int64_t>("copiedJson"), 0) << where;
         }
     }
-    // Session 1: its head, its three API calls unfolded, the deep payloads cut short as a tree.
+    // Session 1: its head, its three API calls unfolded, the deep and the wide payloads cut short
+    // as a tree.
     const auto first = sessions->getObject(3);
     ASSERT_EQ(first->getValue<int64_t>("id"), ids[0]);
     EXPECT_EQ(jsonStrings(first->getObject("head")->getArray("facts")).front(), user);
@@ -546,6 +547,13 @@ TEST_F(UiBrowser, HostileRecordingsShowAsTextAndRunNothing) {
     for (const int seq : {12, 13}) {  // 100,000 and 5,000 levels
         EXPECT_EQ(frames1->getObject(static_cast<unsigned>(seq - 1))->getValue<int>("deeper"), 1) << seq;
     }
+    EXPECT_EQ(frames1->getObject(15)->getValue<int>("more"), 1) << "500,000 items: the first shown, then the rest counted";
+    EXPECT_EQ(frames1->getObject(9)->getValue<int>("more"), 0) << "a 1 MiB string is one value";
+    // Payloads whose numbers JSON.parse would change (past 2^53; 1e400 to Infinity) as their text.
+    for (const int seq : {2, 14, 15}) {
+        EXPECT_EQ(frames1->getObject(static_cast<unsigned>(seq - 1))->getValue<std::string>("data"), "jt-string") << seq;
+    }
+    EXPECT_EQ(frames1->getObject(3)->getValue<std::string>("data"), "jt-container") << "__proto__ keys: a tree";
 
     // Each search found what rtmtap query --text finds, its words marked.
     const auto searches = saw->getArray("searches");

@@ -226,6 +226,10 @@ async function hostileSession(tab, id, foreign) {
         jsonChars: json.textContent.length,
         containers: json.querySelectorAll('.jt-container').length,
         deeper: json.querySelectorAll('.jt-deeper').length,
+        more: json.querySelectorAll('.jt-more').length,
+        // How the payload shows: "jt-string" (its text), "jt-container" (a tree), ...
+        data: [...json.querySelectorAll('.jt > .jt-container > .jt-children > .jt-key')]
+          .find((k) => k.textContent === '"data"')?.nextElementSibling?.classList[0] ?? null,
         copiedJson: document.querySelector('#copy-json').dataset.copied?.length ?? null,
         copiedQuery: document.querySelector('#copy-query').dataset.copied ?? null,
       };
