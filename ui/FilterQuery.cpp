@@ -30,13 +30,14 @@ Parsed argsOf(CLI::App& app, const QueryParams& params, const std::set<std::stri
         if (!option) {
             std::string known;
             for (const CLI::Option* o : app.get_options()) {
-                if (!o->get_lnames().empty() && o->get_lnames().front() != "help") {
+                if (!o->get_lnames().empty()) {
                     known += (known.empty() ? "" : ", ") + o->get_lnames().front();
                 }
             }
             throw std::invalid_argument("unknown parameter '" + name + "' (the filters are " + known + ")");
         }
-        if (option->get_type_size_max() == 0) {
+        // A flag expects no value (its type size is CLI11's default, not 0).
+        if (option->get_expected_max() == 0) {
             if (switchedOn(value)) {
                 parsed.args.push_back("--" + name);
             }
@@ -48,13 +49,19 @@ Parsed argsOf(CLI::App& app, const QueryParams& params, const std::set<std::stri
     return parsed;
 }
 
+// The filters of `rtmtap query`, without CLI11's --help (a parameter "help" is not a filter).
+void addFilters(CLI::App& app, FrameFilter& filter) {
+    app.set_help_flag();
+    view::addFrameFilterOptions(app, filter);
+    view::addFindingOption(app, filter);
+}
+
 }  // namespace
 
 FrameFilter frameFilterOf(const QueryParams& params, const std::set<std::string>& own) {
     FrameFilter filter;
     CLI::App app("filters");
-    view::addFrameFilterOptions(app, filter);
-    view::addFindingOption(app, filter);
+    addFilters(app, filter);
     Parsed parsed = argsOf(app, params, own);
     std::vector<std::string> reversed(parsed.args.rbegin(), parsed.args.rend());  // CLI11 takes them so
     try {
@@ -68,8 +75,7 @@ FrameFilter frameFilterOf(const QueryParams& params, const std::set<std::string>
 std::string filterFlags(const QueryParams& params, const std::set<std::string>& own) {
     FrameFilter unused;
     CLI::App app("filters");
-    view::addFrameFilterOptions(app, unused);
-    view::addFindingOption(app, unused);
+    addFilters(app, unused);
     std::string flags;
     for (const std::string& arg : argsOf(app, params, own).args) {
         size_t eq = arg.find('=');

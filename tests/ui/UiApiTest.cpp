@@ -229,6 +229,17 @@ TEST_F(UiApiTest, FiltersInTheUrlMeanWhatTheFlagsMean) {
     EXPECT_EQ(findings->getArray("frames")->getObject(0)->getValue<int64_t>("seq"), 7);
 }
 
+// A switch is on for any value but 0, false and off, and its command line is the bare flag.
+TEST_F(UiApiTest, SwitchesAreFlagsInTheQueryCommand) {
+    FrameFilter malformed;
+    malformed.malformed = true;
+    for (const std::string value : {"1", "yes", ""}) {
+        auto page = getObject("/api/frames?malformed=" + value + "&edited=0&injected=off");
+        EXPECT_EQ(page->getValue<std::string>("query"), "rtmtap query --db " + db_ + " --malformed") << value;
+        EXPECT_EQ(std::to_string(page->getValue<int64_t>("total")) + "\n", query(malformed, true)) << value;
+    }
+}
+
 TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
     struct Case {
         const char* target;
@@ -241,6 +252,7 @@ TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
         {"/api/frames?at=3", "at=SEQ needs exactly one session"},
         {"/api/frames?order=sideways", "order=sideways"},
         {"/api/frames?where=nonsense", "--where"},
+        {"/api/frames?help=1", "unknown parameter 'help'"},
         {"/api/frames?since=13-13-13", "--since"},
         {"/api/stats?session=x", "session=x"},
         {"/api/export?session=7&format=pdf", "format=pdf"},
