@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 namespace rtmtap::ui {
@@ -16,12 +17,15 @@ bool switchedOn(const std::string& value) {
     return value != "0" && value != "false" && value != "off";
 }
 
-struct Parsed {
-    std::vector<std::string> args;  // in order, as on a command line
+// One filter as on a command line.
+struct FlagArg {
+    std::string flag;                  // "--event"
+    std::optional<std::string> value;  // "chat.*"; none for a switch
 };
 
-Parsed argsOf(CLI::App& app, const QueryParams& params, const std::set<std::string>& own) {
-    Parsed parsed;
+// The filters in order, as on a command line.
+std::vector<FlagArg> argsOf(CLI::App& app, const QueryParams& params, const std::set<std::string>& own) {
+    std::vector<FlagArg> args;
     for (const auto& [name, value] : params) {
         if (own.count(name)) {
             continue;
@@ -39,14 +43,13 @@ Parsed argsOf(CLI::App& app, const QueryParams& params, const std::set<std::stri
         // A flag expects no value (its type size is CLI11's default, not 0).
         if (option->get_expected_max() == 0) {
             if (switchedOn(value)) {
-                parsed.args.push_back("--" + name);
+                args.push_back({"--" + name, std::nullopt});
             }
         } else {
-            // --name=value: a value that starts with a dash stays a value.
-            parsed.args.push_back("--" + name + "=" + value);
+            args.push_back({"--" + name, value});
         }
     }
-    return parsed;
+    return args;
 }
 
 // The filters of `rtmtap query`, without CLI11's --help (a parameter "help" is not a filter).
@@ -62,8 +65,18 @@ FrameFilter frameFilterOf(const QueryParams& params, const std::set<std::string>
     FrameFilter filter;
     CLI::App app("filters");
     addFilters(app, filter);
-    Parsed parsed = argsOf(app, params, own);
-    std::vector<std::string> reversed(parsed.args.rbegin(), parsed.args.rend());  // CLI11 takes them so
+    std::vector<std::string> words;
+    for (const FlagArg& arg : argsOf(app, params, own)) {
+        if (!arg.value) {
+            words.push_back(arg.flag);
+        } else if (arg.value->empty()) {
+            // Not "--text=": CLI11 would take the next word for the value (--since=... as text).
+            words.insert(words.end(), {arg.flag, ""});
+        } else {
+            words.push_back(arg.flag + "=" + *arg.value);  // a value that starts with a dash stays a value
+        }
+    }
+    std::vector<std::string> reversed(words.rbegin(), words.rend());  // CLI11 takes them so
     try {
         app.parse(reversed);
     } catch (const CLI::ParseError& e) {
@@ -77,10 +90,8 @@ std::string filterFlags(const QueryParams& params, const std::set<std::string>& 
     CLI::App app("filters");
     addFilters(app, unused);
     std::string flags;
-    for (const std::string& arg : argsOf(app, params, own).args) {
-        size_t eq = arg.find('=');
-        flags += (flags.empty() ? "" : " ") +
-                 (eq == std::string::npos ? arg : arg.substr(0, eq) + " " + view::shellWord(arg.substr(eq + 1)));
+    for (const FlagArg& arg : argsOf(app, params, own)) {
+        flags += (flags.empty() ? "" : " ") + arg.flag + (arg.value ? " " + view::shellWord(*arg.value) : "");
     }
     return flags;
 }

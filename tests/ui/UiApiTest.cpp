@@ -253,6 +253,7 @@ TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
         {"/api/frames?order=sideways", "order=sideways"},
         {"/api/frames?where=nonsense", "--where"},
         {"/api/frames?help=1", "unknown parameter 'help'"},
+        {"/api/frames?text=&since=yesterday", "--since"},  // not taken as the empty text's value
         {"/api/frames?since=13-13-13", "--since"},
         {"/api/stats?session=x", "session=x"},
         {"/api/export?session=7&format=pdf", "format=pdf"},
