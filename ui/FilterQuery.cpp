@@ -67,17 +67,19 @@ FrameFilter frameFilterOf(const QueryParams& params, const std::set<std::string>
     addFilters(app, filter);
     std::vector<std::string> words;
     for (const FlagArg& arg : argsOf(app, params, own)) {
-        if (!arg.value) {
-            words.push_back(arg.flag);
-        } else if (arg.value->empty()) {
-            // Not "--text=": CLI11 would take the next word for the value (--since=... as text).
-            words.insert(words.end(), {arg.flag, ""});
-        } else {
-            words.push_back(arg.flag + "=" + *arg.value);  // a value that starts with a dash stays a value
-        }
+        // --name=value: a value that starts with a dash stays a value.
+        words.push_back(arg.value ? arg.flag + "=" + *arg.value : arg.flag);
     }
     std::vector<std::string> reversed(words.rbegin(), words.rend());  // CLI11 takes them so
     try {
+        // Each word alone first: of a value that holds none ("", ",", "[]") CLI11 takes the next
+        // word for the value (text=&since=x filtered for the word --since=x).
+        for (const std::string& word : words) {
+            FrameFilter scratch;
+            CLI::App alone("filter");
+            addFilters(alone, scratch);
+            alone.parse(std::vector<std::string>{word});
+        }
         app.parse(reversed);
     } catch (const CLI::ParseError& e) {
         throw std::invalid_argument(e.what());

@@ -253,7 +253,10 @@ TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
         {"/api/frames?order=sideways", "order=sideways"},
         {"/api/frames?where=nonsense", "--where"},
         {"/api/frames?help=1", "unknown parameter 'help'"},
-        {"/api/frames?text=&since=yesterday", "--since"},  // not taken as the empty text's value
+        // An empty value, not the next parameter taken for it.
+        {"/api/frames?text=&since=yesterday", "--text"},
+        {"/api/frames?event=,&command=ws_auth", "--event"},
+        {"/api/frames?event=[]&dir=c2s", "--event"},
         {"/api/frames?since=13-13-13", "--since"},
         {"/api/stats?session=x", "session=x"},
         {"/api/export?session=7&format=pdf", "format=pdf"},
