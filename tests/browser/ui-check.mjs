@@ -223,6 +223,7 @@ async function hostileSession(tab, id, foreign) {
         seq: Number(n),
         kind: row.querySelector('.col-kind .cell-text')?.textContent ?? '',
         name: row.querySelector('.col-name').textContent,
+        filterChars: row.querySelector('.col-name .add-filter')?.dataset.value.length ?? null,
         jsonChars: json.textContent.length,
         containers: json.querySelectorAll('.jt-container').length,
         deeper: json.querySelectorAll('.jt-deeper').length,

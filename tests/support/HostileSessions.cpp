@@ -129,7 +129,8 @@ void hostileSession(Jsonl& file) {
         .frame(16000, "s2c", "ping", str("p" + kHostileControl))
         .frame(16500, "c2s", "pong", base64Data("\xff"))
         .frame(20000, "c2s", "close", "{\"code\":4000,\"reason\":" + str(kHostileImg) + "}")
-        .frame(20001, "s2c", "close", base64Data(std::string("\x0f\xa0\xff\xfe") + kHostileImg));
+        .frame(20001, "s2c", "close", base64Data(std::string("\x0f\xa0\xff\xfe") + kHostileImg))
+        .frame(20002, "s2c", "text", "{\"event\":" + str(std::string("long ") + kHostileImg + std::string(1 << 20, 'n')) + "}");
 }
 
 }  // namespace

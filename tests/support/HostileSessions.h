@@ -7,9 +7,10 @@
 // Session 1 "hostile": markup and script in every text a page shows (user name, client,
 // upstream, path, label, close reason, error, headers, API calls' method, path, headers and
 // bodies, event and command names, payloads), right-to-left overrides and control characters,
-// invalid UTF-8 and binary frames, a 1 MiB JSON string and a 1 MiB text, an array of 500,000
-// items, JSON nested 100,000 and 5,000 levels deep, integers past 2^53 and exponents past a
-// double's range, keys named __proto__ and constructor, times that go backwards. Session 2 has
+// invalid UTF-8 and binary frames, a 1 MiB JSON string, a 1 MiB text and a 1 MiB event name,
+// an array of 500,000 items, JSON nested 100,000 and 5,000 levels deep, integers past 2^53 and
+// exponents past a double's range, keys named __proto__ and constructor, times that go
+// backwards (and a frame after the closes). Session 2 has
 // no frame, session 3 only frames of kind "other", session 4 times at both ends of int64.
 #include <cstdint>
 #include <string>

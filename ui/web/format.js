@@ -100,3 +100,13 @@ export function shellQuote(word) {
   }
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+// A recorded name as a cell or a legend shows it: its first NAME_CHARS characters. A name is as
+// long as its frame lets it be, and laying out a 1 MiB line in each of 30 rows held the tab for
+// seconds; titles and filter values keep it whole.
+const NAME_CHARS = 200;
+
+export function cut(text) {
+  const s = String(text);
+  return s.length > NAME_CHARS ? `${s.slice(0, NAME_CHARS)}…` : s;
+}
