@@ -545,7 +545,11 @@ TEST_F(UiApiHostileTest, EveryEndpointAnswersValidJson) {
         EXPECT_TRUE(answer.status == 200 || answer.status == 400) << query << ": " << answer.status;
         EXPECT_TRUE(isValidJson(answer.body)) << query << ": " << answer.body.substr(0, 300);
     }
-    EXPECT_NE(json("/api/frames?text=onerror").find("\"total\":4,"), std::string::npos);
+    FrameFilter onerror;
+    onerror.words = {"onerror"};
+    const std::string count = query(onerror, true);
+    ASSERT_NE(count, "0\n");
+    EXPECT_NE(json("/api/frames?text=onerror").find("\"total\":" + count.substr(0, count.size() - 1) + ","), std::string::npos);
     // The user id past 2^53 as recorded, digit for digit.
     EXPECT_NE(json("/api/sessions").find(std::string("\"user_id\":") + kHostileUserId + ","), std::string::npos);
 }
