@@ -3,7 +3,8 @@
 // and prints what the page showed; this test holds that against the database (store/Reader,
 // rtmtap query and show). The databases: `rtmtap demo` (simulator, proxy and three clients) with
 // its lint findings stored; a session a proxy records while the page looks at it; one session of
-// 100,000 frames written straight into the file (tests/support/BigSession). Screenshots of the
+// 100,000 frames written straight into the file (tests/support/BigSession); recordings made to hurt
+// a viewer (tests/support/HostileSessions), where nothing may run. Screenshots of the
 // main views go to the build directory, or to $RTMTAP_UI_SCREENSHOTS (a directory; relative to
 // the sources, e.g. docs). Needs what scripts/install-deps installs (see BrowserPage.h).
 #include "store/Reader.h"
@@ -11,6 +12,7 @@
 #include "tests/support/BigSession.h"
 #include "tests/support/BrowserPage.h"
 #include "tests/support/Eventually.h"
+#include "tests/support/HostileSessions.h"
 #include "tests/support/Process.h"
 #include "tests/support/Shell.h"
 #include "tests/support/SimulateProcess.h"
@@ -469,6 +471,103 @@ TEST_F(UiBrowser, ASearchAcrossSessionsOpensAResultInItsSession) {
     EXPECT_EQ(selected->getObject(0)->getValue<int64_t>("session"), session);
     EXPECT_EQ(selected->getObject(0)->getValue<int64_t>("seq"), seq);
     EXPECT_TRUE(isPng(shot)) << shot;
+}
+
+// The hostile recordings, every view of them used: nothing they hold runs (no handler set the flag,
+// the CSP blocked nothing, no markup or javascript: link of theirs in the DOM), the browser logs
+// no error, the page answers a click at the end, and their text shows as the text it is.
+TEST_F(UiBrowser, HostileRecordingsShowAsTextAndRunNothing) {
+    const std::vector<int64_t> ids = importHostileSessions(db, dir.path());
+    ASSERT_EQ(ids.size(), 4u);
+    UiProcess ui(db);
+    ASSERT_TRUE(ui.started()) << ui.output();
+    const std::vector<std::string> words = {"onerror", "<img src=x", "\"><svg", "javascript"};
+    std::vector<std::string> args;
+    for (const std::string& word : words) {
+        args.insert(args.end(), {"--text", word});
+    }
+    const Check check = runCheck(ui.url(), "hostile", args);
+    ASSERT_TRUE(passed(check));
+    const auto& saw = check.saw;
+    EXPECT_TRUE(saw->isNull("pwned")) << "an injected handler ran";
+    EXPECT_EQ(jsonStrings(saw->getArray("violations")), std::vector<std::string>{}) << "the CSP blocked something";
+    EXPECT_EQ(jsonStrings(saw->getArray("foreign")), std::vector<std::string>{}) << "recorded text became markup";
+    EXPECT_EQ(saw->getValue<int>("rowsAtEnd"), 4) << "a click on the list after it all";
+
+    // The list: session 1's texts as recorded, its user id past 2^53 digit for digit.
+    const SessionRow hostile = *Reader(db).session(ids[0]);
+    const auto list = saw->getArray("list");
+    ASSERT_EQ(list->size(), 4u);
+    const auto row = list->getObject(3);  // newest first
+    ASSERT_EQ(row->getValue<int64_t>("id"), ids[0]);
+    EXPECT_EQ(row->getValue<std::string>("label"), hostileLabel());
+    EXPECT_EQ(row->getValue<std::string>("client"), kHostileSvg);
+    const std::string user = hostileUserName() + " (" + kHostileUserId + ")";
+    EXPECT_EQ(row->getValue<std::string>("user"), user);
+    EXPECT_EQ(row->getValue<std::string>("endingTitle"), hostile.close_reason + " · " + hostile.error);
+    EXPECT_EQ(saw->getValue<int>("svgRows"), 2) << "the words typed filter the rows as text";
+
+    const auto sessions = saw->getArray("sessions");
+    ASSERT_EQ(sessions->size(), 4u);
+    for (size_t i = 0; i < sessions->size(); ++i) {
+        const auto shown = sessions->getObject(static_cast<unsigned>(i));
+        const int64_t id = shown->getValue<int64_t>("id");
+        const std::string s = std::to_string(id);
+        const std::vector<FrameRow> stored = frames(id);
+        EXPECT_EQ(shown->getValue<int64_t>("total"), static_cast<int64_t>(stored.size())) << s;
+        const auto kinds = shown->getObject("kinds");
+        for (const std::string kind : {"command", "event", "control", "other"}) {
+            EXPECT_EQ(kinds->getValue<int64_t>(kind), queryCount(db, {"--session", s, "--kind", kind})) << s << " " << kind;
+        }
+        const auto shownFrames = shown->getArray("frames");
+        ASSERT_EQ(shownFrames->size(), stored.size()) << s;
+        for (size_t f = 0; f < stored.size(); ++f) {
+            const auto frame = shownFrames->getObject(static_cast<unsigned>(f));
+            const FrameRow& row = stored[static_cast<size_t>(frame->getValue<int64_t>("seq") - 1)];
+            const std::string where = s + ":" + std::to_string(row.message.seq);
+            // A name shows whole up to 200 characters (these are ASCII past that), and filters whole.
+            if (row.name.size() > 200) {
+                EXPECT_EQ(frame->getValue<std::string>("name"), row.name.substr(0, 200) + "…") << where;
+                EXPECT_EQ(frame->getValue<size_t>("filterChars"), row.name.size()) << where;
+            } else if (!row.name.empty()) {
+                EXPECT_EQ(frame->getValue<std::string>("name"), row.name) << where;
+            }
+            EXPECT_GT(frame->getValue<int64_t>("jsonChars"), 0) << where << ": the frame's JSON tree";
+            EXPECT_EQ(frame->getValue<std::string>("copiedQuery").rfind("rtmtap query --db ", 0), 0u) << where;
+            EXPECT_GT(frame->getValue<int64_t>("copiedJson"), 0) << where;
+        }
+    }
+    // Session 1: its head, its three API calls unfolded, the deep and the wide payloads cut short
+    // as a tree.
+    const auto first = sessions->getObject(3);
+    ASSERT_EQ(first->getValue<int64_t>("id"), ids[0]);
+    EXPECT_EQ(jsonStrings(first->getObject("head")->getArray("facts")).front(), user);
+    const auto calls = first->getArray("calls");
+    ASSERT_EQ(calls->size(), 3u);
+    EXPECT_TRUE(calls->getObject(0)->getValue<bool>("open"));
+    EXPECT_EQ(calls->getObject(0)->getValue<std::string>("method"), kHostileImg);
+    EXPECT_EQ(calls->getObject(0)->getValue<std::string>("path"), std::string(kHostileUrl) + kHostileSvg);
+    const auto frames1 = first->getArray("frames");
+    for (const int seq : {12, 13}) {  // 100,000 and 5,000 levels
+        EXPECT_EQ(frames1->getObject(static_cast<unsigned>(seq - 1))->getValue<int>("deeper"), 1) << seq;
+    }
+    EXPECT_EQ(frames1->getObject(15)->getValue<int>("more"), 1) << "500,000 items: the first shown, then the rest counted";
+    EXPECT_EQ(frames1->getObject(9)->getValue<int>("more"), 0) << "a 1 MiB string is one value";
+    // Payloads whose numbers JSON.parse would change (past 2^53; 1e400 to Infinity) as their text.
+    for (const int seq : {2, 14, 15}) {
+        EXPECT_EQ(frames1->getObject(static_cast<unsigned>(seq - 1))->getValue<std::string>("data"), "jt-string") << seq;
+    }
+    EXPECT_EQ(frames1->getObject(3)->getValue<std::string>("data"), "jt-container") << "__proto__ keys: a tree";
+
+    // Each search found what rtmtap query --text finds, its words marked.
+    const auto searches = saw->getArray("searches");
+    ASSERT_EQ(searches->size(), words.size());
+    for (size_t i = 0; i < words.size(); ++i) {
+        const auto search = searches->getObject(static_cast<unsigned>(i));
+        EXPECT_EQ(search->getValue<int64_t>("total"), queryCount(db, {"--text", words[i]})) << words[i];
+        EXPECT_GT(search->getValue<int64_t>("total"), 0) << words[i];
+        EXPECT_FALSE(search->isNull("opened")) << words[i];
+    }
 }
 
 }  // namespace

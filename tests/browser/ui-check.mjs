@@ -17,6 +17,12 @@
 //   scroll    one (large) session scrolled by wheel, to its middle and to its end: the rows in the
 //             DOM, the last row's seq
 //   search    #/search with --text WORD: the results; the first opened in its session
+//   hostile   a database of hostile recordings (tests/support/HostileSessions): every session of
+//             the list opened, its API calls expanded, every frame selected (a click each, the
+//             JSON tree's braces unfolded, both copies), each --kind filter, the findings; a search
+//             for each --text WORD (repeatable). saw: what ran (window.__pwned, which an injected
+//             handler would set, and the CSP violations), the text the page shows where recorded
+//             text goes (list, head, login, frames), and a click on the list after it all
 //
 // Prints one JSON line on stdout (the last line): ok, error, scenario, saw (what the page showed)
 // and consoleErrors (the browser's errors and warnings, but for the 400 the bad filter asks for).
@@ -46,7 +52,7 @@ try {
       session: { type: 'string' },
       event: { type: 'string' },
       seq: { type: 'string' },
-      text: { type: 'string' },
+      text: { type: 'string', multiple: true },
       screenshot: { type: 'string' },
       timeout: { type: 'string', default: '20000' },
       chromium: { type: 'string', default: '/usr/bin/chromium' },
@@ -120,6 +126,123 @@ async function screenshot(tab) {
   });
   const height = Math.round(Math.min(size.height, Math.max(320, bottom + 140)));
   await tab.screenshot({ path: options.screenshot, clip: { x: 0, y: 0, width: size.width, height } });
+}
+
+// Navigates the open page to hash and waits until the view has loaded again (the mark is
+// cleared first: the old view's "1" must not pass for the new one's).
+async function go(tab, hash) {
+  await tab.evaluate((h) => {
+    document.body.dataset.ready = '0';
+    location.hash = h;
+  }, hash);
+  await ready(tab);
+}
+
+// Elements and attributes that recorded text must never become: markup of its own (an img,
+// script, iframe, an svg outside the timeline's), event handler attributes, javascript: links.
+const foreignMarkup = (tab) => tab.evaluate(() => {
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const name = el.localName;
+    if (/^(img|image|script|iframe|object|embed|foreignobject|style|link|meta|base|form)$/i.test(name) ||
+      (name === 'svg' && !el.closest('#timeline'))) {
+      found.push(name);
+    }
+    for (const a of el.attributes) {
+      if (/^on/i.test(a.name) || (/^(href|src|action|xlink:href)$/i.test(a.name) && /^\s*javascript:/i.test(a.value))) {
+        found.push(`${name}[${a.name}]`);
+      }
+    }
+  }
+  return found;
+});
+
+// Shell-quotes a word for the filter bar, as filters.js reads it back.
+const barWord = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+// One session of the hostile database, every part of its view used (see the scenario).
+async function hostileSession(tab, id, foreign) {
+  await go(tab, `#/session/${id}`);
+  foreign.push(...await foreignMarkup(tab));
+  const head = await tab.evaluate(() => {
+    const facts = [...document.querySelectorAll('.session-head .fact')].map((f) => f.textContent);
+    const ending = document.querySelector('.session-head .ending');
+    return { facts, ending: ending?.textContent ?? null, endingTitle: ending?.title ?? null };
+  });
+  // The login: every API call unfolded.
+  const summaries = tab.locator('#login .api-call > summary');
+  for (let i = 0; i < await summaries.count(); i += 1) {
+    await summaries.nth(i).click({ timeout });
+  }
+  const calls = await tab.evaluate(() => [...document.querySelectorAll('#login .api-call')].map((call) => ({
+    open: call.open,
+    method: call.querySelector('.method').textContent,
+    path: call.querySelector('.path').textContent,
+    status: call.querySelector('.status').textContent,
+    headers: [...call.querySelectorAll('.headers tr')].map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),
+    bodies: [...call.querySelectorAll('.body')].map((b) => b.textContent.length),
+  })));
+  const findings = await tab.evaluate(() => [...document.querySelectorAll('#findings .finding')].map((f) => ({
+    seq: Number(f.dataset.seq), sentence: f.querySelector('.sentence').textContent })));
+  // The timeline's readout under the pointer, left to right.
+  const plot = await tab.locator('#timeline .tl-bg').boundingBox().catch(() => null);
+  if (plot) {
+    for (let x = 0.05; x < 1; x += 0.15) {
+      await tab.mouse.move(plot.x + plot.width * x, plot.y + plot.height / 2);
+    }
+  }
+  const all = await total(tab);
+  foreign.push(...await foreignMarkup(tab));
+
+  // Every frame: selected by a click, its JSON tree unfolded (folded nodes opened, then an
+  // Alt-click on the root twice: everything folded, everything unfolded), both copies made.
+  const frames = [];
+  for (let index = 0; index < all; index += 1) {
+    const seq = await tab.evaluate((i) => {
+      const rows = [...document.querySelectorAll('.frame-row')].sort((a, b) => a.vtIndex - b.vtIndex);
+      return rows.find((r) => r.vtIndex === i)?.dataset.seq ?? null;
+    }, index);
+    check(seq !== null, `session ${id}: no row for frame ${index + 1} of ${all}`);
+    await tab.locator(`.frame-row[data-seq="${seq}"] .col-seq`).click({ timeout });
+    await tab.waitForFunction((n) => document.querySelector('.detail-title').textContent.startsWith(`#${n} `), seq, { timeout });
+    const folded = tab.locator('#frame-json .jt-folded > .jt-brace');
+    for (let i = 0; i < Math.min(10, await folded.count()); i += 1) {
+      await folded.first().click({ timeout });
+    }
+    const root = tab.locator('#frame-json .jt > .jt-container > .jt-brace');
+    if (await root.count()) {
+      await root.click({ modifiers: ['Alt'], timeout });
+      await root.click({ modifiers: ['Alt'], timeout });
+    }
+    await tab.click('#copy-json', { timeout });
+    await tab.click('#copy-query', { timeout });
+    frames.push(await tab.evaluate((n) => {
+      const row = document.querySelector(`.frame-row[data-seq="${n}"]`);
+      const json = document.querySelector('#frame-json');
+      return {
+        seq: Number(n),
+        kind: row.querySelector('.col-kind .cell-text')?.textContent ?? '',
+        name: row.querySelector('.col-name').textContent,
+        filterChars: row.querySelector('.col-name .add-filter')?.dataset.value.length ?? null,
+        jsonChars: json.textContent.length,
+        containers: json.querySelectorAll('.jt-container').length,
+        deeper: json.querySelectorAll('.jt-deeper').length,
+        more: json.querySelectorAll('.jt-more').length,
+        // How the payload shows: "jt-string" (its text), "jt-container" (a tree), ...
+        data: [...json.querySelectorAll('.jt > .jt-container > .jt-children > .jt-key')]
+          .find((k) => k.textContent === '"data"')?.nextElementSibling?.classList[0] ?? null,
+        copiedJson: document.querySelector('#copy-json').dataset.copied?.length ?? null,
+        copiedQuery: document.querySelector('#copy-query').dataset.copied ?? null,
+      };
+    }, seq));
+  }
+  foreign.push(...await foreignMarkup(tab));
+  const kinds = {};
+  for (const kind of ['command', 'event', 'control', 'other']) {
+    await go(tab, `#/session/${id}?kind=${kind}`);
+    kinds[kind] = await total(tab);
+  }
+  return { id, head, calls, findings, total: all, frames, kinds };
 }
 
 const scenarios = {
@@ -312,7 +435,7 @@ const scenarios = {
   },
 
   async search(tab) {
-    const text = needs('text');
+    const text = needs('text')[0];
     await open(tab, '#/search');
     await tab.click('#search');
     await tab.fill('#search', `--text ${text}`);
@@ -330,6 +453,58 @@ const scenarios = {
     await tab.waitForFunction(() => document.querySelector('.frame-row.selected'), null, { timeout });
     const selected = (await frameRows(tab)).filter((r) => r.selected).map((r) => ({ session: r.session, seq: r.seq }));
     return { hash, total: found, results, opened, selected };
+  },
+  async hostile(tab) {
+    // Before the page's own scripts: what the CSP blocked is recorded from the first byte on.
+    await tab.addInitScript(() => {
+      window.uiCheckViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.uiCheckViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+      });
+    });
+    await open(tab, '#/');
+    const foreign = await foreignMarkup(tab);
+    const list = await tab.evaluate(() => [...document.querySelectorAll('tr[data-session]')].map((tr) => ({
+      id: Number(tr.dataset.session),
+      user: tr.querySelector('.col-user').textContent,
+      client: tr.querySelector('.col-client').textContent,
+      label: tr.querySelector('.col-label').textContent,
+      ending: tr.querySelector('.col-ending').textContent,
+      endingTitle: tr.querySelector('.col-ending').title,
+    })));
+    check(list.length > 0, 'no session row (tr[data-session])');
+    // Words typed into the list's bar filter its rows as text.
+    await tab.fill('#filter', 'svg');
+    const svgRows = await tab.locator('tr[data-session]').count();
+    await tab.fill('#filter', '');
+    const sessions = [];
+    for (const row of list) {
+      sessions.push(await hostileSession(tab, row.id, foreign));
+    }
+    const searches = [];
+    for (const word of options.text || []) {
+      await go(tab, '#/search');
+      await tab.fill('#search', `--text ${barWord(word)}`);
+      await tab.press('#search', 'Enter');
+      await hashAndReady(tab, 'text=');
+      const found = await total(tab);
+      const previews = await tab.evaluate(() => [...document.querySelectorAll('.result')].slice(0, 20).map((r) => ({
+        session: Number(r.dataset.session), seq: Number(r.dataset.seq),
+        marks: [...r.querySelectorAll('mark')].map((m) => m.textContent) })));
+      foreign.push(...await foreignMarkup(tab));
+      let opened = null;
+      if (previews.length) {
+        await tab.click(`.result[data-session="${previews[0].session}"][data-seq="${previews[0].seq}"]`, { timeout });
+        opened = await hashAndReady(tab, `^#/session/${previews[0].session}\\?seq=${previews[0].seq}$`);
+      }
+      searches.push({ word, total: found, previews, opened });
+    }
+    // After all that the page still answers a click: the list again, every row there.
+    await tab.click('.topbar nav a[data-view="sessions"]', { timeout });
+    await hashAndReady(tab, '^#/$');
+    await tab.waitForFunction((n) => document.querySelectorAll('tr[data-session]').length === n, list.length, { timeout });
+    const ran = await tab.evaluate(() => ({ pwned: window.__pwned ?? null, violations: window.uiCheckViolations }));
+    return { ...ran, foreign, list, svgRows, sessions, searches, rowsAtEnd: await tab.locator('tr[data-session]').count() };
   },
 };
 

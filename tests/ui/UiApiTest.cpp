@@ -1,14 +1,18 @@
 // rtmtap ui's JSON API (docs/ui-api.md) on a real socket, against a database recorded through the
 // store's Recorder: each endpoint answers what the read command it stands for prints (sessions
 // --json, query --jsonl/--count, stats --json, export), filters are the flags' own, and access
-// is refused where it must be.
+// is refused where it must be; and every endpoint on recordings made to hurt a viewer
+// (tests/support/HostileSessions) answers valid JSON.
 #include "cli/LintStore.h"
 #include "cli/QueryCommand.h"
 #include "cli/SessionsCommand.h"
 #include "cli/StatsCommand.h"
 #include "lint/Finding.h"
 #include "protocol/CloseFrame.h"
+#include "protocol/JsonScanner.h"
+#include "store/Reader.h"
 #include "tests/support/CraftedSession.h"
+#include "tests/support/HostileSessions.h"
 #include "tests/support/LoginSession.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -225,6 +229,17 @@ TEST_F(UiApiTest, FiltersInTheUrlMeanWhatTheFlagsMean) {
     EXPECT_EQ(findings->getArray("frames")->getObject(0)->getValue<int64_t>("seq"), 7);
 }
 
+// A switch is on for any value but 0, false and off, and its command line is the bare flag.
+TEST_F(UiApiTest, SwitchesAreFlagsInTheQueryCommand) {
+    FrameFilter malformed;
+    malformed.malformed = true;
+    for (const std::string value : {"1", "yes", ""}) {
+        auto page = getObject("/api/frames?malformed=" + value + "&edited=0&injected=off");
+        EXPECT_EQ(page->getValue<std::string>("query"), "rtmtap query --db " + db_ + " --malformed") << value;
+        EXPECT_EQ(std::to_string(page->getValue<int64_t>("total")) + "\n", query(malformed, true)) << value;
+    }
+}
+
 TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
     struct Case {
         const char* target;
@@ -237,6 +252,11 @@ TEST_F(UiApiTest, BadParametersAreOneLineWith400) {
         {"/api/frames?at=3", "at=SEQ needs exactly one session"},
         {"/api/frames?order=sideways", "order=sideways"},
         {"/api/frames?where=nonsense", "--where"},
+        {"/api/frames?help=1", "unknown parameter 'help'"},
+        // An empty value, not the next parameter taken for it.
+        {"/api/frames?text=&since=yesterday", "--text"},
+        {"/api/frames?event=,&command=ws_auth", "--event"},
+        {"/api/frames?event=[]&dir=c2s", "--event"},
         {"/api/frames?since=13-13-13", "--since"},
         {"/api/stats?session=x", "session=x"},
         {"/api/export?session=7&format=pdf", "format=pdf"},
@@ -456,6 +476,105 @@ TEST_F(UiApiTest, AMissingDatabaseListsNoSessionsAndSaysWhyElsewhere) {
     Answer frames = get("/api/frames");
     EXPECT_EQ(frames.status, 500);
     EXPECT_NE(frames.body.find("not-yet.db"), std::string::npos) << frames.body;
+}
+
+// JSON as RFC 8259 has it (UTF-8 included), at any depth: what JSON.parse takes in a browser.
+bool isValidJson(const std::string& text) {
+    JsonScanOptions options;
+    options.maxDepth = JsonScanOptions::kUnlimited;
+    return jsonMembers(text, options).valid;
+}
+
+// Every endpoint on the hostile recordings: markup, control characters, invalid UTF-8, 1 MiB
+// payloads, JSON 100,000 levels deep, numbers past 2^53, int64's ends as times, empty sessions.
+class UiApiHostileTest : public UiApiTest {
+protected:
+    void SetUp() override {
+        db_ = dir_.file("hostile.db");
+        ids_ = importHostileSessions(db_, dir_.path());
+        ASSERT_EQ(ids_.size(), 4u);
+        start();
+    }
+
+    // target answers 200 with valid JSON; its body.
+    std::string json(const std::string& target) {
+        Answer answer = get(target);
+        EXPECT_EQ(answer.status, 200) << target << ": " << answer.body.substr(0, 300);
+        EXPECT_EQ(answer.head.getContentType(), "application/json; charset=utf-8") << target;
+        EXPECT_TRUE(isValidJson(answer.body)) << target << ": " << answer.body.substr(0, 300);
+        return answer.body;
+    }
+
+    std::vector<int64_t> ids_;
+};
+
+TEST_F(UiApiHostileTest, EveryEndpointAnswersValidJson) {
+    for (const std::string target : {"/api/info", "/api/sessions", "/api/stats", "/api/sessions?label=*svg*"}) {
+        json(target);
+    }
+    for (const int64_t id : ids_) {
+        const std::string s = std::to_string(id);
+        const int64_t frames = Reader(db_).session(id)->frames;
+        json("/api/sessions/" + s);
+        const std::string page = json("/api/frames?session=" + s + "&limit=5000");
+        EXPECT_NE(page.find("\"total\":" + std::to_string(frames) + ","), std::string::npos) << s;
+        for (const std::string extra : {"&order=desc", "&at=1", "&at=999", "&kind=command", "&kind=event", "&kind=control",
+                                        "&kind=other", "&limit=1&offset=3", "&finding=any", "&since=@9223372036854"}) {
+            json("/api/frames?session=" + s + extra);
+        }
+        for (const std::string extra : {"", "&buckets=1", "&buckets=2000", "&gap=1"}) {
+            json("/api/stats?session=" + s + extra);
+        }
+        for (const std::string format : {"jsonl", "har"}) {
+            Answer answer = get("/api/export?session=" + s + "&format=" + format);
+            ASSERT_EQ(answer.status, 200) << s << " " << format << ": " << answer.body.substr(0, 300);
+            std::istringstream lines(format == "har" ? std::string() : answer.body);
+            for (std::string line; std::getline(lines, line);) {
+                EXPECT_TRUE(isValidJson(line)) << s << ": " << line.substr(0, 300);
+            }
+            EXPECT_TRUE(format == "jsonl" || isValidJson(answer.body)) << s << ": " << answer.body.substr(0, 300);
+        }
+    }
+    // Searches for the hostile words, and filters on the hostile keys and numbers.
+    for (const std::string query : {"text=onerror", "text=%3Cimg%20src%3Dx", "text=%22%3E%3Csvg", "text=javascript",
+                                    "text=%E2%80%AE", "text=%00", "where=payload.__proto__.polluted%3D1",
+                                    "where=payload.constructor.prototype.polluted%3D1", "where=payload.channel_id%3D9007199254740993",
+                                    "where=payload.big%3D1e400", "event=__proto__", "event=%3Cimg*", "command=%22%3E*",
+                                    "user=9007199254740993", "channel=123456789012345678901234567890"}) {
+        Answer answer = get("/api/frames?" + query);
+        EXPECT_TRUE(answer.status == 200 || answer.status == 400) << query << ": " << answer.status;
+        EXPECT_TRUE(isValidJson(answer.body)) << query << ": " << answer.body.substr(0, 300);
+    }
+    FrameFilter onerror;
+    onerror.words = {"onerror"};
+    const std::string count = query(onerror, true);
+    ASSERT_NE(count, "0\n");
+    EXPECT_NE(json("/api/frames?text=onerror").find("\"total\":" + count.substr(0, count.size() - 1) + ","), std::string::npos);
+    // The user id past 2^53 as recorded, digit for digit.
+    EXPECT_NE(json("/api/sessions").find(std::string("\"user_id\":") + kHostileUserId + ","), std::string::npos);
+}
+
+TEST_F(UiApiHostileTest, TheTailStreamsEveryFrameAsValidJson) {
+    int64_t expected = 0;
+    for (const int64_t id : ids_) {
+        expected += Reader(db_).session(id)->frames;
+    }
+    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
+    session.setTimeout(Poco::Timespan(20, 0));
+    Poco::Net::HTTPRequest request("GET", "/api/tail?from=0", Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse head;
+    std::istream& in = session.receiveResponse(head);
+    ASSERT_EQ(head.getStatus(), 200);
+    int64_t seen = 0;
+    std::string line;
+    while (seen < expected && std::getline(in, line)) {
+        if (line.rfind("data: ", 0) == 0) {
+            ++seen;
+            EXPECT_TRUE(isValidJson(line.substr(6))) << line.substr(0, 300);
+        }
+    }
+    EXPECT_EQ(seen, expected);
 }
 
 }  // namespace

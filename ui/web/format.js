@@ -2,23 +2,32 @@
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 
-// Wall-clock µs since the epoch as local time: "2026-11-30 17:56:31".
+// Wall-clock µs since the epoch as local time: "2026-11-30 17:56:31"; a time that Date cannot
+// hold (beyond ±275,000 years: only a crafted file has one) as isoUs writes it.
 export function localTime(us, withMs = false) {
   if (us === null || us === undefined) {
     return '';
   }
   const d = new Date(Math.floor(us / 1000));
+  if (Number.isNaN(d.getTime())) {
+    return isoUs(us);
+  }
   const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   return withMs ? `${text}.${pad(d.getMilliseconds(), 3)}` : text;
 }
 
-// Wall-clock µs as the ISO time with µs that rtmtap's --since/--until take: "2026-11-30T17:56:31.503462Z".
+// Wall-clock µs as the ISO time with µs that rtmtap's --since/--until take: "2026-11-30T17:56:31.503462Z";
+// beyond Date's range as seconds since the epoch, "@9223372036854.775807" (toISOString would throw).
 export function isoUs(us) {
   const whole = Math.round(us);
   const seconds = Math.floor(whole / 1e6);
-  const micros = whole - seconds * 1e6;
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${pad(micros, 6)}Z`;
+  const micros = Math.min(999999, Math.max(0, whole - seconds * 1e6));
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) {
+    return `@${seconds}.${pad(micros, 6)}`;
+  }
+  return `${date.toISOString().slice(0, 19)}.${pad(micros, 6)}Z`;
 }
 
 // A duration in µs, short: "850 ms", "15.2 s", "3 m 20 s", "2 h 05 m".
@@ -90,4 +99,14 @@ export function shellQuote(word) {
     return text;
   }
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+// A recorded name as a cell or a legend shows it: its first NAME_CHARS characters. A name is as
+// long as its frame lets it be, and laying out a 1 MiB line in each of 30 rows held the tab for
+// seconds; titles and filter values keep it whole.
+const NAME_CHARS = 200;
+
+export function cut(text) {
+  const s = String(text);
+  return s.length > NAME_CHARS ? `${s.slice(0, NAME_CHARS)}…` : s;
 }

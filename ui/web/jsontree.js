@@ -1,14 +1,21 @@
 // A JSON value as a collapsible tree whose text is the value's JSON, indented by two spaces
 // (JSON.stringify(value, null, 2)): a collapsed node only hides its children, so selecting and
 // copying the text, or reading textContent, gives the JSON whole. Click a brace to fold it;
-// Alt-click folds or unfolds everything below it too.
+// Alt-click folds or unfolds everything below it too. A recorded payload can nest as deep as it
+// likes (JSON.parse takes 100,000 levels) and hold as many values as fit in a frame: containers
+// below MAX_DEPTH levels are one node that says so, and after MAX_VALUES values the rest of each
+// container is one such node too. That keeps the recursion, the indentation and the DOM bounded
+// (a tree of 500,000 values held the tab for seconds); "Copy as JSON" still copies everything.
 import { h } from './dom.js';
+import { count } from './format.js';
 
 const FOLDED_ITEMS = 50;  // arrays and objects longer than this start folded
+const MAX_DEPTH = 100;
+const MAX_VALUES = 50000;
 
 export function jsonTree(value) {
   const root = h('div', { class: 'jt' });
-  root.append(node(value, ''));
+  root.append(node(value, '', 0, { left: MAX_VALUES }));
   root.addEventListener('click', (e) => {
     const brace = e.target.closest('.jt-brace');
     if (!brace) {
@@ -26,7 +33,8 @@ export function jsonTree(value) {
   return root;
 }
 
-function node(value, indent) {
+// budget.left: how many more values may be shown.
+function node(value, indent, depth, budget) {
   if (value === null || typeof value !== 'object') {
     return scalar(value);
   }
@@ -36,18 +44,29 @@ function node(value, indent) {
   if (entries.length === 0) {
     return h('span', { class: 'jt-punct' }, open + close);
   }
+  if (depth >= MAX_DEPTH) {
+    return h('span', { class: 'jt-deeper', title: `more than ${MAX_DEPTH} levels deep: Copy as JSON copies them` },
+      `${open} …deeper levels not shown ${close}`);
+  }
   const inner = `${indent}  `;
   const children = h('span', { class: 'jt-children' });
-  entries.forEach(([key, child], i) => {
+  for (let i = 0; i < entries.length; i += 1) {
     children.append(`\n${inner}`);
+    if (budget.left <= 0) {
+      children.append(h('span', { class: 'jt-more', title: `more than ${count(MAX_VALUES)} values: Copy as JSON copies them` },
+        `…${count(entries.length - i)} more ${isArray ? 'items' : 'members'} not shown`));
+      break;
+    }
+    budget.left -= 1;
+    const [key, child] = entries[i];
     if (!isArray) {
       children.append(h('span', { class: 'jt-key' }, JSON.stringify(key)), ': ');
     }
-    children.append(node(child, inner));
+    children.append(node(child, inner, depth + 1, budget));
     if (i < entries.length - 1) {
       children.append(',');
     }
-  });
+  }
   children.append(`\n${indent}`);
   const folded = entries.length > FOLDED_ITEMS ? ' jt-folded' : '';
   return h('span', { class: `jt-container${folded}` },
@@ -72,8 +91,10 @@ export function frameForDisplay(frame) {
     return frame;
   }
   const text = frame.data.trim();
-  // Not JSON, or with an integer JavaScript would round (past 2^53): shown as the text it is.
-  const unsafe = (text.match(/\d{16,}/g) || []).some((digits) => !Number.isSafeInteger(Number(digits)));
+  // Not JSON, or with an integer JavaScript would round (past 2^53) or an exponent of three digits
+  // (1e400 parses to Infinity, 1e-400 to 0): shown as the text it is.
+  const unsafe = (text.match(/\d{16,}/g) || []).some((digits) => !Number.isSafeInteger(Number(digits))) ||
+    /\d[eE][+-]?\d{3}/.test(text);
   if ((!text.startsWith('{') && !text.startsWith('[')) || unsafe) {
     return frame;
   }

@@ -3,7 +3,7 @@
 import { getJson } from './api.js';
 import { clear, h, setReady } from './dom.js';
 import { filterText, FRAME_FILTERS, FRAME_SWITCHES, parseFilterText, pickFilters, toSearchParams } from './filters.js';
-import { count, localTime } from './format.js';
+import { count, cut, localTime } from './format.js';
 import { navigate, searchHash, sessionHash } from './router.js';
 import { VirtualTable } from './vtable.js';
 
@@ -37,7 +37,7 @@ export class SearchView {
         { title: 'frame', cls: 'mono col-where', help: 'session:seq', render: (f) => `${f.session}:${f.seq}` },
         { title: 'time', cls: 'mono col-wall', render: (f) => localTime(f.wall_us, true) },
         { title: '', cls: 'col-dir', render: (f) => h('span', { class: `arrow ${f.dir}`, title: f.dir }, f.dir === 'c2s' ? '→' : '←') },
-        { title: 'name', cls: 'col-name', render: (f) => f.name || h('span', { class: 'op' }, f.op) },
+        { title: 'name', cls: 'col-name', render: (f) => (f.name ? cut(f.name) : h('span', { class: 'op' }, f.op)) },
         { title: 'data', cls: 'mono col-preview', render: (f) => this.preview(f) },
       ],
       gridClass: 'results-grid',

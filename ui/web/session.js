@@ -6,7 +6,7 @@ import { apiUrl, getJson, opened, serverInfo, tail } from './api.js';
 import { copyText } from './clipboard.js';
 import { clear, h, setReady } from './dom.js';
 import { filterText, FRAME_FILTERS, FRAME_SWITCHES, parseFilterText, pickFilters, sameFilters, toSearchParams } from './filters.js';
-import { bytes, count, duration, isoUs, localTime, shellQuote, sinceStart } from './format.js';
+import { bytes, count, cut, duration, isoUs, localTime, shellQuote, sinceStart } from './format.js';
 import { frameForDisplay, jsonTree } from './jsontree.js';
 import { navigate, replaceHash, sessionHash } from './router.js';
 import { isAbnormal } from './sessions.js';
@@ -376,7 +376,7 @@ export class SessionView {
       return;
     }
     this.detailTitle.textContent = `#${frame.seq} · ${frame.dir === 'c2s' ? 'client → server' : 'server → client'} · ${
-      frame.name || frame.op} · ${sinceStart(frame.t_us)} ms`;
+      cut(frame.name || frame.op)} · ${sinceStart(frame.t_us)} ms`;
     this.json.append(jsonTree(frameForDisplay(frame)));
   }
 
@@ -586,7 +586,7 @@ function withFilter(text, flag, value) {
   if (text === null || text === undefined) {
     return '';
   }
-  const label = h('span', { class: 'cell-text' }, String(text));
+  const label = h('span', { class: 'cell-text' }, cut(text));
   if (!flag) {
     return label;
   }

@@ -3,7 +3,7 @@
 // scale), unanswered pings, silences (shaded) and closes (lines). Every marker carries the seq
 // of its frame (data-seq) and opens it; dragging across the plot picks a span of time.
 import { clear, h, s } from './dom.js';
-import { axisTime, duration } from './format.js';
+import { axisTime, cut, duration } from './format.js';
 
 const HEIGHT = 132;
 const M = { left: 44, right: 52, top: 14, bottom: 18 };
@@ -214,7 +214,7 @@ export class Timeline {
         return;
       }
       this.legend.append(h('span', { class: 'tl-key', title: `${name.name}: ${sum} frames` },
-        h('span', { class: `swatch ${colorClass(name.name, k)}` }), name.name));
+        h('span', { class: `swatch ${colorClass(name.name, k)}` }), cut(name.name)));
     });
     if ((t.round_trips || []).length) {
       this.legend.append(h('span', { class: 'tl-key', title: 'ping/pong and ws_ping/pong round trips (right scale)' },
@@ -303,7 +303,7 @@ export class Timeline {
       return;
     }
     const b = Math.min(g.buckets - 1, Math.floor(((px - M.left) / g.pw) * g.buckets));
-    const parts = t.names.filter((n) => n.counts[b] > 0).map((n) => `${n.name} ${n.counts[b]}`);
+    const parts = t.names.filter((n) => n.counts[b] > 0).map((n) => `${cut(n.name)} ${n.counts[b]}`);
     this.readout.textContent = `${axisTime(b * t.bucket_us)}–${axisTime((b + 1) * t.bucket_us)}  ${parts.join(' · ') || 'no frames'}`;
   }
 }
