@@ -18,11 +18,10 @@
 // page saw) and the browser console's errors and warnings (consoleErrors). Exit 0 when the page
 // says ok, 1 when it does not, 2 when it could not run (bad arguments, no browser, the page did
 // not load: its error names the cause, e.g. net::ERR_CERT_AUTHORITY_INVALID).
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -93,21 +92,13 @@ if (!pageUrl) {
     new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
 }
 
-// A fresh profile every run: no cached preflight or cookie from an earlier one.
-const profile = mkdtempSync(join(tmpdir(), 'rtmtap-chromium-'));
 const consoleErrors = [];
-let context;
+let browser;
 let code = 2;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ...options['chromium-arg']],
-    viewport: { width: 1000, height: 700 },
-  });
-  const tab = context.pages()[0] || await context.newPage();
+  browser = await launchChromium({ executablePath: options.chromium, viewport: { width: 1000, height: 700 },
+    args: options['chromium-arg'] });
+  const { tab } = browser;
   tab.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
   });
@@ -124,8 +115,7 @@ try {
 } catch (e) {
   process.stdout.write(JSON.stringify({ ok: false, error: `open-page.mjs: ${e.message.split('\n')[0]}`, consoleErrors }) + '\n');
 } finally {
-  await context?.close().catch(() => {});
+  await browser?.close();
   server?.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 process.exit(code);

@@ -27,11 +27,8 @@
 // Prints one JSON line on stdout (the last line): ok, error, scenario, saw (what the page showed)
 // and consoleErrors (the browser's errors and warnings, but for the 400 the bad filter asks for).
 // Exit 0 when ok, 1 when a check of the page failed, 2 when it could not run.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 function print(value) {
@@ -513,21 +510,13 @@ if (!scenario) {
   fail(2, `ui-check.mjs: no scenario ${options.scenario} (${Object.keys(scenarios).join(', ')})`);
 }
 
-// A fresh profile every run; a viewport the size of a laptop's browser window.
-const profile = mkdtempSync(join(tmpdir(), 'rtmtap-ui-chromium-'));
+// A viewport the size of a laptop's browser window.
 const consoleErrors = [];
-let context;
+let browser;
 let code = 2;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-    colorScheme: 'light',
-  });
-  const tab = context.pages()[0] || await context.newPage();
+  browser = await launchChromium({ executablePath: options.chromium, viewport: { width: 1400, height: 900 } });
+  const { tab } = browser;
   tab.on('console', (m) => {
     const text = m.text();
     // The bad filter's answer: a 400 the scenario asked for.
@@ -551,7 +540,6 @@ try {
 } catch (e) {
   print({ ok: false, scenario: options.scenario, error: `ui-check.mjs: ${e.message.split('\n')[0]}`, consoleErrors });
 } finally {
-  await context?.close().catch(() => {});
-  rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 }
 process.exit(code);
