@@ -335,11 +335,17 @@ const scenarios = {
     const hash = await hashAndReady(tab, `[?&]seq=${marker.seq}(&|$)`);
     await tab.waitForFunction(() => document.querySelector('.frame-row.selected'), null, { timeout });
     const selected = (await frameRows(tab)).filter((r) => r.selected).map((r) => r.seq);
-    const selectedInView = await tab.evaluate(() => {
-      const row = document.querySelector('.frame-row.selected').getBoundingClientRect();
+    // The table scrolls to the row and may draw it again when its page arrives: waited for, not
+    // looked at once (a busy machine saw the row a moment before it was scrolled into view).
+    const selectedInView = await tab.waitForFunction(() => {
+      const selectedRow = document.querySelector('.frame-row.selected');
+      if (!selectedRow) {
+        return false;
+      }
+      const row = selectedRow.getBoundingClientRect();
       const box = document.querySelector('.vt-scroll').getBoundingClientRect();
       return row.top >= box.top && row.bottom <= box.bottom;
-    });
+    }, null, { timeout }).then(() => true, () => false);
 
     // A drag across the middle of the plot: since/until in the URL and the bar, fewer frames.
     const before = await total(tab);
