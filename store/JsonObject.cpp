@@ -57,4 +57,12 @@ JsonObject& JsonObject::raw(const char* name, std::string_view json) {
     return *this;
 }
 
+std::string jsonArray(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+        out += (i ? "," : "") + items[i];
+    }
+    return out + "]";
+}
+
 }  // namespace rtmtap

@@ -27,4 +27,7 @@ private:
     std::string text_ = "{";
 };
 
+// A JSON array of items, each already valid JSON text (objects that JsonObject built, numbers).
+std::string jsonArray(const std::vector<std::string>& items);
+
 }  // namespace rtmtap

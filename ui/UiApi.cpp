@@ -17,10 +17,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 namespace rtmtap::ui {
 namespace {
@@ -31,14 +29,6 @@ constexpr int64_t kDefaultLimit = 200;
 constexpr int64_t kMaxLimit = 5000;
 constexpr int64_t kDefaultBuckets = 300;
 constexpr int64_t kMaxBuckets = 2000;
-
-std::string jsonArray(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i) {
-        out += (i ? "," : "") + items[i];
-    }
-    return out + "]";
-}
 
 std::optional<std::string> param(const QueryParams& params, const std::string& name) {
     for (const auto& [n, v] : params) {
@@ -255,8 +245,8 @@ void UiApi::frames(const QueryParams& params, Poco::Net::HTTPServerResponse& res
     });
     JsonObject json;
     json.number("total", total).number("offset", offset).number("at_index", atIndex);
-    json.string("query", "rtmtap query --db " + view::shellWord(config_.db) +
-                             (filterFlags(params, own).empty() ? "" : " " + filterFlags(params, own)));
+    const std::string flags = filterFlags(params, own);
+    json.string("query", "rtmtap query --db " + view::shellWord(config_.db) + (flags.empty() ? "" : " " + flags));
     sendJson(response, json.raw("frames", jsonArray(items)).str());
 }
 

@@ -11,14 +11,6 @@
 namespace rtmtap::view {
 namespace {
 
-std::string array(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i) {
-        out += (i ? "," : "") + items[i];
-    }
-    return out + "]";
-}
-
 std::string totalsJson(const DirectionTotals& t) {
     return JsonObject().number("frames", t.frames).number("bytes", t.bytes).str();
 }
@@ -28,7 +20,7 @@ std::string countsJson(const std::vector<NameCount>& counts, const char* key) {
     for (const NameCount& c : counts) {
         items.push_back(JsonObject().string(key, c.name).number("count", c.count).str());
     }
-    return array(items);
+    return jsonArray(items);
 }
 
 std::string rulesJson(const std::vector<RuleCountRow>& rules) {
@@ -45,7 +37,7 @@ std::string rulesJson(const std::vector<RuleCountRow>& rules) {
                             .number("missing", r.missing)
                             .str());
     }
-    return array(items);
+    return jsonArray(items);
 }
 
 std::string percentilesJson(const Percentiles& p) {
@@ -63,7 +55,7 @@ std::string rateJson(const RateSeries& rate) {
     for (int64_t c : rate.counts) {
         counts.push_back(std::to_string(c));
     }
-    return JsonObject().number("bucket_us", rate.bucket_us).raw("counts", array(counts)).str();
+    return JsonObject().number("bucket_us", rate.bucket_us).raw("counts", jsonArray(counts)).str();
 }
 
 std::string pingJson(const PingStats& ping) {
@@ -104,7 +96,7 @@ std::string gapsJson(const std::vector<SilenceGap>& gaps) {
                             .number("length_us", g.length_us)
                             .str());
     }
-    return array(items);
+    return jsonArray(items);
 }
 
 std::string unrecordedJson(const std::vector<GapRow>& gaps) {
@@ -124,7 +116,7 @@ std::string unrecordedJson(const std::vector<GapRow>& gaps) {
                             .string("reason", g.reason)
                             .str());
     }
-    return JsonObject().number("frames", frames).number("bytes", size).raw("gaps", array(items)).str();
+    return JsonObject().number("frames", frames).number("bytes", size).raw("gaps", jsonArray(items)).str();
 }
 
 std::string endingJson(const SessionEnding& e) {
@@ -147,7 +139,7 @@ std::string numbers(const std::vector<int64_t>& values) {
     for (int64_t v : values) {
         items.push_back(std::to_string(v));
     }
-    return array(items);
+    return jsonArray(items);
 }
 
 std::string timelineJson(const SessionTimeline& t, const std::vector<SilenceGap>& gaps) {
@@ -180,11 +172,11 @@ std::string timelineJson(const SessionTimeline& t, const std::vector<SilenceGap>
         .number("start_us", t.start_us)
         .number("end_us", t.end_us)
         .number("bucket_us", t.bucket_us)
-        .raw("names", array(names))
-        .raw("round_trips", array(keepalives))
-        .raw("unanswered", array(unanswered))
-        .raw("silences", array(silences))
-        .raw("closes", array(closes))
+        .raw("names", jsonArray(names))
+        .raw("round_trips", jsonArray(keepalives))
+        .raw("unanswered", jsonArray(unanswered))
+        .raw("silences", jsonArray(silences))
+        .raw("closes", jsonArray(closes))
         .str();
 }
 
