@@ -66,12 +66,8 @@ void UiAccess::grant(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     Poco::Net::HTTPCookie cookie(kCookie, token_);
     cookie.setPath("/");
     cookie.setHttpOnly(true);
+    cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
     response.addCookie(cookie);
-    // POCO 1.11's HTTPCookie has no SameSite: added to the header it wrote.
-    std::string header = response.get("Set-Cookie", "");
-    if (!header.empty()) {
-        response.set("Set-Cookie", header + "; SameSite=Strict");
-    }
 }
 
 std::string UiAccess::tokenInQuery(const Poco::Net::HTTPServerRequest& request) const {

@@ -2,8 +2,10 @@
 
 #include "HttpReply.h"
 #include "UiAssets.h"
+#include "proxy/HostName.h"
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <iostream>
@@ -25,16 +27,11 @@ std::string contentTypeOf(const std::string& name) {
         {".png", "image/png"},                 {".json", "application/json; charset=utf-8"},
         {".ico", "image/x-icon"}};
     for (const auto& [ext, type] : kTypes) {
-        const std::string e(ext);
-        if (name.size() >= e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) {
+        if (Poco::endsWith(name, std::string(ext))) {
             return type;
         }
     }
     return "application/octet-stream";
-}
-
-std::string hostForUrl(const std::string& host) {
-    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
 }  // namespace
@@ -51,13 +48,13 @@ UiServer::UiServer(const UiConfig& config)
     try {
         service_ = std::make_unique<HttpService>(service, [this](auto& req, auto& resp) { handle(req, resp); });
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("cannot listen on " + hostForUrl(config.host) + ":" + std::to_string(config.port) + ": " +
+        throw std::runtime_error("cannot listen on " + urlHost(config.host) + ":" + std::to_string(config.port) + ": " +
                                  e.displayText() + " (pick another --listen address or port)");
     }
     UiApiConfig api;  // made now that the port is known; nothing is served before start()
     api.db = config.db;
     api.version = config.version;
-    api.listen = hostForUrl(config.host) + ":" + std::to_string(service_->port());
+    api.listen = urlHost(config.host) + ":" + std::to_string(service_->port());
     api.tailPollMs = config.tailPollMs;
     api_ = std::make_unique<UiApi>(api);
 }
@@ -76,7 +73,7 @@ void UiServer::stop() {
 }
 
 std::string UiServer::url() const {
-    return "http://" + hostForUrl(config_.host) + ":" + std::to_string(port()) + "/" +
+    return "http://" + urlHost(config_.host) + ":" + std::to_string(port()) + "/" +
            (token_.empty() ? "" : "?token=" + token_);
 }
 
@@ -125,7 +122,7 @@ void UiServer::serveFile(const std::string& path, Poco::Net::HTTPServerRequest&,
             response.setStatusAndReason(Status::HTTP_OK);
             setCommonHeaders(response);
             response.setContentType(contentTypeOf(name));
-            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".html") == 0) {
+            if (Poco::endsWith(name, std::string(".html"))) {
                 response.set("Content-Security-Policy", kPagePolicy);
                 response.set("Referrer-Policy", "no-referrer");
             }
