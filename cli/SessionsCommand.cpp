@@ -4,14 +4,11 @@
 #include "view/TimeArg.h"
 #include "control/ControlClient.h"
 #include "control/LiveSession.h"
-#include "protocol/Utf8.h"
-#include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
 #include "view/SessionJson.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <chrono>

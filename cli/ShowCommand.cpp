@@ -6,7 +6,6 @@
 #include "view/SessionJson.h"
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
-#include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
 #include "protocol/CloseFrame.h"

@@ -2,7 +2,6 @@
 
 #include "Commands.h"
 #include "store/Gaps.h"
-#include "store/JsonObject.h"
 #include "store/JsonOut.h"
 #include "store/Reader.h"
 #include "view/StatsJson.h"
@@ -13,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <limits>
 #include <memory>
 #include <unistd.h>
 

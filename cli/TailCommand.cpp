@@ -7,15 +7,11 @@
 #include "store/Reader.h"
 #include "view/FrameFollower.h"
 
-#include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <poll.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace rtmtap::cli {
