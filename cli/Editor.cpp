@@ -1,16 +1,14 @@
 #include "Editor.h"
 
+#include "ChildProcess.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vector>
-
-extern char** environ;
 
 namespace rtmtap::cli {
 
@@ -27,41 +25,23 @@ std::string editorCommand() {
 // As git runs its editor: through sh, so that EDITOR="code --wait" works, with the path as "$1"
 // (never quoted into the script). The terminal is inherited. While it runs, SIGINT and SIGQUIT
 // (Ctrl-C, Ctrl-backslash) are the editor's: rtmtap ignores them, the editor gets them with their
-// default actions.
-// posix_spawn rather than Poco::Process: POCO cannot reset the signals in the child.
+// default actions (cli/ChildProcess).
 std::string runEditor(const std::string& editor, const std::string& path) {
-    const std::string script = editor + " \"$@\"";
-    std::vector<char*> argv = {const_cast<char*>("sh"), const_cast<char*>("-c"), const_cast<char*>(script.c_str()),
-                               const_cast<char*>(editor.c_str()), const_cast<char*>(path.c_str()), nullptr};
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGQUIT);
-    sigaddset(&defaults, SIGPIPE);  // the editor dies of a broken pipe as usual, though rtmtap ignores it
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     struct sigaction ignore {}, oldInt {}, oldQuit {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGINT, &ignore, &oldInt);
     sigaction(SIGQUIT, &ignore, &oldQuit);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv.data(), environ);
-    int status = 0;
-    while (rc == 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    const ChildResult ran = runChild("/bin/sh", {"sh", "-c", editor + " \"$@\"", editor, path}, false);
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGQUIT, &oldQuit, nullptr);
-    posix_spawnattr_destroy(&attr);
     const std::string named = "'" + editor + "'";
-    if (rc != 0) {
-        return named + " could not be started: /bin/sh: " + std::strerror(rc);
+    if (ran.spawnError != 0) {
+        return named + " could not be started: /bin/sh: " + std::strerror(ran.spawnError);
     }
-    if (WIFSIGNALED(status)) {
-        return named + " was killed by signal " + std::to_string(WTERMSIG(status));
+    if (WIFSIGNALED(ran.status)) {
+        return named + " was killed by signal " + std::to_string(WTERMSIG(ran.status));
     }
-    const int code = WEXITSTATUS(status);
+    const int code = WEXITSTATUS(ran.status);
     if (code == 0) {
         return "";
     }

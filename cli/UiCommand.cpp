@@ -1,5 +1,6 @@
 // `rtmtap ui [--db F] [--listen 127.0.0.1:8090] [--open]`: the viewer (ui/UiServer), until
 // SIGINT/SIGTERM.
+#include "ChildProcess.h"
 #include "Commands.h"
 #include "ProxyCommand.h"
 #include "StopSignals.h"
@@ -11,10 +12,7 @@
 
 #include <iostream>
 #include <memory>
-#include <spawn.h>
 #include <sys/wait.h>
-
-extern char** environ;
 
 namespace rtmtap::cli {
 namespace {
@@ -25,17 +23,13 @@ struct UiOptions {
     bool open = false;
 };
 
-// xdg-open URL, not waited for long: a missing opener is a note, not an error.
+// xdg-open URL (it returns once the browser has the URL): a missing opener is a note, not an
+// error. The browser must not inherit the signals this process blocks or ignores (ChildProcess).
 void openInBrowser(const std::string& url, std::ostream& err) {
-    const char* argv[] = {"xdg-open", url.c_str(), nullptr};
-    pid_t pid = 0;
-    if (::posix_spawnp(&pid, "xdg-open", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
+    const ChildResult ran = runChild("xdg-open", {"xdg-open", url}, true);
+    if (ran.spawnError != 0) {
         err << "rtmtap: note: cannot run xdg-open; open " << url << " in a browser\n";
-        return;
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    } else if (!WIFEXITED(ran.status) || WEXITSTATUS(ran.status) != 0) {
         err << "rtmtap: note: xdg-open failed; open " << url << " in a browser\n";
     }
 }

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <regex>
+#include <sstream>
 
 namespace rtmtap::test {
 namespace {
@@ -82,7 +83,11 @@ TEST(UiProcessTest, OffLoopbackTheUrlCarriesATokenAndSaysSo) {
 TEST(UiProcessTest, OpenHandsTheUrlToXdgOpen) {
     TempDir dir;
     const std::string opened = dir.file("opened.txt");
-    spit(dir.file("xdg-open"), "#!/bin/sh\nprintf '%s' \"$1\" > " + opened + "\n");
+    const std::string mask = dir.file("mask.txt");
+    // Its signals first: the browser it starts must inherit neither a signal rtmtap blocks
+    // (SIGINT, SIGTERM) nor one it ignores (SIGPIPE, ignored by the server).
+    spit(dir.file("xdg-open"), "#!/bin/sh\ngrep -E 'SigBlk|SigIgn' /proc/$$/status > " + mask + "\nprintf '%s' \"$1\" > " +
+                                   opened + "\n");
     ::chmod(dir.file("xdg-open").c_str(), 0755);
     const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
     ::setenv("PATH", (dir.path() + ":" + path).c_str(), 1);
@@ -94,6 +99,14 @@ TEST(UiProcessTest, OpenHandsTheUrlToXdgOpen) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     EXPECT_EQ(slurp(opened), url);
+    std::istringstream masks(slurp(mask));
+    std::string blockedLine, ignoredLine;
+    std::getline(masks, blockedLine);
+    std::getline(masks, ignoredLine);
+    EXPECT_EQ(blockedLine, "SigBlk:\t0000000000000000");
+    ASSERT_EQ(ignoredLine.rfind("SigIgn:\t", 0), 0u) << ignoredLine;
+    const unsigned long long ignored = std::stoull(ignoredLine.substr(8), nullptr, 16);
+    EXPECT_EQ(ignored & (1ULL << (SIGPIPE - 1)), 0u) << ignoredLine;
     ui.signal(SIGTERM);
     EXPECT_EQ(ui.waitExit().code, 0);
 }
