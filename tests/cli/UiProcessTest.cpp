@@ -86,8 +86,10 @@ TEST(UiProcessTest, OpenHandsTheUrlToXdgOpen) {
     const std::string mask = dir.file("mask.txt");
     // Its signals first: the browser it starts must inherit neither a signal rtmtap blocks
     // (SIGINT, SIGTERM) nor one it ignores (SIGPIPE, ignored by the server).
-    spit(dir.file("xdg-open"), "#!/bin/sh\ngrep -E 'SigBlk|SigIgn' /proc/$$/status > " + mask + "\nprintf '%s' \"$1\" > " +
-                                   opened + "\n");
+    // Read by the shell's own builtins: a command it forks would see the shell in the middle of
+    // a fork, when it blocks every signal for a moment.
+    spit(dir.file("xdg-open"), "#!/bin/sh\nwhile IFS= read -r line; do case \"$line\" in Sig[BI][lg][kn]*) echo \"$line\";; "
+                               "esac; done < /proc/$$/status > " + mask + "\nprintf '%s' \"$1\" > " + opened + "\n");
     ::chmod(dir.file("xdg-open").c_str(), 0755);
     const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
     ::setenv("PATH", (dir.path() + ":" + path).c_str(), 1);
