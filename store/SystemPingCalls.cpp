@@ -27,24 +27,39 @@ const char* const kCallsOfSession =
     " AND (a.session = ?1 OR a.login_key IN (SELECT login_key FROM api_calls WHERE session = ?1 AND "
     "login_key IS NOT NULL))";
 
-struct OpenSpan {
-    int64_t session = 0;
-    int64_t started_us = 0;
-    std::optional<int64_t> ended_us;
-};
+using LoginSessions = std::unordered_map<std::string, std::vector<const SystemPingConnect*>>;
 
-using LoginSessions = std::unordered_map<std::string, std::vector<OpenSpan>>;
-
-LoginSessions readConnects(Database& db, std::optional<int64_t> session) {
+std::vector<SystemPingConnect> readConnects(Database& db, std::optional<int64_t> session) {
     Statement select(db, std::string(kConnects) + (session ? kConnectsOfSession : ""));
     if (session) {
         select.bind(1, *session);
     }
-    LoginSessions logins;
+    std::vector<SystemPingConnect> connects;
     while (select.step()) {
-        logins[select.columnText(0)].push_back({select.columnInt(1), select.columnInt(2), select.columnOptInt(3)});
+        connects.push_back({select.columnText(0), select.columnInt(1), select.columnInt(2), select.columnOptInt(3)});
     }
-    return logins;
+    return connects;
+}
+
+std::vector<SystemPingRequest> readRequests(Database& db, std::optional<int64_t> session) {
+    Statement select(db, std::string(kCalls) + (session ? kCallsOfSession : ""));
+    if (session) {
+        select.bind(1, *session);
+    }
+    std::vector<SystemPingRequest> requests;
+    while (select.step()) {
+        SystemPingRequest request;
+        request.id = select.columnInt(0);
+        request.session = select.columnOptInt(1);
+        if (!select.isNull(2)) {
+            request.login_key = select.columnText(2);
+        }
+        request.started_us = select.columnInt(3);
+        request.status = static_cast<int>(select.columnInt(4));
+        request.request_body = select.columnBlob(5);
+        requests.push_back(std::move(request));
+    }
+    return requests;
 }
 
 // The latest-started session of the login that was open at t; nullopt when none was.
@@ -53,12 +68,12 @@ std::optional<int64_t> openSessionAt(const LoginSessions& logins, const std::str
     if (found == logins.end()) {
         return std::nullopt;
     }
-    const OpenSpan* best = nullptr;
-    for (const OpenSpan& span : found->second) {
-        bool open = span.started_us <= t && (!span.ended_us || *span.ended_us >= t);
-        if (open && (!best || span.started_us > best->started_us ||
-                     (span.started_us == best->started_us && span.session > best->session))) {
-            best = &span;
+    const SystemPingConnect* best = nullptr;
+    for (const SystemPingConnect* span : found->second) {
+        bool open = span->started_us <= t && (!span->ended_us || *span->ended_us >= t);
+        if (open && (!best || span->started_us > best->started_us ||
+                     (span->started_us == best->started_us && span->session > best->session))) {
+            best = span;
         }
     }
     return best ? std::optional<int64_t>(best->session) : std::nullopt;
@@ -80,29 +95,34 @@ std::string formDecoded(const std::string& raw) {
 }  // namespace
 
 std::vector<SystemPingCall> SystemPingCalls::read(Database& db, std::optional<int64_t> session) {
-    std::vector<SystemPingCall> calls;
     if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'api_calls'") == 0) {
-        return calls;
+        return {};
     }
-    const LoginSessions logins = readConnects(db, session);
-    Statement select(db, std::string(kCalls) + (session ? kCallsOfSession : ""));
-    if (session) {
-        select.bind(1, *session);
+    return resolve(readConnects(db, session), readRequests(db, session), session);
+}
+
+std::vector<SystemPingCall> SystemPingCalls::resolve(const std::vector<SystemPingConnect>& connects,
+                                                     const std::vector<SystemPingRequest>& requests,
+                                                     std::optional<int64_t> session) {
+    LoginSessions logins;
+    for (const SystemPingConnect& connect : connects) {
+        logins[connect.login_key].push_back(&connect);
     }
-    while (select.step()) {
-        SystemPingCall call;
-        call.id = select.columnInt(0);
-        call.started_wall_us = select.columnInt(3);
-        std::optional<int64_t> owner = select.columnOptInt(1);
-        if (!owner && !select.isNull(2)) {
-            owner = openSessionAt(logins, select.columnText(2), call.started_wall_us);
+    std::vector<SystemPingCall> calls;
+    for (const SystemPingRequest& request : requests) {
+        std::optional<int64_t> owner = request.session;
+        if (!owner && request.login_key) {
+            owner = openSessionAt(logins, *request.login_key, request.started_us);
         }
         if (!owner || (session && *owner != *session)) {
             continue;
         }
+        SystemPingCall call;
+        call.id = request.id;
         call.session = *owner;
-        call.status = static_cast<int>(select.columnInt(4));
-        call.ping_token = pingTokenOf(select.columnBlob(5));
+        call.started_wall_us = request.started_us;
+        call.status = request.status;
+        call.ping_token = pingTokenOf(request.request_body);
         calls.push_back(std::move(call));
     }
     std::sort(calls.begin(), calls.end(), [](const SystemPingCall& a, const SystemPingCall& b) {

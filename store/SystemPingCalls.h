@@ -21,6 +21,24 @@ struct SystemPingCall {
     std::string ping_token;       // the form field, decoded; "" when the body has none
 };
 
+// The rows read() matches, for a reader of another store (pg/PgReader) to give resolve(): an
+// rtm.connect call and the session it led to, and a call to /api/v1/system.ping.
+struct SystemPingConnect {
+    std::string login_key;  // unique across the rows given together (a fleet store prefixes its source)
+    int64_t session = 0;
+    int64_t started_us = 0;
+    std::optional<int64_t> ended_us;
+};
+
+struct SystemPingRequest {
+    int64_t id = 0;
+    std::optional<int64_t> session;  // api_calls.session
+    std::optional<std::string> login_key;
+    int64_t started_us = 0;
+    int status = 0;
+    std::string request_body;
+};
+
 class SystemPingCalls {
 public:
     // The calls to /api/v1/system.ping (with or without a query) of one session, or of all
@@ -31,6 +49,11 @@ public:
     // call made while no session of its login was open is left out. Empty for a file from before
     // api_calls. Throws DatabaseError.
     static std::vector<SystemPingCall> read(Database& db, std::optional<int64_t> session);
+    // The same rules over rows read elsewhere: connects of the logins involved, and the
+    // system.ping calls (those of the session's login or naming it when session is set).
+    static std::vector<SystemPingCall> resolve(const std::vector<SystemPingConnect>& connects,
+                                               const std::vector<SystemPingRequest>& requests,
+                                               std::optional<int64_t> session);
     // The ping_token field of a form-urlencoded body, decoded ('+' is a space); "" when absent.
     // A malformed %-escape leaves the value as it was sent.
     static std::string pingTokenOf(const std::string& formBody);
