@@ -8,6 +8,7 @@
 #include "proxy/Proxy.h"
 #include "replay/RtmClient.h"
 #include "replay/Simulator.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 
 #include <unistd.h>
@@ -67,10 +68,10 @@ void runClient(const std::string& api, int userIndex, int seconds, std::atomic<i
 
 // Counts each session's frames per event and command name, as the summary shows them.
 void printCounts(const std::string& db, std::ostream& out) {
-    Reader reader(db);
-    for (const SessionRow& session : reader.sessions()) {
+    const std::unique_ptr<Reader> reader = openReader(db);
+    for (const SessionRow& session : reader->sessions()) {
         std::map<std::string, int> sent, received;
-        reader.frames(session.id, [&](const FrameRow& row) {
+        reader->frames(session.id, [&](const FrameRow& row) {
             if (!row.name.empty()) {
                 (row.message.dir == Direction::ClientToServer ? sent : received)[row.name]++;
             }

@@ -6,6 +6,7 @@
 #include "Editor.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionImporter.h"
 #include "store/SessionSink.h"
@@ -58,13 +59,13 @@ struct Removed {
 
 // The session as rtmtap export writes it; nullopt when there is no such session.
 std::optional<std::string> exported(const EditOptions& o) {
-    Reader reader(o.db);
-    std::optional<SessionRow> row = reader.session(o.session);
+    const std::unique_ptr<Reader> reader = openReader(o.db);
+    std::optional<SessionRow> row = reader->session(o.session);
     if (!row) {
         return std::nullopt;
     }
     std::ostringstream out;
-    JsonlFormat::write(out, *row, reader, nullptr);
+    JsonlFormat::write(out, *row, *reader, nullptr);
     return out.str();
 }
 

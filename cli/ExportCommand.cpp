@@ -4,6 +4,7 @@
 #include "view/ProgressBar.h"
 #include "store/HarFormat.h"
 #include "store/JsonlFormat.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 
 #include <cstdio>
@@ -31,8 +32,8 @@ int runExport(const ExportOptions& o) {
     const bool toStdout = o.output.empty() || o.output == "-";
     const std::string format = !o.format.empty() ? o.format : endsWith(o.output, ".har") ? "har" : "jsonl";
     try {
-        Reader reader(o.db);
-        std::optional<SessionRow> row = reader.session(o.session);
+        const std::unique_ptr<Reader> reader = openReader(o.db);
+        std::optional<SessionRow> row = reader->session(o.session);
         if (!row) {
             std::cerr << "rtmtap: no session " << o.session << " in '" << o.db << "' (rtmtap sessions lists them)\n";
             return 2;
@@ -48,9 +49,9 @@ int runExport(const ExportOptions& o) {
         std::ostream& out = toStdout ? std::cout : file;
         view::ProgressBar progress("export", static_cast<uint64_t>(row->frames), kProgressFrames);
         if (format == "har") {
-            HarFormat::write(out, *row, reader, [&](int64_t n) { progress.update(static_cast<uint64_t>(n)); });
+            HarFormat::write(out, *row, *reader, [&](int64_t n) { progress.update(static_cast<uint64_t>(n)); });
         } else {
-            JsonlFormat::write(out, *row, reader, [&](uint64_t n) { progress.update(n); });
+            JsonlFormat::write(out, *row, *reader, [&](uint64_t n) { progress.update(n); });
         }
         out.flush();
         if (!out) {

@@ -9,6 +9,7 @@
 #include "store/HarFormat.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 
 #include <algorithm>
@@ -134,14 +135,14 @@ int lintDatabase(const LintOptions& options, LintEngine& engine, Tally& tally, s
     std::optional<std::vector<SessionRow>> rows;
     LintStore store;
     {
-        Reader reader(options.db);
-        rows = sessionsToLint(reader, options, err);
+        const std::unique_ptr<Reader> reader = openReader(options.db);
+        rows = sessionsToLint(*reader, options, err);
         if (!rows) {
             return 2;
         }
         for (const SessionRow& row : *rows) {
             LintedSession session =
-                lintRecorded(reader, engine, row, options.recheck, options.format == LintReport::Format::Sarif);
+                lintRecorded(*reader, engine, row, options.recheck, options.format == LintReport::Format::Sarif);
             if (options.store && !session.stored) {
                 store.add(row.id, session.findings);
             }

@@ -1,4 +1,5 @@
 #include "QueryCommand.h"
+#include "store/OpenReader.h"
 
 #include "Commands.h"
 #include "view/FrameFilterOptions.h"
@@ -31,16 +32,16 @@ int printFrames(const QueryOptions& options, Reader& reader, std::ostream& out) 
 int runQuery(const QueryOptions& options, std::ostream& out, std::ostream& err) {
     try {
         view::prepareTextSearch(options.db, options.filter, err);
-        Reader reader(options.db);
+        const std::unique_ptr<Reader> reader = openReader(options.db);
         if (options.count) {
-            int64_t n = reader.count(options.filter);
+            int64_t n = reader->count(options.filter);
             if (options.limit > 0 && n > options.limit) {
                 n = options.limit;
             }
             out << n << '\n';
             return n > 0 ? 0 : 1;
         }
-        return printFrames(options, reader, out);
+        return printFrames(options, *reader, out);
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << '\n';
         return 2;

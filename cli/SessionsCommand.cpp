@@ -5,6 +5,7 @@
 #include "control/ControlClient.h"
 #include "control/LiveSession.h"
 #include "store/JsonOut.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "view/SessionJson.h"
 
@@ -296,8 +297,8 @@ int runSessions(const SessionsOptions& options, std::ostream& out, std::ostream&
     }
     std::vector<SessionRow> rows;
     try {
-        Reader reader(options.db);
-        rows = reader.sessions();
+        const std::unique_ptr<Reader> reader = openReader(options.db);
+        rows = reader->sessions();
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << '\n';
         return 2;

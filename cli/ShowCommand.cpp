@@ -7,6 +7,7 @@
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 #include "store/JsonOut.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "protocol/CloseFrame.h"
 
@@ -238,8 +239,8 @@ std::string frameLine(const FrameRow& row, size_t width, const Palette& palette)
 
 int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        Reader reader(options.db);
-        std::optional<SessionRow> session = reader.session(options.session);
+        const std::unique_ptr<Reader> reader = openReader(options.db);
+        std::optional<SessionRow> session = reader->session(options.session);
         if (!session) {
             err << "rtmtap: no session " << options.session << " in '" << options.db
                 << "' (rtmtap sessions lists them)\n";
@@ -248,14 +249,14 @@ int runShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
         if (options.format == FrameFormat::Json) {
             // One object: the session as `sessions --json` shows it, and its frames.
             out << "{\"session\": " << view::sessionJson(*session) << ",\n\"frames\": ";
-            int rc = runFrames(options, reader, out);
+            int rc = runFrames(options, *reader, out);
             out << "}\n";
             return rc;
         }
         if (options.format == FrameFormat::Lines) {
             out << options.palette.bold(sessionHeader(*session)) << '\n';
         }
-        return runFrames(options, reader, out);
+        return runFrames(options, *reader, out);
     } catch (const std::exception& e) {
         err << "rtmtap: " << e.what() << '\n';
         return 2;

@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "store/Gaps.h"
 #include "store/JsonOut.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "view/StatsJson.h"
 
@@ -295,8 +296,8 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err, 
     SessionStatsSettings settings;
     settings.gapUs = static_cast<int64_t>(std::llround(options.gapSeconds * 1e6));
     try {
-        Reader reader(options.db);
-        std::optional<SessionStats> stats = view::readStats(reader, options.db, options.session, settings);
+        const std::unique_ptr<Reader> reader = openReader(options.db);
+        std::optional<SessionStats> stats = view::readStats(*reader, options.session, settings);
         if (!stats) {
             err << "rtmtap: no session " << *options.session << " in '" << options.db
                 << "' (rtmtap sessions lists them)\n";

@@ -4,6 +4,7 @@
 #include "view/FrameFilterOptions.h"
 #include "FramePrinter.h"
 #include "StopSignals.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "view/FrameFollower.h"
 
@@ -77,11 +78,11 @@ int runTail(const TailOptions& options, std::ostream& out, std::ostream& err, co
         if (!waitForDatabase(options, err, pause, waited)) {
             return 0;
         }
-        Reader reader(options.db);
+        const std::unique_ptr<Reader> reader = openReader(options.db);
         Follower follower(options, out);
         // A database that appeared while we waited holds only new frames.
-        follower.startAt(options.fromStart || waited ? 0 : reader.lastFrameId());
-        while (follower.poll(reader)) {
+        follower.startAt(options.fromStart || waited ? 0 : reader->lastFrameId());
+        while (follower.poll(*reader)) {
             if (pause(options.pollMs)) {
                 return 0;
             }

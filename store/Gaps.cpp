@@ -1,14 +1,11 @@
 #include "Gaps.h"
 
 #include "Database.h"
-#include "Schema.h"
 #include "Statement.h"
 
 namespace rtmtap {
 
-std::vector<GapRow> Gaps::read(const std::string& dbPath, std::optional<int64_t> session) {
-    Database db(dbPath, Database::Mode::ReadOnly);
-    Schema::checkForReading(db);
+std::vector<GapRow> Gaps::read(Database& db, std::optional<int64_t> session) {
     Statement select(db,
                      "SELECT session, first_seq, last_seq, first_us, last_us, frames, bytes, reason FROM gaps "
                      "WHERE ?1 IS NULL OR session = ?1 ORDER BY session, first_seq");

@@ -18,11 +18,13 @@ struct GapRow {
     std::string reason;                   // why the recorder was behind
 };
 
+class Database;
+
 class Gaps {
 public:
-    // The gaps of one session (nullopt: of all), by session and seq. An older database is
-    // migrated first (Schema::checkForReading). Throws DatabaseError.
-    static std::vector<GapRow> read(const std::string& dbPath, std::optional<int64_t> session);
+    // The gaps of one session (nullopt: of all), by session and seq, from a database the caller
+    // has checked (Schema::checkForReading: store/SqliteReader does). Throws DatabaseError.
+    static std::vector<GapRow> read(Database& db, std::optional<int64_t> session);
 };
 
 }  // namespace rtmtap

@@ -1,14 +1,17 @@
 #pragma once
-// Read-only access to a recorded database for the CLI and replay. Never touches the relay.
+// Read-only access to a recorded database for the CLI, the viewer and replay. Never touches the
+// relay. An interface: store/SqliteReader reads a local file; store/OpenReader picks the backend
+// for a --db string, and every reader of a database goes through it.
 #include "FrameFilter.h"
 #include "Findings.h"
+#include "Gaps.h"
+#include "RuleCounts.h"
 #include "SystemPingCalls.h"
 #include "protocol/Classifier.h"
 #include "protocol/Message.h"
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +36,7 @@ struct SessionRow {
     std::optional<int64_t> derived_from;  // `rtmtap edit`: the session this one was edited from
     int64_t frames = 0;
     int64_t bytes = 0;
+    std::string source;  // the shipping proxy's name in a fleet database, "" in a local file
 };
 
 struct FrameRow {
@@ -72,47 +76,50 @@ struct ApiCallRow {
 
 enum class SearchOrder { Ascending, Descending };
 
+// Every method may throw std::runtime_error with a one-line reason (the backend's error).
 class Reader {
 public:
-    // Opens read-only. Throws std::runtime_error with a one-line reason (missing file, not an
-    // rtmtap database, newer schema version).
-    explicit Reader(const std::string& dbPath);
-    ~Reader();
+    virtual ~Reader() = default;
 
-    std::vector<SessionRow> sessions();
-    std::optional<SessionRow> session(int64_t id);
+    // The database as the user named it (a path or a URL), for messages.
+    virtual std::string location() const = 0;
+
+    virtual std::vector<SessionRow> sessions() = 0;
+    virtual std::optional<SessionRow> session(int64_t id) = 0;
     // Calls fn for each frame of the session in seq order; fn returns false to stop.
-    void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn);
+    virtual void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) = 0;
     // The session's login: its rows of v_session_api (the API calls made with the login token of
     // the rtm.connect call that led to it, up to that call), oldest first. Empty when no call is
     // linked to the session, or the file predates api_calls.
-    std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId);
+    virtual std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId) = 0;
     // What lint stored about the session (findings table: proxy --lint's and lint --store's
     // rows), by seq (seq 0, about the whole session, last), then in the order they were written.
-    std::vector<StoredFinding> findings(int64_t sessionId);
+    virtual std::vector<StoredFinding> findings(int64_t sessionId) = 0;
     // The session's (nullopt: every session's) HTTP keepalive calls: store/SystemPingCalls.h.
-    std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId);
+    virtual std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId) = 0;
 
     // The highest frames.id (insertion order) so far, 0 when there is none: where a follower
     // that wants only new frames starts.
-    int64_t lastFrameId();
+    virtual int64_t lastFrameId() = 0;
     // Calls fn, in insertion order, for each frame with afterId < id <= upToId that passes
     // filter; fn returns false to stop. A range of the rowid: earlier frames are never read.
-    void framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
-                       const std::function<bool(const FrameRow&)>& fn);
+    virtual void framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
+                               const std::function<bool(const FrameRow&)>& fn) = 0;
     // Calls fn for each frame, across sessions, that passes filter, in recording order (frames.id;
     // a single --session: its seq order), through the query indexes (store/FrameSearch.h); fn
     // returns false to stop.
-    void query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn);
+    virtual void query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) = 0;
     // How many frames pass filter.
-    int64_t count(const FrameFilter& filter);
+    virtual int64_t count(const FrameFilter& filter) = 0;
     // Calls fn for each frame of one session (nullopt: of every session, one after the other),
     // in seq order, with only the columns FrameSummary holds; fn returns false to stop.
-    void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn);
-
-private:
-    class Impl;
-    std::unique_ptr<Impl> impl_;
+    virtual void frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) = 0;
+    // The frames the recorder left out (the gaps table, store/Gaps.h) of one session (nullopt:
+    // of all), by session and seq.
+    virtual std::vector<GapRow> unrecordedGaps(std::optional<int64_t> session) = 0;
+    // The rule_counts rows (store/RuleCounts.h) whose span overlaps [fromUs, toUs], oldest span
+    // first, then in file order.
+    virtual std::vector<RuleCountRow> ruleCounts(int64_t fromUs, int64_t toUs) = 0;
 };
 
 }  // namespace rtmtap

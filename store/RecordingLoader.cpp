@@ -1,4 +1,5 @@
 #include "RecordingLoader.h"
+#include "OpenReader.h"
 
 #include "HarFormat.h"
 #include "ImportError.h"
@@ -117,8 +118,8 @@ Recording fromDatabase(const std::string& source, const std::string& dbPath, std
         throw RecordingError("no session " + source + " in " + dbPath + " (rtmtap sessions lists them)");
     }
     try {
-        Reader reader(dbPath);
-        return readSession(reader, id, source, dbPath);
+        const std::unique_ptr<Reader> reader = openReader(dbPath);
+        return readSession(*reader, id, source, dbPath);
     } catch (const RecordingError&) {
         throw;
     } catch (const std::exception& e) {

@@ -40,6 +40,10 @@ void RuleCounts::write(const std::string& dbPath, const std::vector<RuleCountRow
 std::vector<RuleCountRow> RuleCounts::read(const std::string& dbPath, int64_t fromUs, int64_t toUs) {
     Database db(dbPath, Database::Mode::ReadOnly);
     Schema::checkForReading(db);
+    return read(db, fromUs, toUs);
+}
+
+std::vector<RuleCountRow> RuleCounts::read(Database& db, int64_t fromUs, int64_t toUs) {
     Statement select(db,
                      "SELECT started_us, ended_us, file, line, rule, matched, touched, missing FROM rule_counts "
                      "WHERE ended_us >= ?1 AND started_us <= ?2 ORDER BY started_us, id");

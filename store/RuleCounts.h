@@ -8,6 +8,8 @@
 
 namespace rtmtap {
 
+class Database;
+
 struct RuleCountRow {
     int64_t started_us = 0;  // wall clock, µs since the epoch
     int64_t ended_us = 0;
@@ -27,6 +29,8 @@ public:
     // The rows whose span overlaps [fromUs, toUs], oldest span first, then in file order. An
     // older database is migrated first (Schema::checkForReading). Throws DatabaseError.
     static std::vector<RuleCountRow> read(const std::string& dbPath, int64_t fromUs, int64_t toUs);
+    // The same from a database the caller has checked (store/SqliteReader does).
+    static std::vector<RuleCountRow> read(Database& db, int64_t fromUs, int64_t toUs);
 };
 
 }  // namespace rtmtap

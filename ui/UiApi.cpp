@@ -4,6 +4,7 @@
 #include "store/HarFormat.h"
 #include "store/JsonObject.h"
 #include "store/JsonlFormat.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "view/FindingJson.h"
 #include "view/FrameFollower.h"
@@ -176,8 +177,8 @@ void UiApi::sessions(const QueryParams& params, Poco::Net::HTTPServerResponse& r
     }
     std::vector<std::string> items;
     if (view::probeDatabase(config_.db) == view::DatabaseState::Ready) {
-        Reader reader(config_.db);
-        for (const SessionRow& row : reader.sessions()) {
+        const std::unique_ptr<Reader> reader = openReader(config_.db);
+        for (const SessionRow& row : reader->sessions()) {
             if (filter.matches(row)) {
                 items.push_back(view::sessionJson(row));
             }
@@ -187,13 +188,13 @@ void UiApi::sessions(const QueryParams& params, Poco::Net::HTTPServerResponse& r
 }
 
 void UiApi::session(int64_t id, Poco::Net::HTTPServerResponse& response) {
-    Reader reader(config_.db);
-    SessionRow row = sessionOrNotFound(reader, id);
+    const std::unique_ptr<Reader> reader = openReader(config_.db);
+    SessionRow row = sessionOrNotFound(*reader, id);
     std::vector<std::string> calls, findings;
-    for (const ApiCallRow& call : reader.sessionApiCalls(id)) {
+    for (const ApiCallRow& call : reader->sessionApiCalls(id)) {
         calls.push_back(JsonlFormat::apiCallLine(call));
     }
-    for (const StoredFinding& stored : reader.findings(id)) {
+    for (const StoredFinding& stored : reader->findings(id)) {
         findings.push_back(view::findingJson(stored.finding, stored.source));
     }
     sendJson(response, JsonObject()
@@ -220,12 +221,12 @@ void UiApi::frames(const QueryParams& params, Poco::Net::HTTPServerResponse& res
     }
     const SearchOrder order = orderText == "desc" ? SearchOrder::Descending : SearchOrder::Ascending;
     view::prepareTextSearch(config_.db, filter, std::cerr);
-    Reader reader(config_.db);
-    const int64_t total = reader.count(filter);
+    const std::unique_ptr<Reader> reader = openReader(config_.db);
+    const int64_t total = reader->count(filter);
     std::optional<int64_t> atIndex;
     if (at) {
         int64_t index = 0;
-        reader.query(filter, order, [&](const FrameRow& row) {
+        reader->query(filter, order, [&](const FrameRow& row) {
             if (order == SearchOrder::Ascending ? row.message.seq >= *at : row.message.seq <= *at) {
                 atIndex = index;
                 return false;
@@ -237,7 +238,7 @@ void UiApi::frames(const QueryParams& params, Poco::Net::HTTPServerResponse& res
     }
     std::vector<std::string> items;
     int64_t index = 0;
-    reader.query(filter, order, [&](const FrameRow& row) {
+    reader->query(filter, order, [&](const FrameRow& row) {
         if (index++ >= offset) {
             items.push_back(view::frameJson(row));
         }
@@ -262,8 +263,8 @@ void UiApi::stats(const QueryParams& params, Poco::Net::HTTPServerResponse& resp
         settings.gapUs = *gap * 1'000'000;
     }
     settings.timelineBuckets = static_cast<size_t>(intParam(params, "buckets", 1, kMaxBuckets).value_or(kDefaultBuckets));
-    Reader reader(config_.db);
-    std::optional<SessionStats> stats = view::readStats(reader, config_.db, id, settings);
+    const std::unique_ptr<Reader> reader = openReader(config_.db);
+    std::optional<SessionStats> stats = view::readStats(*reader, id, settings);
     if (!stats) {
         throw HttpError(Status::HTTP_NOT_FOUND, "no session " + std::to_string(*id) + " in this database");
     }
@@ -278,17 +279,17 @@ void UiApi::exportSession(const QueryParams& params, Poco::Net::HTTPServerRespon
     if (format != "jsonl" && format != "har") {
         throw HttpError(Status::HTTP_BAD_REQUEST, "format=" + format + ": expected jsonl or har");
     }
-    Reader reader(config_.db);
-    SessionRow row = sessionOrNotFound(reader, id);
+    const std::unique_ptr<Reader> reader = openReader(config_.db);
+    SessionRow row = sessionOrNotFound(*reader, id);
     setCommonHeaders(response);
     response.setContentType(format == "har" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8");
     response.set("Content-Disposition", "attachment; filename=\"session-" + std::to_string(id) + "." + format + "\"");
     response.setChunkedTransferEncoding(true);
     std::ostream& out = response.send();
     if (format == "har") {
-        HarFormat::write(out, row, reader, [](int64_t) {});
+        HarFormat::write(out, row, *reader, [](int64_t) {});
     } else {
-        JsonlFormat::write(out, row, reader, [](uint64_t) {});
+        JsonlFormat::write(out, row, *reader, [](uint64_t) {});
     }
 }
 
@@ -313,15 +314,15 @@ void UiApi::tail(const QueryParams& params, Poco::Net::HTTPServerRequest& reques
             return;
         }
     }
-    Reader reader(config_.db);
+    const std::unique_ptr<Reader> reader = openReader(config_.db);
     view::FrameFollower follower(filter);
-    follower.startAt(from.value_or(waited ? 0 : reader.lastFrameId()));
+    follower.startAt(from.value_or(waited ? 0 : reader->lastFrameId()));
     out << "id: " << follower.position() << "\n\n" << std::flush;
     int quietMs = 0;
     while (out) {
         const int64_t before = follower.position();
         bool going = follower.poll(
-            reader, [&](const FrameRow& row) { return static_cast<bool>(out << "event: frame\ndata: " << view::frameJson(row) << "\n\n"); },
+            *reader, [&](const FrameRow& row) { return static_cast<bool>(out << "event: frame\ndata: " << view::frameJson(row) << "\n\n"); },
             [&] { return static_cast<bool>(out << "id: " << follower.position() << "\n\n" << std::flush); });
         if (!going) {
             return;

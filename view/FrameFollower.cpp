@@ -1,6 +1,7 @@
 #include "FrameFollower.h"
 
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 
 #include <algorithm>
@@ -16,6 +17,10 @@ constexpr int64_t kChunkIds = 10'000;
 }  // namespace
 
 DatabaseState probeDatabase(const std::string& path) {
+    // A server's database: the Reader's connection says what is wrong with it.
+    if (isPostgresUrl(path)) {
+        return DatabaseState::Ready;
+    }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) {

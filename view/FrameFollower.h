@@ -19,7 +19,8 @@ namespace rtmtap::view {
 // A recorder creates the file empty, then writes the schema in one transaction: until then the
 // file is a database on its way, not a foreign one (a follower waits for it).
 enum class DatabaseState { Missing, BeingCreated, Ready };
-// Ready also when the file is something else: Reader then says what is wrong in its words.
+// Ready also when the file is something else, and for a PostgreSQL URL (no file to look at):
+// the Reader then says what is wrong in its words.
 DatabaseState probeDatabase(const std::string& path);
 
 class FrameFollower {

@@ -1,10 +1,8 @@
 #include "StatsJson.h"
 
 #include "protocol/Message.h"
-#include "store/Gaps.h"
 #include "store/JsonObject.h"
 #include "store/JsonOut.h"
-#include "store/RuleCounts.h"
 
 #include <limits>
 
@@ -181,7 +179,7 @@ std::string timelineJson(const SessionTimeline& t, const std::vector<SilenceGap>
 }
 
 // The rule counts of the proxy runs that overlap the session (all of them for all sessions).
-std::vector<RuleCountRow> rulesInRange(Reader& reader, const std::string& db, std::optional<int64_t> session) {
+std::vector<RuleCountRow> rulesInRange(Reader& reader, std::optional<int64_t> session) {
     int64_t from = std::numeric_limits<int64_t>::min();
     int64_t to = std::numeric_limits<int64_t>::max();
     if (session) {
@@ -190,18 +188,18 @@ std::vector<RuleCountRow> rulesInRange(Reader& reader, const std::string& db, st
             to = row->ended_wall_us.value_or(to);
         }
     }
-    return RuleCounts::read(db, from, to);
+    return reader.ruleCounts(from, to);
 }
 
 
 }  // namespace
 
-std::optional<SessionStats> readStats(Reader& reader, const std::string& db, std::optional<int64_t> session,
+std::optional<SessionStats> readStats(Reader& reader, std::optional<int64_t> session,
                                       const SessionStatsSettings& settings) {
     std::optional<SessionStats> stats = computeSessionStats(reader, session, settings);
     if (stats) {
-        stats->rules = rulesInRange(reader, db, session);
-        stats->unrecorded = Gaps::read(db, session);
+        stats->rules = rulesInRange(reader, session);
+        stats->unrecorded = reader.unrecordedGaps(session);
     }
     return stats;
 }

@@ -13,7 +13,7 @@ namespace rtmtap::view {
 // The stats of one session (nullopt: of all), with the rules' counts of the proxy runs that
 // overlap it and the frames the recorder left out (the gaps table). nullopt when the session
 // does not exist. Throws what Reader throws.
-std::optional<SessionStats> readStats(Reader& reader, const std::string& db, std::optional<int64_t> session,
+std::optional<SessionStats> readStats(Reader& reader, std::optional<int64_t> session,
                                       const SessionStatsSettings& settings);
 
 // The whole report as one JSON object, with "timeline" when stats has one.

@@ -2,13 +2,15 @@
 
 #include "ProgressBar.h"
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/TextIndex.h"
 
 namespace rtmtap::view {
 
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err) {
     // One session's words are scanned, not looked up (store/FrameSearch.h): no index needed.
-    if (filter.words.empty() || filter.sessions.size() == 1) {
+    // The index extended here is SQLite's: a server's database is searched as it is.
+    if (filter.words.empty() || filter.sessions.size() == 1 || isPostgresUrl(db)) {
         return;
     }
     int64_t lag = 0;

@@ -13,8 +13,9 @@ namespace rtmtap::view {
 // Frames beyond the index that a search scans rather than indexes first.
 constexpr int64_t kTextScanLimit = 100'000;
 
-// Does the above for a filter with --text words over more than one session; nothing otherwise. Never fails: a file that
-// cannot be written is searched by scanning, with a note on err.
+// Does the above for a filter with --text words over more than one session of a SQLite file;
+// nothing otherwise (a PostgreSQL URL included). Never fails: a file that cannot be written is
+// searched by scanning, with a note on err.
 void prepareTextSearch(const std::string& db, const FrameFilter& filter, std::ostream& err);
 
 }  // namespace rtmtap::view

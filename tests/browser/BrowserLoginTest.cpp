@@ -5,6 +5,7 @@
 // page (login.html) and its driver (open-page.mjs: node, playwright-core, Debian's chromium) are
 // installed by scripts/install-deps; without them the tests fail, unless RTMTAP_SKIP_BROWSER=1.
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BrowserPage.h"
@@ -134,8 +135,8 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
     EXPECT_EQ(ws->getValue<int>("closeCode"), 1000);
 
     // What the proxy recorded: the browser's session, its frames, and every API call.
-    Reader reader(db);
-    auto sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(db);
+    auto sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 1u);
     const SessionRow& s = sessions[0];
     EXPECT_EQ(s.user_id.value_or(0), userId);
@@ -145,7 +146,7 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
     EXPECT_NE(s.headers_json.find(page), std::string::npos) << "the upgrade's Origin: " << s.headers_json;
     EXPECT_EQ(s.close_code.value_or(0), 1000);
     EXPECT_EQ(s.closed_by, "client");
-    const SessionFrames frames = framesOf(reader, s.id);
+    const SessionFrames frames = framesOf(*reader, s.id);
     EXPECT_EQ(frames.sent, kPageCommands);
     EXPECT_EQ(count(frames.got, "pong"), 2);
     EXPECT_EQ(count(frames.got, "user.online"), count(received, "user.online"));
@@ -176,7 +177,7 @@ TEST_F(BrowserLogin, PageOfAnotherOriginLogsInThroughTheProxyToTheSimulator) {
 TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
     Recorded rec;
     ASSERT_NO_FATAL_FAILURE(recordThroughProxy("", rec));
-    const int64_t recorded = Reader(db).sessions().at(0).id;
+    const int64_t recorded = openReader(db)->sessions().at(0).id;
 
     Process replay({"replay", std::to_string(recorded), "--db", db, "--listen", "127.0.0.1:0", "--api-listen",
                     "127.0.0.1:0", "--reactive", "--expect", "--record", "--color", "never"});
@@ -231,8 +232,8 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
     EXPECT_NE(out.find("expect: the client's commands match the recording (4 commands)"), std::string::npos) << out;
 
     // The --record'ed replay: a session of its own, naming the recorded one.
-    Reader reader(db);
-    auto sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(db);
+    auto sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 2u);
     const SessionRow& r = sessions[1];
     EXPECT_EQ(r.replay_of.value_or(0), recorded);
@@ -240,10 +241,10 @@ TEST_F(BrowserLogin, ThePageLogsInToAReplayOfItsOwnRecordedSession) {
         << "the browser's upgrade: " << r.headers_json;
     EXPECT_EQ(r.close_code.value_or(0), 1000);
     EXPECT_EQ(r.closed_by, "client");
-    const SessionFrames frames = framesOf(reader, r.id);
+    const SessionFrames frames = framesOf(*reader, r.id);
     EXPECT_EQ(frames.sent, kPageCommands);
     // All of the recorded server side (a held pong may pass an event that was recorded before it).
-    std::vector<std::string> got = frames.got, gotThen = framesOf(reader, recorded).got;
+    std::vector<std::string> got = frames.got, gotThen = framesOf(*reader, recorded).got;
     std::sort(got.begin(), got.end());
     std::sort(gotThen.begin(), gotThen.end());
     EXPECT_EQ(got, gotThen);

@@ -5,6 +5,7 @@
 // `rtmtap proxy --api-upstream`, where every call (preflights included) must be recorded and
 // linked to the browser's session. Needs what scripts/install-deps installs (see BrowserPage.h).
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Statement.h"
 #include "tests/support/ApiRecordingProxy.h"
@@ -100,8 +101,8 @@ TEST_F(BrowserWebClient, ThroughTheProxyEveryCallIsRecordedAndLinkedToTheSession
                   "ws://127.0.0.1:" + std::to_string(proxy.wsPort()) + "/_rtmtap/", 0),
               0u);
 
-    Reader reader(db);
-    auto sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(db);
+    auto sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 1u);
     const std::string session = std::to_string(sessions[0].id);
     EXPECT_EQ(sessions[0].user_id.value_or(0), result->getValue<int64_t>("userId"));
@@ -130,7 +131,7 @@ TEST_F(BrowserWebClient, ThroughTheProxyEveryCallIsRecordedAndLinkedToTheSession
     const std::string posted = "\"id\":" + std::to_string(result->getObject("posted")->getValue<int64_t>("id"));
     int postedEvents = 0;
     int pingEvents = 0;
-    reader.frames(sessions[0].id, [&](const FrameRow& row) {
+    reader->frames(sessions[0].id, [&](const FrameRow& row) {
         if (row.message.dir == Direction::ServerToClient) {
             postedEvents += row.name == "chat.postMessage" && row.message.payload.find(posted) != std::string::npos;
             pingEvents += row.name == "system.ping";

@@ -4,6 +4,7 @@
 // the first opens its frames, and the page logs no error. Chromium's tests are the other browser
 // tests; this one checks the same page loads and works in the other engine. The tools come from
 // scripts/install-deps; without them the test fails, unless RTMTAP_SKIP_BROWSER=1.
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/BrowserPage.h"
 #include "tests/support/Process.h"
@@ -34,7 +35,7 @@ TEST_F(FirefoxUi, ListsTheSessionsAndOpensOnesFrames) {
     const std::string db = dir.file("ui.db");
     const RunResult demo = Process::capture({"demo", "--db", db, "--seconds", "2", "--clients", "2", "--quiet"}, 60000);
     ASSERT_EQ(demo.code(), 0) << demo.status.describe() << "\n" << demo.out << demo.err;
-    const auto sessions = static_cast<int>(Reader(db).sessions().size());
+    const auto sessions = static_cast<int>(openReader(db)->sessions().size());
     ASSERT_GE(sessions, 2);
 
     Process ui({"ui", "--db", db, "--listen", "127.0.0.1:0"});

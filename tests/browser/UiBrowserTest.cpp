@@ -7,6 +7,7 @@
 // a viewer (tests/support/HostileSessions), where nothing may run. Screenshots of the
 // main views go to the build directory, or to $RTMTAP_UI_SCREENSHOTS (a directory; relative to
 // the sources, e.g. docs). Needs what scripts/install-deps installs (see BrowserPage.h).
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BigSession.h"
@@ -132,7 +133,7 @@ std::vector<int64_t> ints(const Poco::JSON::Array::Ptr& array) {
 
 int64_t framesOf(const std::string& db, int64_t session) {
     int64_t n = 0;
-    Reader(db).frames(session, [&](const FrameRow&) {
+    openReader(db)->frames(session, [&](const FrameRow&) {
         ++n;
         return true;
     });
@@ -178,7 +179,7 @@ protected:
     int64_t busiestSession() {
         int64_t best = 0;
         int64_t most = -1;
-        for (const SessionRow& s : Reader(db).sessions()) {
+        for (const SessionRow& s : openReader(db)->sessions()) {
             if (s.frames > most) {
                 most = s.frames;
                 best = s.id;
@@ -189,7 +190,7 @@ protected:
 
     std::vector<FrameRow> frames(int64_t session) {
         std::vector<FrameRow> out;
-        Reader(db).frames(session, [&](const FrameRow& row) {
+        openReader(db)->frames(session, [&](const FrameRow& row) {
             out.push_back(row);
             return true;
         });
@@ -208,7 +209,7 @@ TEST_F(UiBrowser, TheSessionsListShowsEverySessionWithItsFrames) {
     const Check check = runCheck(ui.url(), "sessions", {}, shot);
     ASSERT_TRUE(passed(check));
 
-    const std::vector<SessionRow> sessions = Reader(db).sessions();
+    const std::vector<SessionRow> sessions = openReader(db)->sessions();
     ASSERT_EQ(sessions.size(), 3u);
     const Poco::JSON::Array::Ptr rows = check.saw->getArray("rows");
     ASSERT_EQ(rows->size(), sessions.size());
@@ -362,7 +363,7 @@ TEST_F(UiBrowser, AFrameAppearsLiveWhileAProxyRecords) {
     // The recorder writes in batches: the session is in the file a moment after the socket opened.
     std::vector<SessionRow> sessions;
     ASSERT_TRUE(eventually([&] {
-        sessions = Reader(db).sessions();
+        sessions = openReader(db)->sessions();
         return sessions.size() == 1 && sessions[0].frames > 0;
     })) << sessions.size();
     const int64_t session = sessions[0].id;
@@ -429,7 +430,7 @@ TEST_F(UiBrowser, ASearchAcrossSessionsOpensAResultInItsSession) {
     ASSERT_NO_FATAL_FAILURE(fillWithDemo());
     // A word of a message the simulator's users posted.
     std::string word;
-    for (const SessionRow& s : Reader(db).sessions()) {
+    for (const SessionRow& s : openReader(db)->sessions()) {
         for (const FrameRow& f : frames(s.id)) {
             if (word.empty() && f.name == "chat.postMessage") {
                 const std::string content =
@@ -495,7 +496,7 @@ TEST_F(UiBrowser, HostileRecordingsShowAsTextAndRunNothing) {
     EXPECT_EQ(saw->getValue<int>("rowsAtEnd"), 4) << "a click on the list after it all";
 
     // The list: session 1's texts as recorded, its user id past 2^53 digit for digit.
-    const SessionRow hostile = *Reader(db).session(ids[0]);
+    const SessionRow hostile = *openReader(db)->session(ids[0]);
     const auto list = saw->getArray("list");
     ASSERT_EQ(list->size(), 4u);
     const auto row = list->getObject(3);  // newest first

@@ -1,4 +1,5 @@
 #include "cli/DemoCommand.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/TempDir.h"
 
@@ -40,8 +41,8 @@ TEST(DemoCommand, RecordsWhatTheClientsDidThroughTheWholeLoginFlow) {
     ASSERT_EQ(cli::runDemo(options, out, err), 0) << err.str();
     EXPECT_EQ(err.str(), "");
 
-    Reader reader(options.db);
-    auto sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(options.db);
+    auto sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 3u);
     for (const SessionRow& s : sessions) {
         ASSERT_TRUE(s.user_id.has_value());
@@ -50,7 +51,7 @@ TEST(DemoCommand, RecordsWhatTheClientsDidThroughTheWholeLoginFlow) {
         EXPECT_EQ(s.upstream.rfind("ws://127.0.0.1:", 0), 0u) << s.upstream;
         std::map<std::string, int> sent, received;
         int64_t seq = 0;
-        reader.frames(s.id, [&](const FrameRow& row) {
+        reader->frames(s.id, [&](const FrameRow& row) {
             EXPECT_EQ(row.message.seq, ++seq);
             (row.message.dir == Direction::ClientToServer ? sent : received)[row.name]++;
             return true;

@@ -2,6 +2,7 @@
 // the edited recording becomes a new session derived from ID that `rtmtap replay` serves at once;
 // an unchanged file, an emptied one, a failing editor and an unknown id create nothing.
 #include "replay/RtmClient.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/RecorderClaim.h"
 #include "tests/support/Files.h"
@@ -44,12 +45,12 @@ std::string recorded(const TempDir& dir) {
 }
 
 size_t sessionCount(const std::string& db) {
-    return Reader(db).sessions().size();
+    return openReader(db)->sessions().size();
 }
 
 std::string payloadOf(const std::string& db, int64_t session, int64_t seq) {
     std::string payload;
-    Reader(db).frames(session, [&](const FrameRow& row) {
+    openReader(db)->frames(session, [&](const FrameRow& row) {
         if (row.message.seq == seq) {
             payload = row.message.payload;
         }
@@ -80,12 +81,12 @@ TEST(EditCommandTest, AnEditedFrameBecomesANewSessionDerivedFromTheOld) {
     // The editor got the file rtmtap export writes.
     RunResult exported = Process::capture({"export", "1", "--db", db});
     EXPECT_EQ(slurp(dir.file("seen.jsonl")), exported.out);
-    Reader reader(db);
-    std::optional<SessionRow> derived = reader.session(2);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    std::optional<SessionRow> derived = reader->session(2);
     ASSERT_TRUE(derived);
     EXPECT_EQ(derived->derived_from, 1);
     EXPECT_EQ(derived->label, "bug 7");
-    EXPECT_FALSE(reader.session(1)->derived_from);
+    EXPECT_FALSE(reader->session(1)->derived_from);
     EXPECT_NE(payloadOf(db, 2, 3).find("\"content\":\"edited\""), std::string::npos) << payloadOf(db, 2, 3);
     EXPECT_NE(payloadOf(db, 1, 3).find("\"content\":\"hello\""), std::string::npos);
     RunResult json = Process::capture({"sessions", "--json", "--db", db});
@@ -129,7 +130,7 @@ TEST(EditCommandTest, ABrokenFileIsReopenedWithTheErrorOnTop) {
     EXPECT_EQ(reopened.substr(0, reopened.find('\n')),
               R"(# rtmtap: line 6: "dir" must be "c2s" or "s2c", not "sideways")");
     EXPECT_NE(payloadOf(db, 2, 3).find("edited"), std::string::npos);
-    EXPECT_EQ(Reader(db).session(2)->derived_from, 1);
+    EXPECT_EQ(openReader(db)->session(2)->derived_from, 1);
 }
 
 TEST(EditCommandTest, AFailingEditorOrAnEmptiedFileAbortsWithOneLine) {

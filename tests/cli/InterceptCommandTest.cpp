@@ -4,6 +4,7 @@
 // intercepting process killed while frames are held (they reach the peer unchanged); and each
 // way of failing. The database is read back for what was recorded.
 #include "protocol/Message.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/EditorEnv.h"
 #include "tests/support/Process.h"
@@ -56,8 +57,8 @@ bool waitForOutput(const Process& p, const std::string& part, size_t from = 0, i
 
 std::vector<Message> recorded(const std::string& db, int64_t session) {
     std::vector<Message> frames;
-    Reader reader(db);
-    reader.frames(session, [&](const FrameRow& row) {
+    const std::unique_ptr<Reader> reader = openReader(db);
+    reader->frames(session, [&](const FrameRow& row) {
         frames.push_back(row.message);
         return true;
     });

@@ -2,6 +2,7 @@
 // a Chrome-shaped HAR imported into the right sessions and frames, the HAR export read back, and
 // bad files refused with one line, exit 2 and the database unchanged.
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "tests/support/Files.h"
@@ -365,8 +366,8 @@ TEST(InterchangeHarTest, ChromeHarBecomesOneSessionPerWebSocket) {
     RunResult r = rtmtap({"import", dir.file("chrome.har"), "--db", db, "--label", "from chrome"});
     ASSERT_EQ(r.status.code, 0) << r.err;
     EXPECT_EQ(r.out, "1\n2\n");
-    Reader reader(db);
-    std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(db);
+    std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 2u);
     const SessionRow& s = sessions[0];
     EXPECT_EQ(s.upstream, "wss://rtm.example/socket?v=2");
@@ -377,7 +378,7 @@ TEST(InterchangeHarTest, ChromeHarBecomesOneSessionPerWebSocket) {
     EXPECT_EQ(s.frames, 3);
     EXPECT_EQ(s.error, "");
     std::vector<FrameRow> frames;
-    reader.frames(1, [&](const FrameRow& f) {
+    reader->frames(1, [&](const FrameRow& f) {
         frames.push_back(f);
         return true;
     });

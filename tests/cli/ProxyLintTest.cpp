@@ -1,6 +1,7 @@
 // `rtmtap proxy --lint` as a process with real sockets: a crafted client's mistakes are printed
 // while its session is still open, stored in the findings table, read back by `rtmtap lint`
 // (marked as recorded live, or checked again with --recheck) and found by `query --finding`.
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/FrameLists.h"
@@ -67,9 +68,9 @@ protected:
 
 TEST_F(ProxyLintTest, ReportsLiveAndStoresTheFindings) {
     ASSERT_NO_FATAL_FAILURE(recordMistakes());
-    Reader reader(db());
+    const std::unique_ptr<Reader> reader = openReader(db());
     std::vector<std::string> stored;
-    for (const StoredFinding& f : reader.findings(1)) {
+    for (const StoredFinding& f : reader->findings(1)) {
         if (f.finding.seq == 1) {
             stored.push_back(f.finding.rule + " " + f.source);
         }

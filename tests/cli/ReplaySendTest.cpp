@@ -2,6 +2,7 @@
 // `rtmtap proxy` from one `rtmtap simulate`, re-sent to a fresh one.
 #include "protocol/Classifier.h"
 #include "replay/RtmClient.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/FrameLists.h"
 #include "tests/support/ApiRecordingProxy.h"
@@ -172,8 +173,8 @@ TEST_F(ReplaySendTest, RecordStoresEachReplayAsASessionThatReplaysTheSource) {
         60000);
     ASSERT_EQ(r.code(), 0) << r.out << r.err;
     EXPECT_NE(r.out.find("client 1 (session 2)"), std::string::npos) << r.out;
-    Reader reader(copy);
-    std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(copy);
+    std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 3u);
     for (const SessionRow& s : sessions) {
         if (s.id == 1) {
@@ -185,7 +186,7 @@ TEST_F(ReplaySendTest, RecordStoresEachReplayAsASessionThatReplaysTheSource) {
         EXPECT_EQ(s.close_code, 1000);
         EXPECT_EQ(s.user_id, 91010001) << "the fresh ws_auth's token names user1";
         std::vector<std::string> sent, received;
-        reader.frames(s.id, [&](const FrameRow& f) {
+        reader->frames(s.id, [&](const FrameRow& f) {
             (f.message.dir == Direction::ClientToServer ? sent : received).push_back(f.name);
             return true;
         });
@@ -303,11 +304,11 @@ TEST(ReplaySendIdMapTest, IdsTheServerAssignsAnewAreMappedToTheLiveOnes) {
     const int64_t liveId = std::stoll(m[1]);
     EXPECT_NE(liveId, recordedId);
 
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     std::string reaction;
     int64_t firstPost = 0;
     bool answered = false;
-    reader.frames(2, [&](const FrameRow& f) {
+    reader->frames(2, [&](const FrameRow& f) {
         if (f.name == "ws_add_reaction") {
             reaction = f.message.payload;
         } else if (f.name == "chat.postMessage" && !firstPost && f.channel_id == 11010000) {
@@ -357,8 +358,8 @@ TEST(ReplaySendPatchTest, TheServerGetsThePatchedCommandsAndTheRecordFlagsThem) 
     EXPECT_EQ(got[3].payload, R"({"command":"ws_add_reaction","message_id":10004,"emoji_value":"U 1F44D"})");
     // The replay's own record (session 2): the same frames, flagged as the patch made them.
     std::vector<std::pair<std::string, uint32_t>> sent;
-    Reader reader(db);
-    reader.frames(2, [&](const FrameRow& f) {
+    const std::unique_ptr<Reader> reader = openReader(db);
+    reader->frames(2, [&](const FrameRow& f) {
         if (f.message.dir == Direction::ClientToServer && f.message.op == Opcode::Text) {
             sent.emplace_back(f.name, f.message.flags);
         }
@@ -397,9 +398,9 @@ TEST(ReplaySendPatchTest, ARuleClosingAsTheClientEndsTheReplayWithItsCode) {
     const std::vector<WsFrame> got = upstream.frames();
     ASSERT_EQ(got.size(), 3u);  // ws_auth, the typing, the close: the ping became the close
     EXPECT_EQ(got[1].payload, typing);
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     uint32_t closeFlags = 0;
-    reader.frames(2, [&](const FrameRow& f) {
+    reader->frames(2, [&](const FrameRow& f) {
         closeFlags = f.message.op == Opcode::Close && f.message.dir == Direction::ClientToServer ? f.message.flags : closeFlags;
         return true;
     });

@@ -2,6 +2,7 @@
 // written as JSONL (exact offsets), clients from replay/RtmClient, and the --record'ed replays
 // read back from the database to compare replayed offsets with recorded ones.
 #include "replay/RtmClient.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/Process.h"
 #include "tests/support/RawWsClient.h"
@@ -94,10 +95,10 @@ std::vector<std::string> eventNames(const std::vector<Message>& frames) {
 
 // Offsets (ms) of the server frames of replay session id from the client's ws_auth, as recorded.
 std::vector<double> replayedOffsetsMs(const std::string& db, int64_t id) {
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     std::vector<double> out;
     int64_t auth = -1;
-    reader.frames(id, [&](const FrameRow& row) {
+    reader->frames(id, [&](const FrameRow& row) {
         if (row.message.dir == Direction::ClientToServer && row.name == "ws_auth") {
             auth = row.message.t_us;
         } else if (row.message.dir == Direction::ServerToClient && auth >= 0 && row.message.op == Opcode::Text) {
@@ -146,8 +147,8 @@ TEST_P(ReplayServeTest, ServerFramesGoOutAtTheirRecordedOffsetsScaledBySpeed) {
     EXPECT_EQ(status.code, 0) << replay.out() << replay.err();
     EXPECT_NE(replay.out().find("expect: the client's commands match the recording (2 commands)"), std::string::npos)
         << replay.out();
-    Reader reader(dir.file("out.db"));
-    std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(dir.file("out.db"));
+    std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 1u);
     EXPECT_FALSE(sessions[0].replay_of);  // the source was a file
     expectOnTime(replayedOffsetsMs(dir.file("out.db"), sessions[0].id), {100, 300, 600, 750}, speed);
@@ -211,9 +212,9 @@ TEST(ReplayServe, ReactiveHoldsTheAnswerUntilTheClientSendsItsCommand) {
     client.rtm().close();
     EXPECT_EQ(replay.waitExit().code, 0) << replay.out();
     // The update went 50 ms (recorded delay) after the reaction arrived.
-    Reader reader(dir.file("out.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("out.db"));
     int64_t reactionUs = -1, updateUs = -1;
-    reader.frames(1, [&](const FrameRow& row) {
+    reader->frames(1, [&](const FrameRow& row) {
         reactionUs = row.name == "ws_add_reaction" ? row.message.t_us : reactionUs;
         updateUs = row.name == "chat.updateMessage" ? row.message.t_us : updateUs;
         return true;
@@ -366,9 +367,9 @@ TEST(ReplayServe, ProtocolPingsGoOutOnTimeAndTheReportSaysWhenTheClientPonged) {
     EXPECT_EQ(replay.waitExit().code, 0) << replay.out();
     EXPECT_NE(replay.out().find("protocol pings: 2 sent, 2 answered (pong after: #2 "), std::string::npos) << replay.out();
     EXPECT_NE(replay.out().find("match the recording (1 command)"), std::string::npos) << replay.out();
-    Reader reader(dir.file("out.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("out.db"));
     std::vector<Opcode> ops;
-    reader.frames(1, [&](const FrameRow& row) {
+    reader->frames(1, [&](const FrameRow& row) {
         ops.push_back(row.message.op);
         return true;
     });
@@ -405,8 +406,8 @@ TEST(ReplayServe, ADatabaseSessionIsMarkedAsTheOneReplayed) {
         client.rtm().close();
     }
     replay.waitExit();
-    Reader reader(db);
-    std::optional<SessionRow> row = reader.session(2);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    std::optional<SessionRow> row = reader->session(2);
     ASSERT_TRUE(row);
     EXPECT_EQ(row->replay_of, 1);
     EXPECT_EQ(row->upstream.rfind("replay of session 1 of", 0), 0u) << row->upstream;
@@ -456,9 +457,9 @@ TEST(ReplayServe, APortInUseIsOneLineAndExitTwo) {
 
 // The flags of the frames the replay served (session 1 of db), by event name ("" for a close).
 std::vector<std::pair<std::string, uint32_t>> servedFlags(const std::string& db) {
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     std::vector<std::pair<std::string, uint32_t>> out;
-    reader.frames(1, [&](const FrameRow& row) {
+    reader->frames(1, [&](const FrameRow& row) {
         if (row.message.dir == Direction::ServerToClient) {
             out.emplace_back(row.name, row.message.flags);
         }
@@ -505,8 +506,8 @@ TEST(ReplayServePatch, TheClientGetsThePatchedRecordingAndTheRecordSaysWhatARule
                                                              {"chat.injected", MessageFlag::Injected},
                                                              {"chat.postMessage", MessageFlag::Edited},
                                                              {"", MessageFlag::Injected}}));
-    Reader reader(dir.file("out.db"));
-    const std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(dir.file("out.db"));
+    const std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 1u);
     EXPECT_EQ(sessions[0].closed_by, "server");
     EXPECT_EQ(sessions[0].close_code, 4001);

@@ -1,6 +1,7 @@
 // The viewer's big-session fixture (tests/support/BigSession.h): every frame in the store,
 // numbered 1..N, indexed as the recorder indexes (names, channel ids, the text index), with the
 // keepalives, the silence and the close that `stats` reports.
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionStats.h"
 #include "tests/support/BigSession.h"
@@ -47,8 +48,8 @@ TEST_F(BigSessionTest, EveryFrameIsStoredInOrderWithItsTimes) {
     test::BigSessionOptions options;
     options.label = "big";
     const int64_t id = test::writeBigSession(db, kFrames, options);
-    Reader reader(db);
-    const auto row = reader.session(id);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    const auto row = reader->session(id);
     ASSERT_TRUE(row);
     EXPECT_EQ(row->frames, kFrames);
     EXPECT_EQ(row->label, "big");
@@ -60,7 +61,7 @@ TEST_F(BigSessionTest, EveryFrameIsStoredInOrderWithItsTimes) {
     int64_t seq = 0, lastT = -1;
     std::string firstName;
     Opcode lastOp = Opcode::Text;
-    reader.frames(id, [&](const FrameRow& f) {
+    reader->frames(id, [&](const FrameRow& f) {
         EXPECT_EQ(f.message.seq, ++seq);
         EXPECT_GT(f.message.t_us, lastT) << "seq " << seq;
         EXPECT_EQ(f.message.wall_us, options.startWallUs + f.message.t_us) << "seq " << seq;
@@ -79,7 +80,7 @@ TEST_F(BigSessionTest, EveryFrameIsStoredInOrderWithItsTimes) {
 TEST_F(BigSessionTest, NamesChannelsAndWordsAreIndexed) {
     const test::CraftedSession made = test::bigSession(kFrames);
     const int64_t id = test::writeBigSession(db, kFrames);
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     const auto names = namesIn(made);
     ASSERT_GE(names.size(), 7u);
     EXPECT_GT(names.at("event chat.postMessage"), kFrames / 2);
@@ -88,7 +89,7 @@ TEST_F(BigSessionTest, NamesChannelsAndWordsAreIndexed) {
         FrameFilter filter;
         std::vector<std::string>& patterns = kind == "event" ? filter.events : filter.commands;
         patterns.push_back(name.substr(kind.size() + 1));
-        EXPECT_EQ(count(reader, id, filter), made) << name;
+        EXPECT_EQ(count(*reader, id, filter), made) << name;
     }
 
     int64_t inChannel = 0, withWord = 0;
@@ -104,18 +105,18 @@ TEST_F(BigSessionTest, NamesChannelsAndWordsAreIndexed) {
     postsInChannel.events = {"chat.postMessage"};
     postsInChannel.channels = {11010003};
     EXPECT_GT(inChannel, 0);
-    EXPECT_EQ(count(reader, id, postsInChannel), inChannel);
+    EXPECT_EQ(count(*reader, id, postsInChannel), inChannel);
     FrameFilter word;
     word.words = {"invoice"};
     EXPECT_GT(withWord, 0);
-    EXPECT_EQ(count(reader, id, word), withWord);
+    EXPECT_EQ(count(*reader, id, word), withWord);
 }
 
 TEST_F(BigSessionTest, StatsSeeAnsweredPingsOneSilenceAndTheClose) {
     const test::BigSessionOptions options;
     const int64_t id = test::writeBigSession(db, kFrames, options);
-    Reader reader(db);
-    const auto stats = computeSessionStats(reader, id);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    const auto stats = computeSessionStats(*reader, id);
     ASSERT_TRUE(stats);
     // No ping during the silence: one every pingEveryUs of the rest, the one cut by it aside.
     EXPECT_GE(stats->ping.pings, kFrames * options.frameGapUs / options.pingEveryUs - 2);
@@ -133,15 +134,15 @@ TEST_F(BigSessionTest, AnotherSessionTakesTheNextIdAndShortOnesStayWhole) {
     const int64_t third = test::writeBigSession(db, 2000);
     EXPECT_EQ(second, first + 1);
     EXPECT_EQ(third, second + 1);
-    Reader reader(db);
-    EXPECT_EQ(reader.session(first)->frames, 3);
-    EXPECT_EQ(reader.session(second)->frames, 1);
-    EXPECT_EQ(reader.session(third)->frames, 2000);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    EXPECT_EQ(reader->session(first)->frames, 3);
+    EXPECT_EQ(reader->session(second)->frames, 1);
+    EXPECT_EQ(reader->session(third)->frames, 2000);
     FrameFilter closes;
     closes.ops = {Opcode::Close};
-    EXPECT_EQ(count(reader, first, closes), 2);
-    EXPECT_EQ(count(reader, second, closes), 0);
-    EXPECT_EQ(count(reader, third, closes), 2);
+    EXPECT_EQ(count(*reader, first, closes), 2);
+    EXPECT_EQ(count(*reader, second, closes), 0);
+    EXPECT_EQ(count(*reader, third, closes), 2);
 }
 
 }  // namespace

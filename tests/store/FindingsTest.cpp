@@ -4,6 +4,7 @@
 // search path, and a version-10 database migrated.
 #include "store/Database.h"
 #include "store/FrameWriter.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/Schema.h"
@@ -94,12 +95,12 @@ using Strings = std::vector<std::string>;
 TEST(FindingsTest, RecordedFindingsReadBackInFrameOrder) {
     test::TempDir dir;
     record(dir.file("f.db"));
-    Reader reader(dir.file("f.db"));
-    EXPECT_EQ(describe(reader.findings(1)), (Strings{"1:1 first-not-auth warn live", "1:3 unknown-command error live",
+    const std::unique_ptr<Reader> reader = openReader(dir.file("f.db"));
+    EXPECT_EQ(describe(reader->findings(1)), (Strings{"1:1 first-not-auth warn live", "1:3 unknown-command error live",
                                                      "1:0 reconnect-storm info live"}));
-    EXPECT_EQ(describe(reader.findings(2)), (Strings{"2:3 unknown-command error lint"}));
-    EXPECT_TRUE(reader.findings(3).empty());
-    std::vector<StoredFinding> rows = reader.findings(1);
+    EXPECT_EQ(describe(reader->findings(2)), (Strings{"2:3 unknown-command error lint"}));
+    EXPECT_TRUE(reader->findings(3).empty());
+    std::vector<StoredFinding> rows = reader->findings(1);
     EXPECT_EQ(rows[1].finding.sentence, "unknown-command at 3");
     EXPECT_EQ(rows[1].finding.section, "airsend-rtm.md: Commands");
     EXPECT_EQ(rows[1].finding.t_us, 3000);
@@ -117,11 +118,11 @@ TEST(FindingsTest, ReplaceSwapsOneSourceOfOneSession) {
         writer.write(batch(2, FindingSource::Lint, {}, true));  // clean now: its lint rows go
         writer.commit();
     }
-    Reader reader(path);
-    EXPECT_EQ(describe(reader.findings(1)),
+    const std::unique_ptr<Reader> reader = openReader(path);
+    EXPECT_EQ(describe(reader->findings(1)),
               (Strings{"1:1 first-not-auth warn live", "1:2 event-unknown info lint", "1:3 unknown-command error live",
                        "1:0 reconnect-storm info live"}));
-    EXPECT_TRUE(reader.findings(2).empty());
+    EXPECT_TRUE(reader->findings(2).empty());
 }
 
 TEST(FindingsTest, AnUnknownSeverityReadsAsAnError) {
@@ -132,48 +133,48 @@ TEST(FindingsTest, AnUnknownSeverityReadsAsAnError) {
         Database db(path, Database::Mode::ReadWrite);
         db.exec("UPDATE findings SET severity = 'fatal' WHERE session = 2");
     }
-    Reader reader(path);
-    ASSERT_EQ(reader.findings(2).size(), 1u);
-    EXPECT_EQ(reader.findings(2)[0].finding.severity, Severity::Error);
+    const std::unique_ptr<Reader> reader = openReader(path);
+    ASSERT_EQ(reader->findings(2).size(), 1u);
+    EXPECT_EQ(reader->findings(2)[0].finding.severity, Severity::Error);
 }
 
 TEST(FindingsTest, QueryFindsTheFramesOfAFindingByRule) {
     test::TempDir dir;
     record(dir.file("f.db"));
-    Reader reader(dir.file("f.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("f.db"));
     FrameFilter filter;
     filter.findings = {"unknown-command"};
-    EXPECT_EQ(found(reader, filter), (Strings{"1:3", "2:3"}));
-    EXPECT_EQ(found(reader, filter, SearchOrder::Descending), (Strings{"2:3", "1:3"}));
-    EXPECT_EQ(reader.count(filter), 2);
+    EXPECT_EQ(found(*reader, filter), (Strings{"1:3", "2:3"}));
+    EXPECT_EQ(found(*reader, filter, SearchOrder::Descending), (Strings{"2:3", "1:3"}));
+    EXPECT_EQ(reader->count(filter), 2);
     filter.findings = {"*"};  // --finding any; the seq 0 finding is about no frame
-    EXPECT_EQ(found(reader, filter), (Strings{"1:1", "1:3", "2:3"}));
+    EXPECT_EQ(found(*reader, filter), (Strings{"1:1", "1:3", "2:3"}));
     filter.findings = {"first-*", "nothing-like-it"};
-    EXPECT_EQ(found(reader, filter), (Strings{"1:1"}));
+    EXPECT_EQ(found(*reader, filter), (Strings{"1:1"}));
     filter.findings = {"no-such-rule"};
-    EXPECT_TRUE(found(reader, filter).empty());
-    EXPECT_EQ(reader.count(filter), 0);
+    EXPECT_TRUE(found(*reader, filter).empty());
+    EXPECT_EQ(reader->count(filter), 0);
 }
 
 TEST(FindingsTest, FindingsCombineWithTheOtherFilters) {
     test::TempDir dir;
     record(dir.file("f.db"));
-    Reader reader(dir.file("f.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("f.db"));
     FrameFilter filter;
     filter.findings = {"*"};
     filter.sessions = {2};  // one session: its own search path
-    EXPECT_EQ(found(reader, filter), (Strings{"2:3"}));
+    EXPECT_EQ(found(*reader, filter), (Strings{"2:3"}));
     filter.sessions = {1, 2};
     filter.commands = {"ws_nope"};
     filter.sinceUs = kWallUs + 1'002'000;
-    EXPECT_EQ(found(reader, filter), (Strings{"1:3", "2:3"}));
+    EXPECT_EQ(found(*reader, filter), (Strings{"1:3", "2:3"}));
     filter.dirs = {Direction::ServerToClient};
-    EXPECT_TRUE(found(reader, filter).empty());
+    EXPECT_TRUE(found(*reader, filter).empty());
     // A follower's path (rtmtap tail): the same condition over a rowid range.
     FrameFilter follow;
     follow.findings = {"unknown-command"};
     std::vector<std::string> followed;
-    reader.framesBetween(0, reader.lastFrameId(), follow, [&](const FrameRow& row) {
+    reader->framesBetween(0, reader->lastFrameId(), follow, [&](const FrameRow& row) {
         followed.push_back(std::to_string(row.message.session) + ":" + std::to_string(row.message.seq));
         return true;
     });
@@ -191,12 +192,12 @@ TEST(FindingsTest, AVersion10DatabaseIsMigrated) {
         db.exec("DROP VIEW v_findings; DROP TABLE findings; PRAGMA user_version = 10");
     }
     {
-        Reader reader(path);
-        EXPECT_TRUE(reader.findings(1).empty());
-        EXPECT_EQ(reader.sessions().size(), 2u);
+        const std::unique_ptr<Reader> reader = openReader(path);
+        EXPECT_TRUE(reader->findings(1).empty());
+        EXPECT_EQ(reader->sessions().size(), 2u);
         FrameFilter filter;
         filter.findings = {"*"};
-        EXPECT_TRUE(found(reader, filter).empty());
+        EXPECT_TRUE(found(*reader, filter).empty());
     }
     {
         Database check(path, Database::Mode::ReadOnly);
@@ -215,8 +216,8 @@ TEST(FindingsTest, AVersion10DatabaseIsMigrated) {
         Recorder recorder(options);
         recorder.recordFindings(batch(2, FindingSource::Live, {finding(2, 1, "first-not-auth", Severity::Warn)}));
     }
-    Reader reader(path);
-    EXPECT_EQ(describe(reader.findings(2)), (Strings{"2:1 first-not-auth warn live"}));
+    const std::unique_ptr<Reader> reader = openReader(path);
+    EXPECT_EQ(describe(reader->findings(2)), (Strings{"2:1 first-not-auth warn live"}));
     Database check(path, Database::Mode::ReadOnly);
     EXPECT_EQ(check.queryInt("SELECT count(*) FROM v_findings WHERE at = '2025-11-24T16:00:02.001Z'"), 1);
     EXPECT_EQ(check.queryInt("SELECT count(*) FROM frames"), 6) << "the frames survived the migrations";

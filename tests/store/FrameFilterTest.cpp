@@ -1,6 +1,7 @@
 // Reader::framesBetween with each FrameFilter field alone and combined: the SQL built from the
 // filter selects exactly the frames it names, in insertion order, within the id range.
 #include "store/FrameFilter.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "tests/support/TempDir.h"
@@ -44,9 +45,9 @@ protected:
 
     // "session:seq" of each frame the filter passes, among ids after..upTo.
     std::vector<std::string> select(const FrameFilter& filter, int64_t after = 0, int64_t upTo = 1000) {
-        Reader reader(dir_.file("f.db"));
+        const std::unique_ptr<Reader> reader = openReader(dir_.file("f.db"));
         std::vector<std::string> out;
-        reader.framesBetween(after, upTo, filter, [&](const FrameRow& row) {
+        reader->framesBetween(after, upTo, filter, [&](const FrameRow& row) {
             out.push_back(std::to_string(row.message.session) + ":" + std::to_string(row.message.seq));
             return true;
         });
@@ -60,8 +61,8 @@ using Ids = std::vector<std::string>;
 
 TEST_F(FrameFilterTest, EmptyFilterPassesEverythingInInsertionOrder) {
     EXPECT_EQ(select({}), (Ids{"1:1", "1:2", "2:1", "2:2", "2:3", "1:3", "1:4", "1:5"}));
-    Reader reader(dir_.file("f.db"));
-    EXPECT_EQ(reader.lastFrameId(), 8);
+    const std::unique_ptr<Reader> reader = openReader(dir_.file("f.db"));
+    EXPECT_EQ(reader->lastFrameId(), 8);
 }
 
 TEST_F(FrameFilterTest, IdRangeIsHalfOpen) {

@@ -1,5 +1,6 @@
 // The keepalive section of store/SessionStats (store/KeepaliveCounter): ws_ping to pong, the
 // system.ping API call to its event, and reconnects, over tests/support/KeepaliveSessions.
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionStats.h"
 #include "tests/support/KeepaliveSessions.h"
@@ -15,8 +16,8 @@ protected:
     void SetUp() override { test::recordKeepaliveSessions(dir_.file("k.db"), 1'764'000'000'000'000); }
 
     KeepaliveStats keepalive(std::optional<int64_t> session) {
-        Reader reader(dir_.file("k.db"));
-        std::optional<SessionStats> s = computeSessionStats(reader, session);
+        const std::unique_ptr<Reader> reader = openReader(dir_.file("k.db"));
+        std::optional<SessionStats> s = computeSessionStats(*reader, session);
         EXPECT_TRUE(s.has_value());
         return s ? s->keepalive : KeepaliveStats{};
     }

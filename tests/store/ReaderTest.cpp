@@ -1,5 +1,6 @@
 // Reading a recorded database back, and refusing, in one line, anything that is not one.
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/Recorder.h"
@@ -43,7 +44,7 @@ void record(const std::string& path, int sessions, int framesEach) {
 // The error a Reader gives for path; "" when it opens.
 std::string openError(const std::string& path) {
     try {
-        Reader reader(path);
+        const std::unique_ptr<Reader> reader = openReader(path);
     } catch (const std::runtime_error& e) {
         return e.what();
     }
@@ -53,30 +54,30 @@ std::string openError(const std::string& path) {
 TEST(ReaderTest, CountsFramesAndBytesPerSession) {
     test::TempDir dir;
     record(dir.file("r.db"), 3, 4);
-    Reader reader(dir.file("r.db"));
-    std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(dir.file("r.db"));
+    std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 3u);
     for (int s = 1; s <= 3; ++s) {
         EXPECT_EQ(sessions[s - 1].id, s);
         EXPECT_EQ(sessions[s - 1].frames, 4);
         EXPECT_EQ(sessions[s - 1].bytes, 4 * s * 10);
     }
-    EXPECT_FALSE(reader.session(99));
+    EXPECT_FALSE(reader->session(99));
 }
 
 TEST(ReaderTest, FramesStopWhenTheCallbackSaysSo) {
     test::TempDir dir;
     record(dir.file("r.db"), 1, 10);
-    Reader reader(dir.file("r.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("r.db"));
     std::vector<int64_t> seqs;
-    reader.frames(1, [&](const FrameRow& row) {
+    reader->frames(1, [&](const FrameRow& row) {
         seqs.push_back(row.message.seq);
         return seqs.size() < 3;
     });
     EXPECT_EQ(seqs, (std::vector<int64_t>{1, 2, 3}));
     // The statement is reusable after stopping early.
     int all = 0;
-    reader.frames(1, [&](const FrameRow&) { return ++all > 0; });
+    reader->frames(1, [&](const FrameRow&) { return ++all > 0; });
     EXPECT_EQ(all, 10);
 }
 
@@ -87,14 +88,14 @@ TEST(ReaderTest, ReadsWhileTheRecorderIsWriting) {
     Recorder recorder(options);
     recorder.onMessage(frame(1, 1, "one"));
     recorder.flush();
-    Reader reader(dir.file("live.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir.file("live.db"));
     int seen = 0;
-    reader.frames(1, [&](const FrameRow&) { return ++seen > 0; });
+    reader->frames(1, [&](const FrameRow&) { return ++seen > 0; });
     EXPECT_EQ(seen, 1);
     recorder.onMessage(frame(1, 2, "two"));
     recorder.flush();
     seen = 0;
-    reader.frames(1, [&](const FrameRow&) { return ++seen > 0; });
+    reader->frames(1, [&](const FrameRow&) { return ++seen > 0; });
     EXPECT_EQ(seen, 2);
 }
 
@@ -157,13 +158,13 @@ TEST(ReaderTest, AnOlderSchemaIsMigratedBeforeReading) {
                 "ALTER TABLE sessions DROP COLUMN replay_of; ALTER TABLE sessions DROP COLUMN derived_from; "
                 "PRAGMA user_version = 4");
     }
-    Reader reader(path);
-    std::vector<SessionRow> sessions = reader.sessions();
+    const std::unique_ptr<Reader> reader = openReader(path);
+    std::vector<SessionRow> sessions = reader->sessions();
     ASSERT_EQ(sessions.size(), 2u);
     EXPECT_EQ(sessions[0].frames, 3);
     EXPECT_FALSE(sessions[0].replay_of);
     int n = 0;
-    reader.frames(1, [&](const FrameRow&) { return ++n > 0; });
+    reader->frames(1, [&](const FrameRow&) { return ++n > 0; });
     EXPECT_EQ(n, 3);
     Database check(path, Database::Mode::ReadOnly);
     EXPECT_EQ(check.queryInt("PRAGMA user_version"), Schema::kVersion);

@@ -3,6 +3,7 @@
 // by another process, read-only, removed) is waited for and loses nothing.
 #include "protocol/Message.h"
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/Recorder.h"
@@ -91,9 +92,9 @@ std::string text(const std::string& path, const std::string& sql) {
 }
 
 std::vector<FrameRow> readFrames(const std::string& path, int64_t session) {
-    Reader reader(path);
+    const std::unique_ptr<Reader> reader = openReader(path);
     std::vector<FrameRow> rows;
-    reader.frames(session, [&](const FrameRow& row) {
+    reader->frames(session, [&](const FrameRow& row) {
         rows.push_back(row);
         return true;
     });
@@ -177,8 +178,8 @@ TEST(RecorderTest, RoundTripKeepsExactBytesAndOrder) {
     EXPECT_EQ(rows[3].kind, "control");
     EXPECT_EQ(rows[4].message.payload, std::string("\x03\xe8" "bye", 5));
 
-    Reader reader(dir.file("rec.db"));
-    std::optional<SessionRow> session = reader.session(1);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    std::optional<SessionRow> session = reader->session(1);
     ASSERT_TRUE(session);
     EXPECT_EQ(session->client, "127.0.0.1:50000");
     EXPECT_EQ(session->upstream, "ws://127.0.0.1:9001/rtm?x=1");
@@ -193,7 +194,7 @@ TEST(RecorderTest, RoundTripKeepsExactBytesAndOrder) {
     EXPECT_EQ(session->http_status, 101);
     EXPECT_EQ(session->frames, 5);
     EXPECT_EQ(session->bytes, 6 + 0 + 5 + 1 + 5);
-    std::optional<SessionRow> open = reader.session(2);
+    std::optional<SessionRow> open = reader->session(2);
     ASSERT_TRUE(open);
     EXPECT_FALSE(open->ended_wall_us);
     EXPECT_FALSE(open->close_code);
@@ -208,9 +209,9 @@ TEST(RecorderTest, AReplaySessionNamesTheSessionItReplayed) {
         replay.replay_of = 1;
         recorder.onSessionStart(replay);
     }
-    Reader reader(dir.file("rec.db"));
-    EXPECT_FALSE(reader.session(1)->replay_of);
-    EXPECT_EQ(reader.session(2)->replay_of, 1);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    EXPECT_FALSE(reader->session(1)->replay_of);
+    EXPECT_EQ(reader->session(2)->replay_of, 1);
     EXPECT_EQ(count(dir.file("rec.db"), "SELECT count(*) FROM v_sessions WHERE replay_of = 1"), 1);
 }
 
@@ -277,8 +278,8 @@ TEST(RecorderTest, WsAuthTokenIsRedactedAndItsClaimsStored) {
     EXPECT_TRUE(rows[0].message.flags & MessageFlag::Redacted);
     EXPECT_EQ(rows[0].name, "ws_auth");
 
-    Reader reader(dir.file("rec.db"));
-    std::optional<SessionRow> session = reader.session(1);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    std::optional<SessionRow> session = reader->session(1);
     ASSERT_TRUE(session);
     EXPECT_EQ(session->user_id, 91000001);
     EXPECT_EQ(session->user_name, "Alice Example");
@@ -306,9 +307,9 @@ TEST(RecorderTest, KeepSecretsStoresTheTokenWhole) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].message.payload, payload);
     EXPECT_FALSE(rows[0].message.flags & MessageFlag::Redacted);
-    Reader reader(dir.file("rec.db"));
-    EXPECT_EQ(reader.session(1)->auth_token, token);
-    EXPECT_EQ(reader.session(1)->user_id, 91000001);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    EXPECT_EQ(reader->session(1)->auth_token, token);
+    EXPECT_EQ(reader->session(1)->user_id, 91000001);
 }
 
 TEST(RecorderTest, AnUndecodableTokenIsStillRedacted) {
@@ -321,9 +322,9 @@ TEST(RecorderTest, AnUndecodableTokenIsStillRedacted) {
     std::vector<FrameRow> rows = readFrames(dir.file("rec.db"), 1);
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].message.payload, R"({"command":"ws_auth","auth_token":"[redacted]"})");
-    Reader reader(dir.file("rec.db"));
-    EXPECT_EQ(reader.session(1)->auth_token, "[redacted]");
-    EXPECT_FALSE(reader.session(1)->user_id);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    EXPECT_EQ(reader->session(1)->auth_token, "[redacted]");
+    EXPECT_FALSE(reader->session(1)->user_id);
 }
 
 TEST(RecorderTest, SecretHeadersAreRedacted) {
@@ -332,8 +333,8 @@ TEST(RecorderTest, SecretHeadersAreRedacted) {
         Recorder recorder(optionsFor(dir));
         recorder.onSessionStart(makeSession(1));
     }
-    Reader reader(dir.file("rec.db"));
-    std::string headers = reader.session(1)->headers_json;
+    const std::unique_ptr<Reader> reader = openReader(dir.file("rec.db"));
+    std::string headers = reader->session(1)->headers_json;
     EXPECT_EQ(headers.find("top-secret"), std::string::npos) << headers;
     Poco::JSON::Parser parser;
     auto object = parser.parse(headers).extract<Poco::JSON::Object::Ptr>();
@@ -427,11 +428,11 @@ TEST(RecorderTest, ARemovedFileIsReplacedWithTheLiveSessionsAndNothingIsLost) {
     EXPECT_EQ(occurrences(err, "was removed or renamed: recording goes on in a new file there"), 2u) << err;
     EXPECT_EQ(occurrences(err, "1 live sessions carried over"), 2u) << err;
     EXPECT_EQ(text(path, "SELECT group_concat(seq) FROM frames"), "3");
-    Reader reader(path);
-    std::optional<SessionRow> live = reader.session(1);
+    const std::unique_ptr<Reader> reader = openReader(path);
+    std::optional<SessionRow> live = reader->session(1);
     ASSERT_TRUE(live) << "the live session's row was not carried over";
     EXPECT_EQ(live->client, "127.0.0.1:50000");
-    EXPECT_FALSE(reader.session(2)) << "an ended session stays in the old file";
+    EXPECT_FALSE(reader->session(2)) << "an ended session stays in the old file";
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }

@@ -3,6 +3,7 @@
 // it; and every way it refuses, each with one line.
 #include "store/Database.h"
 #include "store/JsonlFormat.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/RecordingLoader.h"
@@ -111,13 +112,13 @@ TEST(RecordingLoaderTest, ADatabaseSessionWithoutApiCallsHasNone) {
 
 // Session id of db as JSONL, written as `rtmtap export` writes it.
 std::string asJsonl(const std::string& db, int64_t id) {
-    Reader reader(db);
-    std::vector<ApiCallRow> calls = reader.sessionApiCalls(id);
-    std::string text = JsonlFormat::sessionLine(*reader.session(id), "", !calls.empty()) + "\n";
+    const std::unique_ptr<Reader> reader = openReader(db);
+    std::vector<ApiCallRow> calls = reader->sessionApiCalls(id);
+    std::string text = JsonlFormat::sessionLine(*reader->session(id), "", !calls.empty()) + "\n";
     for (const ApiCallRow& call : calls) {
         text += JsonlFormat::apiCallLine(call) + "\n";
     }
-    reader.frames(id, [&](const FrameRow& frame) {
+    reader->frames(id, [&](const FrameRow& frame) {
         text += JsonlFormat::frameLine(frame.message) + "\n";
         return true;
     });

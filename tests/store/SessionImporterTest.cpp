@@ -1,6 +1,7 @@
 // The importer writes whole sessions through the recorder's FrameWriter: new ids after the
 // existing ones, seq 1..N, the same classification, and nothing at all unless committed.
 #include "store/Database.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/SessionImporter.h"
@@ -62,9 +63,9 @@ TEST(SessionImporterTest, WritesSessionsAfterTheExistingOnesAndClassifies) {
     EXPECT_EQ(importer.commit(), (std::vector<int64_t>{2, 3}));
     EXPECT_EQ(importer.framesAdded(), 3);
 
-    Reader reader(db);
+    const std::unique_ptr<Reader> reader = openReader(db);
     std::vector<FrameRow> frames;
-    reader.frames(2, [&](const FrameRow& f) {
+    reader->frames(2, [&](const FrameRow& f) {
         frames.push_back(f);
         return true;
     });
@@ -74,11 +75,11 @@ TEST(SessionImporterTest, WritesSessionsAfterTheExistingOnesAndClassifies) {
     EXPECT_EQ(frames[0].name, "chat.postMessage");
     EXPECT_EQ(frames[0].channel_id, std::optional<int64_t>(11));
     EXPECT_TRUE(frames[1].message.flags & MessageFlag::Malformed);
-    std::optional<SessionRow> two = reader.session(2);
+    std::optional<SessionRow> two = reader->session(2);
     ASSERT_TRUE(two);
     EXPECT_EQ(two->headers_json, R"({"Cookie":"[redacted]","Host":"h"})");
     EXPECT_FALSE(two->ended_wall_us);
-    EXPECT_EQ(reader.session(3)->close_code, std::optional<int>(1000));
+    EXPECT_EQ(reader->session(3)->close_code, std::optional<int>(1000));
     EXPECT_EQ(query(db, "SELECT count(*) FROM sessions WHERE id = 2 AND label = 'bug 7'"), 1);
     EXPECT_EQ(query(db, "SELECT count(*) FROM sessions WHERE id = 3 AND label IS NULL"), 1);
     EXPECT_EQ(query(db, "PRAGMA user_version"), Schema::kVersion);
@@ -108,9 +109,9 @@ TEST(SessionImporterTest, ASessionDerivedFromAnotherNamesIt) {
     edited.info.derived_from = original;
     const int64_t derived = importer.beginSession(edited);
     importer.commit();
-    Reader reader(db);
-    EXPECT_FALSE(reader.session(original)->derived_from);
-    EXPECT_EQ(reader.session(derived)->derived_from, original);
+    const std::unique_ptr<Reader> reader = openReader(db);
+    EXPECT_FALSE(reader->session(original)->derived_from);
+    EXPECT_EQ(reader->session(derived)->derived_from, original);
     EXPECT_EQ(query(db, "SELECT count(*) FROM v_sessions WHERE derived_from = " + std::to_string(original)), 1);
 }
 

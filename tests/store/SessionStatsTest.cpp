@@ -1,5 +1,6 @@
 // store/SessionStats over sessions built by hand and written through the Recorder, so every
 // number below is known in advance: counts, ping/pong pairs, holding times, silences, endings.
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/SessionStats.h"
@@ -73,8 +74,8 @@ protected:
     void SetUp() override { record(dir_.file("s.db")); }
 
     SessionStats stats(std::optional<int64_t> session) {
-        Reader reader(dir_.file("s.db"));
-        std::optional<SessionStats> s = computeSessionStats(reader, session);
+        const std::unique_ptr<Reader> reader = openReader(dir_.file("s.db"));
+        std::optional<SessionStats> s = computeSessionStats(*reader, session);
         EXPECT_TRUE(s.has_value());
         return s ? *s : SessionStats{};
     }
@@ -138,10 +139,10 @@ TEST_F(SessionStatsTest, FindsSilencesLongerThanTheThreshold) {
     EXPECT_EQ(two.gaps[0].start_us, 0);
     EXPECT_EQ(two.gaps[0].length_us, 30'000'000);
 
-    Reader reader(dir_.file("s.db"));
+    const std::unique_ptr<Reader> reader = openReader(dir_.file("s.db"));
     SessionStatsSettings strict;
     strict.gapUs = 900;  // now every step of 1000 us or more counts
-    std::optional<SessionStats> s = computeSessionStats(reader, 1, strict);
+    std::optional<SessionStats> s = computeSessionStats(*reader, 1, strict);
     ASSERT_TRUE(s);
     // Three 1 ms steps, the 40 s silence, two more steps and the 3 ms up to the session's end.
     EXPECT_EQ(s->gaps.size(), 7u);
@@ -196,8 +197,8 @@ TEST_F(SessionStatsTest, AllSessionsAddUp) {
 }
 
 TEST_F(SessionStatsTest, UnknownSessionIsNullopt) {
-    Reader reader(dir_.file("s.db"));
-    EXPECT_FALSE(computeSessionStats(reader, 99));
+    const std::unique_ptr<Reader> reader = openReader(dir_.file("s.db"));
+    EXPECT_FALSE(computeSessionStats(*reader, 99));
 }
 
 TEST(SessionStatsEmptyTest, AnEmptyDatabaseGivesZeros) {
@@ -207,8 +208,8 @@ TEST(SessionStatsEmptyTest, AnEmptyDatabaseGivesZeros) {
         options.dbPath = dir.file("e.db");
         Recorder recorder(options);
     }
-    Reader reader(dir.file("e.db"));
-    std::optional<SessionStats> s = computeSessionStats(reader, std::nullopt);
+    const std::unique_ptr<Reader> reader = openReader(dir.file("e.db"));
+    std::optional<SessionStats> s = computeSessionStats(*reader, std::nullopt);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->sessions, 0);
     EXPECT_EQ(s->c2s.frames + s->s2c.frames, 0);

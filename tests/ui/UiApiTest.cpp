@@ -10,6 +10,7 @@
 #include "lint/Finding.h"
 #include "protocol/CloseFrame.h"
 #include "protocol/JsonScanner.h"
+#include "store/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/CraftedSession.h"
 #include "tests/support/HostileSessions.h"
@@ -514,7 +515,7 @@ TEST_F(UiApiHostileTest, EveryEndpointAnswersValidJson) {
     }
     for (const int64_t id : ids_) {
         const std::string s = std::to_string(id);
-        const int64_t frames = Reader(db_).session(id)->frames;
+        const int64_t frames = openReader(db_)->session(id)->frames;
         json("/api/sessions/" + s);
         const std::string page = json("/api/frames?session=" + s + "&limit=5000");
         EXPECT_NE(page.find("\"total\":" + std::to_string(frames) + ","), std::string::npos) << s;
@@ -557,7 +558,7 @@ TEST_F(UiApiHostileTest, EveryEndpointAnswersValidJson) {
 TEST_F(UiApiHostileTest, TheTailStreamsEveryFrameAsValidJson) {
     int64_t expected = 0;
     for (const int64_t id : ids_) {
-        expected += Reader(db_).session(id)->frames;
+        expected += openReader(db_)->session(id)->frames;
     }
     Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
     session.setTimeout(Poco::Timespan(20, 0));

@@ -1,8 +1,10 @@
-#include "Reader.h"
+#include "SqliteReader.h"
 
 #include "Database.h"
 #include "FrameRows.h"
 #include "FrameSearch.h"
+#include "Gaps.h"
+#include "RuleCounts.h"
 #include "Schema.h"
 #include "Statement.h"
 #include "protocol/Classifier.h"
@@ -136,7 +138,7 @@ void summaryFrom(const Statement& s, FrameSummary& row) {
 
 }  // namespace
 
-class Reader::Impl {
+class SqliteReader::Impl {
 public:
     explicit Impl(const std::string& path)
         : db_(path, Database::Mode::ReadOnly),
@@ -150,6 +152,7 @@ public:
           search_(db_) {}
 
     FrameSearch& search() { return search_; }
+    Database& db() { return db_; }
 
     std::vector<SessionRow> sessions() {
         std::vector<SessionRow> rows;
@@ -263,53 +266,65 @@ private:
     FrameSearch search_;
 };
 
-Reader::Reader(const std::string& dbPath) : impl_(std::make_unique<Impl>(dbPath)) {}
+SqliteReader::SqliteReader(const std::string& dbPath) : impl_(std::make_unique<Impl>(dbPath)) {}
 
-Reader::~Reader() = default;
+SqliteReader::~SqliteReader() = default;
 
-std::vector<SessionRow> Reader::sessions() {
+std::string SqliteReader::location() const {
+    return impl_->db().path();
+}
+
+std::vector<SessionRow> SqliteReader::sessions() {
     return impl_->sessions();
 }
 
-std::optional<SessionRow> Reader::session(int64_t id) {
+std::optional<SessionRow> SqliteReader::session(int64_t id) {
     return impl_->session(id);
 }
 
-void Reader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
+void SqliteReader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
     return impl_->frames(sessionId, fn);
 }
 
-std::vector<ApiCallRow> Reader::sessionApiCalls(int64_t sessionId) {
+std::vector<ApiCallRow> SqliteReader::sessionApiCalls(int64_t sessionId) {
     return impl_->sessionApiCalls(sessionId);
 }
 
-std::vector<SystemPingCall> Reader::systemPingCalls(std::optional<int64_t> sessionId) {
+std::vector<SystemPingCall> SqliteReader::systemPingCalls(std::optional<int64_t> sessionId) {
     return impl_->systemPingCalls(sessionId);
 }
 
-std::vector<StoredFinding> Reader::findings(int64_t sessionId) {
+std::vector<StoredFinding> SqliteReader::findings(int64_t sessionId) {
     return impl_->findings(sessionId);
 }
 
-int64_t Reader::lastFrameId() {
+int64_t SqliteReader::lastFrameId() {
     return impl_->lastFrameId();
 }
 
-void Reader::framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
+void SqliteReader::framesBetween(int64_t afterId, int64_t upToId, const FrameFilter& filter,
                            const std::function<bool(const FrameRow&)>& fn) {
     impl_->framesBetween(afterId, upToId, filter, fn);
 }
 
-void Reader::query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) {
+void SqliteReader::query(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) {
     impl_->search().run(filter, order, fn);
 }
 
-int64_t Reader::count(const FrameFilter& filter) {
+int64_t SqliteReader::count(const FrameFilter& filter) {
     return impl_->search().count(filter);
 }
 
-void Reader::frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {
+void SqliteReader::frameSummaries(std::optional<int64_t> sessionId, const std::function<bool(const FrameSummary&)>& fn) {
     impl_->frameSummaries(sessionId, fn);
+}
+
+std::vector<GapRow> SqliteReader::unrecordedGaps(std::optional<int64_t> session) {
+    return Gaps::read(impl_->db(), session);
+}
+
+std::vector<RuleCountRow> SqliteReader::ruleCounts(int64_t fromUs, int64_t toUs) {
+    return RuleCounts::read(impl_->db(), fromUs, toUs);
 }
 
 }  // namespace rtmtap
