@@ -30,7 +30,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
 }
 
 void addReadDbOption(CLI::App* sub, std::string& db) {
-    sub->add_option("--db", db, "SQLite database to read ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
+    sub->add_option("--db", db, "SQLite database, or postgresql:// URL, to read ($RTMTAP_DB, else ./rtmtap.db)")->capture_default_str();
 }
 
 std::string defaultDbPath() {

@@ -8,7 +8,7 @@
 #include "proxy/Proxy.h"
 #include "replay/RtmClient.h"
 #include "replay/Simulator.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 
 #include <unistd.h>

@@ -6,7 +6,7 @@
 #include "Editor.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionImporter.h"
 #include "store/SessionSink.h"

@@ -4,7 +4,7 @@
 #include "view/ProgressBar.h"
 #include "store/HarFormat.h"
 #include "store/JsonlFormat.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 
 #include <cstdio>

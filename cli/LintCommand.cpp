@@ -9,7 +9,7 @@
 #include "store/HarFormat.h"
 #include "store/ImportError.h"
 #include "store/JsonlFormat.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 
 #include <algorithm>
@@ -132,6 +132,12 @@ LintedSession lintRecorded(Reader& reader, LintEngine& engine, const SessionRow&
 }
 
 int lintDatabase(const LintOptions& options, LintEngine& engine, Tally& tally, std::ostream& err) {
+    // A fleet database is written by `rtmtap ship` alone: it copies findings from the files.
+    if (options.store && isPostgresUrl(options.db)) {
+        err << "rtmtap: lint --store writes into a local database, not PostgreSQL (run it on the proxy's file, "
+               "then rtmtap ship brings the findings over)\n";
+        return 2;
+    }
     std::optional<std::vector<SessionRow>> rows;
     LintStore store;
     {

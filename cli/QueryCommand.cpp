@@ -1,5 +1,5 @@
 #include "QueryCommand.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 
 #include "Commands.h"
 #include "view/FrameFilterOptions.h"

@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "ReplayCommand.h"
 #include "StopSignals.h"
+#include "pg/OpenReader.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -41,6 +42,11 @@ std::string checkOptions(const ReplayOptions& o, const CLI::App& cmd) {
     }
     if (std::string bad = misplaced(o, cmd); !bad.empty()) {
         return bad;
+    }
+    // A fleet database is written by `rtmtap ship` alone.
+    if (o.record && isPostgresUrl(o.db)) {
+        return "--record records into a local database, not PostgreSQL (replay from a file, or ship the recording "
+               "afterwards)";
     }
     if (o.to.empty()) {
         return "";
@@ -111,7 +117,7 @@ void setupReplay(CLI::App& app, int& exitCode) {
         "  rtmtap replay 3 --to ws://127.0.0.1:9001 --token TOKEN --expect   re-send its client side\n"
         "  rtmtap replay 3 --patch rules.jsonl --record   play it as rules change it; record each replay");
     cmd->add_option("source", o->source, "Session id in --db, or a JSONL or HAR file")->required();
-    cmd->add_option("--db", o->db, "Database (default $RTMTAP_DB, else ./rtmtap.db)");
+    cmd->add_option("--db", o->db, "Database: a SQLite file or a postgresql:// URL (default $RTMTAP_DB, else ./rtmtap.db)");
     cmd->add_option("--session", o->position, "Which WebSocket session of a JSONL or HAR file (1 = the first)")
         ->check(CLI::Range(1, 1'000'000));
     cmd->add_option("--listen", o->listen, "Where clients under test connect (port 0: any free port)")->capture_default_str();

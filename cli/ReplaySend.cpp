@@ -6,7 +6,7 @@
 #include "StopSignals.h"
 #include "replay/ClientReplay.h"
 #include "store/Recorder.h"
-#include "store/RecordingLoader.h"
+#include "replay/RecordingLoader.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -12,7 +12,7 @@
 #include "replay/ReplayServer.h"
 #include "replay/StepGate.h"
 #include "store/Recorder.h"
-#include "store/RecordingLoader.h"
+#include "replay/RecordingLoader.h"
 
 #include <Poco/Exception.h>
 

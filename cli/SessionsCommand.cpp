@@ -5,7 +5,7 @@
 #include "control/ControlClient.h"
 #include "control/LiveSession.h"
 #include "store/JsonOut.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/SessionJson.h"
 
@@ -111,8 +111,11 @@ struct Column {
     Style style;
 };
 
-std::vector<std::string> cellsOf(const SessionRow& row, bool withLabel, bool withReplay) {
+std::vector<std::string> cellsOf(const SessionRow& row, bool withSource, bool withLabel, bool withReplay) {
     std::vector<std::string> cells = {std::to_string(row.id)};
+    if (withSource) {
+        cells.push_back(row.source);
+    }
     if (withLabel) {
         cells.push_back(row.label.empty() ? "-" : row.label);
     }
@@ -178,12 +181,17 @@ void printCells(const std::vector<Column>& columns, std::vector<std::vector<std:
     }
 }
 
-// A label column only when some listed session has a label, a REPLAY OF column only when some
-// is a recorded replay (`rtmtap replay --record`): most databases have neither.
+// A SOURCE column only in a fleet database (the proxy that shipped each session: `rtmtap ship
+// --proxy-name`), a label column only when some listed session has a label, a REPLAY OF column
+// only when some is a recorded replay (`rtmtap replay --record`): most databases have none.
 void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Palette& palette) {
+    bool withSource = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.source.empty(); });
     bool withLabel = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return !r.label.empty(); });
     bool withReplay = std::any_of(rows.begin(), rows.end(), [](const SessionRow& r) { return r.replay_of.has_value(); });
     std::vector<Column> columns = {{"ID", 20, true, Style::Plain}};
+    if (withSource) {
+        columns.push_back({"SOURCE", 30, false, Style::Plain});
+    }
     if (withLabel) {
         columns.push_back({"LABEL", 30, false, Style::Plain});
     }
@@ -197,7 +205,7 @@ void printTable(const std::vector<SessionRow>& rows, std::ostream& out, const Pa
     columns.insert(columns.end(), rest.begin(), rest.end());
     std::vector<std::vector<std::string>> table;
     for (const SessionRow& row : rows) {
-        table.push_back(cellsOf(row, withLabel, withReplay));
+        table.push_back(cellsOf(row, withSource, withLabel, withReplay));
     }
     printCells(columns, std::move(table), out, palette, [&](size_t i) { return abnormalEnd(rows[i]); });
 }

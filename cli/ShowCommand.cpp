@@ -7,7 +7,7 @@
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 #include "store/JsonOut.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "protocol/CloseFrame.h"
 

@@ -3,7 +3,7 @@
 #include "Commands.h"
 #include "store/Gaps.h"
 #include "store/JsonOut.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/StatsJson.h"
 

@@ -4,7 +4,7 @@
 #include "view/FrameFilterOptions.h"
 #include "FramePrinter.h"
 #include "StopSignals.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/FrameFollower.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Replay's view of one recorded session, whatever it came from: a session of a database or a
-// session of a JSONL or HAR file (store/RecordingLoader.h loads one).
+// session of a JSONL or HAR file (replay/RecordingLoader.h loads one).
 #include "protocol/Message.h"
 #include "protocol/Session.h"
 

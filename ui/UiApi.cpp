@@ -4,7 +4,7 @@
 #include "store/HarFormat.h"
 #include "store/JsonObject.h"
 #include "store/JsonlFormat.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/FindingJson.h"
 #include "view/FrameFollower.h"

@@ -1,7 +1,7 @@
 #include "FrameFollower.h"
 
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 
 #include <algorithm>

@@ -28,7 +28,12 @@ std::string sessionJson(const SessionRow& row) {
         return v ? std::optional<int64_t>(*v) : std::nullopt;
     };
     JsonObject json;
-    json.number("id", row.id)
+    json.number("id", row.id);
+    // Only a fleet database's sessions have a source: a local file's JSON stays as it was.
+    if (!row.source.empty()) {
+        json.string("source", row.source);
+    }
+    json
         .string("started_at", isoUtc(row.started_wall_us))
         .stringOrNull("ended_at", row.ended_wall_us ? isoUtc(*row.ended_wall_us) : "")
         .number("started_us", row.started_wall_us)

@@ -2,7 +2,7 @@
 
 #include "ProgressBar.h"
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/TextIndex.h"
 
 namespace rtmtap::view {

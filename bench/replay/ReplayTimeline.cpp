@@ -1,7 +1,7 @@
 #include "ReplayTimeline.h"
 
 #include "replay/ReplayPlan.h"
-#include "store/RecordingLoader.h"
+#include "replay/RecordingLoader.h"
 
 #include <algorithm>
 #include <optional>

@@ -5,7 +5,7 @@
 // page (login.html) and its driver (open-page.mjs: node, playwright-core, Debian's chromium) are
 // installed by scripts/install-deps; without them the tests fail, unless RTMTAP_SKIP_BROWSER=1.
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BrowserPage.h"

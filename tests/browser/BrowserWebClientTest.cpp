@@ -5,7 +5,7 @@
 // `rtmtap proxy --api-upstream`, where every call (preflights included) must be recorded and
 // linked to the browser's session. Needs what scripts/install-deps installs (see BrowserPage.h).
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Statement.h"
 #include "tests/support/ApiRecordingProxy.h"

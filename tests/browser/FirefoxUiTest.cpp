@@ -4,7 +4,7 @@
 // the first opens its frames, and the page logs no error. Chromium's tests are the other browser
 // tests; this one checks the same page loads and works in the other engine. The tools come from
 // scripts/install-deps; without them the test fails, unless RTMTAP_SKIP_BROWSER=1.
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/BrowserPage.h"
 #include "tests/support/Process.h"

@@ -7,7 +7,7 @@
 // a viewer (tests/support/HostileSessions), where nothing may run. Screenshots of the
 // main views go to the build directory, or to $RTMTAP_UI_SCREENSHOTS (a directory; relative to
 // the sources, e.g. docs). Needs what scripts/install-deps installs (see BrowserPage.h).
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/ApiRecordingProxy.h"
 #include "tests/support/BigSession.h"

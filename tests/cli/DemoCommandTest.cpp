@@ -1,5 +1,5 @@
 #include "cli/DemoCommand.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/TempDir.h"
 

@@ -2,7 +2,7 @@
 // the edited recording becomes a new session derived from ID that `rtmtap replay` serves at once;
 // an unchanged file, an emptied one, a failing editor and an unknown id create nothing.
 #include "replay/RtmClient.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/RecorderClaim.h"
 #include "tests/support/Files.h"

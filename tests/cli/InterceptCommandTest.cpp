@@ -4,7 +4,7 @@
 // intercepting process killed while frames are held (they reach the peer unchanged); and each
 // way of failing. The database is read back for what was recorded.
 #include "protocol/Message.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/EditorEnv.h"
 #include "tests/support/Process.h"

@@ -2,7 +2,7 @@
 // a Chrome-shaped HAR imported into the right sessions and frames, the HAR export read back, and
 // bad files refused with one line, exit 2 and the database unchanged.
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "tests/support/Files.h"

@@ -1,7 +1,7 @@
 // `rtmtap proxy --lint` as a process with real sockets: a crafted client's mistakes are printed
 // while its session is still open, stored in the findings table, read back by `rtmtap lint`
 // (marked as recorded live, or checked again with --recheck) and found by `query --finding`.
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/EchoUpstream.h"
 #include "tests/support/FrameLists.h"

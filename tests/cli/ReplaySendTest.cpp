@@ -2,7 +2,7 @@
 // `rtmtap proxy` from one `rtmtap simulate`, re-sent to a fresh one.
 #include "protocol/Classifier.h"
 #include "replay/RtmClient.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/FrameLists.h"
 #include "tests/support/ApiRecordingProxy.h"

@@ -2,7 +2,7 @@
 // written as JSONL (exact offsets), clients from replay/RtmClient, and the --record'ed replays
 // read back from the database to compare replayed offsets with recorded ones.
 #include "replay/RtmClient.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/Process.h"
 #include "tests/support/RawWsClient.h"

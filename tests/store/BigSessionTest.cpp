@@ -1,7 +1,7 @@
 // The viewer's big-session fixture (tests/support/BigSession.h): every frame in the store,
 // numbered 1..N, indexed as the recorder indexes (names, channel ids, the text index), with the
 // keepalives, the silence and the close that `stats` reports.
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionStats.h"
 #include "tests/support/BigSession.h"

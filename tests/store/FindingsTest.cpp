@@ -4,7 +4,7 @@
 // search path, and a version-10 database migrated.
 #include "store/Database.h"
 #include "store/FrameWriter.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/Schema.h"

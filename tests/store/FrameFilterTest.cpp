@@ -1,7 +1,7 @@
 // Reader::framesBetween with each FrameFilter field alone and combined: the SQL built from the
 // filter selects exactly the frames it names, in insertion order, within the id range.
 #include "store/FrameFilter.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "tests/support/TempDir.h"

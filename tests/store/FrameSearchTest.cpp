@@ -3,7 +3,7 @@
 // both orders, and the same answers whatever the state of the indexes (text index behind, blocks
 // missing, a file without the index tables at all).
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionImporter.h"
 #include "store/TextIndex.h"

@@ -1,6 +1,6 @@
 // The keepalive section of store/SessionStats (store/KeepaliveCounter): ws_ping to pong, the
 // system.ping API call to its event, and reconnects, over tests/support/KeepaliveSessions.
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/SessionStats.h"
 #include "tests/support/KeepaliveSessions.h"

@@ -1,6 +1,6 @@
 // Reading a recorded database back, and refusing, in one line, anything that is not one.
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/Recorder.h"

@@ -3,7 +3,7 @@
 // by another process, read-only, removed) is waited for and loses nothing.
 #include "protocol/Message.h"
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/Recorder.h"

@@ -1,7 +1,7 @@
 // The importer writes whole sessions through the recorder's FrameWriter: new ids after the
 // existing ones, seq 1..N, the same classification, and nothing at all unless committed.
 #include "store/Database.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Schema.h"
 #include "store/SessionImporter.h"

@@ -1,6 +1,6 @@
 // store/SessionStats over sessions built by hand and written through the Recorder, so every
 // number below is known in advance: counts, ping/pong pairs, holding times, silences, endings.
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
 #include "store/SessionStats.h"

@@ -10,7 +10,7 @@
 #include "lint/Finding.h"
 #include "protocol/CloseFrame.h"
 #include "protocol/JsonScanner.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "tests/support/CraftedSession.h"
 #include "tests/support/HostileSessions.h"

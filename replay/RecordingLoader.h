@@ -11,7 +11,7 @@
 // neither format, a format error ("capture.jsonl: line 3: ..." as the readers locate it), a
 // file without WebSocket sessions, a position beyond them, an unknown session id, a database that
 // cannot be opened, a position given with a session id.
-#include "Recording.h"
+#include "store/Recording.h"
 
 #include <optional>
 #include <string>

@@ -1,11 +1,11 @@
 #include "RecordingLoader.h"
-#include "OpenReader.h"
+#include "pg/OpenReader.h"
 
-#include "HarFormat.h"
-#include "ImportError.h"
-#include "JsonlFormat.h"
-#include "Reader.h"
-#include "RecordingCollector.h"
+#include "store/HarFormat.h"
+#include "store/ImportError.h"
+#include "store/JsonlFormat.h"
+#include "store/Reader.h"
+#include "store/RecordingCollector.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>

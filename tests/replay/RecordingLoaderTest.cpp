@@ -3,10 +3,10 @@
 // it; and every way it refuses, each with one line.
 #include "store/Database.h"
 #include "store/JsonlFormat.h"
-#include "store/OpenReader.h"
+#include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "store/Recorder.h"
-#include "store/RecordingLoader.h"
+#include "replay/RecordingLoader.h"
 #include "store/SessionImporter.h"
 #include "tests/support/LoginSession.h"
 #include "tests/support/TempDir.h"
