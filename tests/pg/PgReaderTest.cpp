@@ -41,7 +41,7 @@ const std::vector<std::string> kPayloads = {
     R"({"event":"user.online","a":5,"a":6})",                          // duplicate keys: SQLite reads the first
     R"({"event":"user.online","a":0.10000000000000001})",              // the double 0.1
     R"({"event":"user.online","a":5,"s":"nul\u0000here"})",            // PostgreSQL refuses \u0000: no doc
-    std::string("{\"event\":\"user.online\",\"a\":5}\0tail", 36),      // SQLite reads up to the NUL
+    std::string("{\"event\":\"user.online\",\"a\":5}\0tail", 34),      // SQLite reads up to the NUL
     R"({"command":"ws_auth","a":null,"b":"a*b"})",
     R"({"command":"ws_ephemeral_typing","a":12345678901234567890})",  // past int64: a real to SQLite
     R"({"a":{"b":[{"c":"x.y"}]},"b":"..."})",
