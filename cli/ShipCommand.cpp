@@ -61,7 +61,8 @@ int runShip(const ShipOptions& options, std::ostream& out, std::ostream& err, co
         } else {
             shipper.shipAll(pause);
         }
-    } catch (const pg::ShipError& e) {
+    } catch (const std::exception& e) {
+        // ShipError, and anything unforeseen: one line, never a crash.
         err << "rtmtap ship: " << e.what() << "\n";
         return 1;
     }

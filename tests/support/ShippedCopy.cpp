@@ -155,7 +155,7 @@ ShippedCopy::Digests ShippedCopy::server(const std::string& url, const std::stri
     return out;
 }
 
-void ShippedCopy::expectSame(const std::string& sqlitePath, const std::string& url) {
+std::string ShippedCopy::differences(const std::string& sqlitePath, const std::string& url) {
     std::string identity;
     {
         Database db(sqlitePath, Database::Mode::ReadOnly);
@@ -163,11 +163,19 @@ void ShippedCopy::expectSame(const std::string& sqlitePath, const std::string& u
     }
     Digests here = local(sqlitePath);
     Digests there = server(url, identity);
+    std::string out;
     for (const auto& [table, digest] : here) {
         const Digest& shipped = there[table];
-        EXPECT_EQ(shipped.rows, digest.rows) << table << ": rows in the server vs the file";
-        EXPECT_EQ(shipped.sum, digest.sum) << table << ": checksum of every column differs";
+        if (!(shipped == digest)) {
+            out += table + ": " + std::to_string(digest.rows) + " rows in the file, " + std::to_string(shipped.rows) +
+                   " in the server" + (shipped.rows == digest.rows ? ", a column differs" : "") + "\n";
+        }
     }
+    return out;
+}
+
+void ShippedCopy::expectSame(const std::string& sqlitePath, const std::string& url) {
+    EXPECT_EQ(differences(sqlitePath, url), "");
 }
 
 }  // namespace rtmtap::test

@@ -24,7 +24,9 @@ public:
     // The rows of the source whose identity is the file's meta.db_id.
     static Digests server(const std::string& url, const std::string& identity);
 
-    // EXPECTs the same counts and checksums for every table; the source must exist.
+    // "" when every table has the same count and checksum, else what differs (one line a table).
+    static std::string differences(const std::string& sqlitePath, const std::string& url);
+    // EXPECTs differences() to be "".
     static void expectSame(const std::string& sqlitePath, const std::string& url);
 };
 
