@@ -70,3 +70,39 @@ build_release_and_bench() {
     cmake --build "$BENCH_BUILD" -j"$JOBS" >>"$TMP/build-bench.log" 2>&1 ||
         { tail -40 "$TMP/build-bench.log" >&2; die "building the bench tools failed"; }
 }
+
+# A throwaway PostgreSQL cluster for the benchmarks that ship or read there (issue 16), on a Unix
+# socket in DIR. As root, initdb and postgres refuse to run: the cluster then belongs to `nobody`.
+# Settings are a modest server's (2 GiB of shared buffers, WAL room for a 10M-frame load); fsync
+# stays on, so the figures are those of a durable server.
+pg_bin() {  # pg_bin NAME: the server binary, from PATH or Debian's /usr/lib/postgresql/*/bin
+    local d
+    command -v "$1" 2>/dev/null && return 0
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [[ -x $d/$1 ]] && { echo "$d/$1"; return 0; }
+    done
+    die "PostgreSQL's $1 not found: apt-get install postgresql-15"
+}
+
+pg_as_owner() {  # runs a command as the cluster's owner
+    if [[ $(id -u) == 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+pg_cluster_start() {  # pg_cluster_start DIR: sets PG_URL (database "bench")
+    local dir=$1
+    mkdir -p "$dir"
+    [[ $(id -u) == 0 ]] && chown nobody "$dir"
+    pg_as_owner "$(pg_bin initdb)" -D "$dir/data" -A trust -E UTF8 --no-locale -U rtmtap >"$dir/initdb.log" 2>&1 ||
+        { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    pg_as_owner "$(pg_bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w start -o \
+        "-k $dir -c listen_addresses='' -c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min \
+         -c maintenance_work_mem=512MB -c work_mem=64MB -c dynamic_shared_memory_type=mmap" >/dev/null ||
+        { tail -20 "$dir/server.log" >&2; die "the PostgreSQL server did not start"; }
+    "$(pg_bin createdb)" -h "$dir" -U rtmtap bench || die "createdb failed"
+    PG_URL="postgresql:///bench?host=$dir&user=rtmtap"
+}
+
+pg_cluster_stop() {  # pg_cluster_stop DIR
+    [[ -d $1/data ]] || return 0
+    pg_as_owner "$(pg_bin pg_ctl)" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+}

@@ -9,6 +9,9 @@
 #   GEN=1 bench/query.sh         generate the database again (it is kept in bench/data/)
 #   QUICK=1 bench/query.sh       a 1,000,000-frame database of 200 sessions (a quick check)
 #   NO_BUILD=1 bench/query.sh    use the binaries already built
+#   PG=1 bench/query.sh          the same table read from PostgreSQL (issue 16): the database is
+#                                shipped (`rtmtap ship`, timed) into a throwaway local cluster
+#                                (bench/lib.sh pg_cluster_start) and every command gets its URL
 # Other knobs (environment): FRAMES SESSIONS BIG (frames of the big session) SEED RUNS WARMUP
 # BUILD (build directory, default build-bench-query: build-bench is bench/run.sh's build of
 # bench/ alone) DATA (default bench/data) JOBS KEEP=1 (keep the temp dir).
@@ -40,6 +43,7 @@ log() { echo "query-bench: $*" >&2; }
 die() { echo "query-bench: error: $*" >&2; exit 1; }
 
 cleanup() {
+    [[ ${PG:-0} == 1 ]] && pg_cluster_stop "$TMP/pg"
     if [[ ${KEEP:-0} == 1 ]]; then
         log "outputs kept in $TMP"
     else
@@ -47,6 +51,8 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 build() {
     [[ ${NO_BUILD:-0} == 1 ]] && return 0
@@ -160,7 +166,7 @@ BYTES=$(stat -c %s "$DB")
 MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || COMMIT="$COMMIT with local changes"
-echo "### rtmtap query benchmark"
+echo "### rtmtap query benchmark$([[ ${PG:-0} == 1 ]] && echo ", read from PostgreSQL")"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($MODEL), Linux $(uname -r), rtmtap $COMMIT."
 echo "Database: $(commas "$(fact frames)") frames in $(commas "$(fact sessions)") sessions over 7 days" \
@@ -172,6 +178,18 @@ row "Command" "Frames matching" "Median ms" "Min–max ms" "Target" "Met"
 row "---" "---:" "---:" "---:" "---" "---"
 
 D=(--db "$DB")
+if [[ ${PG:-0} == 1 ]]; then
+    pg_cluster_start "$TMP/pg"
+    "$RTMTAP" ship --init --to "$PG_URL" >/dev/null || die "ship --init failed"
+    log "shipping $DB into PostgreSQL"
+    t0=$(now_us)
+    "$RTMTAP" ship --db "$DB" --to "$PG_URL" --proxy-name bench 2>"$TMP/ship.err" || { cat "$TMP/ship.err" >&2; die "ship failed"; }
+    t1=$(now_us)
+    SHIP_MS=$(calc "%.0f" "($t1 - $t0) / 1000")
+    row "\`ship\` (the whole file into an empty server, once)" "$(commas "$(fact frames)")" "$SHIP_MS" "" "-" \
+        "$(commas "$(calc "%.0f" "$(fact frames) / ($SHIP_MS / 1000)")") frames/s"
+    D=(--db "$PG_URL")
+fi
 timed "query --event chat.postMessage --limit 50 --jsonl" "$(commas "${POSTS:-0}")" 100 \
     "$RTMTAP" query "${D[@]}" --event chat.postMessage --limit 50 --jsonl
 timed "query --event $RARE_EVENT --limit 50" "$(commas "$(fact rare_event_frames)")" 100 \
