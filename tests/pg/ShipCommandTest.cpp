@@ -2,12 +2,15 @@
 // line (exit 1) for a newer schema, a refused password and a server that is not there.
 #include "pg/PgConnection.h"
 #include "tests/support/BigSession.h"
+#include "tests/support/Eventually.h"
 #include "tests/support/PgCluster.h"
 #include "tests/support/Process.h"
 #include "tests/support/ShippedCopy.h"
 #include "tests/support/TempDir.h"
 
 #include <gtest/gtest.h>
+
+#include <csignal>
 
 namespace rtmtap {
 namespace {
@@ -108,6 +111,27 @@ TEST_F(ShipCommandTest, AnUnreachableServerIsRetriedThenOneLine) {
     ASSERT_EQ(lines.size(), 2u) << result.err;
     EXPECT_NE(lines[0].find("; retrying"), std::string::npos) << lines[0];
     EXPECT_NE(lines[1].find("gave up after"), std::string::npos) << lines[1];
+}
+
+TEST_F(ShipCommandTest, FollowSaysWhenCaughtUpAndStopsOnSigterm) {
+    const std::string db = dir_.file("a.db");
+    test::writeBigSession(db, 500);
+    Process ship({"ship", "--db", db, "--to", url_, "--init", "--follow"});
+    ASSERT_TRUE(test::eventually([&] { return ship.err().find("caught up (500 frames); following") != std::string::npos; },
+                                 std::chrono::seconds(30), std::chrono::milliseconds(20)))
+        << ship.err();
+    test::writeBigSession(db, 200);  // written while it follows
+    ASSERT_TRUE(test::eventually(
+        [&] {
+            pg::PgConnection server(url_);
+            return server.query("SELECT count(*) FROM rtmtap.frames").integer(0, 0) == 700;
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(50)));
+    ship.signal(SIGTERM);
+    test::ExitStatus status = ship.waitExit();
+    EXPECT_TRUE(status.exited && status.code == 0) << status.describe() << "\n" << ship.err();
+    EXPECT_NE(ship.err().find("rtmtap ship: 700 frames, 2 sessions"), std::string::npos) << ship.err();
+    test::ShippedCopy::expectSame(db, url_);
 }
 
 TEST_F(ShipCommandTest, UsageErrorsExit2) {
