@@ -91,7 +91,8 @@ pg_as_owner() {  # runs a command as the cluster's owner
 pg_cluster_start() {  # pg_cluster_start DIR: sets PG_URL (database "bench")
     local dir=$1
     mkdir -p "$dir"
-    [[ $(id -u) == 0 ]] && chown nobody "$dir"
+    # nobody must reach the folder: the temp folder above it is 0700 root
+    [[ $(id -u) == 0 ]] && { chown nobody "$dir"; chmod o+x "$(dirname "$dir")"; }
     pg_as_owner "$(pg_bin initdb)" -D "$dir/data" -A trust -E UTF8 --no-locale -U rtmtap >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     pg_as_owner "$(pg_bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w start -o \

@@ -18,6 +18,7 @@ void registerCommands(CLI::App& app, int& exitCode) {
     setupImport(app, exitCode);
     setupEdit(app, exitCode);
     setupTail(app, exitCode);
+    setupShip(app, exitCode);
     setupStats(app, exitCode);
     setupReplay(app, exitCode);
     setupInject(app, exitCode);

@@ -23,6 +23,7 @@ void setupExport(CLI::App& app, int& exitCode);
 void setupImport(CLI::App& app, int& exitCode);
 void setupEdit(CLI::App& app, int& exitCode);
 void setupTail(CLI::App& app, int& exitCode);
+void setupShip(CLI::App& app, int& exitCode);
 void setupStats(CLI::App& app, int& exitCode);
 void setupReplay(CLI::App& app, int& exitCode);
 void setupInject(CLI::App& app, int& exitCode);

@@ -7,6 +7,8 @@
 #include "control/ControlServer.h"
 #include "control/LiveSessions.h"
 #include "lint/LintTap.h"
+#include "pg/PgConnection.h"
+#include "pg/ShipThread.h"
 #include "proxy/ApiProxy.h"
 #include "proxy/CertAuthority.h"
 #include "proxy/EndpointRoutes.h"
@@ -22,6 +24,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <unistd.h>
 #include <vector>
 
@@ -112,6 +115,29 @@ std::shared_ptr<CertAuthority> openAuthority(const ProxyOptions& options, std::o
     return ca;
 }
 
+// --ship: the shipper thread's lines go to stderr whole, never interleaved with another thread's.
+std::unique_ptr<pg::ShipThread> startShipping(const ProxyOptions& options, std::ostream& err) {
+    if (options.ship.empty()) {
+        return nullptr;
+    }
+    pg::ShipperOptions ship;
+    ship.dbPath = options.db;
+    ship.url = options.ship;
+    ship.proxyName = options.proxyName;
+    return std::make_unique<pg::ShipThread>(ship, [&err](const std::string& line) {
+        static std::mutex mutex;
+        std::lock_guard<std::mutex> lock(mutex);
+        err << line << std::endl;
+    });
+}
+
+// After the recorder closed: the last frames get a few seconds to reach the server.
+void stopShipping(pg::ShipThread& shipping, const ProxyOptions& options, std::ostream& err) {
+    shipping.stop(5000);
+    err << "rtmtap: --ship: " << shipping.totals().frames << " frames shipped to "
+        << pg::PgConnection::redacted(options.ship) << std::endl;
+}
+
 std::string joinHosts(const std::vector<std::string>& hosts) {
     std::string out;
     for (const auto& h : hosts) {
@@ -153,6 +179,15 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         }
     } else if (!options.intercept.empty() || options.recordHttp || !options.caDir.empty()) {
         err << "rtmtap: --intercept, --record-http and --ca-dir belong to --mode regular" << std::endl;
+        return 2;
+    }
+    if (!options.ship.empty() && !pg::PgConnection::isUrl(options.ship)) {
+        err << "rtmtap: --ship takes a PostgreSQL URL (postgresql://HOST/DATABASE), not '"
+            << pg::PgConnection::redacted(options.ship) << "'" << std::endl;
+        return 2;
+    }
+    if (!options.proxyName.empty() && options.ship.empty()) {
+        err << "rtmtap: --proxy-name names this proxy in the database --ship sends to: give --ship too" << std::endl;
         return 2;
     }
     config.upstream = options.upstream;
@@ -242,6 +277,8 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         }
         Proxy proxy(config, taps, recorder.nextSessionId());
         proxy.start();
+        // Off the relay's path: a thread of its own reading the file the recorder writes.
+        std::unique_ptr<pg::ShipThread> shipping = startShipping(options, err);
         // After the recorder: a second proxy on this database is refused by the recorder's claim
         // before it could touch the first one's socket.
         ControlServer control(ControlServer::pathFor(options.db), proxy, live);
@@ -260,7 +297,11 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
         if (api) {
             out << ", API " << api->listenUrl() << " -> " << apiUpstream << embedded;
         }
-        out << " (db " << options.db << ", control " << control.path() << ")" << std::endl;
+        out << " (db " << options.db << ", control " << control.path() << ")";
+        if (shipping) {
+            out << ", shipping to " << pg::PgConnection::redacted(options.ship);
+        }
+        out << std::endl;
         if (authority) {
             out << "rtmtap: clients trust " << authority->certPath() << " (rtmtap ca show); try: curl --proxy "
                 << proxy.listenUrl() << " --cacert " << authority->certPath() << " https://HOST/" << std::endl;
@@ -284,6 +325,9 @@ int runProxy(const ProxyOptions& options, std::ostream& out, std::ostream& err) 
             lint->close();  // lints what is queued, into the recorder before it closes
         }
         recorder.close();
+        if (shipping) {
+            stopShipping(*shipping, options, err);
+        }
         if (simulator) {
             simulator->stop();
         }
@@ -401,6 +445,11 @@ void setupProxy(CLI::App& app, int& exitCode) {
                   "line says so, and rtmtap lint checks those sessions from the recording) rather than slowing "
                   "the traffic or growing memory");
     addColorOption(*cmd, options->color);
+    cmd->add_option("--ship", options->ship,
+                    "Ship the recording to this PostgreSQL (postgresql://...) as it grows, off the relay's path "
+                    "(rtmtap ship --init makes its schema; docs/postgresql.md)");
+    cmd->add_option("--proxy-name", options->proxyName,
+                    "With --ship: this proxy's name in the fleet database (default HOSTNAME/DB-FILE-NAME)");
     cmd->add_option("--db-max-bytes", options->dbMaxBytes, "Test hook: cap the database file's size")->group("");
     cmd->add_option("--db-exit-wait", options->exitWaitMs, "Test hook: ms a refusing database is retried at exit")
         ->group("");

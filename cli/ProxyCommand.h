@@ -39,6 +39,8 @@ struct ProxyOptions {
     size_t maxPerAddress = 0;    // connections from one client address; 0: no limit
     std::string rules;       // --rules FILE (rules/RuleSet.h); re-read on SIGHUP
     bool lint = false;       // --lint: the lint rules over the live traffic (lint/LintTap.h)
+    std::string ship;        // --ship URL: ship the recording to PostgreSQL as it grows (pg/ShipThread.h)
+    std::string proxyName;   // --proxy-name: this proxy's name in the fleet database
     ColorMode color = ColorMode::Auto;  // of the --lint lines
 };
 

@@ -1,5 +1,7 @@
 #include "FrameFilter.h"
 
+#include "TextIndex.h"
+
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -110,11 +112,10 @@ std::string wordGlob(const std::string& word) {
     return pattern + "*";
 }
 
-// Only the frames the full-text index holds (store/TextIndex.cpp): text, and binary the writer
-// recognised as JSON; not invalid UTF-8. A scan and the index then give the same answers.
+// Only the frames the full-text index holds (TextIndex::covers). A scan and the index then give
+// the same answers.
 std::string wordTerm(const std::string& word, SqlBuilder& sql) {
-    return "((f.op = 1 OR (f.op = 2 AND f.kind <> 0)) AND (f.flags & 128) = 0 AND "
-           "(' ' || lower(CAST(f.payload AS TEXT)) || ' ') GLOB " +
+    return "(" + TextIndex::covers("f") + " AND (' ' || lower(CAST(f.payload AS TEXT)) || ' ') GLOB " +
            sql.param(wordGlob(word)) + ")";
 }
 

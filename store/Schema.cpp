@@ -1,5 +1,7 @@
 #include "Schema.h"
 
+#include "Statement.h"
+
 #include <sqlite3.h>
 
 #include <string>
@@ -342,6 +344,13 @@ SELECT g.session, g.seq, round(g.t_us / 1000.0, 3) AS t_ms,
 FROM findings g;
 )SQL";
 
+// Version 12: the file's identity, made once (at create, or by this migration) and never changed:
+// `rtmtap ship` keys its high-water marks in the server by it, so a copied or renamed file
+// resumes where it stopped and two files never share marks. 16 random bytes as 32 hex digits.
+const char* const kSchemaV12 = R"SQL(
+INSERT OR IGNORE INTO meta(key, value) VALUES ('db_id', lower(hex(randomblob(16))));
+)SQL";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -360,6 +369,7 @@ const Migration kMigrations[] = {
     {9, kSchemaV9},
     {10, kSchemaV10},
     {11, kSchemaV11},
+    {12, kSchemaV12},
 };
 
 std::string notRtmtap(const Database& db) {
@@ -424,6 +434,16 @@ void Schema::checkForReading(Database& db) {
                                     std::to_string(kVersion) + ": " + e.what() + " (open it once with write access)";
         throw DatabaseError(message, SQLITE_READONLY, message);
     }
+}
+
+std::string Schema::databaseId(Database& db) {
+    Statement select(db, "SELECT value FROM meta WHERE key = 'db_id'");
+    std::string id = select.step() ? select.columnText(0) : "";
+    if (id.empty()) {
+        std::string message = "'" + db.path() + "' has no database identity (meta.db_id; open it once with write access)";
+        throw DatabaseError(message, SQLITE_ERROR, message);
+    }
+    return id;
 }
 
 void Schema::migrate(Database& db) {

@@ -8,9 +8,12 @@
 
 namespace rtmtap {
 
-// Text frames, and binary frames the writer recognised as JSON; not a payload that is not valid
-// UTF-8 (the tokenizer would index garbage) and not an empty one (oversize frames store none).
-// store/FrameFilter.cpp's scan for the frames beyond the index keeps to the same frames.
+std::string TextIndex::covers(const std::string& table) {
+    const std::string t = table + ".";
+    return "((" + t + "op = 1 OR (" + t + "op = 2 AND " + t + "kind <> 0)) AND (" + t + "flags & 128) = 0 AND length(" +
+           t + "payload) > 0)";
+}
+
 TextIndex::TextIndex(Database& db)
     : db_(db),
       begin_(db, "BEGIN IMMEDIATE"),
@@ -19,8 +22,7 @@ TextIndex::TextIndex(Database& db)
       top_(db, "SELECT coalesce(max(id), 0) FROM frames"),
       insert_(db,
               "INSERT INTO frames_fts(rowid, text) SELECT id, CAST(payload AS TEXT) FROM frames "
-              "WHERE id > ?1 AND id <= ?2 AND (op = 1 OR (op = 2 AND kind <> 0)) AND (flags & 128) = 0 "
-              "AND length(payload) > 0"),
+              "WHERE id > ?1 AND id <= ?2 AND " + covers("frames")),
       setUpTo_(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('text_indexed_upto', ?1)") {}
 
 int64_t TextIndex::step(int64_t maxIds) {

@@ -34,6 +34,12 @@ public:
     using Progress = std::function<void(int64_t covered, int64_t total)>;
     static int64_t catchUp(const std::string& dbPath, const Progress& progress = {});
 
+    // The SQL condition for the frames the index covers, over the frames table named table
+    // ("f"): text, and binary the writer recognised as JSON; not invalid UTF-8 (the tokenizer
+    // would index garbage), not empty (oversize frames store none). One rule for the index, the
+    // --text scan beyond it (store/FrameFilter.cpp) and the words `rtmtap ship` sends.
+    static std::string covers(const std::string& table);
+
 private:
     int64_t stepInTransaction(int64_t maxIds);
 

@@ -47,7 +47,7 @@ protected:
 
 TEST_F(BashCompletion, CompletesSubcommands) {
     EXPECT_EQ(complete("rtmtap qu", 1), "query");
-    EXPECT_EQ(complete("rtmtap s", 1), "sessions show simulate stats");
+    EXPECT_EQ(complete("rtmtap s", 1), "sessions show simulate ship stats");
     EXPECT_EQ(complete("rtmtap help", 1), "") << "help-man is hidden";
 }
 

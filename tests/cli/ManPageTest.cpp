@@ -43,7 +43,7 @@ TEST(ManPage, HoldsEverySectionEveryVisibleCommandAndItsExamples) {
         EXPECT_NE(page.find(section), std::string::npos) << section;
     }
     for (const char* command : {"proxy", "sessions", "show", "query", "demo", "simulate", "client", "export", "import",
-                                "edit", "tail", "stats", "replay", "inject", "intercept", "lint", "completions"}) {
+                                "edit", "tail", "ship", "stats", "replay", "inject", "intercept", "lint", "completions"}) {
         EXPECT_NE(page.find(".SS \"rtmtap " + std::string(command) + "\""), std::string::npos) << command;
     }
     EXPECT_EQ(page.find(".SS \"rtmtap help\\-man\""), std::string::npos) << "the hidden command is listed";
