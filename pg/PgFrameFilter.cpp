@@ -1,11 +1,9 @@
 #include "PgFrameFilter.h"
 
-#include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 
 #include <sqlite3.h>
 
-#include <charconv>
 #include <utility>
 
 namespace rtmtap::pg {
@@ -53,28 +51,6 @@ private:
     PgFrameFilterSql& out_;
     int firstParam_;
 };
-
-std::string jsonScalar(const JsonCondition& c) {
-    switch (c.type) {
-        case JsonCondition::Type::Null:
-            return "null";
-        case JsonCondition::Type::True:
-            return "true";
-        case JsonCondition::Type::False:
-            return "false";
-        case JsonCondition::Type::Text:
-            return jsonString(std::get<std::string>(c.value));
-        case JsonCondition::Type::Integer:
-            return std::to_string(std::get<int64_t>(c.value));
-        case JsonCondition::Type::Real: {
-            // The shortest text that reads back as the same double: what a JSON writer sends.
-            char buffer[64];
-            auto result = std::to_chars(buffer, buffer + sizeof buffer, std::get<double>(c.value));
-            return std::string(buffer, result.ptr);
-        }
-    }
-    return "null";
-}
 
 // The frames SQLite's text index covers (store/TextIndex.cpp), for a word only a recheck decides.
 const char* const kTextFrames = "((f.op = 1 OR (f.op = 2 AND f.kind <> 0)) AND (f.flags & 128) = 0)";
@@ -136,13 +112,12 @@ std::string PgFrameFilter::tsQuery(const std::vector<std::string>& words, std::v
     return query;
 }
 
-std::string PgFrameFilter::containment(const JsonCondition& c) {
-    std::string json = jsonScalar(c);
-    const std::vector<JsonPathStep>& steps = c.path.steps();
-    for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
-        json = step->isIndex() ? "[" + json + "]" : "{" + jsonString(step->key) + ":" + json + "}";
+std::string PgFrameFilter::pathArray(const JsonPath& path) {
+    std::vector<std::string> steps;
+    for (const JsonPathStep& step : path.steps()) {
+        steps.push_back(step.isIndex() ? std::to_string(step.index) : step.key);
     }
-    return json;
+    return textArray(steps);
 }
 
 std::string PgFrameFilter::textArray(const std::vector<std::string>& values) {
@@ -215,9 +190,12 @@ PgFrameFilterSql PgFrameFilter::toSql(const FrameFilter& filter, const PgFilterL
         terms.push_back(kTextFrames);
     }
     for (const JsonCondition& condition : filter.wheres) {
-        // A payload PostgreSQL refused as JSON (doc NULL) may still be JSON to SQLite.
-        terms.push_back("(f.doc @> " + params.add(containment(condition)) +
-                        "::jsonb OR (f.doc IS NULL AND f.op IN (1, 2)))");
+        // Where the path leads to something, and the payloads PostgreSQL refused as JSON (doc
+        // NULL), which SQLite may still read: a containment of the value would miss what jsonb
+        // reads otherwise than SQLite (the last of duplicate keys, a number with more digits
+        // than a double holds, an integer past int64), so the recheck decides.
+        terms.push_back("(f.doc #> " + params.add(pathArray(condition.path)) +
+                        "::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2)))");
         out.recheckWheres.push_back(condition);
     }
     if (!filter.findings.empty()) {

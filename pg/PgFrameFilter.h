@@ -7,8 +7,12 @@
 //   - --text: the tokens of every word as one tsquery over f.words (quoted lexemes AND'ed, as
 //     ftsQuery() AND's them for FTS5); a word of several tokens, or none, or one the tsquery cannot
 //     hold, is checked again on each candidate (recheckWords) with SQLite's own GLOB;
-//   - --where: `f.doc @> $n::jsonb` for the index, plus the payloads PostgreSQL refused as JSON
-//     (doc NULL); every candidate is checked again with SQLite's json_extract (recheckWheres).
+//   - --where: the frames whose doc has something at the path (`f.doc #> $n`), plus the payloads
+//     PostgreSQL refused as JSON (doc NULL); every candidate is checked again with SQLite's
+//     json_extract (recheckWheres). Not `doc @> value`, which the GIN index serves: jsonb keeps
+//     the last of duplicate keys where SQLite reads the first, and compares numbers as numeric
+//     where SQLite compares doubles (0.10000000000000001 = 0.1, an integer past int64 as a
+//     real), so a containment would miss frames SQLite finds.
 // Integers come from typed fields and are written into the SQL, as store/FrameFilter.cpp does.
 #include "store/FrameFilter.h"
 
@@ -48,9 +52,8 @@ public:
     // The tsquery text of the tokens of words the index can match ("'chat' & 'postmessage'");
     // "" when none. The words that need a recheck are appended to recheck.
     static std::string tsQuery(const std::vector<std::string>& words, std::vector<std::string>& recheck);
-    // A jsonb that every payload where c holds contains (a superset: an array index becomes
-    // "somewhere in the array"): {"a":[{"b":5}]} for a[0].b=5.
-    static std::string containment(const JsonCondition& c);
+    // The path as a text[] literal for #>: {payload,message,0}.
+    static std::string pathArray(const JsonPath& path);
     // A PostgreSQL array literal of texts: {"a","b\"c"}.
     static std::string textArray(const std::vector<std::string>& values);
 };

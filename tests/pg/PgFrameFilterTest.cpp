@@ -1,7 +1,7 @@
 // pg/PgFrameFilter: a FrameFilter as SQL over rtmtap.frames. The globs are matched as SQLite's
 // GLOB matches them, the words become one tsquery with the words it cannot decide left for the
-// recheck, and every --where condition becomes a containment that holds wherever the condition
-// does (the exact answer comes from pg/FrameRecheck, tested in FrameRecheckTest).
+// recheck, and every --where condition takes the frames with something at its path (the exact
+// answer comes from pg/FrameRecheck, tested in FrameRecheckTest).
 #include "pg/PgFrameFilter.h"
 
 #include <gtest/gtest.h>
@@ -103,24 +103,23 @@ TEST(PgFrameFilterTest, WordsBecomeOneTsqueryAndThoseOfSeveralTokensAreRechecked
     EXPECT_FALSE(sql.needsRecheck());
 }
 
-TEST(PgFrameFilterTest, WhereBecomesAContainmentThatHoldsWhereverTheConditionDoes) {
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("payload.message.message_type=5")),
-              R"({"payload":{"message":{"message_type":5}}})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("a[0].b=null")), R"({"a":[{"b":null}]})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("$.a=true")), R"({"a":true})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("a=false")), R"({"a":false})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("a=0.1")), R"({"a":0.1})");  // shortest, as JSON writes it
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere(R"(a="5")")), R"({"a":"5"})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("a=say \"hi\"\\")), R"({"a":"say \"hi\"\\"})");
-    EXPECT_EQ(PgFrameFilter::containment(parseWhere("k\xc3\xa9y=1")), "{\"k\xc3\xa9y\":1}");
+TEST(PgFrameFilterTest, WhereTakesTheFramesWithSomethingAtThePathForTheRecheck) {
+    EXPECT_EQ(PgFrameFilter::pathArray(parseWhere("payload.message.message_type=5").path),
+              R"({"payload","message","message_type"})");
+    EXPECT_EQ(PgFrameFilter::pathArray(parseWhere("a[0].b=null").path), R"({"a","0","b"})");
+    EXPECT_EQ(PgFrameFilter::pathArray(parseWhere("$.a=true").path), R"({"a"})");
+    EXPECT_EQ(PgFrameFilter::pathArray(parseWhere("k\xc3\xa9y.x y=1").path), "{\"k\xc3\xa9y\",\"x y\"}");
 
     FrameFilter filter;
-    filter.wheres = {parseWhere("a=1")};
+    filter.wheres = {parseWhere("a=1"), parseWhere("b.c=\"x\"")};
     PgFrameFilterSql sql = PgFrameFilter::toSql(filter, {}, 1);
     // Payloads PostgreSQL refused as JSON (doc NULL) stay candidates: SQLite may read them.
-    EXPECT_EQ(sql.condition, "(f.doc @> $1::jsonb OR (f.doc IS NULL AND f.op IN (1, 2)))");
-    EXPECT_EQ(sql.params, Strings{R"({"a":1})"});
-    ASSERT_EQ(sql.recheckWheres.size(), 1u);
+    EXPECT_EQ(sql.condition,
+              "(f.doc #> $1::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2))) AND "
+              "(f.doc #> $2::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2)))");
+    EXPECT_EQ(sql.params, (Strings{R"({"a"})", R"({"b","c"})"}));
+    ASSERT_EQ(sql.recheckWheres.size(), 2u);
+    EXPECT_TRUE(sql.needsRecheck());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "pg/PgConnection.h"
 #include "pg/PgReader.h"
 #include "store/Recorder.h"
+#include "store/TextIndex.h"
 #include "tests/support/HostileSessions.h"
 #include "tests/support/PgCluster.h"
 #include "tests/support/PgShip.h"
@@ -73,6 +74,9 @@ protected:
                 recorder.onMessage(frame(session, ++seq, Opcode::Ping, "post"));
             }
         }
+        // As `rtmtap query --text` does first: the frames are then read through the text index
+        // (which tokenises a payload past a NUL, where a scan's GLOB stops at it).
+        TextIndex::catchUp(db_);
         url_ = test::shipToNewDatabase(db_, "edge-a");
         for (const auto& [id, shipped] : test::shippedSessions(url_)) {
             localOf_[id] = shipped.localId;
@@ -111,11 +115,12 @@ protected:
 };
 
 TEST_F(PgReaderTest, TextWordsGiveWhatSqliteGives) {
-    for (const char* word : {"post", "POST", "chat.postMessage", "chat.post", "a*b", "...", "x.y", "postmessage x",
-                             "\xff\xfe", "tail"}) {
+    for (const char* word : {"post", "POST", "chat.postMessage", "chat.post (none)", "a*b", "...", "x.y",
+                             "postmessage x", "\xff\xfe (none)", "tail"}) {
+        std::string text = word;
         FrameFilter filter;
-        filter.words = {word};
-        expectSame(filter, std::string("--text ") + word + (std::string(word) == "tail" ? " (none)" : ""));
+        filter.words = {text.substr(0, text.find(" (none)"))};
+        expectSame(filter, "--text " + text);
     }
     FrameFilter two;
     two.words = {"post", "event"};
@@ -161,6 +166,15 @@ TEST_F(PgReaderTest, OtherFiltersAndCombinationsGiveWhatSqliteGives) {
     expectSame(none, "--event nothing.* (none)");
 }
 
+// A text column of the server cannot hold NUL: the shipper sends U+FFFD in its place (payloads
+// are bytea and come back whole).
+std::string serverText(std::string text) {
+    for (size_t at = text.find('\0'); at != std::string::npos; at = text.find('\0', at)) {
+        text.replace(at, 1, "\xef\xbf\xbd");
+    }
+    return text;
+}
+
 TEST_F(PgReaderTest, HostileRecordingsReadBackByteForByte) {
     std::string hostileDb = dir_.file("hostile.db");
     std::vector<int64_t> ids = test::importHostileSessions(hostileDb, dir_.path());
@@ -173,8 +187,8 @@ TEST_F(PgReaderTest, HostileRecordingsReadBackByteForByte) {
         std::optional<SessionRow> want = sqlite->session(local);
         std::optional<SessionRow> got = pg->session(global);
         ASSERT_TRUE(want && got);
-        EXPECT_EQ(got->user_name, want->user_name);
-        EXPECT_EQ(got->headers_json, want->headers_json);
+        EXPECT_EQ(got->user_name, serverText(want->user_name));
+        EXPECT_EQ(got->headers_json, serverText(want->headers_json));
         EXPECT_EQ(got->started_wall_us, want->started_wall_us);
         EXPECT_EQ(got->frames, want->frames);
         EXPECT_EQ(got->bytes, want->bytes);
@@ -197,7 +211,7 @@ TEST_F(PgReaderTest, HostileRecordingsReadBackByteForByte) {
             EXPECT_EQ(g.wall_us, w.wall_us);
             EXPECT_EQ(g.t_us, w.t_us);
             EXPECT_EQ(g.flags, w.flags);
-            EXPECT_EQ(gotFrames[i].name, wantFrames[i].name);
+            EXPECT_EQ(gotFrames[i].name, serverText(wantFrames[i].name));
             EXPECT_EQ(gotFrames[i].kind, wantFrames[i].kind);
         }
         EXPECT_EQ(pg->sessionApiCalls(global).size(), sqlite->sessionApiCalls(local).size());
