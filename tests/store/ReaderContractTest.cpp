@@ -323,7 +323,7 @@ TEST_P(ReaderContractTest, SessionsGiveEveryRecordedFieldInIdOrder) {
         EXPECT_EQ(got.label, want.label);
         EXPECT_EQ(got.replay_of, want.info.replay_of ? std::optional<int64_t>(want.info.replay_of) : std::nullopt);
         EXPECT_EQ(got.derived_from, std::nullopt);
-        EXPECT_EQ(got.source, "");
+        EXPECT_EQ(got.source, GetParam().source);
         EXPECT_EQ(got.ended_wall_us.has_value(), want.end.has_value());
         if (want.end) {
             EXPECT_EQ(got.ended_wall_us, want.end->ended_wall_us);

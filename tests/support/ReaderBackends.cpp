@@ -10,6 +10,8 @@
 namespace rtmtap::test {
 namespace {
 
+constexpr const char* kProxyName = "contract";
+
 // Marks the running test skipped (the caller checks IsSkipped()) when there is no server.
 bool postgresAvailable() {
     if (std::string reason = PgCluster::unavailableReason(); !reason.empty()) {
@@ -28,9 +30,9 @@ std::string shipped(const std::string& path) {
     }
     auto found = urls.find(path);
     if (found == urls.end()) {
-        return urls[path] = shipToNewDatabase(path, "contract");
+        return urls[path] = shipToNewDatabase(path, kProxyName);
     }
-    shipInto(path, found->second, "contract");
+    shipInto(path, found->second, kProxyName);
     return found->second;
 }
 
@@ -38,8 +40,8 @@ std::string shipped(const std::string& path) {
 
 std::vector<ReaderBackend> readerBackends() {
     return {
-        {"Sqlite", [](const std::string& path) { return path; }},
-        {"Postgres", shipped},
+        {"Sqlite", [](const std::string& path) { return path; }, ""},
+        {"Postgres", shipped, kProxyName},
     };
 }
 

@@ -13,6 +13,7 @@ namespace rtmtap::test {
 struct ReaderBackend {
     std::string name;  // a gtest parameter name: letters and digits
     std::function<std::string(const std::string& sqlitePath)> publish;
+    std::string source;  // what SessionRow.source reads: "" for a local file, the shipper's proxy name
 };
 
 std::vector<ReaderBackend> readerBackends();
