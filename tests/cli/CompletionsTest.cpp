@@ -77,7 +77,7 @@ TEST(ZshCompletion, ParsesInZsh) {
     std::ostringstream script;
     cli::Completions::writeZsh(app, script);
     EXPECT_EQ(script.str().rfind("#compdef rtmtap\n", 0), 0u);
-    EXPECT_NE(script.str().find("'--db=[SQLite database, or postgresql:// URL, to read"), std::string::npos);
+    EXPECT_NE(script.str().find("'--db=[SQLite database, or postgresql\\:// URL, to read"), std::string::npos);
     EXPECT_NE(script.str().find(":_files'"), std::string::npos);
     EXPECT_NE(script.str().find("--format=[jsonl or har"), std::string::npos);
     if (!test::haveTool("zsh")) {
