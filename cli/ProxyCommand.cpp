@@ -115,7 +115,13 @@ std::shared_ptr<CertAuthority> openAuthority(const ProxyOptions& options, std::o
     return ca;
 }
 
-// --ship: the shipper thread's lines go to stderr whole, never interleaved with another thread's.
+// --ship: the shipper thread's lines and the exit summary go to stderr whole, never interleaved.
+void shipLine(std::ostream& err, const std::string& line) {
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    err << line << std::endl;
+}
+
 std::unique_ptr<pg::ShipThread> startShipping(const ProxyOptions& options, std::ostream& err) {
     if (options.ship.empty()) {
         return nullptr;
@@ -124,18 +130,14 @@ std::unique_ptr<pg::ShipThread> startShipping(const ProxyOptions& options, std::
     ship.dbPath = options.db;
     ship.url = options.ship;
     ship.proxyName = options.proxyName;
-    return std::make_unique<pg::ShipThread>(ship, [&err](const std::string& line) {
-        static std::mutex mutex;
-        std::lock_guard<std::mutex> lock(mutex);
-        err << line << std::endl;
-    });
+    return std::make_unique<pg::ShipThread>(ship, [&err](const std::string& line) { shipLine(err, line); });
 }
 
 // After the recorder closed: the last frames get a few seconds to reach the server.
 void stopShipping(pg::ShipThread& shipping, const ProxyOptions& options, std::ostream& err) {
     shipping.stop(5000);
-    err << "rtmtap: --ship: " << shipping.totals().frames << " frames shipped to "
-        << pg::PgConnection::redacted(options.ship) << std::endl;
+    shipLine(err, "rtmtap: --ship: " + std::to_string(shipping.totals().frames) + " frames shipped to " +
+                      pg::PgConnection::redacted(options.ship));
 }
 
 std::string joinHosts(const std::vector<std::string>& hosts) {

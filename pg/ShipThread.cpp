@@ -74,8 +74,9 @@ void ShipThread::stop(int finalMs) {
     state_->stopping = true;
     state_->deadline = Clock::now() + std::chrono::milliseconds(std::max(finalMs, 0));
     state_->wake.notify_all();
-    // A batch in flight gets the final pass's time (at least a few seconds) to commit or fail.
-    const auto waitUntil = std::max(state_->deadline, Clock::now() + std::chrono::seconds(3));
+    // The thread's pauses end at the deadline; a batch in flight gets a few seconds more to
+    // commit or fail.
+    const auto waitUntil = state_->deadline + std::chrono::seconds(3);
     if (!state_->wake.wait_until(lock, waitUntil, [this] { return state_->ended; })) {
         state_->log("rtmtap ship: the server did not answer in time; what is left ships with the next `rtmtap ship`");
     }

@@ -20,8 +20,8 @@ public:
     ShipThread& operator=(const ShipThread&) = delete;
 
     // Ends the following and, with finalMs > 0, ships what the recorder wrote last, for up to
-    // finalMs in all. A server that stalls in the middle of a batch is not waited for beyond
-    // that: the thread is left to the process's exit (its batch never commits, so nothing is
+    // finalMs (a batch in flight: 3 s more). A server that stalls in the middle of a batch is
+    // not waited for beyond that: the thread is left to the process's exit (its batch never commits, so nothing is
     // shipped twice) and what is left ships with the next `rtmtap ship` or `proxy --ship`.
     // Call after the recorder closed.
     void stop(int finalMs);
