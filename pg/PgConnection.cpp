@@ -92,6 +92,29 @@ std::string PgConnection::redacted(const std::string& url) {
     return out;
 }
 
+std::string PgConnection::intArray(const std::vector<int64_t>& values) {
+    std::string text = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+        text += (i ? "," : "") + std::to_string(values[i]);
+    }
+    return text + "}";
+}
+
+std::string PgConnection::textArray(const std::vector<std::string>& values) {
+    std::string text = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+        text += i ? ",\"" : "\"";
+        for (char c : values[i]) {
+            if (c == '"' || c == '\\') {
+                text += '\\';
+            }
+            text += c;
+        }
+        text += '"';
+    }
+    return text + "}";
+}
+
 std::string PgConnection::byteaParam(const std::string& bytes) {
     static const char digits[] = "0123456789abcdef";
     std::string out = "\\x";

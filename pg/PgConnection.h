@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ public:
     static std::string redacted(const std::string& url);
     // bytes as a text parameter for a bytea column ("\x" and hex digits).
     static std::string byteaParam(const std::string& bytes);
+    // Array literals for a text parameter cast to integer[]/bigint[] or text[]: {1,2} and
+    // {"a","b\"c"} (every text quoted, '"' and '\' escaped).
+    static std::string intArray(const std::vector<int64_t>& values);
+    static std::string textArray(const std::vector<std::string>& values);
 
     // One or more statements without parameters.
     void exec(const std::string& sql);

@@ -1,5 +1,7 @@
 #include "PgFrameFilter.h"
 
+#include "PgConnection.h"
+
 #include "protocol/Utf8.h"
 
 #include <sqlite3.h>
@@ -11,27 +13,6 @@ namespace {
 
 // PostgreSQL refuses a lexeme longer than this in a tsquery (and a tsvector).
 constexpr size_t kMaxLexemeBytes = 2046;
-
-template <typename T, typename ToInt>
-std::string inList(const char* column, const std::vector<T>& values, ToInt toInt) {
-    std::string sql = std::string(column) + " IN (";
-    for (size_t i = 0; i < values.size(); ++i) {
-        sql += (i ? "," : "") + std::to_string(toInt(values[i]));
-    }
-    return sql + ")";
-}
-
-std::string ids(const char* column, const std::vector<int64_t>& values) {
-    return inList(column, values, [](int64_t v) { return v; });
-}
-
-std::string intArray(const std::vector<int64_t>& values) {
-    std::string text = "{";
-    for (size_t i = 0; i < values.size(); ++i) {
-        text += (i ? "," : "") + std::to_string(values[i]);
-    }
-    return text + "}";
-}
 
 bool globMatches(const std::string& pattern, const std::string& text) {
     return sqlite3_strglob(pattern.c_str(), text.c_str()) == 0;
@@ -117,71 +98,22 @@ std::string PgFrameFilter::pathArray(const JsonPath& path) {
     for (const JsonPathStep& step : path.steps()) {
         steps.push_back(step.isIndex() ? std::to_string(step.index) : step.key);
     }
-    return textArray(steps);
-}
-
-std::string PgFrameFilter::textArray(const std::vector<std::string>& values) {
-    std::string text = "{";
-    for (size_t i = 0; i < values.size(); ++i) {
-        text += i ? ",\"" : "\"";
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\') {
-                text += '\\';
-            }
-            text += c;
-        }
-        text += '"';
-    }
-    return text + "}";
+    return PgConnection::textArray(steps);
 }
 
 PgFrameFilterSql PgFrameFilter::toSql(const FrameFilter& filter, const PgFilterLookups& lookups, int firstParam) {
     PgFrameFilterSql out;
     ParamList params(out, firstParam);
-    std::vector<std::string> terms;
-    if (!filter.sessions.empty()) {
-        terms.push_back(ids("f.session", filter.sessions));
-    }
-    if (!filter.dirs.empty()) {
-        terms.push_back(inList("f.dir", filter.dirs, [](Direction d) { return static_cast<int>(d); }));
-    }
-    if (!filter.ops.empty()) {
-        terms.push_back(inList("f.op", filter.ops, [](Opcode o) { return static_cast<int>(o); }));
-    }
-    if (!filter.kinds.empty()) {
-        terms.push_back(inList("f.kind", filter.kinds, [](Kind k) { return static_cast<int>(k); }));
-    }
+    std::vector<std::string> terms = plainTerms(filter);
     std::vector<std::string> names;
     for (auto [patterns, kind] : {std::pair{&filter.events, Kind::Event}, std::pair{&filter.commands, Kind::Command}}) {
         if (!patterns->empty()) {
             names.push_back("(f.kind = " + std::to_string(static_cast<int>(kind)) + " AND f.name_id = ANY(" +
-                            params.add(intArray(matchingNames(*patterns, lookups.names))) + "::integer[]))");
+                            params.add(PgConnection::intArray(matchingNames(*patterns, lookups.names))) + "::integer[]))");
         }
     }
     if (!names.empty()) {
         terms.push_back(names.size() == 1 ? names[0] : "(" + names[0] + " OR " + names[1] + ")");
-    }
-    if (!filter.channels.empty()) {
-        terms.push_back(ids("f.channel_id", filter.channels));
-    }
-    if (!filter.messages.empty()) {
-        terms.push_back(ids("f.message_id", filter.messages));
-    }
-    if (!filter.users.empty()) {
-        terms.push_back(ids("f.user_id", filter.users));
-    }
-    if (filter.sinceUs) {
-        terms.push_back("f.wall_us >= " + std::to_string(*filter.sinceUs));
-    }
-    if (filter.untilUs) {
-        terms.push_back("f.wall_us <= " + std::to_string(*filter.untilUs));
-    }
-    for (auto [wanted, flag] : {std::pair<bool, uint32_t>{filter.malformed, MessageFlag::Malformed},
-                                {filter.edited, MessageFlag::Edited},
-                                {filter.injected, MessageFlag::Injected}}) {
-        if (wanted) {
-            terms.push_back("(f.flags & " + std::to_string(flag) + ") <> 0");
-        }
     }
     std::string text = tsQuery(filter.words, out.recheckWords);
     if (!text.empty()) {
@@ -201,7 +133,7 @@ PgFrameFilterSql PgFrameFilter::toSql(const FrameFilter& filter, const PgFilterL
     if (!filter.findings.empty()) {
         terms.push_back("EXISTS (SELECT 1 FROM rtmtap.findings g WHERE g.session = f.session AND g.seq = f.seq AND "
                         "g.rule = ANY(" +
-                        params.add(textArray(matchingRules(filter.findings, lookups.rules))) + "::text[]))");
+                        params.add(PgConnection::textArray(matchingRules(filter.findings, lookups.rules))) + "::text[]))");
     }
     for (const std::string& term : terms) {
         out.condition += (out.condition.empty() ? "" : " AND ") + term;

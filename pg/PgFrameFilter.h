@@ -55,7 +55,7 @@ public:
     // The path as a text[] literal for #>: {payload,message,0}.
     static std::string pathArray(const JsonPath& path);
     // A PostgreSQL array literal of texts: {"a","b\"c"}.
-    static std::string textArray(const std::vector<std::string>& values);
+
 };
 
 }  // namespace rtmtap::pg

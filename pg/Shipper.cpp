@@ -47,30 +47,6 @@ std::string joined(const std::set<int64_t>& ids) {
     return out;
 }
 
-// A PostgreSQL array literal of texts: every element quoted, '"' and '\' escaped.
-std::string textArray(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (size_t i = 0; i < items.size(); ++i) {
-        out += i ? ",\"" : "\"";
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
-std::string intArray(const std::vector<int64_t>& items) {
-    std::string out = "{";
-    for (size_t i = 0; i < items.size(); ++i) {
-        out += (i ? "," : "") + std::to_string(items[i]);
-    }
-    return out + "}";
-}
-
 // A failure of the fast path that the staging path gets past: a frame already in the server
 // (23505: marks reset, a file restored from a backup), or a value the server refused (22xxx: JSON
 // it will not take as jsonb; 54001: JSON nested past its stack).
@@ -303,7 +279,7 @@ bool Shipper::shipBatch(bool staged) {
             locals.push_back(id);
             texts.push_back(name);
         }
-        const std::string array = textArray(texts);
+        const std::string array = PgConnection::textArray(texts);
         db.query("INSERT INTO rtmtap.names(name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", {array});
         PgResult found = db.query(
             "SELECT n.id, u.i FROM unnest($1::text[]) WITH ORDINALITY u(name, i) "
@@ -453,7 +429,7 @@ void Shipper::insertFrames(const std::map<int64_t, int64_t>& sessionIds, const s
     if (!counted.empty()) {
         db.query("UPDATE rtmtap.sessions s SET frames = s.frames + c.n, bytes = s.bytes + c.b "
                  "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS c(id, n, b) WHERE s.id = c.id",
-                 {intArray(counted), intArray(frames), intArray(bytes)});
+                 {PgConnection::intArray(counted), PgConnection::intArray(frames), PgConnection::intArray(bytes)});
     }
 }
 

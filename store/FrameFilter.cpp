@@ -177,9 +177,7 @@ bool FrameFilter::empty() const {
            wheres.empty() && !malformed && !edited && !injected && findings.empty();
 }
 
-FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy) {
-    FrameFilterSql out;
-    SqlBuilder sql(out, firstParam);
+std::vector<std::string> plainTerms(const FrameFilter& filter) {
     std::vector<std::string> terms;
     if (!filter.sessions.empty()) {
         terms.push_back(ids("f.session", filter.sessions));
@@ -192,16 +190,6 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsB
     }
     if (!filter.kinds.empty()) {
         terms.push_back(inList("f.kind", filter.kinds, [](Kind k) { return static_cast<int>(k); }));
-    }
-    std::vector<std::string> names;
-    if (!filter.events.empty()) {
-        names.push_back(namesMatching(static_cast<int>(Kind::Event), filter.events, sql));
-    }
-    if (!filter.commands.empty()) {
-        names.push_back(namesMatching(static_cast<int>(Kind::Command), filter.commands, sql));
-    }
-    if (!names.empty()) {
-        terms.push_back(names.size() == 1 ? names[0] : "(" + names[0] + " OR " + names[1] + ")");
     }
     if (!filter.channels.empty()) {
         terms.push_back(ids("f.channel_id", filter.channels));
@@ -224,6 +212,23 @@ FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsB
         if (wanted) {
             terms.push_back("(f.flags & " + std::to_string(flag) + ") <> 0");
         }
+    }
+    return terms;
+}
+
+FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy) {
+    FrameFilterSql out;
+    SqlBuilder sql(out, firstParam);
+    std::vector<std::string> terms = plainTerms(filter);
+    std::vector<std::string> names;
+    if (!filter.events.empty()) {
+        names.push_back(namesMatching(static_cast<int>(Kind::Event), filter.events, sql));
+    }
+    if (!filter.commands.empty()) {
+        names.push_back(namesMatching(static_cast<int>(Kind::Command), filter.commands, sql));
+    }
+    if (!names.empty()) {
+        terms.push_back(names.size() == 1 ? names[0] : "(" + names[0] + " OR " + names[1] + ")");
     }
     for (const std::string& word : filter.words) {
         if (word.empty()) {

@@ -70,6 +70,11 @@ struct FrameFilterSql {
 // full-text index does not cover. Index: the caller matches the tokens through frames_fts; the
 // GLOB only checks that a word of several tokens ("chat.postMessage") has them in that order.
 enum class WordMatch { Scan, Index };
+
+// The conditions on the columns every backend stores alike (session, dir, op, kind, channel,
+// message, user, wall time, flags), as SQL over `frames f` that SQLite and PostgreSQL read the
+// same way; each backend's toSql adds its own for names, words, --where and --finding.
+std::vector<std::string> plainTerms(const FrameFilter& filter);
 FrameFilterSql toSql(const FrameFilter& filter, int firstParam, WordMatch wordsBy = WordMatch::Scan);
 
 // The tokens of a --text word as SQLite's FTS5 ascii tokenizer splits it (runs of ASCII letters

@@ -2,6 +2,7 @@
 // GLOB matches them, the words become one tsquery with the words it cannot decide left for the
 // recheck, and every --where condition takes the frames with something at its path (the exact
 // answer comes from pg/FrameRecheck, tested in FrameRecheckTest).
+#include "pg/PgConnection.h"
 #include "pg/PgFrameFilter.h"
 
 #include <gtest/gtest.h>
@@ -27,8 +28,8 @@ TEST(PgFrameFilterTest, RulesAreMatchedByGlobAndSentAsAnEscapedTextArray) {
     Strings rules{"order.seq", "auth.first", "we\"ird\\rule"};
     EXPECT_EQ(PgFrameFilter::matchingRules({"*"}, rules), rules);
     EXPECT_EQ(PgFrameFilter::matchingRules({"auth.*"}, rules), Strings{"auth.first"});
-    EXPECT_EQ(PgFrameFilter::textArray(rules), R"({"order.seq","auth.first","we\"ird\\rule"})");
-    EXPECT_EQ(PgFrameFilter::textArray({}), "{}");
+    EXPECT_EQ(PgConnection::textArray(rules), R"({"order.seq","auth.first","we\"ird\\rule"})");
+    EXPECT_EQ(PgConnection::textArray({}), "{}");
 
     FrameFilter filter;
     filter.findings = {"auth.*"};
