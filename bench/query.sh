@@ -13,6 +13,7 @@
 #   PG=1 bench/query.sh          the same table read from PostgreSQL (issue 16): the database is
 #                                shipped (`rtmtap ship`, timed) into a throwaway local cluster
 #                                (bench/lib.sh pg_cluster_start) and every command gets its URL
+#   PG=1 PG_URL=URL bench/query.sh   read from a server that already holds the shipped file
 # Other knobs (environment): FRAMES SESSIONS BIG (frames of the big session) SEED RUNS WARMUP
 # BUILD (build directory, default build-bench-query: build-bench is bench/run.sh's build of
 # bench/ alone) DATA (default bench/data) JOBS KEEP=1 (keep the temp dir).
@@ -179,7 +180,9 @@ row "Command" "Frames matching" "Median ms" "Min–max ms" "Target" "Met"
 row "---" "---:" "---:" "---:" "---" "---"
 
 D=(--db "$DB")
-if [[ ${PG:-0} == 1 ]]; then
+if [[ ${PG:-0} == 1 && -n ${PG_URL:-} ]]; then
+    D=(--db "$PG_URL")
+elif [[ ${PG:-0} == 1 ]]; then
     pg_cluster_start "$TMP/pg"
     "$RTMTAP" ship --init --to "$PG_URL" >/dev/null || die "ship --init failed"
     log "shipping $DB into PostgreSQL"
