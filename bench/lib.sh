@@ -71,6 +71,17 @@ build_release_and_bench() {
         { tail -40 "$TMP/build-bench.log" >&2; die "building the bench tools failed"; }
 }
 
+# build_targets TARGET...: a Release build of rtmtap with bench/ (RTMTAP_BENCH, no tests) in
+# $BUILD, only the targets named; skipped with NO_BUILD=1. Its log goes to $TMP/build.log.
+build_targets() {
+    [[ ${NO_BUILD:-0} == 1 ]] && return 0
+    log "building $* (Release) in $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_BENCH=ON -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
+        { cat "$TMP/build.log" >&2; die "cmake configure failed"; }
+    cmake --build "$BUILD" -j"${JOBS:-2}" --target "$@" >>"$TMP/build.log" 2>&1 ||
+        { tail -40 "$TMP/build.log" >&2; die "building $* failed"; }
+}
+
 # A throwaway PostgreSQL cluster for the benchmarks that ship or read there (issue 16), on a Unix
 # socket in DIR. As root, initdb and postgres refuse to run: the cluster then belongs to `nobody`.
 # Settings are a modest server's (2 GiB of shared buffers, WAL room for a 10M-frame load); fsync

@@ -56,14 +56,6 @@ trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-build() {
-    [[ ${NO_BUILD:-0} == 1 ]] && return 0
-    log "building rtmtap and rtmtap_gen (Release) in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_BENCH=ON -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
-        { cat "$TMP/build.log" >&2; die "cmake configure failed"; }
-    cmake --build "$BUILD" -j"$JOBS" --target rtmtap rtmtap_gen >>"$TMP/build.log" 2>&1 ||
-        { tail -40 "$TMP/build.log" >&2; die "building rtmtap or rtmtap_gen failed"; }
-}
 
 # The database is made once and kept with its facts (the generator's JSON) beside it.
 generate() {
@@ -145,7 +137,7 @@ timed() {
 }
 
 # --- set-up -----------------------------------------------------------------------------------
-build
+build_targets rtmtap rtmtap_gen
 [[ -x $RTMTAP && -x $GENBIN ]] || die "rtmtap or rtmtap_gen missing in $BUILD/bin (run without NO_BUILD=1)"
 generate
 

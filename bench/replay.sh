@@ -63,14 +63,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-build() {
-    [[ ${NO_BUILD:-0} == 1 ]] && return 0
-    log "building rtmtap, rtmtap_gen and bench_replay_client (Release) in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_BENCH=ON -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
-        { cat "$TMP/build.log" >&2; die "cmake configure failed"; }
-    cmake --build "$BUILD" -j"$JOBS" --target rtmtap rtmtap_gen bench_replay_client >>"$TMP/build.log" 2>&1 ||
-        { tail -40 "$TMP/build.log" >&2; die "the build failed"; }
-}
 
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -137,7 +129,7 @@ replay_case() {
 
 # --- set-up -----------------------------------------------------------------------------------
 command -v jq >/dev/null || die "jq is needed to read the replay's --json report"
-build
+build_targets rtmtap rtmtap_gen bench_replay_client
 [[ -x $RTMTAP && -x $GENBIN && -x $CLIENT ]] || die "binaries missing in $BUILD/bin (run without NO_BUILD=1)"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 make_recording "$REC" "$BURST_FRAMES"

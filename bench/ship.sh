@@ -35,13 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ${NO_BUILD:-0} != 1 ]]; then
-    log "building rtmtap and rtmtap_gen (Release) in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DRTMTAP_BENCH=ON -DRTMTAP_TESTS=OFF >"$TMP/build.log" 2>&1 ||
-        { cat "$TMP/build.log" >&2; die "cmake configure failed"; }
-    cmake --build "$BUILD" -j"$JOBS" --target rtmtap rtmtap_gen >>"$TMP/build.log" 2>&1 ||
-        { tail -40 "$TMP/build.log" >&2; die "building failed"; }
-fi
+build_targets rtmtap rtmtap_gen
 
 # local SEED: the generated file of that seed (made once; a big session of a tenth of the frames).
 local_db() {
