@@ -10,23 +10,25 @@
 #include "store/Schema.h"
 #include "store/Statement.h"
 
+#include <Poco/Environment.h>
+#include <Poco/Exception.h>
 #include <sqlite3.h>
 
-#include <climits>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace rtmtap::pg {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// POCO's node name (uname's), "localhost" when there is none.
 std::string hostName() {
-    char host[HOST_NAME_MAX + 1] = {};
-    if (gethostname(host, sizeof(host) - 1) != 0 || !*host) {
+    try {
+        const std::string name = Poco::Environment::nodeName();
+        return name.empty() ? "localhost" : name;
+    } catch (const Poco::Exception&) {
         return "localhost";
     }
-    return host;
 }
 
 std::string absolutePath(const std::string& path) {
