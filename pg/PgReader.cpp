@@ -20,7 +20,7 @@ const char* const kSessionColumns =
     "s.replay_of, s.derived_from, s.frames, s.bytes, src.name "
     "FROM rtmtap.sessions s JOIN rtmtap.sources src ON src.id = s.source ";
 
-// The columns frameFrom() reads, in store/FrameRows.cpp's order.
+// The columns readFrame() reads, in store/FrameRows.cpp's order.
 const char* const kFrameColumns =
     "SELECT f.session, f.seq, f.dir, f.op, f.flags, f.t_us, f.fwd_us, f.wall_us, f.size, f.kind, n.name, "
     "f.channel_id, f.message_id, f.user_id, f.payload, f.edit_of "
@@ -57,114 +57,22 @@ const char* const kPingCallsOfSession =
     " AND (a.session = $1 OR (a.source, a.login_key) IN (SELECT source, login_key FROM rtmtap.api_calls "
     "WHERE session = $1 AND login_key IS NOT NULL))";
 
-std::optional<int> optInt(const PgResult& r, int row, int column) {
-    std::optional<int64_t> value = r.optInteger(row, column);
-    return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
-}
+// One row of a PgResult as store/FrameRows.h's readers read rows: NULL reads as 0 or "", as
+// SQLite's does (PgResult::integer throws for it).
+struct PgColumns {
+    const PgResult& r;
+    int i;
+    bool isNull(int c) const { return r.isNull(i, c); }
+    int64_t integer(int c) const { return r.optInteger(i, c).value_or(0); }
+    std::optional<int64_t> optInteger(int c) const { return r.optInteger(i, c); }
+    std::string text(int c) const { return r.text(i, c); }
+    std::string blob(int c) const { return r.text(i, c); }
+};
 
-int64_t intOrZero(const PgResult& r, int row, int column) {
-    return r.optInteger(row, column).value_or(0);
-}
-
+// kSessionColumns: readSession's, then the source's name.
 SessionRow sessionFrom(const PgResult& r, int i) {
-    SessionRow row;
-    row.id = r.integer(i, 0);
-    row.started_wall_us = r.integer(i, 1);
-    row.ended_wall_us = r.optInteger(i, 2);
-    row.duration_us = r.optInteger(i, 3);
-    row.client = r.text(i, 4);
-    row.upstream = r.text(i, 5);
-    row.path = r.text(i, 6);
-    row.subprotocol = r.text(i, 7);
-    row.headers_json = r.text(i, 8);
-    row.http_status = optInt(r, i, 9);
-    row.user_id = r.optInteger(i, 10);
-    row.user_name = r.text(i, 11);
-    row.client_ip = r.text(i, 12);
-    row.user_agent = r.text(i, 13);
-    row.token_expiry = r.text(i, 14);
-    row.finger_print = r.text(i, 15);
-    row.auth_token = r.text(i, 16);
-    row.claims_json = r.text(i, 17);
-    row.close_code = optInt(r, i, 18);
-    row.close_reason = r.text(i, 19);
-    row.closed_by = r.text(i, 20);
-    row.error = r.text(i, 21);
-    row.label = r.text(i, 22);
-    row.replay_of = r.optInteger(i, 23);
-    row.derived_from = r.optInteger(i, 24);
-    row.frames = r.integer(i, 25);
-    row.bytes = r.integer(i, 26);
+    SessionRow row = readSession(PgColumns{r, i});
     row.source = r.text(i, 27);
-    return row;
-}
-
-FrameRow frameFrom(const PgResult& r, int i) {
-    FrameRow row;
-    Message& m = row.message;
-    m.session = r.integer(i, 0);
-    m.seq = r.integer(i, 1);
-    m.dir = directionFrom(r.integer(i, 2));
-    m.op = static_cast<Opcode>(r.integer(i, kOpColumn) & 0xf);
-    m.flags = static_cast<uint32_t>(r.integer(i, kFlagsColumn));
-    m.t_us = r.integer(i, 5);
-    m.fwd_us = r.optInteger(i, 6).value_or(-1);
-    m.wall_us = r.integer(i, 7);
-    m.size = static_cast<uint64_t>(r.integer(i, 8));
-    row.kind = toString(kindFrom(r.integer(i, kKindColumn)));
-    row.name = r.text(i, 10);
-    row.channel_id = r.optInteger(i, 11);
-    row.message_id = r.optInteger(i, 12);
-    row.user_id = r.optInteger(i, 13);
-    m.payload = r.text(i, kPayloadColumn);
-    m.edit_of = intOrZero(r, i, 15);
-    return row;
-}
-
-void summaryFrom(const PgResult& r, int i, FrameSummary& row) {
-    row.session = r.integer(i, 0);
-    row.dir = directionFrom(r.integer(i, 1));
-    row.op = static_cast<Opcode>(r.integer(i, 2) & 0xf);
-    row.flags = static_cast<uint32_t>(r.integer(i, 3));
-    row.t_us = r.integer(i, 4);
-    row.fwd_us = r.optInteger(i, 5).value_or(-1);
-    row.wall_us = r.integer(i, 6);
-    row.size = static_cast<uint64_t>(r.integer(i, 7));
-    row.kind = kindFrom(r.integer(i, 8));
-    row.name = r.text(i, 9);
-    row.payload = r.text(i, 10);
-    row.seq = r.integer(i, 11);
-}
-
-StoredFinding findingFrom(const PgResult& r, int i) {
-    StoredFinding row;
-    Finding& f = row.finding;
-    f.rule = r.text(i, 0);
-    // As store/Reader.cpp: a severity this build does not know reads as an error.
-    if (!parseSeverity(r.text(i, 1), f.severity)) {
-        f.severity = Severity::Error;
-    }
-    f.session = r.integer(i, 2);
-    f.seq = r.integer(i, 3);
-    f.t_us = intOrZero(r, i, 4);
-    f.wall_us = intOrZero(r, i, 5);
-    f.sentence = r.text(i, 6);
-    f.section = r.text(i, 7);
-    row.source = r.text(i, 8);
-    return row;
-}
-
-ApiCallRow apiCallFrom(const PgResult& r, int i) {
-    ApiCallRow row;
-    row.id = r.integer(i, 0);
-    row.started_wall_us = r.integer(i, 1);
-    row.method = r.text(i, 2);
-    row.path = r.text(i, 3);
-    row.status = static_cast<int>(intOrZero(r, i, 4));
-    row.request_headers_json = r.text(i, 5);
-    row.request_body = r.text(i, 6);
-    row.response_headers_json = r.text(i, 7);
-    row.response_body = r.text(i, 8);
     return row;
 }
 
@@ -207,14 +115,14 @@ std::optional<SessionRow> PgReader::session(int64_t id) {
 
 void PgReader::frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
     db_->forEachRow(std::string(kFrameColumns) + "WHERE f.session = $1 ORDER BY f.seq, f.id", {std::to_string(sessionId)},
-                    [&](const PgResult& r, int i) { return fn(frameFrom(r, i)); });
+                    [&](const PgResult& r, int i) { return fn(readFrame(PgColumns{r, i})); });
 }
 
 std::vector<ApiCallRow> PgReader::sessionApiCalls(int64_t sessionId) {
     std::vector<ApiCallRow> rows;
     PgResult r = db_->query(kSessionApiCalls, {std::to_string(sessionId)});
     for (int i = 0; i < r.rows(); ++i) {
-        rows.push_back(apiCallFrom(r, i));
+        rows.push_back(readApiCall(PgColumns{r, i}));
     }
     return rows;
 }
@@ -223,7 +131,7 @@ std::vector<StoredFinding> PgReader::findings(int64_t sessionId) {
     std::vector<StoredFinding> rows;
     PgResult r = db_->query(kFindings, {std::to_string(sessionId)});
     for (int i = 0; i < r.rows(); ++i) {
-        rows.push_back(findingFrom(r, i));
+        rows.push_back(readFinding(PgColumns{r, i}));
     }
     return rows;
 }
@@ -246,7 +154,7 @@ std::vector<SystemPingCall> PgReader::systemPingCalls(std::optional<int64_t> ses
         request.session = a.optInteger(i, 1);
         request.login_key = a.optText(i, 2);
         request.started_us = a.integer(i, 3);
-        request.status = static_cast<int>(intOrZero(a, i, 4));
+        request.status = static_cast<int>(PgColumns{a, i}.integer(4));
         request.request_body = a.text(i, 5);
         requests.push_back(std::move(request));
     }
@@ -290,7 +198,7 @@ void PgReader::filteredFrames(const std::string& where, const std::string& order
                                             r.text(i, kPayloadColumn))) {
                             return true;
                         }
-                        return fn(frameFrom(r, i));
+                        return fn(readFrame(PgColumns{r, i}));
                     });
 }
 
@@ -338,7 +246,7 @@ void PgReader::frameSummaries(std::optional<int64_t> sessionId, const std::funct
     }
     FrameSummary row;
     db_->forEachRow(sql, params, [&](const PgResult& r, int i) {
-        summaryFrom(r, i, row);
+        readSummary(PgColumns{r, i}, row);
         return fn(row);
     });
 }

@@ -325,7 +325,7 @@ FrameSearch::~FrameSearch() = default;
 
 void FrameSearch::run(const FrameFilter& filter, SearchOrder order, const std::function<bool(const FrameRow&)>& fn) {
     ReadTransaction transaction(db_);
-    Plan(*this, filter, order, false, [&](Statement& s) { return fn(frameFrom(s)); }).run();
+    Plan(*this, filter, order, false, [&](Statement& s) { return fn(readFrame(SqliteColumns{s})); }).run();
 }
 
 int64_t FrameSearch::count(const FrameFilter& filter) {

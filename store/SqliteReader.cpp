@@ -48,94 +48,6 @@ const char* const kSummaryColumns =
     "THEN f.payload END, f.seq "
     "FROM frames f LEFT JOIN names n ON n.id = f.name_id ";
 
-std::optional<int> optInt(const Statement& s, int column) {
-    if (s.isNull(column)) {
-        return std::nullopt;
-    }
-    return static_cast<int>(s.columnInt(column));
-}
-
-SessionRow sessionFrom(const Statement& s) {
-    SessionRow row;
-    row.id = s.columnInt(0);
-    row.started_wall_us = s.columnInt(1);
-    row.ended_wall_us = s.columnOptInt(2);
-    row.duration_us = s.columnOptInt(3);
-    row.client = s.columnText(4);
-    row.upstream = s.columnText(5);
-    row.path = s.columnText(6);
-    row.subprotocol = s.columnText(7);
-    row.headers_json = s.columnText(8);
-    row.http_status = optInt(s, 9);
-    row.user_id = s.columnOptInt(10);
-    row.user_name = s.columnText(11);
-    row.client_ip = s.columnText(12);
-    row.user_agent = s.columnText(13);
-    row.token_expiry = s.columnText(14);
-    row.finger_print = s.columnText(15);
-    row.auth_token = s.columnText(16);
-    row.claims_json = s.columnText(17);
-    row.close_code = optInt(s, 18);
-    row.close_reason = s.columnText(19);
-    row.closed_by = s.columnText(20);
-    row.error = s.columnText(21);
-    row.label = s.columnText(22);
-    row.replay_of = s.columnOptInt(23);
-    row.derived_from = s.columnOptInt(24);
-    row.frames = s.columnInt(25);
-    row.bytes = s.columnInt(26);
-    return row;
-}
-
-StoredFinding findingFrom(const Statement& s) {
-    StoredFinding row;
-    Finding& f = row.finding;
-    f.rule = s.columnText(0);
-    // A severity this build does not know (a file edited by hand) reads as an error: --fail-on
-    // must not pass over it.
-    if (!parseSeverity(s.columnText(1), f.severity)) {
-        f.severity = Severity::Error;
-    }
-    f.session = s.columnInt(2);
-    f.seq = s.columnInt(3);
-    f.t_us = s.columnInt(4);
-    f.wall_us = s.columnInt(5);
-    f.sentence = s.columnText(6);
-    f.section = s.columnText(7);
-    row.source = s.columnText(8);
-    return row;
-}
-
-ApiCallRow apiCallFrom(const Statement& s) {
-    ApiCallRow row;
-    row.id = s.columnInt(0);
-    row.started_wall_us = s.columnInt(1);
-    row.method = s.columnText(2);
-    row.path = s.columnText(3);
-    row.status = static_cast<int>(s.columnInt(4));
-    row.request_headers_json = s.columnText(5);
-    row.request_body = s.columnBlob(6);
-    row.response_headers_json = s.columnText(7);
-    row.response_body = s.columnBlob(8);
-    return row;
-}
-
-// Fills row in place: stats reuses one row, so its strings keep their capacity.
-void summaryFrom(const Statement& s, FrameSummary& row) {
-    row.session = s.columnInt(0);
-    row.dir = directionFrom(s.columnInt(1));
-    row.op = static_cast<Opcode>(s.columnInt(2) & 0xf);
-    row.flags = static_cast<uint32_t>(s.columnInt(3));
-    row.t_us = s.columnInt(4);
-    row.fwd_us = s.isNull(5) ? -1 : s.columnInt(5);
-    row.wall_us = s.columnInt(6);
-    row.size = static_cast<uint64_t>(s.columnInt(7));
-    row.kind = kindFrom(s.columnInt(8));
-    row.name = s.columnText(9);
-    row.payload = s.isNull(10) ? std::string() : s.columnBlob(10);
-    row.seq = s.columnInt(11);
-}
-
 }  // namespace
 
 class SqliteReader::Impl {
@@ -157,7 +69,7 @@ public:
     std::vector<SessionRow> sessions() {
         std::vector<SessionRow> rows;
         while (allSessions_.step()) {
-            rows.push_back(sessionFrom(allSessions_));
+            rows.push_back(readSession(SqliteColumns{allSessions_}));
         }
         allSessions_.reset();
         return rows;
@@ -167,7 +79,7 @@ public:
         oneSession_.bind(1, id);
         std::optional<SessionRow> row;
         if (oneSession_.step()) {
-            row = sessionFrom(oneSession_);
+            row = readSession(SqliteColumns{oneSession_});
         }
         oneSession_.reset();
         return row;
@@ -175,7 +87,7 @@ public:
 
     void frames(int64_t sessionId, const std::function<bool(const FrameRow&)>& fn) {
         frames_.bind(1, sessionId);
-        eachRow(frames_, [&] { return fn(frameFrom(frames_)); });
+        eachRow(frames_, [&] { return fn(readFrame(SqliteColumns{frames_})); });
     }
 
     std::vector<ApiCallRow> sessionApiCalls(int64_t sessionId) {
@@ -189,7 +101,7 @@ public:
         }
         sessionApiCalls_->bind(1, sessionId);
         eachRow(*sessionApiCalls_, [&] {
-            rows.push_back(apiCallFrom(*sessionApiCalls_));
+            rows.push_back(readApiCall(SqliteColumns{*sessionApiCalls_}));
             return true;
         });
         return rows;
@@ -199,7 +111,7 @@ public:
         std::vector<StoredFinding> rows;
         findings_.bind(1, sessionId);
         eachRow(findings_, [&] {
-            rows.push_back(findingFrom(findings_));
+            rows.push_back(readFinding(SqliteColumns{findings_}));
             return true;
         });
         return rows;
@@ -219,7 +131,7 @@ public:
         for (size_t i = 0; i < filteredSql_.values.size(); ++i) {
             bindValue(statement, 3 + static_cast<int>(i), filteredSql_.values[i]);
         }
-        eachRow(statement, [&] { return fn(frameFrom(statement)); });
+        eachRow(statement, [&] { return fn(readFrame(SqliteColumns{statement})); });
     }
 
     std::vector<SystemPingCall> systemPingCalls(std::optional<int64_t> sessionId) {
@@ -233,7 +145,7 @@ public:
         }
         FrameSummary row;
         eachRow(statement, [&] {
-            summaryFrom(statement, row);
+            readSummary(SqliteColumns{statement}, row);
             return fn(row);
         });
     }
