@@ -17,6 +17,7 @@
 // Exit 0 when ok, 1 when the page is not (it never got ready, a selector never came, console
 // errors), 2 when the check could not run (bad arguments, no firefox, the browser did not start);
 // error names the cause.
+import { exitAfterOutput } from './exit.mjs';
 import puppeteer from 'puppeteer-core';
 
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,7 @@ import { parseArgs } from 'node:util';
 function finish(code, fields) {
   const line = { ok: code === 0, error: '', consoleErrors: [], title: '', readyCounts: {}, counts: {}, ...fields };
   process.stdout.write(JSON.stringify(line) + '\n');
-  process.exit(code);
+  return exitAfterOutput(code);
 }
 
 function firstLine(e) {
@@ -48,19 +49,19 @@ try {
     },
   }));
 } catch (e) {
-  finish(2, { error: `firefox-check.mjs: ${firstLine(e)}` });
+  await finish(2, { error: `firefox-check.mjs: ${firstLine(e)}` });
 }
 if (!options.url) {
-  finish(2, { error: 'firefox-check.mjs: --url is required (the page to open, e.g. http://127.0.0.1:8090/#/)' });
+  await finish(2, { error: 'firefox-check.mjs: --url is required (the page to open, e.g. http://127.0.0.1:8090/#/)' });
 }
 const timeoutMs = Number(options.timeout);
 if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-  finish(2, { error: `firefox-check.mjs: --timeout must be a positive number of milliseconds, not '${options.timeout}'` });
+  await finish(2, { error: `firefox-check.mjs: --timeout must be a positive number of milliseconds, not '${options.timeout}'` });
 }
 try {
   accessSync(options.firefox, constants.X_OK);
 } catch {
-  finish(2, { error: `firefox-check.mjs: no firefox at ${options.firefox} (apt-get install firefox-esr, or scripts/install-deps --tests)` });
+  await finish(2, { error: `firefox-check.mjs: no firefox at ${options.firefox} (apt-get install firefox-esr, or scripts/install-deps --tests)` });
 }
 
 // A fresh profile every run: no cache, cookie or session restore from an earlier one.
@@ -105,7 +106,7 @@ try {
   await browser?.close().catch(() => {});
   rmSync(profile, { recursive: true, force: true });
 }
-finish(code, { ...result, consoleErrors });
+await finish(code, { ...result, consoleErrors });
 
 // The steps on the page; a step that fails says which in error, with what was seen up to it.
 async function checkPage(tab) {

@@ -18,6 +18,7 @@
 // page saw) and the browser console's errors and warnings (consoleErrors). Exit 0 when the page
 // says ok, 1 when it does not, 2 when it could not run (bad arguments, no browser, the page did
 // not load: its error names the cause, e.g. net::ERR_CERT_AUTHORITY_INVALID).
+import { exitAfterOutput } from './exit.mjs';
 import { launchChromium } from './chromium.mjs';
 
 import { readFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 function fail(code, message, extra = {}) {
   process.stdout.write(JSON.stringify({ ok: false, error: message, ...extra }) + '\n');
-  process.exit(code);
+  return exitAfterOutput(code);
 }
 
 let options;
@@ -49,23 +50,23 @@ try {
     },
   }));
 } catch (e) {
-  fail(2, `open-page.mjs: ${e.message}`);
+  await fail(2, `open-page.mjs: ${e.message}`);
 }
 if (!options.api && !options.url) {
-  fail(2, 'open-page.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1), or --url');
+  await fail(2, 'open-page.mjs: --api is required (the API base URL, e.g. http://127.0.0.1:8081/api/v1), or --url');
 }
 const timeoutMs = Number(options.timeout);
 
 // The page alone, on 127.0.0.1 and a port of its own (not with --url: the caller serves it).
-function servePage() {
+async function servePage() {
   if (!/^[\w-]+\.html$/.test(options.page)) {
-    fail(2, `open-page.mjs: --page must name a page of ${here}, e.g. login.html`);
+    await fail(2, `open-page.mjs: --page must name a page of ${here}, e.g. login.html`);
   }
   let page;
   try {
     page = readFileSync(join(here, options.page));
   } catch (e) {
-    fail(2, `open-page.mjs: cannot read ${options.page}: ${e.message}`);
+    await fail(2, `open-page.mjs: cannot read ${options.page}: ${e.message}`);
   }
   return createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
@@ -86,7 +87,7 @@ function servePage() {
 let server = null;
 let pageUrl = options.url;
 if (!pageUrl) {
-  server = servePage();
+  server = await servePage();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${server.address().port}/${options.page}?` +
     new URLSearchParams({ api: options.api, user: options.user, password: options.password, timeout: timeoutMs });
@@ -118,4 +119,4 @@ try {
   await browser?.close();
   server?.close();
 }
-process.exit(code);
+await exitAfterOutput(code);

@@ -27,6 +27,7 @@
 // Prints one JSON line on stdout (the last line): ok, error, scenario, saw (what the page showed)
 // and consoleErrors (the browser's errors and warnings, but for the 400 the bad filter asks for).
 // Exit 0 when ok, 1 when a check of the page failed, 2 when it could not run.
+import { exitAfterOutput } from './exit.mjs';
 import { launchChromium } from './chromium.mjs';
 
 import { parseArgs } from 'node:util';
@@ -37,7 +38,7 @@ function print(value) {
 
 function fail(code, message) {
   print({ ok: false, error: message });
-  process.exit(code);
+  return exitAfterOutput(code);
 }
 
 let options;
@@ -56,10 +57,10 @@ try {
     },
   }));
 } catch (e) {
-  fail(2, `ui-check.mjs: ${e.message}`);
+  await fail(2, `ui-check.mjs: ${e.message}`);
 }
 if (!options.url || !options.scenario) {
-  fail(2, 'ui-check.mjs: --url and --scenario are required');
+  await fail(2, 'ui-check.mjs: --url and --scenario are required');
 }
 const timeout = Number(options.timeout);
 
@@ -513,7 +514,7 @@ const scenarios = {
 
 const scenario = scenarios[options.scenario];
 if (!scenario) {
-  fail(2, `ui-check.mjs: no scenario ${options.scenario} (${Object.keys(scenarios).join(', ')})`);
+  await fail(2, `ui-check.mjs: no scenario ${options.scenario} (${Object.keys(scenarios).join(', ')})`);
 }
 
 // A viewport the size of a laptop's browser window.
@@ -541,11 +542,11 @@ try {
     if (e instanceof CheckFailed || e.name === 'TimeoutError') {
       code = 1;
     }
-    print({ ok: false, scenario: options.scenario, error: `${e.message.split("\n").slice(0, process.env.UI_CHECK_DEBUG ? 30 : 1).join(" | ")} (at ${url})`, consoleErrors });
+    print({ ok: false, scenario: options.scenario, error: `${e.message.split("\n").slice(0, process.env.UI_CHECK_DEBUG ? 30 : 8).join(" | ")} (at ${url})`, consoleErrors });
   }
 } catch (e) {
   print({ ok: false, scenario: options.scenario, error: `ui-check.mjs: ${e.message.split('\n')[0]}`, consoleErrors });
 } finally {
   await browser?.close();
 }
-process.exit(code);
+await exitAfterOutput(code);
