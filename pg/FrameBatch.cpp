@@ -1,6 +1,7 @@
 #include "FrameBatch.h"
 
 #include "FrameWords.h"
+#include "JsonbFidelity.h"
 
 #include "store/Database.h"
 #include "store/Statement.h"
@@ -98,7 +99,8 @@ std::vector<int64_t> FrameBatch::peekWallTimes(Database& db, int64_t afterId, in
 }
 
 bool docCandidate(const LocalFrame& frame) {
-    return frame.json && isPgText(frame.payload) && frame.payload.find("\\u0000") == std::string::npos;
+    return frame.json && isPgText(frame.payload) && frame.payload.find("\\u0000") == std::string::npos &&
+           jsonbReadsLikeSqlite(frame.payload);
 }
 
 std::string FrameBatch::encode(const std::map<int64_t, int64_t>& sessionIds, const std::map<int64_t, int64_t>& nameIds,

@@ -57,9 +57,11 @@ private:
     bool full_ = false;
 };
 
-// The payload as doc, when the server may take it as jsonb: JSON by SQLite's json_valid, valid
-// UTF-8 without NUL, and no \u0000 (jsonb refuses it). What the server still refuses (nesting
-// past its stack, numbers past numeric's range) is found by the shipper's fallback path.
+// The payload as doc, when the server may take it as jsonb and reads it as SQLite does
+// (pg/JsonbFidelity.h): JSON by SQLite's json_valid and by rtmtap's strict scanner, valid UTF-8
+// without NUL, no \u0000 (jsonb refuses it), no repeated or escaped key, no number a double
+// cannot hold. What the server still refuses (nesting past its stack) is found by the shipper's
+// fallback path.
 bool docCandidate(const LocalFrame& frame);
 
 }  // namespace rtmtap::pg

@@ -2,17 +2,34 @@
 
 #include "PgConnection.h"
 
+#include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <utility>
+#include <variant>
 
 namespace rtmtap::pg {
 namespace {
 
 // PostgreSQL refuses a lexeme longer than this in a tsquery (and a tsvector).
 constexpr size_t kMaxLexemeBytes = 2046;
+
+// Integers a double holds exactly: SQLite compares a JSON real with the value as doubles.
+constexpr int64_t kMaxExactInteger = int64_t{1} << 53;
+
+// Text jsonb holds as it is: valid UTF-8, no control character (PostgreSQL refuses \u0000, and
+// a key or value with others is left to the path test rather than reasoned about).
+bool jsonbText(const std::string& text) {
+    for (unsigned char c : text) {
+        if (c < 0x20) {
+            return false;
+        }
+    }
+    return isValidUtf8(text);
+}
 
 bool globMatches(const std::string& pattern, const std::string& text) {
     return sqlite3_strglob(pattern.c_str(), text.c_str()) == 0;
@@ -101,6 +118,60 @@ std::string PgFrameFilter::pathArray(const JsonPath& path) {
     return PgConnection::textArray(steps);
 }
 
+std::optional<std::string> PgFrameFilter::containment(const JsonCondition& condition) {
+    std::string value;
+    switch (condition.type) {
+        case JsonCondition::Type::Null:
+            value = "null";
+            break;
+        case JsonCondition::Type::True:
+            value = "true";
+            break;
+        case JsonCondition::Type::False:
+            value = "false";
+            break;
+        case JsonCondition::Type::Integer: {
+            const int64_t integer = std::get<int64_t>(condition.value);
+            if (integer > kMaxExactInteger || integer < -kMaxExactInteger) {
+                return std::nullopt;
+            }
+            value = std::to_string(integer);
+            break;
+        }
+        case JsonCondition::Type::Real: {
+            const double real = std::get<double>(condition.value);
+            // Below 2^53 only: SQLite may compare an integer of the payload with it as a double.
+            if (!(std::fabs(real) < static_cast<double>(kMaxExactInteger)) || real != std::trunc(real)) {
+                return std::nullopt;
+            }
+            value = std::to_string(static_cast<int64_t>(real));
+            break;
+        }
+        case JsonCondition::Type::Text: {
+            const std::string& text = std::get<std::string>(condition.value);
+            if (!jsonbText(text)) {
+                return std::nullopt;
+            }
+            value = jsonString(text);
+            break;
+        }
+    }
+    const std::vector<JsonPathStep>& steps = condition.path.steps();
+    if (steps.empty()) {
+        return std::nullopt;
+    }
+    for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
+        if (step->isIndex()) {
+            value = "[" + value + "]";
+        } else if (!jsonbText(step->key) || step->key.find_first_of("\"\\") != std::string::npos) {
+            return std::nullopt;  // SQLite's path reads a quote or backslash in a key its own way
+        } else {
+            value = "{" + jsonString(step->key) + ":" + value + "}";
+        }
+    }
+    return value;
+}
+
 PgFrameFilterSql PgFrameFilter::toSql(const FrameFilter& filter, const PgFilterLookups& lookups, int firstParam) {
     PgFrameFilterSql out;
     ParamList params(out, firstParam);
@@ -122,12 +193,12 @@ PgFrameFilterSql PgFrameFilter::toSql(const FrameFilter& filter, const PgFilterL
         terms.push_back(kTextFrames);
     }
     for (const JsonCondition& condition : filter.wheres) {
-        // Where the path leads to something, and the payloads PostgreSQL refused as JSON (doc
-        // NULL), which SQLite may still read: a containment of the value would miss what jsonb
-        // reads otherwise than SQLite (the last of duplicate keys, a number with more digits
-        // than a double holds, an integer past int64), so the recheck decides.
-        terms.push_back("(f.doc #> " + params.add(pathArray(condition.path)) +
-                        "::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2)))");
+        // Payloads without doc (refused by PostgreSQL, or read otherwise by jsonb) stay
+        // candidates: SQLite may read them.
+        std::optional<std::string> contained = containment(condition);
+        std::string test = contained ? "f.doc @> " + params.add(*contained) + "::jsonb"
+                                     : "f.doc #> " + params.add(pathArray(condition.path)) + "::text[] IS NOT NULL";
+        terms.push_back("(" + test + " OR (f.doc IS NULL AND f.op IN (1, 2)))");
         out.recheckWheres.push_back(condition);
     }
     if (!filter.findings.empty()) {

@@ -7,16 +7,19 @@
 //   - --text: the tokens of every word as one tsquery over f.words (quoted lexemes AND'ed, as
 //     ftsQuery() AND's them for FTS5); a word of several tokens, or none, or one the tsquery cannot
 //     hold, is checked again on each candidate (recheckWords) with SQLite's own GLOB;
-//   - --where: the frames whose doc has something at the path (`f.doc #> $n`), plus the payloads
-//     PostgreSQL refused as JSON (doc NULL); every candidate is checked again with SQLite's
-//     json_extract (recheckWheres). Not `doc @> value`, which the GIN index serves: jsonb keeps
-//     the last of duplicate keys where SQLite reads the first, and compares numbers as numeric
-//     where SQLite compares doubles (0.10000000000000001 = 0.1, an integer past int64 as a
-//     real), so a containment would miss frames SQLite finds.
+//   - --where PATH=VALUE with a text, null, true, false or an integer up to 2^53 (a real with no
+//     fraction counts as one): `f.doc @> $n::jsonb` ({"payload":{"message":{"message_type":5}}}),
+//     which the GIN index frames_by_doc serves, or doc NULL (found through the partial index
+//     frames_without_doc): the shipper stores doc only where jsonb reads the payload as SQLite
+//     does for such a value (pg/JsonbFidelity.h: no repeated or escaped key, no number a double
+//     cannot hold). Any other value (a fraction) takes the frames with something at the path
+//     (`f.doc #> $n IS NOT NULL`) or doc NULL. Every candidate is checked again with SQLite's
+//     json_extract (recheckWheres): containment is wider (a[1]=5 takes a 5 anywhere in a).
 // Integers come from typed fields and are written into the SQL, as store/FrameFilter.cpp does.
 #include "store/FrameFilter.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,8 +57,11 @@ public:
     static std::string tsQuery(const std::vector<std::string>& words, std::vector<std::string>& recheck);
     // The path as a text[] literal for #>: {payload,message,0}.
     static std::string pathArray(const JsonPath& path);
-    // A PostgreSQL array literal of texts: {"a","b\"c"}.
-
+    // The jsonb value whose containment takes every frame the condition matches (and more):
+    // {"a":[{"b":5}]} for a[0].b=5; nothing when containment cannot be trusted for this value or
+    // path (a fraction, an integer past 2^53, text jsonb cannot hold, a key SQLite's path syntax
+    // reads otherwise).
+    static std::optional<std::string> containment(const JsonCondition& condition);
 };
 
 }  // namespace rtmtap::pg

@@ -11,7 +11,8 @@ namespace {
 // day partition never scans it (PostgreSQL proves from the constraint that no row there belongs
 // to the new day); names are unique by md5(name), not by name, because a btree entry holds at most
 // ~2.7 kB and a hostile event name can be 1 MiB; jsonb_or_null lets the shipper's fallback path keep a row whose JSON the
-// server refuses (doc NULL) instead of failing its batch.
+// server refuses (doc NULL) instead of failing its batch; frames_without_doc finds the text and
+// binary frames without doc, which every --where must recheck beside what frames_by_doc finds.
 const char* const kSchemaV1 = R"SQL(
 CREATE SCHEMA IF NOT EXISTS rtmtap;
 CREATE TABLE rtmtap.meta(key text PRIMARY KEY, value text NOT NULL);
@@ -73,6 +74,7 @@ CREATE INDEX frames_by_message ON rtmtap.frames(message_id) WHERE message_id IS 
 CREATE INDEX frames_by_user ON rtmtap.frames(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX frames_by_words ON rtmtap.frames USING gin(words);
 CREATE INDEX frames_by_doc ON rtmtap.frames USING gin(doc jsonb_path_ops);
+CREATE INDEX frames_without_doc ON rtmtap.frames(id) WHERE doc IS NULL AND op IN (1, 2);
 
 CREATE TABLE rtmtap.api_calls(
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

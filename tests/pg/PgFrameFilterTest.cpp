@@ -1,7 +1,8 @@
 // pg/PgFrameFilter: a FrameFilter as SQL over rtmtap.frames. The globs are matched as SQLite's
 // GLOB matches them, the words become one tsquery with the words it cannot decide left for the
-// recheck, and every --where condition takes the frames with something at its path (the exact
-// answer comes from pg/FrameRecheck, tested in FrameRecheckTest).
+// recheck, and every --where condition becomes a containment the GIN index serves where jsonb
+// and SQLite agree on the value, else the frames with something at its path (the exact answer
+// comes from pg/FrameRecheck, tested in FrameRecheckTest).
 #include "pg/PgConnection.h"
 #include "pg/PgFrameFilter.h"
 
@@ -112,15 +113,43 @@ TEST(PgFrameFilterTest, WhereTakesTheFramesWithSomethingAtThePathForTheRecheck) 
     EXPECT_EQ(PgFrameFilter::pathArray(parseWhere("k\xc3\xa9y.x y=1").path), "{\"k\xc3\xa9y\",\"x y\"}");
 
     FrameFilter filter;
-    filter.wheres = {parseWhere("a=1"), parseWhere("b.c=\"x\"")};
+    filter.wheres = {parseWhere("a=0.5"), parseWhere("b.c=99999999999999999")};
     PgFrameFilterSql sql = PgFrameFilter::toSql(filter, {}, 1);
-    // Payloads PostgreSQL refused as JSON (doc NULL) stay candidates: SQLite may read them.
+    // Payloads without doc stay candidates: SQLite may read them.
     EXPECT_EQ(sql.condition,
               "(f.doc #> $1::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2))) AND "
               "(f.doc #> $2::text[] IS NOT NULL OR (f.doc IS NULL AND f.op IN (1, 2)))");
     EXPECT_EQ(sql.params, (Strings{R"({"a"})", R"({"b","c"})"}));
     ASSERT_EQ(sql.recheckWheres.size(), 2u);
     EXPECT_TRUE(sql.needsRecheck());
+}
+
+TEST(PgFrameFilterTest, WhereValuesJsonbHoldsAsSqliteDoesBecomeAContainment) {
+    auto containment = [](const std::string& where) {
+        return PgFrameFilter::containment(parseWhere(where)).value_or("(none)");
+    };
+    EXPECT_EQ(containment("payload.message.message_type=5"), R"({"payload":{"message":{"message_type":5}}})");
+    EXPECT_EQ(containment("a[0].b=null"), R"({"a":[{"b":null}]})");
+    EXPECT_EQ(containment("$.a=true"), R"({"a":true})");
+    EXPECT_EQ(containment("a=false"), R"({"a":false})");
+    EXPECT_EQ(containment("a=5.0"), R"({"a":5})");
+    EXPECT_EQ(containment("a=-9007199254740992"), R"({"a":-9007199254740992})");
+    EXPECT_EQ(containment("a=\"5\""), R"({"a":"5"})");
+    EXPECT_EQ(containment("k\xc3\xa9y.x y=say \"hi\""), "{\"k\xc3\xa9y\":{\"x y\":\"say \\\"hi\\\"\"}}");
+    // Values and keys containment cannot be trusted with: the path test and the recheck.
+    for (const char* where : {"a=0.1", "a=9007199254740993", "a=1e300", "a=-9007199254740993.0", "a=\xff",
+                              "a=line\nbreak"}) {
+        EXPECT_EQ(containment(where), "(none)") << where;
+    }
+
+    FrameFilter filter;
+    filter.wheres = {parseWhere("a=1"), parseWhere("b.c=\"x\"")};
+    PgFrameFilterSql sql = PgFrameFilter::toSql(filter, {}, 1);
+    EXPECT_EQ(sql.condition,
+              "(f.doc @> $1::jsonb OR (f.doc IS NULL AND f.op IN (1, 2))) AND "
+              "(f.doc @> $2::jsonb OR (f.doc IS NULL AND f.op IN (1, 2)))");
+    EXPECT_EQ(sql.params, (Strings{R"({"a":1})", R"({"b":{"c":"x"}})"}));
+    EXPECT_EQ(sql.recheckWheres.size(), 2u);
 }
 
 }  // namespace

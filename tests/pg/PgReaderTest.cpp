@@ -5,6 +5,7 @@
 // server that is not there, has no schema or a newer one.
 #include "pg/OpenReader.h"
 #include "pg/PgConnection.h"
+#include "pg/PgFrameFilter.h"
 #include "pg/PgReader.h"
 #include "store/Recorder.h"
 #include "store/TextIndex.h"
@@ -18,6 +19,10 @@
 namespace rtmtap {
 namespace {
 
+using pg::PgConnection;
+using pg::PgFrameFilter;
+using pg::PgFrameFilterSql;
+using pg::PgResult;
 using test::PgCluster;
 
 Message frame(int64_t session, int64_t seq, Opcode op, std::string payload) {
@@ -46,6 +51,10 @@ const std::vector<std::string> kPayloads = {
     R"({"command":"ws_auth","a":null,"b":"a*b"})",
     R"({"command":"ws_ephemeral_typing","a":12345678901234567890})",  // past int64: a real to SQLite
     R"({"a":{"b":[{"c":"x.y"}]},"b":"..."})",
+    R"({"event":"user.online","x":{"a":7,"a":8},"b":[7,8]})",          // a repeated key deeper down
+    R"({"event":"user.online","\u0061":7})",                           // SQLite matches keys as written
+    R"({"event":"user.online","a":5.0000000000000001})",               // the double 5
+    R"({"event":"user.online","a":1e-400})",                           // the double 0
     "not json post",
     "\xff\xfe post binary",
     "",
@@ -129,12 +138,37 @@ TEST_F(PgReaderTest, TextWordsGiveWhatSqliteGives) {
 
 TEST_F(PgReaderTest, WhereConditionsGiveWhatSqliteGives) {
     for (const char* where : {"a=5", "a=5.0", "a=\"5\"", "a=null", "a[1]=true", "a[0]=true (none)", "a=0.1",
-                              "a=6 (none)", "a.b[0].c=x.y", "a=12345678901234567890", "s=nul (none)"}) {
+                              "a=6 (none)", "a.b[0].c=x.y", "a=12345678901234567890", "s=nul (none)", "x.a=7",
+                              "x.a=8 (none)", "b[1]=8", "b[0]=8 (none)", "a=7 (none)", "a=0", "a=\"x.y\" (none)",
+                              "a.b[0].c=\"x.y\"", "event=user.online"}) {
         std::string text = where;
         FrameFilter filter;
         filter.wheres = {parseWhere(text.substr(0, text.find(' ')))};
         expectSame(filter, std::string("--where ") + where);
     }
+}
+
+// The plan of a --where of an integer, with sequential scans priced out: the GIN index on doc
+// and the partial index of the frames without doc serve it, nothing is read whole.
+TEST_F(PgReaderTest, WhereOfAnIntegerIsServedByTheDocIndexes) {
+    FrameFilter filter;
+    filter.wheres = {parseWhere("x.a=7")};
+    const PgFrameFilterSql sql = PgFrameFilter::toSql(filter, {}, 1);
+    ASSERT_NE(sql.condition.find("f.doc @> $1::jsonb"), std::string::npos) << sql.condition;
+    PgConnection db(url_);
+    db.exec("SET enable_seqscan = off");
+    PgResult plan = db.query("EXPLAIN SELECT f.id FROM rtmtap.frames f WHERE " + sql.condition, {sql.params[0]});
+    std::string text;
+    for (int r = 0; r < plan.rows(); ++r) {
+        text += plan.text(r, 0) + "\n";
+    }
+    EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << text;
+    EXPECT_NE(text.find("(doc @> "), std::string::npos) << text;
+    EXPECT_NE(text.find("Bitmap Index Scan"), std::string::npos) << text;
+    // Only the payloads jsonb reads as SQLite does went as doc: the repeated and escaped keys
+    // and the numbers past a double did not.
+    PgResult docs = db.query("SELECT count(*) FROM rtmtap.frames WHERE doc IS NULL AND op IN (1, 2)");
+    EXPECT_EQ(docs.integer(0, 0), 2 * 2 * 12) << "2 sessions x text and binary x the 12 payloads without doc";
 }
 
 TEST_F(PgReaderTest, OtherFiltersAndCombinationsGiveWhatSqliteGives) {
