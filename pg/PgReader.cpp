@@ -4,6 +4,7 @@
 #include "PgConnection.h"
 #include "PgFrameFilter.h"
 #include "PgSchema.h"
+#include "ShipLock.h"
 #include "store/FrameRows.h"
 
 #include <utility>
@@ -162,8 +163,8 @@ std::vector<SystemPingCall> PgReader::systemPingCalls(std::optional<int64_t> ses
 }
 
 int64_t PgReader::lastFrameId() {
-    PgResult r = db_->query("SELECT coalesce(max(id), 0)::bigint FROM rtmtap.frames");
-    return r.rows() ? r.integer(0, 0) : 0;
+    // Not max(id): concurrent shippers commit out of id order (ShipLock.h).
+    return settledFrameId(*db_);
 }
 
 PgFrameFilterSql PgReader::filterSql(const FrameFilter& filter, int firstParam) {

@@ -3,6 +3,7 @@
 #include "PgConnection.h"
 #include "PgError.h"
 #include "PgSchema.h"
+#include "ShipLock.h"
 #include "ShipRetry.h"
 #include "ShipTable.h"
 
@@ -176,6 +177,7 @@ bool Shipper::shipBatch(bool staged) {
     partitions_.ensure(db, FrameBatch::peekWallTimes(*local_, framesUpto_, limit));
 
     db.exec("BEGIN");
+    holdShipLock(db);  // before any frame id is taken: followers wait for this batch (ShipLock.h)
     // The server's marks are the truth: another shipper of the same file waits here.
     PgResult marks = db.query(
         "SELECT frames_upto, api_calls_upto, findings_upto, gaps_upto, rule_counts_upto, "
