@@ -119,42 +119,25 @@ std::string PgFrameFilter::pathArray(const JsonPath& path) {
 }
 
 std::optional<std::string> PgFrameFilter::containment(const JsonCondition& condition) {
-    std::string value;
-    switch (condition.type) {
-        case JsonCondition::Type::Null:
-            value = "null";
-            break;
-        case JsonCondition::Type::True:
-            value = "true";
-            break;
-        case JsonCondition::Type::False:
-            value = "false";
-            break;
-        case JsonCondition::Type::Integer: {
-            const int64_t integer = std::get<int64_t>(condition.value);
-            if (integer > kMaxExactInteger || integer < -kMaxExactInteger) {
-                return std::nullopt;
-            }
-            value = std::to_string(integer);
-            break;
+    std::string value = scalarText(condition);
+    if (condition.type == JsonCondition::Type::Integer) {
+        const int64_t integer = std::get<int64_t>(condition.value);
+        if (integer > kMaxExactInteger || integer < -kMaxExactInteger) {
+            return std::nullopt;
         }
-        case JsonCondition::Type::Real: {
-            const double real = std::get<double>(condition.value);
-            // Below 2^53 only: SQLite may compare an integer of the payload with it as a double.
-            if (!(std::fabs(real) < static_cast<double>(kMaxExactInteger)) || real != std::trunc(real)) {
-                return std::nullopt;
-            }
-            value = std::to_string(static_cast<int64_t>(real));
-            break;
+    } else if (condition.type == JsonCondition::Type::Real) {
+        // A whole number below 2^53 only (%.17g then writes its digits): SQLite may compare an
+        // integer of the payload with it as a double.
+        const double real = std::get<double>(condition.value);
+        if (!(std::fabs(real) < static_cast<double>(kMaxExactInteger)) || real != std::trunc(real)) {
+            return std::nullopt;
         }
-        case JsonCondition::Type::Text: {
-            const std::string& text = std::get<std::string>(condition.value);
-            if (!jsonbText(text)) {
-                return std::nullopt;
-            }
-            value = jsonString(text);
-            break;
+    } else if (condition.type == JsonCondition::Type::Text) {
+        const std::string& text = std::get<std::string>(condition.value);
+        if (!jsonbText(text)) {
+            return std::nullopt;
         }
+        value = jsonString(text);
     }
     const std::vector<JsonPathStep>& steps = condition.path.steps();
     if (steps.empty()) {

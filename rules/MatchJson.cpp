@@ -2,7 +2,6 @@
 
 #include "protocol/JsonText.h"
 
-#include <cstdio>
 #include <stdexcept>
 
 namespace rtmtap {
@@ -27,30 +26,8 @@ std::string number(int64_t value) {
 // PATH=VALUE as parseWhere reads it back: text is always quoted ("5" stays a string), a real
 // number with every digit it needs.
 std::string whereText(const JsonCondition& c) {
-    std::string value;
-    switch (c.type) {
-    case JsonCondition::Type::Null:
-        value = "null";
-        break;
-    case JsonCondition::Type::True:
-        value = "true";
-        break;
-    case JsonCondition::Type::False:
-        value = "false";
-        break;
-    case JsonCondition::Type::Integer:
-        value = std::to_string(std::get<int64_t>(c.value));
-        break;
-    case JsonCondition::Type::Real: {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", std::get<double>(c.value));
-        value = buffer;
-        break;
-    }
-    case JsonCondition::Type::Text:
-        value = "\"" + std::get<std::string>(c.value) + "\"";
-        break;
-    }
+    const std::string value =
+        c.type == JsonCondition::Type::Text ? "\"" + std::get<std::string>(c.value) + "\"" : scalarText(c);
     return c.path.dotted() + "=" + value;
 }
 

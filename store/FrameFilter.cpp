@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -169,6 +170,27 @@ JsonCondition parseWhere(const std::string& text) {
         }
     }
     return c;
+}
+
+std::string scalarText(const JsonCondition& condition) {
+    switch (condition.type) {
+        case JsonCondition::Type::Null:
+            return "null";
+        case JsonCondition::Type::True:
+            return "true";
+        case JsonCondition::Type::False:
+            return "false";
+        case JsonCondition::Type::Integer:
+            return std::to_string(std::get<int64_t>(condition.value));
+        case JsonCondition::Type::Real: {
+            char buffer[32];
+            std::snprintf(buffer, sizeof buffer, "%.17g", std::get<double>(condition.value));
+            return buffer;
+        }
+        case JsonCondition::Type::Text:
+            break;
+    }
+    return "";
 }
 
 bool FrameFilter::empty() const {

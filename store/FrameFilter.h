@@ -32,6 +32,10 @@ struct JsonCondition {
 // "where" takes the same text.)
 JsonCondition parseWhere(const std::string& text);
 
+// A --where value that is not text, as JSON writes it: null, true, false, an integer, a real with
+// every digit it needs (%.17g). "" for text, which each caller writes its own way.
+std::string scalarText(const JsonCondition& condition);
+
 struct FrameFilter {
     std::vector<int64_t> sessions;
     std::vector<Direction> dirs;
