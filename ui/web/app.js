@@ -1,7 +1,7 @@
 // rtmtap ui: the page. Plain ES modules, no build step; everything it reads comes from the
 // JSON API of the server that serves it (docs/ui-api.md).
 import { serverInfo } from './api.js';
-import { isTypingTarget, setReady } from './dom.js';
+import { isTypingTarget, loaded, loading } from './dom.js';
 import { onRoute, parseHash } from './router.js';
 import { SearchView } from './search.js';
 import { SessionView } from './session.js';
@@ -10,25 +10,28 @@ import { SessionsView } from './sessions.js';
 const root = document.getElementById('view');
 let current = null;
 
+// Every route is a load: a view that fetches takes a newer token, and one with nothing to fetch
+// (the same filters again) leaves this one to mark the page ready.
 function route(force) {
+  const token = loading();
   const place = parseHash();
   markNavigation(place.name);
   if (current && current.name === place.name && current.id === place.id) {
     current.view.update(place.params, force);
-    return;
-  }
-  current?.view.destroy();
-  setReady(false);
-  let view;
-  if (place.name === 'session') {
-    view = new SessionView(root, place.id, place.params);
-  } else if (place.name === 'search') {
-    view = new SearchView(root, place.params);
   } else {
-    document.title = 'rtmtap · sessions';
-    view = new SessionsView(root, place.params);
+    current?.view.destroy();
+    let view;
+    if (place.name === 'session') {
+      view = new SessionView(root, place.id, place.params);
+    } else if (place.name === 'search') {
+      view = new SearchView(root, place.params);
+    } else {
+      document.title = 'rtmtap · sessions';
+      view = new SessionsView(root, place.params);
+    }
+    current = { name: place.name, id: place.id, view };
   }
-  current = { name: place.name, id: place.id, view };
+  loaded(token);
 }
 
 function markNavigation(name) {

@@ -53,8 +53,21 @@ export function clear(el) {
 }
 
 // The view's "loaded" mark for tests and for people: "0" while a view fetches, "1" when shown.
-export function setReady(ready) {
-  document.body.dataset.ready = ready ? '1' : '0';
+// Only the latest load marks the page ready: an earlier one ending later (the answer to a filter
+// typed over since) must not say "1" while the newer one is still on its way.
+let latestLoad = 0;
+
+// The page is busy from here; the token goes to loaded().
+export function loading() {
+  latestLoad += 1;
+  document.body.dataset.ready = '0';
+  return latestLoad;
+}
+
+export function loaded(token) {
+  if (token === latestLoad) {
+    document.body.dataset.ready = '1';
+  }
 }
 
 export function isTypingTarget(el) {

@@ -4,6 +4,8 @@
 //   #/search?FILTERS                   frames across sessions
 // FILTERS are /api/frames's query parameters, unchanged (docs/ui-api.md).
 
+import { loading } from './dom.js';
+
 let handler = () => {};
 
 export function onRoute(fn) {
@@ -26,8 +28,11 @@ export function parseHash(hash = location.hash) {
   return { name: 'sessions', params };
 }
 
-// Goes to hash (a history entry); the same hash again re-runs its view's update.
+// Goes to hash (a history entry); the same hash again re-runs its view's update. The page is
+// not ready from here: the route runs on the hashchange event, after the address already shows
+// the new hash, and the old view's "ready" must not stand for the new one meanwhile.
 export function navigate(hash) {
+  loading();
   if (location.hash === hash) {
     handler(true);
   } else {

@@ -1,7 +1,7 @@
 // #/search?FILTERS : frames across every session (`rtmtap query`), in a virtualised list;
 // opening a result shows the frame in its session (#/session/ID?seq=N).
 import { getJson } from './api.js';
-import { clear, h, setReady } from './dom.js';
+import { clear, h, loaded, loading } from './dom.js';
 import { filterText, FRAME_FILTERS, FRAME_SWITCHES, parseFilterText, pickFilters, toSearchParams } from './filters.js';
 import { count, cut, localTime } from './format.js';
 import { navigate, searchHash, sessionHash } from './router.js';
@@ -67,7 +67,7 @@ export class SearchView {
     this.words = this.filters.filter(([name]) => name === 'text').flatMap(([, v]) => v.split(/\s+/)).filter(Boolean);
     this.input.value = filterText(this.filters);
     this.showError('');
-    setReady(false);
+    const token = loading();
     const query = toSearchParams(this.filters);
     const fetcher = ({ offset, limit }) => {
       const page = new URLSearchParams(query);
@@ -82,7 +82,7 @@ export class SearchView {
       this.table.loaded = true;
       this.table.setTotal(0);
     }
-    setReady(true);
+    loaded(token);
   }
 
   apply() {

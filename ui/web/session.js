@@ -4,7 +4,7 @@
 // session is open, frames recorded into it are appended as they come (/api/tail).
 import { apiUrl, getJson, opened, serverInfo, tail } from './api.js';
 import { copyText } from './clipboard.js';
-import { clear, h, setReady } from './dom.js';
+import { clear, h, loaded, loading } from './dom.js';
 import { filterText, FRAME_FILTERS, FRAME_SWITCHES, parseFilterText, pickFilters, sameFilters, toSearchParams } from './filters.js';
 import { bytes, count, cut, duration, isoUs, localTime, shellQuote, sinceStart } from './format.js';
 import { frameForDisplay, jsonTree } from './jsontree.js';
@@ -27,6 +27,7 @@ export class SessionView {
     this.buffered = [];
     this.queue = Promise.resolve();
     this.build();
+    this.loadToken = loading();  // busy from here: the load waits its turn in the queue
     this.enqueue(() => this.load(params));
   }
 
@@ -45,8 +46,14 @@ export class SessionView {
     return this.queue;
   }
 
+  // Busy from the call (the route marks the page ready when it returns): the change waits its
+  // turn in the queue.
   update(params, force) {
-    this.enqueue(() => this.changed(params, force));
+    const token = loading();
+    this.enqueue(async () => {
+      await this.changed(params, force);
+      loaded(token);
+    });
   }
 
   build() {
@@ -102,7 +109,6 @@ export class SessionView {
   }
 
   async load(params) {
-    setReady(false);
     try {
       [this.info, this.data] = await Promise.all([serverInfo(), getJson(`/api/sessions/${this.id}`)]);
     } catch (e) {
@@ -119,13 +125,13 @@ export class SessionView {
       await opened(this.stream);
     }
     await Promise.all([this.loadTimeline(), this.loadFrames(seqOf(params))]);
-    setReady(true);
+    loaded(this.loadToken);
   }
 
   fail(message) {
     clear(this.root).append(h('div', { class: 'view' }, h('div', { class: 'fatal' },
       h('h1', {}, `Session ${this.id}`), h('p', { class: 'error' }, message), h('a', { href: '#/' }, '← all sessions'))));
-    setReady(true);
+    loaded(this.loadToken);
   }
 
   // The URL changed while this session is open: new filters reload the table, a new seq selects.
@@ -136,17 +142,17 @@ export class SessionView {
     const filters = pickFilters(params, SESSION_NAMES);
     const seq = seqOf(params);
     if (force || !sameFilters(filters, this.filters)) {
-      setReady(false);
+      const token = loading();
       this.filters = filters;
       if (this.stream) {
         this.openTail();
       }
       await this.loadFrames(seq);
-      setReady(true);
+      loaded(token);
     } else if (seq !== null && seq !== this.frame?.seq) {
-      setReady(false);
+      const token = loading();
       await this.selectSeq(seq);
-      setReady(true);
+      loaded(token);
     }
   }
 

@@ -3,7 +3,7 @@
 // The bar takes `--since T --user ID --label 'bug *'` (sent to /api/sessions) and plain words,
 // which filter the rows shown by user, client and label as you type.
 import { getJson, tail } from './api.js';
-import { clear, h, setReady } from './dom.js';
+import { clear, h, loaded, loading } from './dom.js';
 import { parseFilterText, pickFilters, SESSION_FILTERS, filterText, toSearchParams } from './filters.js';
 import { count, duration, localTime } from './format.js';
 import { navigate, queryText, sessionHash } from './router.js';
@@ -65,9 +65,9 @@ export class SessionsView {
     this.words = (params.get('q') || '').split(/\s+/).filter(Boolean);
     this.input.value = [filterText(this.params, []), this.words.map((w) => (/\s|'/.test(w) ? `'${w}'` : w)).join(' ')]
       .filter(Boolean).join(' ');
-    setReady(false);
+    const token = loading();
     await this.refresh(true);
-    setReady(true);
+    loaded(token);
   }
 
   apply() {
