@@ -1,5 +1,7 @@
 #include "BurstWindow.h"
 
+#include "protocol/TimeSpan.h"
+
 #include <algorithm>
 
 namespace rtmtap {
@@ -11,7 +13,7 @@ void BurstWindow::reset() {
 }
 
 std::optional<Burst> BurstWindow::advance(int64_t t_us) {
-    while (!window_.empty() && window_.front().message.t_us <= t_us - kWindowUs) {
+    while (!window_.empty() && spanUs(window_.front().message.t_us, t_us) >= kWindowUs) {
         window_.pop_front();
     }
     if (burst_ && window_.size() <= limit_ / 2) {

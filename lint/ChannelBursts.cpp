@@ -1,5 +1,7 @@
 #include "ChannelBursts.h"
 
+#include "protocol/TimeSpan.h"
+
 namespace rtmtap {
 
 std::optional<ChannelBursts::Paced> ChannelBursts::onFrame(const LintFrame& frame) {
@@ -12,7 +14,7 @@ std::optional<ChannelBursts::Paced> ChannelBursts::onFrame(const LintFrame& fram
     }
     auto [it, first] = channels_.try_emplace(*channel);
     Last& last = it->second;
-    const int64_t gap = frame.message.t_us - last.t_us;
+    const int64_t gap = spanUs(last.t_us, frame.message.t_us);
     const bool tooSoon = !first && gap < windowUs_;
     Paced paced{*channel, tooSoon && !last.inBurst ? std::optional<int64_t>(gap) : std::nullopt};
     last.t_us = frame.message.t_us;

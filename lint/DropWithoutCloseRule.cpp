@@ -1,5 +1,7 @@
 #include "DropWithoutCloseRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 #include "ServerDrop.h"
 
@@ -68,7 +70,7 @@ void DropWithoutCloseRule::onFrame(const LintFrame& frame, const LintSession&, s
 }
 
 std::string DropWithoutCloseRule::before(const Recent& recent, const LintSessionEnd& end) const {
-    std::string text = describeDuration(end.ended_wall_us - recent.mark.message.wall_us) + " after " +
+    std::string text = describeDuration(spanUs(recent.mark.message.wall_us, end.ended_wall_us)) + " after " +
                        recent.mark.describe();
     if (recent.dropCause) {
         text += std::string(" (the real server drops a client for ") + recent.dropCause + ")";

@@ -1,5 +1,7 @@
 #include "LintEngine.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "ClientRules.h"
 #include "PayloadRules.h"
 #include "ServerRules.h"
@@ -137,7 +139,7 @@ std::vector<Finding> LintEngine::endSession(const LintSessionEnd& end) {
 }
 
 std::vector<Finding> LintEngine::lint(int64_t session, const std::vector<Message>& messages, const LintSessionEnd& end) {
-    startSession(session, messages.empty() ? 0 : messages.front().wall_us - messages.front().t_us);
+    startSession(session, messages.empty() ? 0 : spanUs(messages.front().t_us, messages.front().wall_us));
     for (const Message& m : messages) {
         onMessage(m);
     }

@@ -1,5 +1,7 @@
 #include "PongMissingRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 
 namespace rtmtap {
@@ -32,7 +34,7 @@ void PongMissingRule::onFrame(const LintFrame& frame, const LintSession&, std::v
     }
     out.push_back(Finding::at(
         *missed, info(), Severity::Error,
-        "the server's ping went unanswered for " + describeDuration(frame.message.t_us - missed->t_us) +
+        "the server's ping went unanswered for " + describeDuration(spanUs(missed->t_us, frame.message.t_us)) +
             ", until its next ping at seq " + std::to_string(frame.message.seq) +
             ": the real server drops the client at that tick without a close frame, and the app misses events "
             "until it reconnects"));
@@ -43,7 +45,7 @@ void PongMissingRule::onSessionEnd(const LintSessionEnd& end, const LintSession&
     if (!ping || !end.ended) {
         return;
     }
-    const int64_t waited = end.ended_wall_us - ping->wall_us;
+    const int64_t waited = spanUs(ping->wall_us, end.ended_wall_us);
     if (waited < pings_.intervalUs() / 2) {
         return;
     }

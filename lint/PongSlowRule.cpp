@@ -1,5 +1,7 @@
 #include "PongSlowRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 
 namespace rtmtap {
@@ -29,7 +31,7 @@ void PongSlowRule::onFrame(const LintFrame& frame, const LintSession&, std::vect
         return;
     }
     const int64_t interval = pings_.intervalUs();
-    const int64_t took = frame.message.t_us - ping->t_us;
+    const int64_t took = spanUs(ping->t_us, frame.message.t_us);
     if (took <= interval / 5) {
         return;
     }

@@ -1,5 +1,7 @@
 #include "ServerPings.h"
 
+#include "protocol/TimeSpan.h"
+
 namespace rtmtap {
 
 void ServerPings::reset() {
@@ -26,7 +28,7 @@ ServerPings::Step ServerPings::onFrame(const LintFrame& frame) {
 ServerPings::Step ServerPings::onServerPing(const Message& ping) {
     Step step;
     if (last_) {
-        const int64_t gap = ping.t_us - last_->t_us;
+        const int64_t gap = spanUs(last_->t_us, ping.t_us);
         if (gap >= kMinIntervalUs) {
             intervalUs_ = gap;
             if (!kept_) {

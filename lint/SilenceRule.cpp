@@ -1,5 +1,7 @@
 #include "SilenceRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 
 namespace rtmtap {
@@ -30,7 +32,7 @@ void SilenceRule::onSessionStart(const LintSession&) {
 
 void SilenceRule::onFrame(const LintFrame& frame, const LintSession&, std::vector<Finding>& out) {
     // t_us counts from the session's start, so the first frame's t_us is the silence before it.
-    int64_t sinceUs = frame.message.t_us - (last_ ? last_->message.t_us : 0);
+    int64_t sinceUs = spanUs(last_ ? last_->message.t_us : 0, frame.message.t_us);
     if (sinceUs > kSilenceUs) {
         std::string since = last_ ? "since " + last_->describe() : "since the session began";
         out.push_back(Finding::at(frame.message, info(), Severity::Warn,
@@ -45,7 +47,7 @@ void SilenceRule::onSessionEnd(const LintSessionEnd& end, const LintSession& ses
         return;
     }
     int64_t fromUs = last_ ? last_->message.wall_us : session.started_wall_us;
-    int64_t silenceUs = end.ended_wall_us - fromUs;
+    int64_t silenceUs = spanUs(fromUs, end.ended_wall_us);
     if (silenceUs <= kSilenceUs) {
         return;
     }

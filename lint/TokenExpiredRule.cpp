@@ -1,5 +1,7 @@
 #include "TokenExpiredRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 #include "protocol/IsoTime.h"
 #include "protocol/JwtClaims.h"
@@ -37,7 +39,7 @@ void TokenExpiredRule::onFrame(const LintFrame& frame, const LintSession&, std::
     out.push_back(Finding::at(
         frame.message, info(), Severity::Warn,
         "ws_auth carries a token whose expiry " + claims->expiry + " (read as UTC) passed " +
-            describeDuration(frame.message.wall_us - expiry.us) +
+            describeDuration(spanUs(expiry.us, frame.message.wall_us)) +
             " before: the real server drops the connection within 25 s, and the app needs a new token from "
             "rtm.connect"));
 }

@@ -1,5 +1,7 @@
 #include "TokenReusedRule.h"
 
+#include "protocol/TimeSpan.h"
+
 #include "Durations.h"
 
 namespace rtmtap {
@@ -49,7 +51,7 @@ void TokenReusedRule::onFrame(const LintFrame& frame, const LintSession& session
     out.push_back(Finding::at(
         frame.message, info(), Severity::Warn,
         "ws_auth reuses the token of session " + std::to_string(dropped->id) + ", which was dropped " +
-            describeDuration(session.started_wall_us - *dropped->ended_wall_us) +
+            describeDuration(spanUs(*dropped->ended_wall_us, session.started_wall_us)) +
             " before this one began: the client reconnected without calling rtm.connect, so it keeps the old "
             "connection key and expiry"));
 }
