@@ -1,5 +1,6 @@
 #include "PgPartitions.h"
 
+#include "AdvisoryLocks.h"
 #include "PgConnection.h"
 #include "PgError.h"
 
@@ -11,8 +12,6 @@ namespace {
 constexpr int64_t kDayUs = 86'400'000'000;
 constexpr int64_t kFirstDay = 10'957;  // 2000-01-01
 constexpr int64_t kEndDay = 47'482;    // 2100-01-01
-// pg_advisory_xact_lock's key for partition changes ("rtmtap" + 1).
-const char* const kPartitionLock = "SELECT pg_advisory_xact_lock(125779640411233)";
 
 }  // namespace
 
@@ -67,7 +66,7 @@ void PgPartitions::ensureInTransaction(PgConnection& db, const std::vector<int64
     if (days.empty()) {
         return;
     }
-    db.exec(kPartitionLock);
+    db.exec(lock::transactionLock(lock::kPartitions));
     for (int64_t day : days) {
         make(db, day);
     }
@@ -80,7 +79,7 @@ void PgPartitions::ensure(PgConnection& db, const std::vector<int64_t>& wallUs) 
     for (int64_t day : days) {
         db.exec("BEGIN");
         try {
-            db.exec(kPartitionLock);
+            db.exec(lock::transactionLock(lock::kPartitions));
             make(db, day);
             db.exec("COMMIT");
         } catch (...) {

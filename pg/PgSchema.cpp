@@ -1,5 +1,6 @@
 #include "PgSchema.h"
 
+#include "AdvisoryLocks.h"
 #include "PgConnection.h"
 #include "PgError.h"
 
@@ -145,9 +146,6 @@ const Migration kMigrations[] = {
     {1, kSchemaV1},
 };
 
-// pg_advisory_xact_lock's key for schema changes: "rtmtap" in ASCII.
-const char* const kSchemaLock = "SELECT pg_advisory_xact_lock(125779640411232)";
-
 std::string initHint(const std::string& url) {
     return "run `rtmtap ship --init --to " + PgConnection::redacted(url) + "`";
 }
@@ -202,7 +200,7 @@ int PgSchema::check(PgConnection& db, const std::string& url) {
 int PgSchema::init(PgConnection& db, const std::string& url) {
     db.exec("BEGIN");
     try {
-        db.exec(kSchemaLock);
+        db.exec(lock::transactionLock(lock::kSchema));
         // Read under the lock: another init may have finished while this one waited.
         const int found = version(db, url);
         if (found > kVersion) {

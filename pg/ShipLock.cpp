@@ -1,5 +1,6 @@
 #include "ShipLock.h"
 
+#include "AdvisoryLocks.h"
 #include "PgConnection.h"
 #include "PgResult.h"
 
@@ -10,16 +11,12 @@
 namespace rtmtap::pg {
 namespace {
 
-// pg_advisory_xact_lock's key for shipping batches ("rtmtap" in ASCII + 2: 0 is schema changes,
-// 1 partition changes). In pg_locks a bigint key shows as classid (high half), objid (low half),
-// objsubid 1.
-constexpr int64_t kShipLockKey = 125779640411234;
-
+// In pg_locks a bigint key shows as classid (high half), objid (low half), objsubid 1.
 std::set<std::string> batchesInFlight(PgConnection& db) {
     PgResult r = db.query(
         "SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND "
         "(classid::bigint << 32 | objid::bigint) = $1 AND pid <> pg_backend_pid()",
-        {std::to_string(kShipLockKey)});
+        {std::to_string(lock::kShipBatch)});
     std::set<std::string> batches;
     for (int i = 0; i < r.rows(); ++i) {
         batches.insert(r.text(i, 0));
@@ -30,7 +27,7 @@ std::set<std::string> batchesInFlight(PgConnection& db) {
 }  // namespace
 
 void holdShipLock(PgConnection& db) {
-    db.query("SELECT pg_advisory_xact_lock_shared($1)", {std::to_string(kShipLockKey)});
+    db.query("SELECT pg_advisory_xact_lock_shared($1)", {std::to_string(lock::kShipBatch)});
 }
 
 int64_t settledFrameId(PgConnection& db, std::chrono::milliseconds wait) {

@@ -1,6 +1,7 @@
 // pg/ShipLock: frame ids come from one sequence, so concurrent shippers commit out of id order; a
 // follower reads only up to settledFrameId(), which waits for the batches in flight, and every
 // shipper batch holds the lock that makes it visible as in flight.
+#include "pg/AdvisoryLocks.h"
 #include "pg/PgConnection.h"
 #include "pg/PgSchema.h"
 #include "pg/ShipLock.h"
@@ -74,7 +75,7 @@ TEST_F(ShipLockTest, EveryShipperBatchHoldsTheLock) {
         pg::PgSchema::init(setup, url_);
     }
     PgConnection holder(url_);
-    holder.query("SELECT pg_advisory_lock(125779640411234)");
+    holder.query("SELECT pg_advisory_lock($1)", {std::to_string(pg::lock::kShipBatch)});
     pg::ShipperOptions options;
     options.dbPath = db;
     options.url = url_;
@@ -83,7 +84,7 @@ TEST_F(ShipLockTest, EveryShipperBatchHoldsTheLock) {
     std::thread ship([&] { shipper.shipAll([](int) { return false; }); });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const int64_t whileHeld = count("SELECT count(*) FROM rtmtap.frames");
-    holder.query("SELECT pg_advisory_unlock(125779640411234)");
+    holder.query("SELECT pg_advisory_unlock($1)", {std::to_string(pg::lock::kShipBatch)});
     ship.join();
     EXPECT_EQ(whileHeld, 0);
     EXPECT_EQ(count("SELECT count(*) FROM rtmtap.frames"), 500);
