@@ -334,7 +334,7 @@ TEST_F(UiBrowser, ATimelineMarkerSelectsItsFrameAndADragSelectsASpan) {
     EXPECT_EQ(rows[static_cast<size_t>(seq - 1)].message.op, Opcode::Close) << "the marker's frame";
     EXPECT_EQ(saw->getValue<std::string>("hash"), "#/session/" + id + "?seq=" + std::to_string(seq));
     EXPECT_EQ(ints(saw->getArray("selected")), std::vector<int64_t>{seq});
-    EXPECT_TRUE(saw->getValue<bool>("selectedInView"));
+    EXPECT_TRUE(saw->getValue<bool>("selectedInView")) << "row and box, top and bottom: " << canonical(saw->get("selectedBox"));
 
     // The drag: --since/--until in the bar, the frames of that span in the table.
     const auto brushed = saw->getObject("brushed");

@@ -338,15 +338,23 @@ const scenarios = {
     const selected = (await frameRows(tab)).filter((r) => r.selected).map((r) => r.seq);
     // The table scrolls to the row and may draw it again when its page arrives: waited for, not
     // looked at once (a busy machine saw the row a moment before it was scrolled into view).
-    const selectedInView = await tab.waitForFunction(() => {
-      const selectedRow = document.querySelector('.frame-row.selected');
-      if (!selectedRow) {
-        return false;
-      }
-      const row = selectedRow.getBoundingClientRect();
-      const box = document.querySelector('.vt-scroll').getBoundingClientRect();
-      return row.top >= box.top && row.bottom <= box.bottom;
-    }, null, { timeout }).then(() => true, () => false);
+    // Within a pixel: the box can sit at a fractional y while its scroll range is whole pixels,
+    // and then the last row scrolled to the end overhangs by a fraction (CI: 0.17 px).
+    await tab.evaluate(() => {
+      window.uiCheckSelectedInView = () => {
+        const selectedRow = document.querySelector('.frame-row.selected');
+        if (!selectedRow) {
+          return null;
+        }
+        const row = selectedRow.getBoundingClientRect();
+        const box = document.querySelector('.vt-scroll').getBoundingClientRect();
+        return { inView: row.top >= box.top - 1 && row.bottom <= box.bottom + 1,
+          row: [row.top, row.bottom], box: [box.top, box.bottom] };
+      };
+    });
+    const selectedInView = await tab.waitForFunction(() => window.uiCheckSelectedInView()?.inView, null, { timeout })
+      .then(() => true, () => false);
+    const selectedBox = await tab.evaluate(() => window.uiCheckSelectedInView());
 
     // A drag across the middle of the plot: since/until in the URL and the bar, fewer frames.
     const before = await total(tab);
@@ -362,7 +370,7 @@ const scenarios = {
     await tab.click('.tl-clear');
     const clearedHash = await hashAndReady(tab, '^(?!.*since=)');
     const cleared = { hash: clearedHash, total: await total(tab) };
-    return { marker, markers, hash, selected, selectedInView, before, brushed, cleared };
+    return { marker, markers, hash, selected, selectedInView, selectedBox, before, brushed, cleared };
   },
 
   async live(tab) {
