@@ -4,6 +4,7 @@
 #include "ShowCommand.h"
 #include "store/Reader.h"
 #include "view/FrameJson.h"
+#include "view/TerminalText.h"
 
 namespace rtmtap::cli {
 namespace {

@@ -2,6 +2,7 @@
 
 #include "TextLintReport.h"
 #include "store/JsonOut.h"
+#include "view/TerminalText.h"
 
 #include <cstdio>
 #include <utility>
@@ -14,7 +15,7 @@ std::string liveFindingLine(const Finding& f, const Palette& palette) {
     std::snprintf(where, sizeof where, "%lld:%-5lld", static_cast<long long>(f.session), static_cast<long long>(f.seq));
     std::snprintf(rule, sizeof rule, "%-24s", f.rule.c_str());
     return "lint  " + palette.dim(isoUtc(f.wall_us)) + "  " + where + "  " + severityCell(f.severity, palette) + "  " +
-           palette.bold(rule) + "  " + f.sentence;
+           palette.bold(rule) + "  " + terminalLine(f.sentence, kSentenceColumns);
 }
 
 LiveFindings::LiveFindings(Recorder& recorder, std::ostream& out, std::ostream& err, Palette palette)

@@ -1,4 +1,5 @@
 #include "ReplayReport.h"
+#include "view/TerminalText.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -149,8 +150,8 @@ std::string replayReport(const ReplayResult& r, const Palette& palette) {
         out << pingLine(r);
     }
     for (const ReplayHeld& h : r.neverReleased) {
-        out << "  " << palette.warn("held, never released:") << " #" << h.seq << " " << h.name << " (waits for "
-            << h.waitsFor << ")\n";
+        out << "  " << palette.warn("held, never released:") << " #" << h.seq << " " << terminalSafe(h.name)
+            << " (waits for " << terminalSafe(h.waitsFor) << ")\n";
     }
     return out.str();
 }
@@ -168,16 +169,16 @@ std::string expectReport(const ReplayResult& r, const Palette& palette) {
     for (const DiffStep& s : r.diff) {
         switch (s.op) {
         case DiffStep::Op::Same:
-            out << "    " << r.expected[s.recorded].key.describe() << "\n";
+            out << "    " << terminalSafe(r.expected[s.recorded].key.describe()) << "\n";
             break;
         case DiffStep::Op::Missing: {
             const ReplayCommand& c = r.expected[s.recorded];
-            out << palette.error("  - " + c.key.describe()) << palette.dim("   (recorded #" + std::to_string(c.seq) + " at " + secs(c.atUs) + ")") << "\n";
+            out << palette.error("  - " + terminalSafe(c.key.describe())) << palette.dim("   (recorded #" + std::to_string(c.seq) + " at " + secs(c.atUs) + ")") << "\n";
             break;
         }
         case DiffStep::Op::Extra: {
             const ReplayCommand& c = r.commands[s.replayed];
-            out << palette.c2s("  + " + c.key.describe()) << palette.dim("   (sent at " + secs(c.atUs) + ")") << "\n";
+            out << palette.c2s("  + " + terminalSafe(c.key.describe())) << palette.dim("   (sent at " + secs(c.atUs) + ")") << "\n";
             break;
         }
         }

@@ -2,6 +2,7 @@
 #include "ReplayReport.h"
 
 #include "store/SessionStats.h"
+#include "view/TerminalText.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -59,9 +60,9 @@ std::vector<int64_t> eventLatencies(const std::vector<ClientReplayResult>& resul
 }
 
 std::string waitLine(const CommandWait& w) {
-    const std::string what = "#" + std::to_string(w.seq) + " " + (w.name.empty() ? "(no command name)" : w.name);
+    const std::string what = "#" + std::to_string(w.seq) + " " + (w.name.empty() ? "(no command name)" : terminalSafe(w.name));
     if (w.timedOut) {
-        return what + " timed out after " + secs(w.waitedUs) + " waiting for " + w.missing + "; sent anyway";
+        return what + " timed out after " + secs(w.waitedUs) + " waiting for " + terminalSafe(w.missing) + "; sent anyway";
     }
     return what + " waited " + secs(w.waitedUs) + " for the server frames before it";
 }
@@ -100,13 +101,13 @@ std::vector<bool> shownSame(const EventDiff& d) {
 void renderStep(std::ostream& out, const EventDiff& d, const DiffStep& s, const Palette& palette) {
     if (s.op == Op::Missing) {
         const EventView& v = d.recorded[s.recorded];
-        out << palette.error("  - " + v.describe()) << palette.dim("   (recorded #" + std::to_string(v.seq) + " at " + secs(v.atUs) + ")")
+        out << palette.error("  - " + terminalSafe(v.describe())) << palette.dim("   (recorded #" + std::to_string(v.seq) + " at " + secs(v.atUs) + ")")
             << "\n";
     } else if (s.op == Op::Extra) {
         const EventView& v = d.received[s.replayed];
-        out << palette.c2s("  + " + v.describe()) << palette.dim("   (received at " + secs(v.atUs) + ")") << "\n";
+        out << palette.c2s("  + " + terminalSafe(v.describe())) << palette.dim("   (received at " + secs(v.atUs) + ")") << "\n";
     } else {
-        out << "    " << d.recorded[s.recorded].name << "\n";
+        out << "    " << terminalSafe(d.recorded[s.recorded].name) << "\n";
     }
 }
 
@@ -116,8 +117,8 @@ void renderChanges(std::ostream& out, const EventDiff& d, size_t i) {
     const EventView& recorded = d.recorded[a.op == Op::Missing ? a.recorded : b.recorded];
     const EventView& received = d.received[a.op == Op::Extra ? a.replayed : b.replayed];
     for (const FieldChange& c : EventCompare::changes(recorded, received)) {
-        out << "      " << c.path << ": " << (c.recorded.empty() ? "(absent)" : c.recorded) << " -> "
-            << (c.received.empty() ? "(absent)" : c.received) << "\n";
+        out << "      " << terminalSafe(c.path) << ": " << (c.recorded.empty() ? "(absent)" : terminalSafe(c.recorded))
+            << " -> " << (c.received.empty() ? "(absent)" : terminalSafe(c.received)) << "\n";
     }
 }
 
@@ -224,7 +225,7 @@ std::string clientReport(const ClientReplayResult& r, const Palette& palette) {
         out << "  " << (w.timedOut ? palette.warn("reactive: " + waitLine(w)) : "reactive: " + waitLine(w)) << "\n";
     }
     if (!r.endMissing.empty()) {
-        out << "  " << palette.warn("at the end, still missing: " + r.endMissing) << "\n";
+        out << "  " << palette.warn("at the end, still missing: " + terminalSafe(r.endMissing)) << "\n";
     }
     if (!r.failure.empty()) {
         out << "  " << palette.error("failed: " + r.failure) << "\n";

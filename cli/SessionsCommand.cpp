@@ -8,6 +8,7 @@
 #include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/SessionJson.h"
+#include "view/TerminalText.h"
 
 #include <Poco/JSON/Array.h>
 
@@ -79,18 +80,6 @@ std::string endOf(const SessionRow& row) {
     return end.empty() ? "-" : end;
 }
 
-// Keeps a table cell to one short line: control characters become '?', long text is cut.
-std::string cell(const std::string& text, size_t width) {
-    std::string out;
-    for (char c : text) {
-        out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-    }
-    if (out.size() > width) {
-        out = out.substr(0, width - 3) + "...";
-    }
-    return out;
-}
-
 // Ended in a way someone debugging wants to see: an error, a close code other than normal or
 // going away, or an upgrade the client did not get.
 bool abnormalEnd(const SessionRow& row) {
@@ -145,15 +134,15 @@ void printCells(const std::vector<Column>& columns, std::vector<std::vector<std:
     }
     for (auto& line : table) {
         for (size_t c = 0; c < count; ++c) {
-            line[c] = cell(line[c], columns[c].limit);
-            widths[c] = std::max(widths[c], line[c].size());
+            line[c] = terminalLine(line[c], columns[c].limit);
+            widths[c] = std::max(widths[c], terminalColumns(line[c]));
         }
     }
     // Padding stays outside the colour codes so that the columns line up either way.
     auto printLine = [&](const std::vector<std::string>& line, const std::function<std::string(size_t)>& paint) {
         std::string text;
         for (size_t c = 0; c < count; ++c) {
-            std::string pad(widths[c] - line[c].size(), ' ');
+            std::string pad(widths[c] - terminalColumns(line[c]), ' ');
             bool last = c + 1 == count;
             text += columns[c].rightAligned ? pad + paint(c) : paint(c) + (last ? "" : pad);
             text += last ? "" : "  ";

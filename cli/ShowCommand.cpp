@@ -5,7 +5,7 @@
 #include "FramePrinter.h"
 #include "view/SessionJson.h"
 #include "protocol/JsonText.h"
-#include "protocol/Utf8.h"
+#include "view/TerminalText.h"
 #include "store/JsonOut.h"
 #include "pg/OpenReader.h"
 #include "store/Reader.h"
@@ -25,70 +25,6 @@ namespace {
 constexpr size_t kDefaultWidth = 120;
 constexpr size_t kMinPreview = 10;
 
-
-void appendHexByte(std::string& out, unsigned char c) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "\\x%02x", c);
-    out += buf;
-}
-
-// C1 controls and bidirectional overrides can rewrite what a terminal shows; print them escaped.
-bool isUnsafeSequence(std::string_view s, size_t i, size_t length) {
-    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    if (length == 2) {
-        return b(0) == 0xc2 && b(1) < 0xa0;
-    }
-    if (length == 3 && b(0) == 0xe2) {
-        return (b(1) == 0x80 && b(2) >= 0xaa && b(2) <= 0xae) || (b(1) == 0x81 && b(2) >= 0xa6 && b(2) <= 0xa9);
-    }
-    return false;
-}
-
-// The next character of s at i as it is shown: itself, or an escape. Advances i.
-std::string shownCharacter(std::string_view s, size_t& i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::string out;
-    if (c >= 0x20 && c < 0x7f) {
-        out += static_cast<char>(c);
-        ++i;
-        return out;
-    }
-    switch (c) {
-        case '\n': ++i; return "\\n";
-        case '\r': ++i; return "\\r";
-        case '\t': ++i; return "\\t";
-        default: break;
-    }
-    size_t length = c >= 0x80 ? utf8SequenceLength(s, i) : 0;
-    if (length == 0 || isUnsafeSequence(s, i, length)) {
-        for (size_t k = 0; k < std::max<size_t>(length, 1); ++k) {
-            appendHexByte(out, static_cast<unsigned char>(s[i + k]));
-        }
-        i += std::max<size_t>(length, 1);
-        return out;
-    }
-    out.append(s.data() + i, length);
-    i += length;
-    return out;
-}
-
-// One line of at most maxColumns characters (a multi-byte character counts as one column).
-std::string preview(std::string_view s, size_t maxColumns) {
-    std::string out;
-    size_t columns = 0;
-    size_t i = 0;
-    while (i < s.size()) {
-        std::string shown = shownCharacter(s, i);
-        size_t width = shown.size() > 1 && static_cast<unsigned char>(shown[0]) >= 0x80 ? 1 : shown.size();
-        if (columns + width + (i < s.size() ? 1 : 0) > maxColumns) {
-            out += "…";
-            break;
-        }
-        out += shown;
-        columns += width;
-    }
-    return out;
-}
 
 std::string hexPreview(std::string_view s, size_t maxColumns) {
     static const char digits[] = "0123456789abcdef";
@@ -120,14 +56,14 @@ std::string payloadPreview(const Message& m, size_t maxColumns) {
         int code = closeCodeOf(m.payload, 1005);
         std::string text = "code " + std::to_string(code);
         if (m.payload.size() > 2) {
-            text += " " + preview(std::string_view(m.payload).substr(2), maxColumns > 12 ? maxColumns - 12 : 1);
+            text += " " + terminalLine(std::string_view(m.payload).substr(2), maxColumns > 12 ? maxColumns - 12 : 1);
         }
         return text;
     }
     if (m.op == Opcode::Binary && !looksLikeJson(m.payload)) {
         return hexPreview(m.payload, maxColumns);
     }
-    return preview(m.payload, maxColumns);
+    return terminalLine(m.payload, maxColumns);
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -145,7 +81,7 @@ std::string sessionHeader(const SessionRow& row) {
         line += "  user " + (row.user_id ? std::to_string(*row.user_id) : std::string()) +
                 (row.user_name.empty() ? "" : " " + row.user_name);
     }
-    return preview(line, 400);
+    return terminalLine(line, 400);
 }
 
 }  // namespace
@@ -182,7 +118,7 @@ struct Head {
 
 Head frameHeadParts(const FrameRow& row, const Palette& palette) {
     const Message& m = row.message;
-    std::string name = row.name.empty() ? "-" : preview(row.name, 20);
+    std::string name = row.name.empty() ? "-" : terminalLine(row.name, 20);
     char time[32], rest[64];
     std::snprintf(time, sizeof time, "%9.3f", m.t_us / 1000.0);
     std::snprintf(rest, sizeof rest, " %-6s ", toString(m.op));
@@ -216,15 +152,6 @@ int runFrames(const ShowOptions& options, Reader& reader, std::ostream& out) {
 }
 
 }  // namespace
-
-std::string terminalSafe(std::string_view text) {
-    std::string out;
-    size_t i = 0;
-    while (i < text.size()) {
-        out += shownCharacter(text, i);
-    }
-    return out;
-}
 
 std::string frameHead(const FrameRow& row, const Palette& palette) {
     return frameHeadParts(row, palette).coloured;

@@ -36,7 +36,5 @@ size_t previewWidth(size_t requested);
 std::string frameLine(const FrameRow& row, size_t width, const Palette& palette = Palette());
 // The same line's parts before the payload.
 std::string frameHead(const FrameRow& row, const Palette& palette = Palette());
-// text with control characters, invalid UTF-8 and bidirectional overrides escaped.
-std::string terminalSafe(std::string_view text);
 
 }  // namespace rtmtap::cli

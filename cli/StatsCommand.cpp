@@ -6,6 +6,7 @@
 #include "pg/OpenReader.h"
 #include "store/Reader.h"
 #include "view/StatsJson.h"
+#include "view/TerminalText.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,13 +22,9 @@ namespace {
 
 constexpr size_t kListed = 20;  // names and silences shown in the text form (JSON has them all)
 
-// Text from the file shown to people on one line: control characters become '?', long text is cut.
+// Recorded text shown to people on one line, long text cut.
 std::string shown(const std::string& text, size_t width = 60) {
-    std::string out;
-    for (char c : text) {
-        out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-    }
-    return out.size() > width ? out.substr(0, width - 3) + "..." : out;
+    return terminalLine(text, width);
 }
 
 std::string ms(int64_t us) {
@@ -94,11 +91,10 @@ void printNames(const char* title, const std::vector<NameCount>& counts, std::os
         return;
     }
     out << palette.bold(title) << " (" << counts.size() << (counts.size() == 1 ? " name):\n" : " names):\n");
-    char line[160];
+    char count[32];
     for (size_t i = 0; i < std::min(counts.size(), kListed); ++i) {
-        std::snprintf(line, sizeof line, "  %10lld  %s\n", static_cast<long long>(counts[i].count),
-                      shown(counts[i].name).c_str());
-        out << line;
+        std::snprintf(count, sizeof count, "  %10lld  ", static_cast<long long>(counts[i].count));
+        out << count << shown(counts[i].name) << '\n';  // a name may be longer in bytes than any buffer
     }
     if (counts.size() > kListed) {
         out << "  ... " << counts.size() - kListed << " more (--json lists them all)\n";

@@ -1,6 +1,7 @@
 #include "TextLintReport.h"
 
 #include "store/JsonOut.h"
+#include "view/TerminalText.h"
 
 #include <cstdio>
 
@@ -42,7 +43,7 @@ void TextLintReport::session(const LintedSession& s) {
     }
     out_ << palette_.bold("session " + std::to_string(s.id));
     if (!s.title.empty()) {
-        out_ << "  " << s.title;
+        out_ << "  " << terminalLine(s.title, 400);
     }
     out_ << "  (" << plural(static_cast<int64_t>(s.findings.size()), "finding") << ")\n";
     if (s.stored) {
@@ -53,9 +54,9 @@ void TextLintReport::session(const LintedSession& s) {
                                       : std::to_string(f.session);
         out_ << "  " << severityCell(f.severity, palette_) << ' ' << palette_.bold(padded(f.rule, 20)) << ' ' << padded(where, 10)
              << ' ' << palette_.dim(isoUtc(f.wall_us) + (f.seq > 0 ? " (" + secondsText(f.t_us) + ")" : "")) << '\n'
-             << "        " << f.sentence << '\n';
+             << "        " << terminalLine(f.sentence, kSentenceColumns) << '\n';
         if (!f.section.empty()) {
-            out_ << "        " << palette_.dim(f.section) << '\n';
+            out_ << "        " << palette_.dim(terminalSafe(f.section)) << '\n';
         }
     }
 }

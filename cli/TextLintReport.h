@@ -10,6 +10,10 @@ namespace rtmtap::cli {
 // sequences must not count as width). The live lines of proxy --lint use it too.
 std::string severityCell(Severity s, const Palette& palette);
 
+// A finding's sentence is shown to this many columns: it quotes recorded names, which can be a
+// megabyte long (the whole sentence stays in --json and in the database).
+constexpr size_t kSentenceColumns = 1000;
+
 class TextLintReport : public LintReport {
 public:
     TextLintReport(std::ostream& out, bool color) : out_(out), palette_(color) {}

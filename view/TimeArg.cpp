@@ -2,6 +2,7 @@
 
 #include "protocol/IsoTime.h"
 #include "protocol/TextCursor.h"
+#include "view/TerminalText.h"
 
 #include <chrono>
 #include <limits>
@@ -14,13 +15,9 @@ constexpr const char* kExpected =
     "expected an ISO 8601 time (2026-11-25T10:00:00Z) or a span such as 10m";
 constexpr int64_t kUsPerSecond = 1'000'000;
 
-// The text as given, with control characters shown as '?' so the error stays one line.
+// The text as given, escaped so that the error stays one line a terminal shows as it is.
 std::string quoted(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-    }
-    return out + "'";
+    return "'" + terminalLine(text, 200) + "'";
 }
 
 [[noreturn]] void fail(const std::string& text, const std::string& reason = kExpected) {

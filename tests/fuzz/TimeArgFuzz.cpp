@@ -1,9 +1,11 @@
 // The time arguments (view/TimeArg: --since/--until) and protocol/IsoTime (those and the times in
 // session files) on any text. Checks: parseTimeArg throws only std::invalid_argument, with one
-// line, exactly when timeArgError says why; a parsed ISO time formats back to a text that parses
-// to the same microseconds; formatIsoTime of any int64 is one line without throwing.
+// UTF-8 line free of control characters, exactly when timeArgError says why; a parsed ISO time
+// formats back to a text that parses to the same microseconds; formatIsoTime of any int64 is one
+// line without throwing.
 #include "view/TimeArg.h"
 #include "protocol/IsoTime.h"
+#include "protocol/Utf8.h"
 #include "tests/fuzz/FuzzCheck.h"
 
 #include <cstring>
@@ -20,7 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)view::parseTimeArg(text, kNow);
     } catch (const std::invalid_argument& e) {
         parsed = false;
-        FUZZ_CHECK(std::strchr(e.what(), '\n') == nullptr && std::strlen(e.what()) > 0);
+        FUZZ_CHECK(std::strlen(e.what()) > 0);
+        // Printed to a terminal as it is: no control character, UTF-8 (view/TerminalText).
+        const std::string what = e.what();
+        FUZZ_CHECK(isValidUtf8(what));
+        for (unsigned char c : what) {
+            FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+        }
     }
     FUZZ_CHECK(parsed == view::timeArgError(text).empty());
 

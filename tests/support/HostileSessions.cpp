@@ -18,7 +18,7 @@ const char* const kHostileScript = "</script><script>window.__pwned=1</script>";
 const char* const kHostileSvg = "\"><svg onload=\"window.__pwned=1\">";
 const char* const kHostileUrl = "javascript:window.__pwned=1";
 const char* const kHostileRtl = "\u202e" "exe.gnp\u202c";
-const std::string kHostileControl = std::string("bell\x07" "esc\x1b[31mnul") + '\0' + "del\x7f";
+const std::string kHostileControl = std::string("bell\x07" "esc\x1b[31mnul") + '\0' + "del\x7f" "csi\u009b" "31m";
 
 namespace {
 

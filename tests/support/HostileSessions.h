@@ -23,7 +23,7 @@ extern const char* const kHostileImg;     // <img src=x onerror=...>
 extern const char* const kHostileScript;  // </script><script>...</script>
 extern const char* const kHostileSvg;     // "><svg onload=...>
 extern const char* const kHostileUrl;     // javascript:...
-// A right-to-left override and control characters (BEL, ESC, NUL, DEL).
+// A right-to-left override and control characters (BEL, ESC, NUL, DEL, the C1 CSI).
 extern const char* const kHostileRtl;
 extern const std::string kHostileControl;
 

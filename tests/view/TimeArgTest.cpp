@@ -89,7 +89,9 @@ TEST(TimeArgTest, ErrorsNameTheTextAndWhatWasExpected) {
     EXPECT_EQ(reason("2026-02-30"), "invalid time '2026-02-30': day 30 is not in 2026-02");
     EXPECT_EQ(reason("2026-11-25T25:00:00Z"), "invalid time '2026-11-25T25:00:00Z': hour 25 is out of range (00-23)");
     EXPECT_EQ(reason("bad\nline"),
-              "invalid time 'bad?line': expected an ISO 8601 time (2026-11-25T10:00:00Z) or a span such as 10m");
+              "invalid time 'bad\\nline': expected an ISO 8601 time (2026-11-25T10:00:00Z) or a span such as 10m");
+    EXPECT_EQ(reason("\x1b[31m\xc2\x9b"),
+              "invalid time '\\x1b[31m\\xc2\\x9b': expected an ISO 8601 time (2026-11-25T10:00:00Z) or a span such as 10m");
 }
 
 TEST(TimeArgTest, RejectsEverythingElse) {
