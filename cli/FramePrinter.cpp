@@ -31,18 +31,7 @@ std::string prettyPayload(const FrameRow& row) {
     if (!pretty) {
         return "";
     }
-    std::string out;
-    size_t start = 0;
-    while (start <= pretty->size()) {
-        size_t end = pretty->find('\n', start);
-        std::string_view line(pretty->data() + start, (end == std::string::npos ? pretty->size() : end) - start);
-        out += "    " + terminalSafe(line) + "\n";
-        if (end == std::string::npos) {
-            break;
-        }
-        start = end + 1;
-    }
-    return out;
+    return terminalLines(*pretty, "    ");
 }
 
 }  // namespace

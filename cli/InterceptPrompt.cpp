@@ -8,6 +8,7 @@
 #include "protocol/JsonScanner.h"
 #include "protocol/JsonText.h"
 #include "protocol/Utf8.h"
+#include "view/TerminalText.h"
 #include "store/ImportError.h"
 
 #include <Poco/JSON/Object.h>
@@ -180,7 +181,7 @@ void InterceptPrompt::show(const Frame& f) {
         *out_ << '\n';  // a blank line between frames
     }
     const std::string arrow = f.dir == "c2s" ? palette_.c2s(describeDir(f.dir)) : palette_.s2c(describeDir(f.dir));
-    std::string what = f.name.empty() ? f.op : f.kind + " " + palette_.bold(f.name);
+    std::string what = f.name.empty() ? f.op : f.kind + " " + palette_.bold(terminalLine(f.name, 200));
     if (!f.name.empty() && f.op != "text") {
         what += " (" + f.op + ")";
     }
@@ -193,9 +194,9 @@ void InterceptPrompt::show(const Frame& f) {
     if (!f.text) {
         *out_ << "{\"base64\": " << jsonString(encodeBase64(f.payload)) << "}\n";
     } else if (std::optional<std::string> pretty = prettyJson(f.payload)) {
-        *out_ << *pretty << '\n';
+        *out_ << terminalLines(*pretty, "");  // shown escaped; the editor gets the payload itself
     } else {
-        *out_ << f.payload << '\n';
+        *out_ << terminalSafe(f.payload) << '\n';
     }
     shown_ = f.id;
 }

@@ -65,6 +65,19 @@ std::string terminalSafe(std::string_view text) {
     return out;
 }
 
+std::string terminalLines(std::string_view text, std::string_view indent) {
+    std::string out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        out.append(indent);
+        out += terminalSafe(text.substr(start, end - start));
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
+
 std::string terminalLine(std::string_view text, size_t maxColumns) {
     std::string out;
     size_t columns = 0;

@@ -16,6 +16,10 @@ std::string terminalCharacter(std::string_view s, size_t& i);
 // text with every character as terminalCharacter shows it: one line, safe to print.
 std::string terminalSafe(std::string_view text);
 
+// Text of several lines (indented JSON) with each line made terminalSafe, indent before each and
+// a newline after each.
+std::string terminalLines(std::string_view text, std::string_view indent);
+
 // terminalSafe(text) in at most maxColumns columns (a character is a column), cut with "…".
 std::string terminalLine(std::string_view text, size_t maxColumns);
 

@@ -34,5 +34,10 @@ TEST(TerminalTextTest, ALineIsCutToItsColumnsWithAnEllipsis) {
     EXPECT_EQ(terminalColumns("a\\x1b"), 5u);
 }
 
+TEST(TerminalTextTest, LinesAreEachEscapedAndIndented) {
+    EXPECT_EQ(terminalLines("{\n  \"a\": \"\x1b[2J\"\n}", "    "), "    {\n      \"a\": \"\\x1b[2J\"\n    }\n");
+    EXPECT_EQ(terminalLines("", "> "), "> \n");
+}
+
 }  // namespace
 }  // namespace rtmtap
