@@ -321,6 +321,11 @@ void LineReader::sessionLine(std::string_view text) {
         SessionEnd end;
         end.ended_wall_us = *ended;
         end.duration_us = f.integer("duration_us").value_or(*ended - *started);
+        int64_t endUs = 0;
+        if (__builtin_add_overflow(*started, end.duration_us, &endUs)) {
+            fail("\"duration_us\" " + std::to_string(end.duration_us) +
+                 " is out of range: the session would end past the times rtmtap holds");
+        }
         end.close_code = static_cast<int>(f.integer("close_code").value_or(-1));
         end.close_reason = f.text("close_reason");
         end.closed_by = f.text("closed_by");
@@ -506,7 +511,11 @@ void LineReader::frameLine() {
     }
     m.t_us = integer("t_us", true, 0);
     m.fwd_us = integer("fwd_us", false, -1);
-    m.wall_us = startedUs_ + m.t_us;
+    // Every reader may add a frame's time to its session's start: the sum must be a time.
+    if (__builtin_add_overflow(startedUs_, m.t_us, &m.wall_us)) {
+        fail("\"t_us\" " + std::to_string(m.t_us) +
+             " is out of range: the frame would be past the times rtmtap holds");
+    }
     // Malformed and invalid_utf8 describe the payload: the store works them out again (an edit
     // may have fixed or broken it).
     m.flags = flags(find(members_, "flags")) & ~(MessageFlag::Malformed | MessageFlag::InvalidUtf8);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -267,6 +268,28 @@ TEST(JsonlFormatTest, FrameLinesReadThroughTheScanner) {
     for (const auto& [line, error] : bad) {
         EXPECT_EQ(readError(session + line + "\n").rfind(error, 0), 0u) << line << ": " << readError(session + line + "\n");
     }
+}
+
+// A frame's time and a session's duration are added to the session's start by every reader
+// (wall clock, timeline, stats): a file whose sum leaves int64 is refused at its line.
+TEST(JsonlFormatTest, TimesPastTheEndsOfInt64AreRefused) {
+    const std::string session = JsonlFormat::sessionLine(row(), "") + "\n";
+    const std::string max = std::to_string(std::numeric_limits<int64_t>::max());
+    const std::string min = std::to_string(std::numeric_limits<int64_t>::min());
+    const auto frame = [](const std::string& t) { return R"({"t_us":)" + t + R"(,"dir":"c2s","op":"text","data":"x"})" "\n"; };
+    EXPECT_EQ(readError(session + frame(max)),
+              "line 2: \"t_us\" " + max + " is out of range: the frame would be past the times rtmtap holds");
+    EXPECT_EQ(readError(withStartedAt("0001-01-01T00:00:00Z") + frame(min)),
+              "line 2: \"t_us\" " + min + " is out of range: the frame would be past the times rtmtap holds");
+    const std::string lastTime = std::to_string(std::numeric_limits<int64_t>::max() - kStart);
+    EXPECT_EQ(readError(session + frame(lastTime)), "") << "the last time that is one";
+
+    std::string ended = session;
+    const std::string duration = "\"duration_us\":";
+    const size_t at = ended.find(duration) + duration.size();
+    ended.replace(at, ended.find(',', at) - at, max);
+    EXPECT_EQ(readError(ended),
+              "line 1: \"duration_us\" " + max + " is out of range: the session would end past the times rtmtap holds");
 }
 
 TEST(JsonlFormatTest, TheLabelGivenReplacesTheFilesAndErrorsNameTheLine) {
