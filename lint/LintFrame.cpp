@@ -9,7 +9,8 @@ bool looksLikeJson(const std::string& payload) {
 }
 
 bool isChecked(const Message& m) {
-    if (m.flags & MessageFlag::Oversize) {
+    // Not the message: its payload was not kept, or the session ended before its last fragment.
+    if (m.flags & (MessageFlag::Oversize | MessageFlag::Incomplete)) {
         return false;
     }
     return m.op == Opcode::Text || (m.op == Opcode::Binary && looksLikeJson(m.payload));

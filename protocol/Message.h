@@ -22,6 +22,8 @@ constexpr uint32_t Dropped = 1u << 5;      // recorded, not forwarded: a filter 
 constexpr uint32_t Redacted = 1u << 6;     // stored payload has secrets removed (ws_auth token)
 constexpr uint32_t InvalidUtf8 = 1u << 7;  // a text frame whose payload is not valid UTF-8
 constexpr uint32_t Edited = 1u << 8;       // sent by a filter in place of the frame edit_of names
+constexpr uint32_t Incomplete = 1u << 9;   // the session ended before the message's last fragment:
+                                           // the fragments that came (with Fragmented, Dropped)
 }  // namespace MessageFlag
 
 struct Message {

@@ -816,11 +816,28 @@ void Relay::onTimer(int64_t nowMonoUs) {
     }
 }
 
+// A fragmented message the session's end cut off: never forwarded (the relay sends a message on
+// once its last fragment is in), and recorded with what came, so no received byte goes unrecorded.
+void Relay::recordCutMessages() {
+    for (RelaySide* side : {&client_, &upstream_}) {
+        if (!side->inMessage) {
+            continue;
+        }
+        Message m = makeMessage(*side, side->fragmentOpcode, side->fragments.size(),
+                                MessageFlag::Fragmented | MessageFlag::Dropped | MessageFlag::Incomplete);
+        m.payload = std::move(side->fragments);
+        side->fragments.clear();
+        side->inMessage = false;
+        queue(std::move(m));
+    }
+}
+
 void Relay::finish() {
     if (finished_) {
         return;
     }
     dropHeld();
+    recordCutMessages();
     emitPending();
     finished_ = true;
     if (settings_.budget) {

@@ -170,6 +170,7 @@ private:
     void sendReleased(RelaySide& side, HeldMessage& h);
     void releaseHeld(RelaySide& side, int64_t nowMonoUs);
     void dropHeld();
+    void recordCutMessages();
     void afterWork();
     void noteClose(RelaySide& side, const std::string& payload);
     int64_t queue(Message&& m);  // returns the seq it got

@@ -48,7 +48,7 @@ std::vector<std::string> flagNames(uint32_t flags) {
         {MessageFlag::Malformed, "malformed"},   {MessageFlag::Synthetic, "synthetic"},
         {MessageFlag::Injected, "injected"},     {MessageFlag::Dropped, "dropped"},
         {MessageFlag::Redacted, "redacted"},     {MessageFlag::InvalidUtf8, "invalid_utf8"},
-        {MessageFlag::Edited, "edited"},
+        {MessageFlag::Edited, "edited"},         {MessageFlag::Incomplete, "incomplete"},
     };
     std::vector<std::string> names;
     for (int bit = 0; bit < 32; ++bit) {

@@ -222,6 +222,46 @@ TEST_P(ProxyControl, ServerTcpDropIsPassedOnWithoutCloseFrame) {
     EXPECT_NE(s.error, "");
 }
 
+// A drop in the middle of a fragmented message: the relay forwards a message once its last
+// fragment is in, so nothing of it went on, and the fragments that came are recorded.
+TEST_P(ProxyControl, AMessageCutOffByADropIsRecordedIncomplete) {
+    TestUpstream upstream(quietUpstream());
+    ProxyHarness harness(GetParam(), upstream.url());
+    TestClient client(harness.route());
+    ASSERT_TRUE(client.open()) << client.status() << " " << client.error();
+    ASSERT_TRUE(upstream.waitForConnections(1));
+
+    // A binary message's first fragment, then a ping inside it: the ping is relayed at once, so
+    // when the client has it the proxy has read the fragment.
+    upstream.sendRaw(0x02, std::string("\0\1", 2));
+    upstream.sendPing("p");
+    ASSERT_TRUE(client.receiveOpcode(kOpPing).isFrame());
+    client.sendRaw(0x01, "Hel");
+    client.sendRaw(0x00, "lo");
+    client.drop();
+    ASSERT_TRUE(upstream.waitForEnd()) << "the proxy kept the upstream connection open";
+    EXPECT_EQ(upstream.frames().size(), 0u) << "nothing of the cut message goes on";
+    ASSERT_TRUE(harness.waitForEnds(1));
+    harness.stop();
+
+    const auto s = onlySession(harness);
+    EXPECT_EQ(s.closed_by, "client");
+    const uint32_t cut = MessageFlag::Fragmented | MessageFlag::Dropped | MessageFlag::Incomplete;
+    const std::vector<FrameRecord> rows = harness.frames(s.id);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].op, kOpPing);
+    EXPECT_EQ(rows[1].dir, kC2S);
+    EXPECT_EQ(rows[1].op, kOpText);
+    EXPECT_EQ(rows[1].payload, "Hello");
+    EXPECT_EQ(rows[1].size, 5);
+    EXPECT_EQ(rows[1].flags, cut | MessageFlag::Malformed) << describe(rows[1]);  // "Hello" is not JSON
+    EXPECT_EQ(rows[1].fwd_us, -1);
+    EXPECT_EQ(rows[2].dir, kS2C);
+    EXPECT_EQ(rows[2].op, kOpBinary);
+    EXPECT_EQ(rows[2].payload, std::string("\0\1", 2));
+    EXPECT_EQ(rows[2].flags, cut) << describe(rows[2]);
+}
+
 void expect1009BothSides(TestClient& client, TestUpstream& upstream) {
     Received close = client.receiveOpcode(kOpClose);
     ASSERT_TRUE(close.isFrame()) << toString(close);

@@ -544,9 +544,13 @@ TEST(HostilePeer, PingsAndPongsInsideAFragmentedMessageAreRelayedAndAnswered) {
                 EXPECT_EQ(row.payload, "Hello, world") << describe(row);
                 EXPECT_EQ(row.has(MessageFlag::Fragmented), row.dir == kC2S) << describe(row);
             }
+            if (row.op == kOpBinary) {  // the message the close cut off, recorded when the session ended
+                EXPECT_EQ(row.payload, "never finished") << describe(row);
+                EXPECT_TRUE(row.has(MessageFlag::Incomplete) && row.has(MessageFlag::Dropped)) << describe(row);
+            }
         }
         const std::vector<std::pair<int64_t, int64_t>> c2sExpected = {
-            {kC2S, kOpPing}, {kC2S, kOpPong}, {kC2S, kOpPing}, {kC2S, kOpText}, {kC2S, kOpClose}};
+            {kC2S, kOpPing}, {kC2S, kOpPong}, {kC2S, kOpPing}, {kC2S, kOpText}, {kC2S, kOpClose}, {kC2S, kOpBinary}};
         std::vector<std::pair<int64_t, int64_t>> c2s;
         for (const auto& r : rows) {
             if (r.first == kC2S) {
